@@ -1,0 +1,167 @@
+// Run configuration from the environment and `.env`, validated with ajv. A bad value is a one-line message that
+// names the variable and exit code 2 — never a stack trace (brief: "Bad input gets a clear error").
+import { config as loadDotenv } from 'dotenv';
+import { Ajv } from 'ajv';
+import { SeededIds, freshSeed } from './seed.ts';
+import { DEFAULT_PERMISSION_SETS, permissionSet } from './detection/permissionSets.ts';
+
+export type Target = 'emulator' | 'live';
+export type PlatformMode = 'reference' | 'external';
+
+export interface TpCredentials {
+  clientId: string;
+  tpAppId: number;
+  messageToken: string;
+  encodingAesKey: string;
+}
+
+export interface Config {
+  target: Target;
+  platform: PlatformMode;
+  seed: string;
+  permissionSets: string[];
+  strict: boolean;
+  chromiumPath?: string;
+  tp: TpCredentials;
+  /** 授权测试名单: the app ids allowed to authorize before 全网发布. */
+  testAppIds: number[];
+  emulatorPort: number;
+  emulatorHost: string;
+  ticketIntervalS: number;
+  pushBudgetMs: number;
+  exchangeBudgetMs: number;
+  waitS: number;
+  /** External-platform URLs (issue 4); the reference TP fills them itself. */
+  tpUrls: { authEvent?: string; messageEvent?: string; authStart?: string; hook?: string };
+  openapiBaseUrl: string;
+  smartprogramBaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+interface VarSpec {
+  pattern?: string;
+  enum?: string[];
+  describe: string;
+}
+
+// One row per variable; the README's configuration table follows this list.
+export const VARIABLES: Record<string, VarSpec> = {
+  PREFLIGHT_TARGET: { enum: ['emulator', 'live'], describe: 'emulator (default) or live' },
+  PREFLIGHT_PLATFORM: { enum: ['reference', 'external'], describe: 'reference (default) or external' },
+  PREFLIGHT_PERMISSION_SETS: { pattern: '^[^\\s,][^,]*(,[^,]+)*$', describe: 'comma-separated slugs or Chinese names' },
+  PREFLIGHT_SEED: { pattern: '^[A-Za-z0-9_-]{1,64}$', describe: '1–64 characters of [A-Za-z0-9_-]' },
+  PREFLIGHT_STRICT: { enum: ['0', '1', 'true', 'false'], describe: '1/true makes extended-check failures fail the verdict' },
+  CHROMIUM_PATH: { pattern: '^/.+', describe: 'an absolute path to a Chromium executable' },
+  TP_CLIENT_ID: { pattern: '^[A-Za-z0-9]{8,64}$', describe: "the TP's Key, 8–64 letters or digits" },
+  TP_APP_ID: { pattern: '^[1-9][0-9]{0,15}$', describe: 'the numeric tpAppId' },
+  TP_MESSAGE_TOKEN: { pattern: '^[A-Za-z0-9]{3,64}$', describe: '消息验证TOKEN, 3–64 letters or digits' },
+  TP_ENCODING_AES_KEY: { pattern: '^[A-Za-z0-9]{43}$', describe: '消息加解密Key, exactly 43 letters or digits' },
+  TP_TEST_APP_IDS: { pattern: '^[1-9][0-9]{0,15}(,[1-9][0-9]{0,15})*$', describe: 'comma-separated numeric app ids' },
+  TP_AUTH_EVENT_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
+  TP_MESSAGE_EVENT_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
+  TP_AUTH_START_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
+  TP_HOOK_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
+  PREFLIGHT_EMULATOR_PORT: { pattern: '^[0-9]{1,5}$', describe: 'a TCP port (0 = any free port)' },
+  PREFLIGHT_TICKET_INTERVAL_S: { pattern: '^[1-9][0-9]*$', describe: 'seconds between ticket pushes' },
+  PREFLIGHT_PUSH_BUDGET_MS: { pattern: '^[1-9][0-9]*$', describe: 'milliseconds a TP may take to answer a push' },
+  PREFLIGHT_EXCHANGE_BUDGET_MS: { pattern: '^[1-9][0-9]*$', describe: 'milliseconds from callback to code exchange' },
+  PREFLIGHT_WAIT_S: { pattern: '^[0-9]+$', describe: 'seconds to wait for a TP or a person to act' },
+  BAIDU_OPENAPI_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
+  BAIDU_SMARTPROGRAM_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
+};
+
+const ajv = new Ajv({ allErrors: false });
+const validateVars = ajv.compile({
+  type: 'object',
+  properties: Object.fromEntries(
+    Object.entries(VARIABLES).map(([k, v]) => [k, { type: 'string', ...(v.enum ? { enum: v.enum } : { pattern: v.pattern }) }]),
+  ),
+});
+
+function pick(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(VARIABLES)) {
+    const v = env[k];
+    if (v !== undefined && v.trim() !== '') out[k] = v.trim();
+  }
+  return out;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const v = pick(env);
+  if (!validateVars(v)) {
+    const err = validateVars.errors![0]!;
+    const variable = err.instancePath.replace(/^\//, '');
+    throw new ConfigError(variable, `invalid value ${JSON.stringify(v[variable])} (expected ${VARIABLES[variable]?.describe})`);
+  }
+  const seed = v.PREFLIGHT_SEED ?? freshSeed();
+  const ids = new SeededIds(seed);
+  const platform = (v.PREFLIGHT_PLATFORM ?? 'reference') as PlatformMode;
+
+  const permissionSets: string[] = [];
+  for (const raw of (v.PREFLIGHT_PERMISSION_SETS ?? DEFAULT_PERMISSION_SETS.join(',')).split(',')) {
+    const set = permissionSet(raw);
+    if (!set) throw new ConfigError('PREFLIGHT_PERMISSION_SETS', `unknown permission set ${JSON.stringify(raw.trim())}`);
+    if (!permissionSets.includes(set.slug)) permissionSets.push(set.slug);
+  }
+
+  if (platform === 'external') {
+    for (const k of ['TP_CLIENT_ID', 'TP_APP_ID', 'TP_MESSAGE_TOKEN', 'TP_ENCODING_AES_KEY', 'TP_AUTH_EVENT_URL', 'TP_MESSAGE_EVENT_URL', 'TP_AUTH_START_URL']) {
+      if (!v[k]) throw new ConfigError(k, 'is required when PREFLIGHT_PLATFORM=external');
+    }
+  }
+
+  const testAppIds = v.TP_TEST_APP_IDS
+    ? v.TP_TEST_APP_IDS.split(',').map(Number)
+    : [0, 1, 2].map(() => ids.int('testAppId', 1_000_000, 99_999_999));
+
+  return {
+    target: (v.PREFLIGHT_TARGET ?? 'emulator') as Target,
+    platform,
+    seed,
+    permissionSets,
+    strict: v.PREFLIGHT_STRICT === '1' || v.PREFLIGHT_STRICT === 'true',
+    chromiumPath: v.CHROMIUM_PATH,
+    tp: {
+      clientId: v.TP_CLIENT_ID ?? ids.alnum('clientId', 32),
+      tpAppId: Number(v.TP_APP_ID ?? ids.int('tpAppId', 10_000, 9_999_999)),
+      messageToken: v.TP_MESSAGE_TOKEN ?? ids.alnum('messageToken', 32),
+      encodingAesKey: v.TP_ENCODING_AES_KEY ?? ids.alnum('encodingAesKey', 43),
+    },
+    testAppIds,
+    emulatorPort: Number(v.PREFLIGHT_EMULATOR_PORT ?? (platform === 'external' ? 4010 : 0)),
+    emulatorHost: '127.0.0.1',
+    ticketIntervalS: Number(v.PREFLIGHT_TICKET_INTERVAL_S ?? 600),
+    pushBudgetMs: Number(v.PREFLIGHT_PUSH_BUDGET_MS ?? 2000),
+    exchangeBudgetMs: Number(v.PREFLIGHT_EXCHANGE_BUDGET_MS ?? 5000),
+    waitS: Number(v.PREFLIGHT_WAIT_S ?? 20),
+    tpUrls: { authEvent: v.TP_AUTH_EVENT_URL, messageEvent: v.TP_MESSAGE_EVENT_URL, authStart: v.TP_AUTH_START_URL, hook: v.TP_HOOK_URL },
+    openapiBaseUrl: v.BAIDU_OPENAPI_URL ?? 'https://openapi.baidu.com',
+    smartprogramBaseUrl: v.BAIDU_SMARTPROGRAM_URL ?? 'https://smartprogram.baidu.com',
+  };
+}
+
+/** Loads `.env` (without overriding the real environment) and parses; on error prints one line and exits 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  loadDotenv({ quiet: true });
+  try {
+    return parseConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`preflight: configuration error: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+/** The secret values of a config, for redaction. */
+export function configSecrets(c: Config): string[] {
+  return [c.tp.messageToken, c.tp.encodingAesKey];
+}

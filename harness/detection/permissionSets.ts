@@ -1,0 +1,38 @@
+// Permission sets (权限集) as data. Baidu has no official ids (reference §7.3): `auth_info` names a set by its
+// Chinese scope_name only, so the Chinese name is the wire identity and the slug is ours.
+export interface PermissionSet {
+  slug: string;
+  zh: string;
+  en: string;
+  /** Baidu's 全网发布 detection checks this set (reference §7.1.3–4). */
+  baiduDetected: boolean;
+  /** 0 = mini-program dimension, 1 = account dimension (auth_info.type). */
+  dimension: 0 | 1;
+}
+
+export const PERMISSION_SETS: readonly PermissionSet[] = [
+  { slug: 'development', zh: '开发管理权限', en: 'Development management', baiduDetected: true, dimension: 0 },
+  { slug: 'customer-service', zh: '客服能力权限', en: 'Customer-service capability', baiduDetected: true, dimension: 0 },
+  { slug: 'payment', zh: '支付服务权限', en: 'Payment service', baiduDetected: true, dimension: 0 },
+  { slug: 'basic-info', zh: '基本信息设置权限', en: 'Basic-information settings', baiduDetected: false, dimension: 0 },
+  { slug: 'data', zh: '数据权限', en: 'Data analysis', baiduDetected: false, dimension: 0 },
+  { slug: 'account', zh: '账号管理权限', en: 'Account management', baiduDetected: false, dimension: 1 },
+  { slug: 'promotion', zh: '推广权限', en: 'Promotion', baiduDetected: false, dimension: 0 },
+];
+
+/** The default selection: the three sets Baidu's detection looks at. */
+export const DEFAULT_PERMISSION_SETS = PERMISSION_SETS.filter((s) => s.baiduDetected).map((s) => s.slug);
+
+/** The authorization chain is not a permission set but every set stands on it; reports list it first. */
+export const AUTHORIZATION_STAGE = { slug: 'authorization', zh: '授权流程', en: 'Authorization chain' } as const;
+
+export function permissionSet(slugOrName: string): PermissionSet | undefined {
+  const key = slugOrName.trim();
+  return PERMISSION_SETS.find((s) => s.slug === key.toLowerCase() || s.zh === key);
+}
+
+export function bySlug(slug: string): PermissionSet {
+  const s = PERMISSION_SETS.find((p) => p.slug === slug);
+  if (!s) throw new Error(`unknown permission set slug ${slug}`);
+  return s;
+}
