@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The harness is TypeScript run in place: register tsx's ESM loader, then hand over to harness/cli/main.ts.
+import { register } from 'tsx/esm/api';
+
+register();
+
+try {
+  const { main } = await import('../harness/cli/main.ts');
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  // Uncaught failures still get a readable line; PREFLIGHT_DEBUG=1 shows the stack.
+  process.stderr.write(`preflight: ${process.env.PREFLIGHT_DEBUG ? (e?.stack ?? e) : (e?.message ?? e)}\n`);
+  process.exitCode = 1;
+}

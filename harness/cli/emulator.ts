@@ -1,0 +1,40 @@
+// `npm run emulator`: the Baidu emulator on its own, for a team developing its TP against it. Registers the TP
+// from the environment when its URLs are given; otherwise POST /__emulator/tps registers one later.
+import { loadConfigOrExit } from '../config.ts';
+import { startEmulator } from '../emulator/index.ts';
+
+const mask = (s: string) => `${s.slice(0, 4)}…(${s.length} chars)`;
+
+export async function emulatorCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    process.stdout.write('usage: preflight emulator   (configured by the same variables as a run; see README)\n');
+    return 0;
+  }
+  const config = loadConfigOrExit();
+  const port = process.env.PREFLIGHT_EMULATOR_PORT ? config.emulatorPort : 4010;
+  const em = await startEmulator({ seed: config.seed, ticketIntervalS: config.ticketIntervalS, pushTimeoutMs: 5000, port });
+  const { tp, tpUrls } = config;
+  const lines = [
+    `Baidu emulator listening on ${em.url}  (openapi and smartprogram base URL; health: ${em.url}/health)`,
+    `TP: client_id=${tp.clientId} tpAppId=${tp.tpAppId} token=${mask(tp.messageToken)} EncodingAESKey=${mask(tp.encodingAesKey)}`,
+    `授权测试名单: ${config.testAppIds.join(', ')}   seed: ${config.seed}`,
+  ];
+  if (tpUrls.authEvent && tpUrls.messageEvent && tpUrls.authStart) {
+    em.emu.registerTp({
+      clientId: tp.clientId, tpAppId: tp.tpAppId, name: '预检第三方平台', messageToken: tp.messageToken, encodingAesKey: tp.encodingAesKey,
+      authEventUrl: tpUrls.authEvent, messageEventUrl: tpUrls.messageEvent, authStartDomain: new URL(tpUrls.authStart).host,
+      testAppIds: config.testAppIds, permissionSets: config.permissionSets,
+    });
+    void em.emu.pushTicket(tp.clientId);
+    lines.push(`registered the TP; first ticket pushed to ${tpUrls.authEvent}`);
+  } else {
+    lines.push('no TP_AUTH_EVENT_URL / TP_MESSAGE_EVENT_URL / TP_AUTH_START_URL: register a TP with POST /__emulator/tps');
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await em.stop();
+  return 0;
+}

@@ -1,0 +1,39 @@
+// `preflight <command>` dispatcher. Sub-commands other than crypto are loaded lazily so that `preflight crypto`
+// works without Playwright, the emulator or a config being importable.
+import { cryptoCommand } from './crypto.ts';
+
+export const USAGE = [
+  'usage: preflight <command> [options]',
+  '  run        run the publication-readiness detection against a TP',
+  '  emulator   start the Baidu open-platform emulator',
+  '  push       send a signed, encrypted push to a TP endpoint',
+  '  crypto     decrypt / encrypt / sign push envelopes by hand',
+  "Run 'preflight <command> --help' for the command's options.",
+].join('\n');
+
+// A computed specifier, so tsc does not require the sibling modules to exist while they are being written.
+async function load(file: string): Promise<Record<string, (argv: string[]) => Promise<number>>> {
+  return import(new URL(file, import.meta.url).href);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'crypto':
+      return cryptoCommand(rest);
+    case 'run':
+      return (await load('./run.ts')).runCommand!(rest);
+    case 'emulator':
+      return (await load('./emulator.ts')).emulatorCommand!(rest);
+    case 'push':
+      return (await load('./push.ts')).pushCommand!(rest);
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    default:
+      process.stderr.write((cmd === undefined ? 'preflight: missing command\n' : `preflight: unknown command '${cmd}'\n`) + USAGE + '\n');
+      return 2;
+  }
+}

@@ -1,0 +1,60 @@
+// Starts the two servers of a detection run once, before any project (they must outlive the authorization setup
+// project, whose state the permission-set projects depend on — Playwright's auth-setup pattern). The emulator runs
+// in the runner process; the TP under test runs in its own process or is the team's own server.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { FullConfig } from '@playwright/test';
+import { parseConfig, type Config } from '../config.ts';
+import { startEmulator } from '../emulator/index.ts';
+import { launchTp, REFERENCE_ENTRY, type TpUrls } from '../platform/launch.ts';
+
+export const RUN_ENV = {
+  emulatorUrl: 'PREFLIGHT_EMULATOR_URL',
+  tpUrls: 'PREFLIGHT_TP_URLS',
+  runDir: 'PREFLIGHT_RUN_DIR',
+  runId: 'PREFLIGHT_RUN_ID',
+} as const;
+
+function authStartDomain(config: Config, urls: TpUrls): string {
+  return new URL(urls.authStart).host;
+}
+
+export default async function globalSetup(_pw: FullConfig): Promise<() => Promise<void>> {
+  const config = parseConfig(process.env);
+  const runDir = process.env[RUN_ENV.runDir] ?? path.resolve('.preflight', 'runs', process.env[RUN_ENV.runId] ?? 'local');
+  mkdirSync(runDir, { recursive: true });
+  process.env[RUN_ENV.runDir] = runDir;
+
+  const em = await startEmulator({ seed: config.seed, ticketIntervalS: config.ticketIntervalS, pushTimeoutMs: Math.max(5000, config.pushBudgetMs * 2), port: config.emulatorPort });
+  let tpUrls: TpUrls;
+  let stopTp = async () => {};
+  if (config.platform === 'external') {
+    tpUrls = { authEvent: config.tpUrls.authEvent!, messageEvent: config.tpUrls.messageEvent!, authStart: config.tpUrls.authStart!, hook: config.tpUrls.hook };
+  } else {
+    const entry = process.env.PREFLIGHT_REFERENCE_ENTRY ? path.resolve(process.env.PREFLIGHT_REFERENCE_ENTRY) : REFERENCE_ENTRY;
+    const tp = await launchTp(entry, config, em.url);
+    tpUrls = { ...tp.urls, hook: config.tpUrls.hook ?? tp.urls.hook };
+    stopTp = tp.stop;
+  }
+  em.emu.registerTp({
+    clientId: config.tp.clientId,
+    tpAppId: config.tp.tpAppId,
+    name: '预检第三方平台',
+    messageToken: config.tp.messageToken,
+    encodingAesKey: config.tp.encodingAesKey,
+    authEventUrl: tpUrls.authEvent,
+    messageEventUrl: tpUrls.messageEvent,
+    authStartDomain: authStartDomain(config, tpUrls),
+    testAppIds: config.testAppIds,
+    permissionSets: config.permissionSets,
+  });
+  // Baidu pushes a ticket as soon as a TP is live; a TP can do nothing before its first one.
+  await em.emu.pushTicket(config.tp.clientId);
+
+  process.env[RUN_ENV.emulatorUrl] = em.url;
+  process.env[RUN_ENV.tpUrls] = JSON.stringify(tpUrls);
+  return async () => {
+    await em.emu.idle();
+    await Promise.all([stopTp(), em.stop()]);
+  };
+}

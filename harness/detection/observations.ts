@@ -1,0 +1,45 @@
+// What the authorization setup saw, handed to the checks that depend on it (Playwright's auth-setup pattern:
+// state goes through a file, because setup and checks run in different workers). Kept under .preflight/ (never
+// committed); URLs are stored with their secrets replaced.
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+export interface AuthorizationObservations {
+  appId: number | null;
+  startPage: { url: string; status: number | null; error?: string };
+  authorizationPage: { reached: boolean; url?: string; errno?: number; error?: string };
+  qr: { decoded: boolean; target?: string; error?: string };
+  mobile: { confirmed: boolean; error?: string; errno?: number };
+  callback: { reached: boolean; url?: string; status?: number | null; text?: string; error?: string };
+  /** Ledger seq before the setup started, so checks can look at what happened after. */
+  ledgerStart: number;
+  screenshots: { name: string; path: string }[];
+  durationsMs: Record<string, number>;
+}
+
+export function observationsPath(runDir: string, name: string): string {
+  return path.join(runDir, `${name}.json`);
+}
+
+export function saveObservations(runDir: string, name: string, data: unknown): void {
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(observationsPath(runDir, name), JSON.stringify(data, null, 2));
+}
+
+export function loadObservations<T>(runDir: string, name: string): T | null {
+  const p = observationsPath(runDir, name);
+  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as T) : null;
+}
+
+/** Replaces secret-bearing query parameters of a URL by a marker. */
+export function scrubUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    for (const k of ['authorization_code', 'pre_auth_code', 'code', 'access_token', 'ticket', 'refresh_token']) {
+      if (u.searchParams.has(k)) u.searchParams.set(k, '[REDACTED]');
+    }
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

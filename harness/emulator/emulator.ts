@@ -1,0 +1,138 @@
+// The Baidu side as one object: store, ledger, clock, seeded ids and the push sender. The HTTP server
+// (server.ts) and the providers only call into this; tests can drive it in-process too.
+import { SeededIds } from '../seed.ts';
+import { Ledger, type PushEntry } from './ledger.ts';
+import { deliverPush, type PushOptions } from './pusher.ts';
+import { Store, type AppRecord, type TpRegistration } from './store.ts';
+
+export interface EmulatorOptions {
+  seed: string;
+  /** Seconds between scheduled ticket pushes (Baidu: every 10 minutes). */
+  ticketIntervalS: number;
+  /** How long the emulator waits for a TP's reply to a push before recording a timeout. */
+  pushTimeoutMs: number;
+  /**
+   * How long a ticket stays valid. Baidu does not document it (UNKNOWN); we accept a ticket for two push periods so a
+   * TP that has not yet stored the newest one still works, and flag the stale use in the ledger for the checks.
+   */
+  ticketTtlS?: number;
+}
+
+export const LIFETIME = {
+  tpToken: 2_592_000,
+  authorizerToken: 3600,
+  refreshToken: 315_360_000,
+  preAuthCode: 1200,
+  authorizationCode: 3600,
+  retrievedAuthorizationCode: 3600,
+} as const;
+
+export class Emulator {
+  readonly store = new Store();
+  readonly ledger = new Ledger();
+  readonly ids: SeededIds;
+  private offsetMs = 0;
+  private timers: NodeJS.Timeout[] = [];
+  private inflight = new Set<Promise<unknown>>();
+
+  constructor(readonly options: EmulatorOptions) {
+    this.ids = new SeededIds(options.seed);
+  }
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+  nowS(): number {
+    return Math.floor(this.now() / 1000);
+  }
+  /** Moves the emulator's clock forward (expiry tests); never backward. */
+  advance(seconds: number): void {
+    this.offsetMs += Math.max(0, seconds) * 1000;
+  }
+
+  get ticketTtlS(): number {
+    return this.options.ticketTtlS ?? this.options.ticketIntervalS * 2;
+  }
+
+  registerTp(tp: TpRegistration, opts: { scheduleTickets?: boolean } = {}): void {
+    this.store.tps.set(tp.clientId, tp);
+    this.ledger.secret('messageToken', tp.messageToken);
+    this.ledger.secret('encodingAesKey', tp.encodingAesKey);
+    for (const appId of tp.testAppIds) this.ensureApp(appId, true);
+    // One app the admin also manages but that is not on the 授权测试名单, for the 50007 path.
+    this.ensureApp(this.outsiderAppId(tp), false);
+    if (opts.scheduleTickets !== false) {
+      const t = setInterval(() => void this.track(this.pushTicket(tp.clientId)), this.options.ticketIntervalS * 1000);
+      t.unref();
+      this.timers.push(t);
+    }
+  }
+
+  outsiderAppId(tp: TpRegistration): number {
+    return 900_000_000 + (tp.tpAppId % 1_000_000);
+  }
+
+  ensureApp(appId: number, onTestList: boolean): AppRecord {
+    let app = this.store.apps.get(appId);
+    if (!app) {
+      app = { appId, appKey: this.ids.alnum(`appKey:${appId}`, 32), appName: `预检测试小程序${appId % 10000}`, onTestList };
+      this.store.apps.set(appId, app);
+    }
+    return app;
+  }
+
+  tp(clientId: string): TpRegistration | undefined {
+    return this.store.tps.get(clientId);
+  }
+
+  /** Issues a new ticket and pushes it to the TP's 授权事件接收URL (§2.5). */
+  async pushTicket(clientId: string, extra: Partial<PushOptions> = {}): Promise<PushEntry> {
+    const tp = this.requireTp(clientId);
+    const list = this.store.tickets.get(clientId) ?? [];
+    const ticket = { value: this.ids.hex('ticket', 32), seq: list.length + 1, issuedAt: this.now() };
+    list.push(ticket);
+    this.store.tickets.set(clientId, list);
+    this.ledger.secret('ticket', ticket.value);
+    const message = { Ticket: ticket.value, FromUserName: 'SmartAPP', CreateTime: Math.floor(ticket.issuedAt / 1000), MsgType: 'ticket', Event: 'push' };
+    return this.push(tp, 'auth', message, { ...extra, facts: { ticketSeq: ticket.seq, ...extra.facts } });
+  }
+
+  /** Pushes an event object (already in Baidu's field names) to one of the TP's URLs. */
+  async push(tp: TpRegistration, target: 'auth' | 'message', message: Record<string, unknown>, opts: Partial<PushOptions> = {}): Promise<PushEntry> {
+    return this.track(deliverPush(this.ledger, tp, target, message, { timeoutMs: this.options.pushTimeoutMs, ...opts }));
+  }
+
+  eventTime(): string {
+    // Beijing time, "YYYY-MM-DD HH:MM:SS" (reference §0.3).
+    return new Date(this.now() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+  }
+
+  requireTp(clientId: string): TpRegistration {
+    const tp = this.tp(clientId);
+    if (!tp) throw new Error(`no TP registered with client_id ${clientId}`);
+    return tp;
+  }
+
+  /** Keeps track of background work so `idle()` and `close()` can wait for it. */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => {});
+    return p;
+  }
+
+  async idle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Clears run state (tokens, codes, ledger) and the clock offset; registered TPs and apps stay. */
+  reset(): void {
+    this.store.reset();
+    this.ledger.reset();
+    this.offsetMs = 0;
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+}

@@ -1,0 +1,122 @@
+// Every inbound call and outbound push, in order — the evidence every check cites by `seq`.
+// Entries are kept raw in memory (recording must stay cheap under load) and redacted on the way out: secrets the
+// emulator issued are replaced by stable fingerprints like «ticket:1a2b3c4d», so a reviewer can correlate values
+// across entries without ever seeing one.
+import { createHash } from 'node:crypto';
+
+export type PushOutcome = 'ok' | 'bad-body' | 'http-error' | 'timeout' | 'connect-error' | 'too-large' | 'reset';
+
+export interface CallEntry {
+  seq: number;
+  at: number;
+  dir: 'in';
+  endpointId: string | null;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  form: Record<string, string>;
+  status: number;
+  response: unknown;
+  durationMs: number;
+  clientId?: string;
+  appId?: number;
+  /** Derived facts the checks reason on (e.g. which ticket a tp/token call used). */
+  facts: Record<string, unknown>;
+  flags: string[];
+  referer?: string;
+}
+
+export interface PushEntry {
+  seq: number;
+  at: number;
+  dir: 'push';
+  clientId: string;
+  target: 'auth' | 'message';
+  url: string;
+  event: string;
+  /** The decrypted message we sent. */
+  message: unknown;
+  envelope: Record<string, string>;
+  status: number | null;
+  replyBody: string;
+  latencyMs: number;
+  outcome: PushOutcome;
+  cause?: string;
+  facts: Record<string, unknown>;
+}
+
+export interface PageEntry {
+  seq: number;
+  at: number;
+  dir: 'page';
+  path: string;
+  query: Record<string, string>;
+  referer?: string;
+  status: number;
+  errno?: number;
+  facts: Record<string, unknown>;
+}
+
+export type LedgerEntry = CallEntry | PushEntry | PageEntry;
+type NewEntry = Omit<CallEntry, 'seq'> | Omit<PushEntry, 'seq'> | Omit<PageEntry, 'seq'>;
+
+export function fingerprint(kind: string, value: string): string {
+  return `«${kind}:${createHash('sha256').update(value).digest('hex').slice(0, 8)}»`;
+}
+
+export class Ledger {
+  private entries: LedgerEntry[] = [];
+  private seq = 0;
+  /** value → fingerprint, for every secret issued or configured. */
+  private secrets = new Map<string, string>();
+  private secretRe: RegExp | null = null;
+
+  record<T extends NewEntry>(e: T): T & { seq: number } {
+    const full = { ...e, seq: ++this.seq } as T & { seq: number };
+    this.entries.push(full as LedgerEntry);
+    return full;
+  }
+
+  /** Registers a secret so it is fingerprinted wherever it appears in redacted output. */
+  secret(kind: string, value: string): string {
+    let fp = this.secrets.get(value);
+    if (!fp) {
+      fp = fingerprint(kind, value);
+      this.secrets.set(value, fp);
+      this.secretRe = null;
+    }
+    return fp;
+  }
+
+  get size(): number {
+    return this.seq;
+  }
+
+  raw(): readonly LedgerEntry[] {
+    return this.entries;
+  }
+
+  reset(): void {
+    this.entries = [];
+  }
+
+  /** Redacted copies of the entries after `since` (exclusive). */
+  redacted(since = 0): LedgerEntry[] {
+    return this.entries.filter((e) => e.seq > since).map((e) => this.redact(e));
+  }
+
+  redact<T>(value: T): T {
+    if (this.secrets.size === 0) return value;
+    if (!this.secretRe) {
+      const alts = [...this.secrets.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
+      this.secretRe = new RegExp(alts.join('|'), 'g');
+    }
+    const re = this.secretRe;
+    const text = JSON.stringify(value).replace(re, (m) => this.secrets.get(m) ?? '[REDACTED]');
+    return JSON.parse(text) as T;
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

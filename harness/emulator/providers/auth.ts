@@ -1,0 +1,163 @@
+// Authorization chain provider (reference §1, §2.8).
+// Deliberate choices where Baidu is silent (documented per the brief):
+// - Ticket validity is UNKNOWN: any ticket issued within `ticketTtlS` is accepted; using one that is not the newest
+//   is recorded as the fact `staleTicket` (the check fails it, the TP still gets a token so the run goes on).
+// - The authorization code's format is UNKNOWN: 32 hex characters, single use, 3600 s (the callback's expires_in).
+// - A refresh returns a new pair and spends the old refresh token (single use, §1.6); the old access token stays
+//   valid until it expires (Baidu does not say otherwise).
+import { BaiduError, reply } from '../../baidu/envelopes.ts';
+import { bySlug } from '../../detection/permissionSets.ts';
+import type { Emulator } from '../emulator.ts';
+import { LIFETIME } from '../emulator.ts';
+import type { Handlers, HandlerCtx } from '../handler.ts';
+import type { TpRegistration } from '../store.ts';
+
+function token(emu: Emulator, type: 42 | 45 | 46, lifetime: number, suffix: string): string {
+  return `${type}.${emu.ids.hex(`token${type}`, 32)}.${lifetime}.${emu.nowS() + lifetime}.${emu.ids.alnum(`token${type}s`, 6)}-${suffix}`;
+}
+
+export function issueAuthorizerPair(emu: Emulator, clientId: string, appId: number, generation: number) {
+  const access = token(emu, 45, LIFETIME.authorizerToken, String(appId));
+  const refresh = token(emu, 46, LIFETIME.refreshToken, String(appId));
+  emu.ledger.secret('authorizerAccessToken', access);
+  emu.ledger.secret('refreshToken', refresh);
+  emu.store.authorizerTokens.set(access, { clientId, appId, expiresAt: emu.now() + LIFETIME.authorizerToken * 1000, generation });
+  emu.store.refreshTokens.set(refresh, { clientId, appId, used: false, generation });
+  return { access_token: access, refresh_token: refresh, expires_in: LIFETIME.authorizerToken };
+}
+
+export function issueAuthCode(emu: Emulator, clientId: string, appId: number, ttlS: number = LIFETIME.authorizationCode): string {
+  const code = emu.ids.hex('authorizationCode', 32);
+  emu.ledger.secret('authorizationCode', code);
+  emu.store.authCodes.set(code, { clientId, appId, expiresAt: emu.now() + ttlS * 1000, used: false, issuedAt: emu.now() });
+  return code;
+}
+
+/**
+ * The admin confirmed on the phone: record the grant, issue the code and push AUTHORIZED (or UPDATE_AUTHORIZED when
+ * the app had authorized this TP before) to the 授权事件接收URL. The push runs in the background, like Baidu's.
+ */
+export function authorize(emu: Emulator, tp: TpRegistration, appId: number, granted: string[]): { code: string; event: string } {
+  const prev = emu.store.authorization(tp.clientId, appId);
+  const generation = (prev?.generation ?? 0) + 1;
+  emu.store.setAuthorization({ clientId: tp.clientId, appId, granted, generation, active: true });
+  const code = issueAuthCode(emu, tp.clientId, appId);
+  const event = prev?.active ? 'UPDATE_AUTHORIZED' : 'AUTHORIZED';
+  void emu.push(tp, 'auth', {
+    appId, tpAppId: tp.tpAppId, eventTime: emu.eventTime(), event,
+    authorizationCode: code, authorizationCodeExpiresIn: LIFETIME.authorizationCode,
+  }, { facts: { appId, generation } });
+  return { code, event };
+}
+
+/** The app withdraws its authorization: tokens stop working and UNAUTHORIZED is pushed (§2.6). */
+export function unauthorize(emu: Emulator, tp: TpRegistration, appId: number) {
+  const a = emu.store.authorization(tp.clientId, appId);
+  if (a) a.active = false;
+  return emu.push(tp, 'auth', { appId, tpAppId: tp.tpAppId, eventTime: emu.eventTime(), event: 'UNAUTHORIZED' }, { facts: { appId } });
+}
+
+function tpFor(ctx: HandlerCtx): TpRegistration {
+  if (!ctx.tp) throw BaiduError.gateway(110);
+  return ctx.tp;
+}
+
+export const handlers: Handlers = {
+  'authprocess.getTpToken': ({ emu, params, facts }) => {
+    const tp = emu.tp(params.client_id!);
+    if (!tp) throw BaiduError.errno(50002);
+    const tickets = emu.store.tickets.get(tp.clientId) ?? [];
+    const used = tickets.find((t) => t.value === params.ticket);
+    const newest = tickets[tickets.length - 1];
+    facts.clientId = tp.clientId;
+    if (!used || emu.now() - used.issuedAt > emu.ticketTtlS * 1000) {
+      facts.ticket = used ? 'expired' : 'unknown';
+      throw BaiduError.errno(50003);
+    }
+    facts.ticketSeq = used.seq;
+    facts.newestTicketSeq = newest!.seq;
+    facts.staleTicket = used.seq !== newest!.seq;
+    const access = token(emu, 42, LIFETIME.tpToken, String(tp.tpAppId));
+    emu.ledger.secret('tpAccessToken', access);
+    emu.store.tpTokens.set(access, { clientId: tp.clientId, expiresAt: emu.now() + LIFETIME.tpToken * 1000, ticketSeq: used.seq });
+    return reply.ok({ access_token: access, expires_in: LIFETIME.tpToken, scope: 'smartapp_tp_smtapp_common public' });
+  },
+
+  'authprocess.getPreAuthCode': (ctx) => {
+    const tp = tpFor(ctx);
+    const { emu } = ctx;
+    const code = Buffer.from(`smtapp${emu.ids.digits('preAuthCode', 10)}${emu.ids.hex('preAuthCodeHex', 32)}`).toString('base64');
+    emu.ledger.secret('preAuthCode', code);
+    emu.store.preAuthCodes.set(code, { clientId: tp.clientId, expiresAt: emu.now() + LIFETIME.preAuthCode * 1000, used: false });
+    return reply.ok({ pre_auth_code: code, expires_in: LIFETIME.preAuthCode });
+  },
+
+  'authprocess.getOAuthToken': (ctx) => {
+    const tp = tpFor(ctx);
+    const { emu, params, facts } = ctx;
+    facts.grantType = params.grant_type;
+    if (params.grant_type === 'app_to_tp_authorization_code') {
+      if (!params.code) throw BaiduError.oauth('invalid_request', 'code is required');
+      const c = emu.store.authCodes.get(params.code);
+      if (!c || c.clientId !== tp.clientId) throw BaiduError.oauth('invalid_grant', 'authorization code is invalid');
+      if (c.used) throw BaiduError.oauth('invalid_grant', 'authorization code has been used');
+      if (emu.now() > c.expiresAt) throw BaiduError.oauth('invalid_grant', 'authorization code has expired');
+      const a = emu.store.authorization(tp.clientId, c.appId);
+      if (!a?.active) throw BaiduError.oauth('invalid_grant', 'the mini program has cancelled the authorization');
+      c.used = true;
+      facts.appId = c.appId;
+      facts.codeAgeMs = emu.now() - c.issuedAt;
+      return reply.oauth(issueAuthorizerPair(emu, tp.clientId, c.appId, a.generation));
+    }
+    if (!params.refresh_token) throw BaiduError.oauth('invalid_request', 'refresh_token is required');
+    const r = emu.store.refreshTokens.get(params.refresh_token);
+    if (!r || r.clientId !== tp.clientId) throw BaiduError.oauth('invalid_grant', 'refresh token is invalid');
+    facts.appId = r.appId;
+    if (r.used) {
+      facts.reusedRefreshToken = true;
+      throw BaiduError.oauth('invalid_grant', 'refresh token has been used (refresh tokens are single use)');
+    }
+    const a = emu.store.authorization(tp.clientId, r.appId);
+    if (!a?.active || a.generation !== r.generation) throw BaiduError.oauth('invalid_grant', 'the authorization behind this refresh token has changed');
+    r.used = true;
+    return reply.oauth(issueAuthorizerPair(emu, tp.clientId, r.appId, a.generation));
+  },
+
+  'authprocess.getAppInfo': ({ app, authorization }) => {
+    const granted = authorization!.granted.map((slug) => bySlug(slug));
+    return reply.ok({
+      app_id: app!.appId, app_name: app!.appName, app_key: app!.appKey, app_desc: '百度智能小程序第三方平台预检测试小程序',
+      photo_addr: '', min_swan_version: '3.0.0', status: 1, web_status: 0,
+      qualification: { name: '预检测试主体', type: 2, satus: 1, ad_type: 1, ad_status: 1 },
+      category: [],
+      modify_count: { name_modify_used: 0, name_modify_quota: 5, signature_modify_used: 0, signature_modify_quota: 5, image_modify_used: 0, image_modify_quota: 5, category_modify_used: 0, category_modify_quota: 3 },
+      auth_info: granted.map((s) => ({ scope_name: s.zh, type: s.dimension })),
+    });
+  },
+
+  'authprocess.retrieveAuthCode': (ctx) => {
+    const tp = tpFor(ctx);
+    const appId = Number(ctx.params.app_id);
+    const a = ctx.emu.store.authorization(tp.clientId, appId);
+    if (!a?.active) throw BaiduError.errno(50032);
+    return reply.ok({ authorization_code: issueAuthCode(ctx.emu, tp.clientId, appId, LIFETIME.retrievedAuthorizationCode), expires_in: LIFETIME.retrievedAuthorizationCode });
+  },
+
+  'msg.getMsg': (ctx) => {
+    const tp = tpFor(ctx);
+    const { emu, params } = ctx;
+    const end = params.end ? Number(params.end) * 1000 : emu.now();
+    const start = params.start ? Number(params.start) * 1000 : end - 86_400_000;
+    if (end - start > 7 * 86_400_000 || start < emu.now() - 31 * 86_400_000) throw BaiduError.errno(40001, 'window must be ≤ 1 week within the last month');
+    const ids = params.id_list ? new Set(params.id_list.split(',').map(Number)) : null;
+    const count = Math.min(Number(params.count ?? 100), 100);
+    const offset = Number(params.offset ?? 0);
+    const pushes = emu.ledger.raw().filter((e) => e.dir === 'push' && e.clientId === tp.clientId).filter((e) =>
+      ids ? ids.has(e.seq) : e.at >= start && e.at <= end && (params.push_type !== '2' || (e as { outcome: string }).outcome !== 'ok'));
+    const list = pushes.slice(offset, offset + count).map((e) => {
+      const p = e as { seq: number; envelope: Record<string, string>; outcome: string };
+      return { id: p.seq, content: p.envelope.Encrypt ?? '', status: p.outcome === 'ok' ? 1 : 2 };
+    });
+    return reply.ok({ count: pushes.length, page: Math.floor(offset / count) + 1, pageSize: count, list });
+  },
+};

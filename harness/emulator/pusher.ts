@@ -1,0 +1,103 @@
+// Sends encrypted, signed pushes to a TP (reference §2.1–2.2) and records what the TP did with them: status, the
+// exact reply body, latency, and a failure cause in WeChat's alarm vocabulary (timeout, connect error, bad body…).
+import { request } from 'undici';
+import { sealPush } from '../crypto/msgCrypto.ts';
+import type { Ledger, PushEntry, PushOutcome } from './ledger.ts';
+import type { TpRegistration } from './store.ts';
+
+const MAX_REPLY_BYTES = 1024 * 1024;
+
+export interface PushOptions {
+  timeoutMs: number;
+  /** Extra facts recorded with the entry (e.g. ticketSeq). */
+  facts?: Record<string, unknown>;
+  /** Probes: send this envelope instead of a correctly sealed one. */
+  tamper?: (env: Record<string, string>) => Record<string, string>;
+  /** Probes: reuse a recorded envelope verbatim (replay). */
+  envelope?: Record<string, string>;
+}
+
+export async function deliverPush(
+  ledger: Ledger,
+  tp: TpRegistration,
+  target: 'auth' | 'message',
+  message: Record<string, unknown>,
+  opts: PushOptions,
+): Promise<PushEntry> {
+  const url = target === 'auth' ? tp.authEventUrl : tp.messageEventUrl;
+  const text = JSON.stringify(message);
+  let envelope: Record<string, string> =
+    opts.envelope ??
+    { ...sealPush({ encodingAesKey: tp.encodingAesKey, token: tp.messageToken, clientId: tp.pushIdentifier ?? tp.clientId }, text) };
+  if (opts.tamper) envelope = opts.tamper(envelope);
+  const body = JSON.stringify(envelope);
+
+  const started = performance.now();
+  let status: number | null = null;
+  let replyBody = '';
+  let outcome: PushOutcome = 'ok';
+  let cause: string | undefined;
+  try {
+    const res = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      signal: AbortSignal.timeout(opts.timeoutMs),
+    });
+    status = res.statusCode;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_REPLY_BYTES) {
+        res.body.destroy();
+        outcome = 'too-large';
+        cause = `reply body exceeded ${MAX_REPLY_BYTES} bytes`;
+        break;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    replyBody = Buffer.concat(chunks).toString('utf8');
+    if (outcome === 'ok') {
+      if (status < 200 || status > 299) {
+        outcome = 'http-error';
+        cause = `HTTP ${status}`;
+      } else if (replyBody !== 'success') {
+        outcome = 'bad-body';
+        cause = `reply body was ${JSON.stringify(replyBody.slice(0, 80))}, not exactly "success"`;
+      }
+    }
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const name = `${err.name} ${err.code ?? ''} ${err.message}`;
+    if (/Timeout|AbortError|aborted/i.test(name)) {
+      outcome = 'timeout';
+      cause = `no reply within ${opts.timeoutMs} ms`;
+    } else if (/ECONNRESET|SocketError|other side closed/i.test(name)) {
+      outcome = 'reset';
+      cause = `connection closed by the TP (${err.code ?? err.message})`;
+    } else {
+      outcome = 'connect-error';
+      cause = `${err.code ?? err.name}: ${err.message}`;
+    }
+  }
+  const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+  return ledger.record({
+    at: Date.now(),
+    dir: 'push',
+    clientId: tp.clientId,
+    target,
+    url,
+    event: String(message.Event === 'push' ? 'ticket' : (message.event ?? message.MsgType ?? 'unknown')),
+    message,
+    envelope,
+    status,
+    replyBody: replyBody.slice(0, 2048),
+    latencyMs,
+    outcome,
+    cause,
+    facts: opts.facts ?? {},
+  });
+}

@@ -1,0 +1,249 @@
+// The emulator's HTTP front door: one fixed chain around the handlers (style rule 4) —
+// parse → route (catalogue) → validate params → resolve token → check permission → handler → serialise → ledger.
+// Anything unexpected becomes Baidu's documented error, never a 500 or a crash.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { routeFor, type EndpointDef } from '../baidu/catalogue.ts';
+import { BaiduError, type BaiduReply } from '../baidu/envelopes.ts';
+import type { Emulator } from './emulator.ts';
+import type { HandlerCtx, Handlers, UploadedFile } from './handler.ts';
+import { handlePage } from './pages/authorization.ts';
+import { handleSideDoor } from './sideDoor.ts';
+import { handlers as authHandlers } from './providers/auth.ts';
+
+const MAX_BODY = 10 * 1024 * 1024;
+
+export function defaultHandlers(): Handlers {
+  return { ...authHandlers };
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function listen(emu: Emulator, handlers: Handlers, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  const server = createServer((req, res) => {
+    void serve(emu, handlers, req, res).catch((e) => {
+      // Last line of defence: an emulator bug still answers in Baidu's gateway shape.
+      if (!res.headersSent) send(res, BaiduError.gateway(1).toReply());
+      else res.destroy();
+      emu.ledger.record({ at: Date.now(), dir: 'in', endpointId: null, method: req.method ?? '', path: req.url ?? '', query: {}, form: {},
+        status: 200, response: null, durationMs: 0, facts: { internalError: String((e as Error)?.stack ?? e) }, flags: ['internal-error'] });
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${actual}`,
+    port: actual,
+    server,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY) return null;
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+interface Parsed {
+  query: Record<string, string>;
+  form: Record<string, string | string[]>;
+  files: Record<string, UploadedFile>;
+}
+
+async function parse(req: IncomingMessage, url: URL, body: Buffer): Promise<Parsed> {
+  const query = Object.fromEntries(url.searchParams);
+  const form: Record<string, string | string[]> = {};
+  const files: Record<string, UploadedFile> = {};
+  const ct = (req.headers['content-type'] ?? '').toLowerCase();
+  if (!body.length) return { query, form, files };
+  if (ct.startsWith('multipart/form-data')) {
+    const fd = await new Response(new Uint8Array(body), { headers: { 'content-type': req.headers['content-type']! } }).formData();
+    for (const [k, v] of fd as unknown as Iterable<[string, string | File]>) {
+      if (typeof v === 'string') form[k] = v;
+      else files[k] = { filename: (v as File).name, contentType: v.type, bytes: Buffer.from(await v.arrayBuffer()) };
+    }
+  } else if (ct.includes('json')) {
+    const o = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(o ?? {})) form[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  } else {
+    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) {
+      const prev = form[k];
+      form[k] = prev === undefined ? v : ([] as string[]).concat(prev, v);
+    }
+  }
+  return { query, form, files };
+}
+
+function send(res: ServerResponse, r: BaiduReply): void {
+  switch (r.kind) {
+    case 'B':
+      res.writeHead(r.status, { 'content-type': r.contentType, 'content-length': r.bytes.length, ...r.headers });
+      res.end(r.bytes);
+      return;
+    case 'html':
+      res.writeHead(r.status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...r.headers });
+      res.end(r.html);
+      return;
+    case 'redirect':
+      res.writeHead(r.status, { location: r.location });
+      res.end();
+      return;
+    default: {
+      const text = JSON.stringify(r.body);
+      res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    }
+  }
+}
+
+function validate(def: EndpointDef, params: Record<string, string>, files: Record<string, UploadedFile>): string | null {
+  for (const [name, spec] of Object.entries(def.params)) {
+    const v = spec.type === 'file' ? files[name] : params[name];
+    if (v === undefined || v === '') {
+      if (spec.required) return `${name} is required`;
+      continue;
+    }
+    if (spec.type === 'file') continue;
+    const s = v as string;
+    if (spec.type === 'int' && !/^-?\d+$/.test(s)) return `${name} must be an integer`;
+    if (spec.type === 'json') {
+      try {
+        JSON.parse(s);
+      } catch {
+        return `${name} must be JSON`;
+      }
+    }
+    if (spec.enum && !spec.enum.includes(s)) return `${name} must be one of ${spec.enum.join('/')}`;
+  }
+  return null;
+}
+
+function paramError(def: EndpointDef, detail: string): BaiduError {
+  if (def.envelope === 'R') return BaiduError.oauth('invalid_request', detail);
+  if (def.id === 'pkg.uploadPackage' && detail.startsWith('ext_json must be JSON')) return BaiduError.errno(69004);
+  return BaiduError.errno(40001, detail);
+}
+
+async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const url = new URL(req.url ?? '/', 'http://emulator');
+  const method = (req.method ?? 'GET').toUpperCase();
+
+  if (url.pathname === '/health' || url.pathname.startsWith('/__emulator/')) {
+    const body = await readBody(req);
+    return send(res, await handleSideDoor(emu, method, url, body ?? Buffer.alloc(0)));
+  }
+
+  const body = await readBody(req);
+  if (body === null) {
+    return send(res, BaiduError.errno(40006, 'request body larger than 10 MB').toReply());
+  }
+  let parsed: Parsed;
+  try {
+    parsed = await parse(req, url, body);
+  } catch {
+    return send(res, BaiduError.errno(40001, 'request body could not be parsed').toReply());
+  }
+  const referer = req.headers.referer;
+
+  if (url.pathname.startsWith('/mappconsole/')) {
+    const origin = `http://${req.headers.host ?? 'emulator'}`;
+    const page = await handlePage(emu, { method, path: url.pathname, query: parsed.query, form: parsed.form, referer, origin });
+    if (page) {
+      if (!url.pathname.endsWith('/poll')) {
+        emu.ledger.record({ at: Date.now(), dir: 'page', path: url.pathname, query: parsed.query, referer, status: page.reply.status, errno: page.errno, facts: page.facts });
+      }
+      return send(res, page.reply);
+    }
+  }
+
+  // Query and form both carry params: Baidu accepts POST params in the query string too (§0.2).
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed.query)) params[k] = v;
+  for (const [k, v] of Object.entries(parsed.form)) params[k] = Array.isArray(v) ? v[0]! : v;
+
+  const { def, wrongMethod } = routeFor(method, url.pathname);
+  const ctx: HandlerCtx = { emu, def: def!, req, params, files: parsed.files, facts: {} };
+  const flags: string[] = [];
+  let result: BaiduReply;
+  try {
+    if (!def) {
+      flags.push('unexpected-call');
+      throw BaiduError.gateway(3, 404);
+    }
+    if (wrongMethod) throw BaiduError.gateway(3, 405);
+    resolveToken(emu, def, params, ctx);
+    const bad = validate(def, params, parsed.files);
+    if (bad) throw paramError(def, bad);
+    const handler = handlers[def.id];
+    if (!handler) {
+      flags.push('unimplemented');
+      throw BaiduError.gateway(3);
+    }
+    result = await handler(ctx);
+  } catch (e) {
+    if (!(e instanceof BaiduError)) throw e;
+    result = e.toReply();
+  }
+  send(res, result);
+  emu.ledger.record({
+    at: Date.now(), dir: 'in', endpointId: def?.id ?? null, method, path: url.pathname, query: parsed.query,
+    form: Object.fromEntries(Object.entries(parsed.form).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
+    status: result.status, response: 'body' in result ? result.body : `[${result.kind}]`,
+    durationMs: Math.round((performance.now() - started) * 10) / 10,
+    clientId: ctx.tp?.clientId, appId: ctx.app?.appId, facts: ctx.facts, flags, referer,
+  });
+}
+
+/** Token resolution and permission enforcement, once for every endpoint. */
+function resolveToken(emu: Emulator, def: EndpointDef, params: Record<string, string>, ctx: HandlerCtx): void {
+  if (def.token === 'none') return;
+  const t = params.access_token;
+  if (!t) throw def.envelope === 'R' ? BaiduError.oauth('invalid_client', 'access_token is required') : BaiduError.gateway(100);
+  if (def.token === 'tp') {
+    const tok = emu.store.tpTokens.get(t);
+    if (!tok) throw BaiduError.gateway(110);
+    if (emu.now() > tok.expiresAt) throw BaiduError.gateway(111);
+    ctx.tp = emu.tp(tok.clientId);
+    return;
+  }
+  const tok = emu.store.authorizerTokens.get(t);
+  if (!tok) throw BaiduError.gateway(110);
+  if (emu.now() > tok.expiresAt) throw BaiduError.gateway(111);
+  const a = emu.store.authorization(tok.clientId, tok.appId);
+  // A token from before a re-authorization or after UNAUTHORIZED no longer works (field notes pain 5).
+  if (!a?.active || a.generation !== tok.generation) {
+    ctx.facts.staleAuthorizerToken = true;
+    throw BaiduError.gateway(110);
+  }
+  ctx.tp = emu.tp(tok.clientId);
+  ctx.app = emu.store.apps.get(tok.appId);
+  ctx.authorization = a;
+  ctx.facts.appId = tok.appId;
+  if (def.permissionSet) {
+    // Choice (Baidu does not document it): a set the TP never selected → 40007; one the app did not grant → 45001.
+    if (!ctx.tp!.permissionSets.includes(def.permissionSet)) throw BaiduError.errno(40007, `needs ${def.permissionSet}`);
+    if (!a.granted.includes(def.permissionSet)) {
+      ctx.facts.permissionDenied = def.permissionSet;
+      throw BaiduError.errno(45001, `the mini program did not grant ${def.permissionSet}`);
+    }
+  }
+}

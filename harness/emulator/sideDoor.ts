@@ -1,0 +1,72 @@
+// Emulator-only routes (LocalStack's habit: health, reset, inspectable state). They live under /__emulator/, a
+// prefix no Baidu path uses, plus GET /health. Everything they return is redacted by the ledger.
+import { reply, type BaiduReply } from '../baidu/envelopes.ts';
+import type { Emulator } from './emulator.ts';
+import type { TpRegistration } from './store.ts';
+
+const VERSION = '0.1.0';
+
+function bad(message: string): BaiduReply {
+  return { kind: 'raw', status: 400, body: { error: message } };
+}
+
+function json(body: Buffer): Record<string, unknown> | null {
+  if (!body.length) return {};
+  try {
+    const v = JSON.parse(body.toString('utf8'));
+    return v && typeof v === 'object' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function handleSideDoor(emu: Emulator, method: string, url: URL, body: Buffer): Promise<BaiduReply> {
+  const route = `${method} ${url.pathname}`;
+  const input = json(body);
+  if (input === null) return bad('body must be a JSON object');
+
+  switch (route) {
+    case 'GET /health':
+    case 'GET /__emulator/health':
+      return reply.raw({ status: 'ok', service: 'baidu-tp-emulator', version: VERSION, tps: emu.store.tps.size, ledger: emu.ledger.size });
+    case 'POST /__emulator/reset':
+      emu.reset();
+      return reply.raw({ reset: true });
+    case 'GET /__emulator/ledger': {
+      const since = Number(url.searchParams.get('since') ?? 0);
+      return reply.raw({ entries: emu.ledger.redacted(Number.isFinite(since) ? since : 0) });
+    }
+    case 'GET /__emulator/state':
+      return reply.raw(emu.ledger.redact(emu.store.snapshot()));
+    case 'POST /__emulator/tps': {
+      const tp = input as unknown as TpRegistration;
+      for (const k of ['clientId', 'tpAppId', 'messageToken', 'encodingAesKey', 'authEventUrl', 'messageEventUrl', 'authStartDomain'] as const) {
+        if (!tp[k]) return bad(`${k} is required`);
+      }
+      emu.registerTp({ ...({ name: '预检第三方平台', testAppIds: [], permissionSets: [] } as Partial<TpRegistration>), ...tp }, { scheduleTickets: input.scheduleTickets !== false });
+      return reply.raw({ registered: tp.clientId });
+    }
+    case 'POST /__emulator/clock': {
+      emu.advance(Number(input.advanceSeconds ?? 0));
+      return reply.raw({ now: emu.now() });
+    }
+    case 'POST /__emulator/push/ticket': {
+      const clientId = String(input.clientId ?? '');
+      if (!emu.tp(clientId)) return bad(`no TP ${clientId}`);
+      return reply.raw(emu.ledger.redact(await emu.pushTicket(clientId)));
+    }
+    case 'POST /__emulator/push/replay': {
+      // Re-sends a recorded push byte for byte (a reviewer's `npx preflight push replay <ledger-id>`).
+      const entry = emu.ledger.raw().find((e) => e.seq === Number(input.seq));
+      if (!entry || entry.dir !== 'push') return bad(`ledger entry ${input.seq} is not a push`);
+      const tp = emu.requireTp(entry.clientId);
+      const again = await emu.push(tp, entry.target, entry.message as Record<string, unknown>, { envelope: entry.envelope, facts: { replayOf: entry.seq } });
+      return reply.raw(emu.ledger.redact(again));
+    }
+    case 'POST /__emulator/idle':
+      await emu.idle();
+      return reply.raw({ idle: true });
+    default:
+      return { kind: 'raw', status: 404, body: { error: `no emulator route ${route}` } };
+  }
+}

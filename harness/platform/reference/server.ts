@@ -1,0 +1,189 @@
+// The reference TP: what a correct Baidu third-party platform does, reached by the harness only through its URLs
+// (exactly as a team's own TP is). Its decisions live in `Behaviour` so mutants can break one at a time.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BaiduApiError, BaiduClient } from '../../baidu/client.ts';
+import { CryptoError, decryptMessage, echoSignature, openPush, signaturesEqual } from '../../crypto/msgCrypto.ts';
+import { DEFAULT_BEHAVIOUR, type Behaviour } from './behaviour.ts';
+import { TokenKeeper } from './tokens.ts';
+
+export interface ReferenceTpConfig {
+  clientId: string;
+  tpAppId: number;
+  messageToken: string;
+  encodingAesKey: string;
+  openapiBaseUrl: string;
+  /** Where Baidu's authorization page lives (smartprogram.baidu.com in production). */
+  smartprogramBaseUrl: string;
+  port?: number;
+  host?: string;
+}
+
+export const PATHS = {
+  authEvents: '/baidu/auth-events',
+  messageEvents: '/baidu/message-events',
+  authStart: '/authorize',
+  callback: '/authorize/callback',
+  hook: '/preflight/hook',
+} as const;
+
+export interface RunningTp {
+  url: string;
+  close(): Promise<void>;
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function text(res: ServerResponse, status: number, s: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type });
+  res.end(s);
+}
+
+function page(title: string, inner: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title></head>
+<body style="font-family:sans-serif;max-width:640px;margin:40px auto">${inner}</body></html>`;
+}
+
+export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partial<Behaviour> = {}): Promise<RunningTp> {
+  const b: Behaviour = { ...DEFAULT_BEHAVIOUR, ...overrides };
+  const client = new BaiduClient({ openapiBaseUrl: cfg.openapiBaseUrl, timeoutMs: 5000 });
+  const keeper = new TokenKeeper(client, cfg.clientId);
+  const creds = { encodingAesKey: cfg.encodingAesKey, token: cfg.messageToken };
+  let selfUrl = '';
+
+  async function onAuthorized(appId: number, code: string): Promise<void> {
+    if (!b.exchangeCode) return;
+    await keeper.exchange(code);
+    if (b.readAppInfo) {
+      keeper.appInfo.set(appId, await keeper.withAppToken(appId, (t) => client.call('authprocess.getAppInfo', {}, t)));
+    }
+  }
+
+  /** Verifies and decrypts a push; null when it must not be trusted. */
+  function open(raw: string): Record<string, unknown> | null {
+    try {
+      const env = JSON.parse(raw);
+      const msg = b.verifyPushSignature ? openPush(creds, env).message : decryptMessage(creds.encodingAesKey, env.Encrypt).message;
+      return JSON.parse(msg);
+    } catch (e) {
+      if (e instanceof CryptoError || e instanceof SyntaxError) return null;
+      throw e;
+    }
+  }
+
+  async function authEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const msg = open(await body(req));
+    if (!msg) return text(res, 400, 'invalid signature or message');
+    if (b.pushDelayMs) await new Promise((r) => setTimeout(r, b.pushDelayMs));
+    if (msg.MsgType === 'ticket') {
+      keeper.ticket = b.keepTicket(keeper.ticket, String(msg.Ticket));
+      return text(res, 200, b.ackBody('ticket', 'ticket'));
+    }
+    const event = String(msg.event ?? '');
+    const appId = Number(msg.appId);
+    if (event === 'AUTHORIZED' || event === 'UPDATE_AUTHORIZED') {
+      if (event === 'UPDATE_AUTHORIZED') keeper.forgetApp(appId);
+      // Acknowledge at once; the exchange runs after the reply so a slow Baidu call never delays the ack.
+      setImmediate(() => void onAuthorized(appId, String(msg.authorizationCode)).catch(() => {}));
+    } else if (event === 'UNAUTHORIZED') {
+      keeper.forgetApp(appId);
+    }
+    return text(res, 200, b.ackBody('event', event));
+  }
+
+  async function messageEvent(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const raw = await body(req);
+    // echoStr handshake (§2.7): params may come in the query or in the body; accept both.
+    const form = new URLSearchParams(raw.trim().startsWith('{') ? '' : raw);
+    const get = (k: string) => url.searchParams.get(k) ?? form.get(k);
+    const echoStr = get('echoStr');
+    if (echoStr !== null) {
+      const ok = signaturesEqual(echoSignature(cfg.messageToken, get('timestamp') ?? '', get('nonce') ?? ''), get('signature') ?? '');
+      if (b.verifyEchoSignature && !ok) return text(res, 403, 'invalid signature');
+      return text(res, 200, echoStr);
+    }
+    const msg = open(raw);
+    if (!msg) return text(res, 400, 'invalid signature or message');
+    if (b.pushDelayMs) await new Promise((r) => setTimeout(r, b.pushDelayMs));
+    return text(res, 200, b.ackBody('event', String(msg.event ?? msg.MsgType ?? '')));
+  }
+
+  async function authStart(res: ServerResponse): Promise<void> {
+    let preAuthCode: string;
+    try {
+      preAuthCode = await preAuth();
+    } catch (e) {
+      return text(res, 502, page('授权发起失败', `<p id="error">无法获取预授权码: ${esc((e as Error).message)}</p>`), 'text/html; charset=utf-8');
+    }
+    const target = new URL('/mappconsole/tp/authorization', cfg.smartprogramBaseUrl);
+    target.searchParams.set('client_id', cfg.clientId);
+    target.searchParams.set('pre_auth_code', preAuthCode);
+    target.searchParams.set('redirect_uri', selfUrl + PATHS.callback);
+    text(res, 200, page('授权给第三方平台', `<h1>小程序授权 / Authorize your mini program</h1>
+<p><a id="authorize" href="${esc(target.toString())}">前往百度授权 / Authorize with Baidu</a></p>`), 'text/html; charset=utf-8');
+  }
+
+  async function preAuth(): Promise<string> {
+    const call = async () => (await client.call<{ pre_auth_code: string }>('authprocess.getPreAuthCode', {}, await keeper.tpAccessToken())).pre_auth_code;
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof BaiduApiError && e.envelope === 'G' && (e.code === 110 || e.code === 111)) {
+        keeper.forgetTpToken();
+        return call();
+      }
+      throw e;
+    }
+  }
+
+  async function callback(res: ServerResponse, url: URL): Promise<void> {
+    const code = url.searchParams.get('authorization_code');
+    if (!code) return text(res, 400, page('授权失败', '<p id="error">缺少 authorization_code</p>'), 'text/html; charset=utf-8');
+    if (!b.exchangeCode) return text(res, 200, page('授权完成', '<p id="done">已收到授权</p>'), 'text/html; charset=utf-8');
+    try {
+      const appId = await keeper.exchange(code);
+      let info: { app_name?: string; auth_info?: { scope_name: string }[] } = {};
+      if (b.readAppInfo) {
+        info = await keeper.withAppToken(appId, (t) => client.call('authprocess.getAppInfo', {}, t));
+        keeper.appInfo.set(appId, info);
+      }
+      const scopes = (info.auth_info ?? []).map((s) => esc(s.scope_name)).join('、');
+      text(res, 200, page('授权成功', `<h1 id="done" data-app-id="${appId}">授权成功 / Authorized</h1>
+<p>小程序 ${esc(info.app_name ?? String(appId))}（${appId}）已授权：${scopes}</p>`), 'text/html; charset=utf-8');
+    } catch (e) {
+      text(res, 502, page('授权失败', `<p id="error">${esc((e as Error).message)}</p>`), 'text/html; charset=utf-8');
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://tp');
+    const route = `${req.method} ${url.pathname}`;
+    const work = (async () => {
+      if (route === `POST ${PATHS.authEvents}`) return authEvent(req, res);
+      if (url.pathname === PATHS.messageEvents && (req.method === 'POST' || req.method === 'GET')) return messageEvent(req, res, url);
+      if (route === `GET ${PATHS.authStart}`) return authStart(res);
+      if (route === `GET ${PATHS.callback}`) return callback(res, url);
+      if (route === 'GET /health') return text(res, 200, JSON.stringify({ status: 'ok', apps: keeper.authorizedApps() }), 'application/json');
+      return text(res, 404, 'not found');
+    })();
+    work.catch((e) => {
+      if (!res.headersSent) text(res, 500, `reference TP error: ${(e as Error).message}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(cfg.port ?? 0, cfg.host ?? '127.0.0.1', resolve));
+  selfUrl = `http://${cfg.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  return {
+    url: selfUrl,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+      client.close?.();
+    }),
+  };
+}

@@ -1,0 +1,112 @@
+// The reference TP's credentials: the newest ticket, the cached TP token and one authorizer token pair per app.
+// Refreshes are single-flight because Baidu's refresh tokens are single use (reference §1.6; field notes pain 10):
+// two concurrent refreshes with the same refresh token would make the second one fail.
+import { BaiduApiError, BaiduClient } from '../../baidu/client.ts';
+
+interface AuthorizerPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+}
+
+export class TokenKeeper {
+  ticket?: string;
+  private tpToken?: { value: string; expiresAt: number; ticket: string };
+  private tpTokenFlight?: Promise<string>;
+  private pairs = new Map<number, AuthorizerPair>();
+  private refreshFlights = new Map<number, Promise<string>>();
+  private codeFlights = new Map<string, Promise<number>>();
+  readonly appInfo = new Map<number, unknown>();
+
+  constructor(private client: BaiduClient, private clientId: string) {}
+
+  async tpAccessToken(): Promise<string> {
+    const now = Date.now();
+    if (this.tpToken && this.tpToken.expiresAt - 60_000 > now) return this.tpToken.value;
+    if (!this.ticket) throw new Error('no ticket has been pushed yet');
+    this.tpTokenFlight ??= (async () => {
+      const ticket = this.ticket!;
+      try {
+        const d = await this.client.call<{ access_token: string; expires_in: number }>('authprocess.getTpToken', { client_id: this.clientId, ticket });
+        this.tpToken = { value: d.access_token, expiresAt: Date.now() + d.expires_in * 1000, ticket };
+        return d.access_token;
+      } finally {
+        this.tpTokenFlight = undefined;
+      }
+    })();
+    return this.tpTokenFlight;
+  }
+
+  /** Drops the cached TP token (after Baidu says it is invalid). */
+  forgetTpToken(): void {
+    this.tpToken = undefined;
+  }
+
+  /** Exchanges an authorization code once, however many times the callback and the push deliver it. */
+  exchange(code: string): Promise<number> {
+    let flight = this.codeFlights.get(code);
+    if (!flight) {
+      flight = (async () => {
+        const tp = await this.tpAccessToken();
+        const t = await this.client.call<{ access_token: string; refresh_token: string; expires_in: number }>(
+          'authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tp);
+        const appId = appIdOf(t.access_token);
+        this.pairs.set(appId, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
+        return appId;
+      })();
+      this.codeFlights.set(code, flight);
+    }
+    return flight;
+  }
+
+  forgetApp(appId: number): void {
+    this.pairs.delete(appId);
+    this.appInfo.delete(appId);
+  }
+
+  async authorizerToken(appId: number): Promise<string> {
+    const p = this.pairs.get(appId);
+    if (!p) throw new Error(`app ${appId} has not authorized this TP`);
+    if (p.expiresAt - 300_000 > Date.now()) return p.accessToken;
+    return this.refresh(appId);
+  }
+
+  refresh(appId: number): Promise<string> {
+    let flight = this.refreshFlights.get(appId);
+    if (!flight) {
+      flight = (async () => {
+        const p = this.pairs.get(appId);
+        if (!p) throw new Error(`app ${appId} has not authorized this TP`);
+        const tp = await this.tpAccessToken();
+        const t = await this.client.call<{ access_token: string; refresh_token: string; expires_in: number }>(
+          'authprocess.getOAuthToken', { grant_type: 'app_to_tp_refresh_token', refresh_token: p.refreshToken }, tp);
+        this.pairs.set(appId, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
+        return t.access_token;
+      })().finally(() => this.refreshFlights.delete(appId));
+      this.refreshFlights.set(appId, flight);
+    }
+    return flight;
+  }
+
+  /** Calls an app-token API, refreshing once if Baidu says the token is invalid or expired. */
+  async withAppToken<T>(appId: number, call: (token: string) => Promise<T>): Promise<T> {
+    try {
+      return await call(await this.authorizerToken(appId));
+    } catch (e) {
+      if (e instanceof BaiduApiError && e.envelope === 'G' && (e.code === 110 || e.code === 111)) {
+        return call(await this.refresh(appId));
+      }
+      throw e;
+    }
+  }
+
+  authorizedApps(): number[] {
+    return [...this.pairs.keys()];
+  }
+}
+
+/** Authorizer tokens end in `-<appId>` in the emulator's format; real Baidu tokens do too in samples (INFERRED). */
+function appIdOf(accessToken: string): number {
+  const m = /-(\d+)$/.exec(accessToken);
+  return m ? Number(m[1]) : 0;
+}

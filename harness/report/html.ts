@@ -1,0 +1,189 @@
+// The report for people: one self-contained HTML file (inline CSS/JS, screenshots as data URIs) that opens from
+// disk or a CI artifact without a server. Verdict first, then stages, then each check's evidence and reproduce
+// commands; run metadata last. Every dynamic string goes through esc(): evidence is untrusted TP output.
+import { STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
+import type { CheckStatus } from '../detection/checks.ts';
+
+export function esc(s: unknown): string {
+  return String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+function badge(status: CheckStatus): string {
+  const l = STATUS_LABEL[status];
+  return `<span class="badge s-${status}">${esc(l.zh)} / ${esc(status)}</span>`;
+}
+
+function duration(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+function pretty(data: unknown): string {
+  if (typeof data === 'string') return data;
+  try {
+    return JSON.stringify(data, null, 2) ?? String(data);
+  } catch {
+    return String(data);
+  }
+}
+
+const KIND_LABEL: Record<CheckReport['kind'], string> = {
+  baidu: '百度检测项 / Baidu rule',
+  extended: '扩展检测 / Extended',
+  probe: '探测 / Probe',
+};
+
+function renderCheck(c: CheckReport, images: Map<string, string>): string {
+  const evidence = c.evidence.length
+    ? c.evidence.map((e) => `<div class="ev"><div class="ev-label">${esc(e.label)}</div><pre>${esc(pretty(e.data))}</pre></div>`).join('')
+    : '<p class="muted">无 / none</p>';
+  const shots = c.attachments
+    .filter((a) => a.path && images.has(a.path))
+    .map((a) => `<figure><img alt="${esc(a.name)}" src="${esc(images.get(a.path!)!)}"><figcaption>${esc(a.name)}</figcaption></figure>`)
+    .join('');
+  const otherAttachments = c.attachments.filter((a) => !(a.path && images.has(a.path)));
+  const reproduce = c.reproduce.length
+    ? c.reproduce.map((r) => `<div class="cmd"><code>${esc(r)}</code><button type="button" class="copy" title="复制 / Copy">复制 / Copy</button></div>`).join('')
+    : '<p class="muted">无 / none</p>';
+  return `<details class="check" id="check-${esc(c.id)}"${c.status === 'FAILED' ? ' open' : ''}>
+<summary>${badge(c.status)} <span class="ctitle">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></span> <code class="cid">${esc(c.id)}</code></summary>
+<dl>
+<dt>状态 / Status</dt><dd>${badge(c.status)}</dd>
+<dt>原因 / Reason</dt><dd>${c.reason ? `<pre class="reason">${esc(c.reason)}</pre>` : '<span class="muted">—</span>'}</dd>
+<dt>依据 / Requirement</dt><dd>${esc(c.requirement)}</dd>
+<dt>类型 / Kind</dt><dd>${esc(KIND_LABEL[c.kind] ?? c.kind)}</dd>
+<dt>耗时 / Duration</dt><dd>${esc(duration(c.durationMs))}</dd>
+</dl>
+<h4>证据 / Evidence</h4>${evidence}
+${shots ? `<h4>截图 / Screenshots</h4><div class="shots">${shots}</div>` : ''}
+${otherAttachments.length ? `<h4>附件 / Attachments</h4><ul>${otherAttachments.map((a) => `<li>${esc(a.name)} <span class="muted">(${esc(a.contentType)})</span>${a.path ? ` <code>${esc(a.path)}</code>` : ''}</li>`).join('')}</ul>` : ''}
+<h4>复现命令 / Reproduce</h4>${reproduce}
+</details>`;
+}
+
+function renderStage(s: StageReport, checks: CheckReport[], images: Map<string, string>): string {
+  const own = s.checks.map((id) => checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
+  return `<section class="stage" id="stage-${esc(s.slug)}">
+<h2>${badge(s.status)} ${esc(s.name.zh)} <span class="en">/ ${esc(s.name.en)}</span></h2>
+<p class="muted">权限集 / Permission set: <code>${esc(s.slug)}</code> · ${s.selected ? '已选择 / selected' : '未选择 / not selected'} · ${s.baiduDetected ? '百度检测 / detected by Baidu' : '百度不检测 / not detected by Baidu'}</p>
+${s.reason ? `<p class="reason">${esc(s.reason)}</p>` : ''}
+${own.length ? own.map((c) => renderCheck(c, images)).join('\n') : '<p class="muted">没有检测项 / no checks</p>'}
+</section>`;
+}
+
+const CSS = `
+*{box-sizing:border-box}
+body{font:14px/1.5 -apple-system,"Segoe UI","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
+main{max-width:1100px;margin:0 auto;padding:16px}
+.banner{padding:20px 24px;border-radius:8px;color:#fff;margin-bottom:16px}
+.banner.ready{background:#1a7f37}.banner.not-ready{background:#cf222e}
+.banner h1{margin:0 0 4px;font-size:22px}.banner p{margin:0;font-size:16px;opacity:.95}
+.banner .status{float:right;font-weight:600;background:rgba(255,255,255,.2);padding:2px 10px;border-radius:12px}
+table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:16px}
+th,td{border:1px solid #d0d7de;padding:6px 8px;text-align:left;vertical-align:top}th{background:#eaeef2}
+tr.unselected td{color:#6e7781}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap;color:#fff}
+.s-PASSED{background:#1a7f37}.s-FAILED{background:#cf222e}.s-WARNING{background:#bf8700}.s-SKIPPED{background:#6e7781}.s-WAITING{background:#0969da}
+.stage{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;margin-bottom:16px}
+.stage h2{font-size:18px;margin:4px 0}
+.en{color:#57606a;font-weight:normal}
+.muted{color:#6e7781}
+.reason{white-space:pre-wrap}
+details.check{border-top:1px solid #eaeef2;padding:6px 0}
+details.check summary{cursor:pointer;padding:4px 0}
+details.check[open] summary{font-weight:600}
+.cid{font-size:12px;color:#57606a}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:8px 0}
+dt{color:#57606a}dd{margin:0}
+h4{margin:12px 0 4px;font-size:13px}
+pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px;overflow:auto;max-height:420px;margin:4px 0;white-space:pre-wrap;word-break:break-word}
+pre.reason{background:#fff8f8;border-color:#ffcecb}
+.ev-label{font-weight:600;font-size:12px}
+.cmd{display:flex;gap:8px;align-items:flex-start;margin:4px 0}
+.cmd code{flex:1;background:#24292f;color:#f6f8fa;padding:6px 8px;border-radius:6px;word-break:break-all}
+.copy{font-size:12px;cursor:pointer}
+.shots{display:flex;flex-wrap:wrap;gap:8px}
+figure{margin:0}figure img{max-width:480px;border:1px solid #d0d7de}figcaption{font-size:12px;color:#57606a}
+footer{margin-top:24px}
+`;
+
+// Copy buttons: the Clipboard API where the page is a secure context (file:// is in Chromium), else a selection.
+const SCRIPT = `
+document.addEventListener('click', function (ev) {
+  var b = ev.target;
+  if (!b || !b.classList || !b.classList.contains('copy')) return;
+  var text = b.parentNode.querySelector('code').textContent;
+  function done() { b.textContent = '已复制 / Copied'; setTimeout(function () { b.textContent = '复制 / Copy'; }, 1500); }
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, fallback); } else { fallback(); }
+  function fallback() {
+    var t = document.createElement('textarea'); t.value = text; document.body.appendChild(t); t.select();
+    try { document.execCommand('copy'); done(); } catch (e) {} document.body.removeChild(t);
+  }
+});
+`;
+
+/** `images` maps an attachment path (as written in the report) to a data: URI; paths not in it are listed, not shown. */
+export function renderHtml(report: Report, images: Map<string, string>): string {
+  const v = report.verdict;
+  const stageRows = report.stages
+    .map(
+      (s) => `<tr class="${s.selected ? 'selected' : 'unselected'}"><td><a href="#stage-${esc(s.slug)}">${esc(s.name.zh)}</a> <span class="en">/ ${esc(s.name.en)}</span></td>
+<td>${badge(s.status)}</td><td>${s.selected ? '是 / yes' : '否 / no'}</td><td>${s.baiduDetected ? '是 / yes' : '否 / no'}</td><td>${s.checks.length}</td><td class="reason">${esc(s.reason)}</td></tr>`,
+    )
+    .join('\n');
+  const steps = report.steps.length
+    ? `<section class="stage" id="steps"><h2>框架步骤 <span class="en">/ Harness steps</span></h2>
+<p class="muted">不计入检测；失败的步骤使整个运行失败 / Not checks; a failed step fails the run.</p>
+<table><thead><tr><th>步骤 / Step</th><th>项目 / Project</th><th>状态 / Status</th><th>耗时 / Duration</th><th>错误 / Error</th></tr></thead><tbody>
+${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="muted">${esc(s.file)}</span>` : ''}</td><td>${esc(s.project)}</td><td>${badge(s.status)}</td><td>${esc(duration(s.durationMs))}</td><td>${s.error ? `<pre class="reason">${esc(s.error)}</pre>` : ''}</td></tr>`).join('\n')}
+</tbody></table></section>`
+    : '';
+  const meta: [string, string][] = [
+    ['运行 ID / Run id', report.runId],
+    ['种子 / Seed', report.seed],
+    ['目标 / Target', report.target],
+    ['平台 / Platform', report.platform],
+    ['严格模式 / Strict', report.strict ? 'yes' : 'no'],
+    ['权限集 / Permission sets', report.permissionSets.selected.join(', ')],
+    ['开始 / Started', report.startedAt],
+    ['结束 / Finished', report.finishedAt],
+    ['耗时 / Duration', duration(report.durationMs)],
+    ['版本 / Versions', `harness ${report.versions.harness} · node ${report.versions.node} · playwright ${report.versions.playwright}`],
+  ];
+  return `<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(v.headline.zh)} — 全网发布预检 / Preflight</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<header class="banner ${v.ready ? 'ready' : 'not-ready'}" data-status="${esc(v.status)}">
+<span class="status">${esc(STATUS_LABEL[v.status].zh)} / ${esc(v.status)}</span>
+<h1>${esc(v.headline.zh)}</h1>
+<p>${esc(v.headline.en)}</p>
+</header>
+<table class="stages">
+<thead><tr><th>阶段 / Stage</th><th>状态 / Status</th><th>已选择 / Selected</th><th>百度检测 / Baidu-detected</th><th>检测数 / Checks</th><th>原因 / Reason</th></tr></thead>
+<tbody>
+${stageRows}
+</tbody>
+</table>
+${report.stages.map((s) => renderStage(s, report.checks, images)).join('\n')}
+${steps}
+<footer class="stage">
+<h2>运行信息 <span class="en">/ Run</span></h2>
+<dl>${meta.map(([k, val]) => `<dt>${esc(k)}</dt><dd><code>${esc(val)}</code></dd>`).join('')}</dl>
+</footer>
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}

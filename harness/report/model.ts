@@ -1,0 +1,466 @@
+// The preflight report as data, and the pure function that turns test outcomes into it. Kept free of Playwright
+// types so the verdict rules can be unit-tested without running Playwright; reporter.ts adapts TestCase/TestResult
+// into TestRecord. The JSON schema in reports/schema/preflight-report.schema.json describes the same shape.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import { CHECKS, type CheckAttachment, type CheckDef, type CheckKind, type CheckStatus } from '../detection/checks.ts';
+import { AUTHORIZATION_STAGE, DEFAULT_PERMISSION_SETS, PERMISSION_SETS, type PermissionSet } from '../detection/permissionSets.ts';
+import type { Config } from '../config.ts';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Report shape
+
+export type VerdictStatus = 'PASSED' | 'FAILED' | 'WARNING' | 'WAITING';
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export interface EvidenceItem {
+  label: string;
+  data: unknown;
+}
+
+export interface AttachmentRef {
+  name: string;
+  contentType: string;
+  /** Where Playwright stored it (relative to the working directory when possible); null for in-memory bodies. */
+  path: string | null;
+}
+
+export interface CheckReport {
+  id: string;
+  permissionSet: string;
+  kind: CheckKind;
+  title: Bilingual;
+  requirement: string;
+  status: CheckStatus;
+  reason: string;
+  durationMs: number;
+  evidence: EvidenceItem[];
+  reproduce: string[];
+  attachments: AttachmentRef[];
+}
+
+export interface StageReport {
+  slug: string;
+  name: Bilingual;
+  selected: boolean;
+  baiduDetected: boolean;
+  status: CheckStatus;
+  reason: string;
+  checks: string[];
+}
+
+export interface StepReport {
+  /** Describe blocks and test title joined with " › ". */
+  title: string;
+  project: string;
+  file: string;
+  status: CheckStatus;
+  durationMs: number;
+  error: string;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  runId: string;
+  seed: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  versions: { harness: string; node: string; playwright: string };
+  target: Config['target'];
+  platform: Config['platform'];
+  strict: boolean;
+  permissionSets: { selected: string[] };
+  verdict: { status: VerdictStatus; ready: boolean; headline: Bilingual };
+  stages: StageReport[];
+  checks: CheckReport[];
+  steps: StepReport[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Input: one finished test, already flattened out of Playwright's objects
+
+export type TestOutcome = 'expected' | 'unexpected' | 'skipped' | 'flaky';
+
+export interface TestRecord {
+  /** The test's own title (what `-g` matches in the reproduce command). */
+  title: string;
+  /** Describe titles + test title, without the root, project and file entries. */
+  titlePath: string[];
+  file: string;
+  project: string;
+  /** TestCase.outcome() after all retries. */
+  outcome: TestOutcome;
+  /** The final attempt's status; 'interrupted' tells a stopped run apart from a deliberate skip. */
+  resultStatus?: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+  durationMs: number;
+  /** Test and result annotations, merged. */
+  annotations: { type: string; description?: string }[];
+  /** Error messages of the final attempt, raw (ANSI allowed). */
+  errors: string[];
+  /** Final attempt's attachments; `body` is the text of check-result bodies (read from `path` when needed). */
+  attachments: { name: string; contentType: string; path?: string; body?: string }[];
+}
+
+export interface BuildInput {
+  runId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  versions: Report['versions'];
+  config: Pick<Config, 'seed' | 'target' | 'platform' | 'permissionSets' | 'strict'>;
+  tests: TestRecord[];
+  /** Errors outside any test (config load, worker crash, global setup): each is a FAILED harness step. */
+  harnessErrors?: string[];
+  /** Registries, injectable for tests; default to the real ones. */
+  checks?: readonly CheckDef[];
+  permissionSets?: readonly PermissionSet[];
+}
+
+export const CHECK_ANNOTATION = 'check';
+export const CHECK_RESULT_ATTACHMENT = 'check-result';
+
+export const NOT_SELECTED_REASON = 'not selected in PREFLIGHT_PERMISSION_SETS / 未选择该权限集';
+export const NOT_RUN_REASON = 'not run';
+export const NO_CHECK_RAN_REASON = 'no check ran / 没有检测运行';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Status arithmetic
+
+/** Worst first. SKIPPED outranks WARNING: a check that did not run proves nothing, a warning at least ran. */
+const PRECEDENCE: readonly CheckStatus[] = ['FAILED', 'WAITING', 'SKIPPED', 'WARNING', 'PASSED'];
+
+export function worst(statuses: Iterable<CheckStatus>): CheckStatus {
+  let best = PRECEDENCE.length - 1;
+  for (const s of statuses) best = Math.min(best, PRECEDENCE.indexOf(s));
+  return PRECEDENCE[best]!;
+}
+
+export const STATUS_LABEL: Record<CheckStatus, Bilingual> = {
+  PASSED: { zh: '通过', en: 'passed' },
+  FAILED: { zh: '未通过', en: 'failed' },
+  WARNING: { zh: '警告', en: 'warning' },
+  SKIPPED: { zh: '跳过', en: 'skipped' },
+  WAITING: { zh: '等待操作', en: 'waiting' },
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers
+
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
+
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI, '');
+}
+
+/** The first few meaningful lines of an error message, without ANSI colours or stack frames. */
+export function errorSummary(messages: string[], maxLines = 4, maxChars = 1000): string {
+  for (const raw of messages) {
+    const lines = stripAnsi(raw)
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => l.trim() !== '' && !/^\s+at /.test(l));
+    if (lines.length === 0) continue;
+    const text = lines.slice(0, maxLines).join('\n');
+    return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+  }
+  return '';
+}
+
+function shellDoubleQuote(s: string): string {
+  return `"${s.replace(/(["\\$`])/g, '\\$1')}"`;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * `PREFLIGHT_SEED=<seed> npx playwright test --project=<p> -g "<title>"`. The title is regex-escaped (-g is a regex)
+ * and the env carries any non-default run options, so the command reruns the same check with the same identities.
+ */
+export function reproduceCommand(config: BuildInput['config'], project: string, title: string): string {
+  const env = [`PREFLIGHT_SEED=${config.seed}`];
+  if (config.target !== 'emulator') env.push(`PREFLIGHT_TARGET=${config.target}`);
+  if (config.platform !== 'reference') env.push(`PREFLIGHT_PLATFORM=${config.platform}`);
+  if (config.permissionSets.join(',') !== DEFAULT_PERMISSION_SETS.join(',')) env.push(`PREFLIGHT_PERMISSION_SETS=${config.permissionSets.join(',')}`);
+  if (config.strict) env.push('PREFLIGHT_STRICT=1');
+  const projectArg = project ? ` --project=${/^[\w.-]+$/.test(project) ? project : shellDoubleQuote(project)}` : '';
+  return `${env.join(' ')} npx playwright test${projectArg} -g ${shellDoubleQuote(escapeRegExp(title))}`;
+}
+
+interface ParsedAttachment {
+  att?: CheckAttachment;
+  error?: string;
+}
+
+function parseCheckAttachment(body: string | undefined): ParsedAttachment {
+  if (body === undefined) return { error: 'check-result attachment has no body' };
+  try {
+    const raw = JSON.parse(body) as Partial<CheckAttachment> | null;
+    if (!raw || typeof raw !== 'object' || typeof raw.checkId !== 'string') return { error: 'check-result attachment has no checkId' };
+    const status = raw.status && PRECEDENCE.includes(raw.status) ? raw.status : undefined;
+    return {
+      att: {
+        checkId: raw.checkId,
+        status,
+        reason: typeof raw.reason === 'string' ? raw.reason : undefined,
+        evidence: Array.isArray(raw.evidence)
+          ? raw.evidence.map((e: unknown, i) => {
+              const o = (e && typeof e === 'object' ? e : { data: e }) as { label?: unknown; data?: unknown };
+              return { label: typeof o.label === 'string' ? o.label : `evidence ${i + 1}`, data: o.data ?? null };
+            })
+          : [],
+        reproduce: Array.isArray(raw.reproduce) ? raw.reproduce.filter((r): r is string => typeof r === 'string' && r.trim() !== '') : [],
+      },
+    };
+  } catch (e) {
+    return { error: `check-result attachment is not JSON: ${(e as Error).message}` };
+  }
+}
+
+function joinReasons(...parts: (string | undefined)[]): string {
+  return parts.filter((p): p is string => !!p && p.trim() !== '').join('\n');
+}
+
+function skipReason(rec: TestRecord): string {
+  if (rec.resultStatus === 'interrupted') return 'interrupted before the check finished / 运行被中断';
+  const a = rec.annotations.find((x) => x.type === 'skip' && x.description) ?? rec.annotations.find((x) => x.type === 'fixme' && x.description);
+  return a?.description ?? 'skipped';
+}
+
+/** The mapping agreed with the suites: test outcome first, the attachment may only refine a pass. */
+function statusOf(rec: TestRecord, att: CheckAttachment | undefined): { status: CheckStatus; reason: string } {
+  switch (rec.outcome) {
+    case 'expected':
+      return { status: att?.status ?? 'PASSED', reason: att?.reason ?? '' };
+    case 'unexpected':
+      return { status: 'FAILED', reason: joinReasons(errorSummary(rec.errors) || 'failed', att?.reason) };
+    case 'skipped':
+      // A check may record that it is waiting for a person (scan, approval) and then skip the rest of the test.
+      if (att?.status === 'WAITING') return { status: 'WAITING', reason: joinReasons(att.reason, skipReason(rec)) };
+      return { status: 'SKIPPED', reason: joinReasons(skipReason(rec), att?.reason) };
+    case 'flaky':
+      if (att?.status === 'WAITING') return { status: 'WAITING', reason: joinReasons(att.reason, 'passed only on retry') };
+      return { status: 'WARNING', reason: joinReasons('passed only on retry', att?.reason) };
+  }
+}
+
+function stepStatus(rec: TestRecord): CheckStatus {
+  return statusOf(rec, undefined).status;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// buildReport
+
+interface Partial_ {
+  status: CheckStatus;
+  reason: string;
+  durationMs: number;
+  evidence: EvidenceItem[];
+  reproduce: string[];
+  attachments: AttachmentRef[];
+}
+
+/** Several tests (or projects) may report the same check: a skipped copy never hides one that ran. */
+function merge(parts: Partial_[]): Partial_ {
+  const ran = parts.filter((p) => p.status !== 'SKIPPED');
+  const use = ran.length ? ran : parts;
+  if (use.length === 1) return use[0]!;
+  return {
+    status: worst(use.map((p) => p.status)),
+    reason: [...new Set(use.map((p) => p.reason).filter(Boolean))].join('\n'),
+    durationMs: use.reduce((n, p) => n + p.durationMs, 0),
+    evidence: use.flatMap((p) => p.evidence),
+    reproduce: [...new Set(use.flatMap((p) => p.reproduce))],
+    attachments: use.flatMap((p) => p.attachments),
+  };
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function buildReport(input: BuildInput): Report {
+  const registry = input.checks ?? CHECKS;
+  const sets = input.permissionSets ?? PERMISSION_SETS;
+  const { config } = input;
+  const selected = new Set(config.permissionSets);
+  const byId = new Map(registry.map((c) => [c.id, c]));
+
+  const results = new Map<string, Partial_[]>();
+  const steps: StepReport[] = [];
+
+  for (const rec of input.tests) {
+    const checkIds = rec.annotations.filter((a) => a.type === CHECK_ANNOTATION && a.description).map((a) => a.description!.trim());
+    const parsed = rec.attachments
+      .filter((a) => a.name === CHECK_RESULT_ATTACHMENT)
+      .map((a) => parseCheckAttachment(a.body));
+    // Lenient on one side only: an attachment without an annotation still names its check.
+    if (checkIds.length === 0) for (const p of parsed) if (p.att) checkIds.push(p.att.checkId);
+
+    if (checkIds.length === 0) {
+      steps.push({
+        title: rec.titlePath.join(' › ') || rec.title,
+        project: rec.project,
+        file: rec.file,
+        status: stepStatus(rec),
+        durationMs: rec.durationMs,
+        error: errorSummary(rec.errors),
+      });
+      continue;
+    }
+
+    const others: AttachmentRef[] = rec.attachments
+      .filter((a) => a.name !== CHECK_RESULT_ATTACHMENT)
+      .map((a) => ({ name: a.name, contentType: a.contentType, path: a.path ?? null }));
+
+    for (const id of new Set(checkIds)) {
+      if (!byId.has(id)) {
+        // A suite naming a check the registry does not know is a harness bug, not a check result.
+        steps.push({
+          title: `${rec.titlePath.join(' › ') || rec.title} [check ${id}]`,
+          project: rec.project,
+          file: rec.file,
+          status: 'FAILED',
+          durationMs: rec.durationMs,
+          error: `unknown check id "${id}": register it in harness/detection/checks.ts / 未登记的检测项`,
+        });
+        continue;
+      }
+      const p = parsed.find((x) => x.att?.checkId === id) ?? (checkIds.length === 1 ? parsed[0] : undefined);
+      let { status, reason } = statusOf(rec, p?.att);
+      if (p?.error) {
+        // Evidence we cannot read cannot back a pass.
+        status = 'FAILED';
+        reason = joinReasons(p.error, reason);
+      }
+      const list = results.get(id) ?? [];
+      list.push({
+        status,
+        reason,
+        durationMs: rec.durationMs,
+        evidence: p?.att?.evidence ?? [],
+        reproduce: [reproduceCommand(config, rec.project, rec.title), ...(p?.att?.reproduce ?? [])],
+        attachments: others,
+      });
+      results.set(id, list);
+    }
+  }
+
+  for (const e of input.harnessErrors ?? []) {
+    steps.push({ title: 'harness error / 框架错误', project: '', file: '', status: 'FAILED', durationMs: 0, error: errorSummary([e]) || e });
+  }
+
+  // Stages: the authorization chain first, then every permission set in registry order.
+  const stageDefs = [
+    { slug: AUTHORIZATION_STAGE.slug, name: { zh: AUTHORIZATION_STAGE.zh, en: AUTHORIZATION_STAGE.en }, selected: true, baiduDetected: true },
+    ...sets.map((s) => ({ slug: s.slug, name: { zh: s.zh, en: s.en }, selected: selected.has(s.slug), baiduDetected: s.baiduDetected })),
+  ];
+
+  const checks: CheckReport[] = [];
+  const stages: StageReport[] = [];
+  let failed = 0, waiting = 0, notRun = 0, warnings = 0, emptyStages = 0, counted = 0;
+
+  for (const sd of stageDefs) {
+    const defs = registry.filter((c) => c.permissionSet === sd.slug);
+    const stageChecks: CheckReport[] = defs.map((def) => {
+      const got = results.get(def.id);
+      const r: Partial_ = got
+        ? merge(got)
+        : { status: 'SKIPPED', reason: sd.selected ? NOT_RUN_REASON : NOT_SELECTED_REASON, durationMs: 0, evidence: [], reproduce: [], attachments: [] };
+      return { id: def.id, permissionSet: def.permissionSet, kind: def.kind, title: { ...def.title }, requirement: def.requirement, ...r };
+    });
+    checks.push(...stageChecks);
+
+    if (!sd.selected) {
+      stages.push({ ...sd, status: 'SKIPPED', reason: NOT_SELECTED_REASON, checks: defs.map((d) => d.id) });
+      continue;
+    }
+
+    // Extended and probe checks are ours, not Baidu's: their failures warn unless PREFLIGHT_STRICT.
+    const demoted = (c: CheckReport) => c.status === 'FAILED' && c.kind !== 'baidu' && !config.strict;
+    const effective = stageChecks.map((c) => (demoted(c) ? 'WARNING' : c.status));
+    const allSkipped = effective.every((s) => s === 'SKIPPED');
+    const status: CheckStatus = allSkipped ? 'SKIPPED' : worst(effective);
+
+    let reason = '';
+    if (allSkipped) reason = NO_CHECK_RAN_REASON;
+    else if (status !== 'PASSED') {
+      const groups = new Map<string, string[]>();
+      for (const c of stageChecks) {
+        if (c.status === 'PASSED') continue;
+        const key = demoted(c) ? 'FAILED→WARNING (extended, not strict)' : c.status;
+        groups.set(key, [...(groups.get(key) ?? []), c.id]);
+      }
+      reason = [...groups].map(([k, ids]) => `${k}: ${ids.join(', ')}`).join('; ');
+    }
+    stages.push({ ...sd, status, reason, checks: defs.map((d) => d.id) });
+
+    counted += stageChecks.length;
+    if (defs.length === 0) emptyStages++;
+    for (const c of stageChecks) {
+      if (c.status === 'FAILED') demoted(c) ? warnings++ : failed++;
+      else if (c.status === 'WAITING') waiting++;
+      else if (c.status === 'SKIPPED') notRun++;
+      else if (c.status === 'WARNING') warnings++;
+    }
+  }
+
+  // Verdict over the authorization stage and the selected sets; a selected stage with nothing run cannot pass.
+  const stepFailures = steps.filter((s) => s.status === 'FAILED').length;
+  const verdictInputs = stages.filter((s) => s.selected).map((s) => (s.status === 'SKIPPED' ? 'FAILED' : s.status));
+  if (stepFailures) verdictInputs.push('FAILED');
+  const status = worst(verdictInputs) as VerdictStatus; // SKIPPED mapped away above
+  const ready = status === 'PASSED' || status === 'WARNING';
+
+  const zh: string[] = [];
+  const en: string[] = [];
+  if (failed) { zh.push(`${failed} 项检测未通过`); en.push(`${plural(failed, 'check')} failed`); }
+  if (waiting) { zh.push(`${waiting} 项检测等待操作`); en.push(`${plural(waiting, 'check')} waiting for action`); }
+  if (notRun) { zh.push(`${notRun} 项检测未运行`); en.push(`${plural(notRun, 'check')} not run`); }
+  if (emptyStages) { zh.push(`${emptyStages} 个权限集没有检测`); en.push(`${plural(emptyStages, 'permission set')} without checks`); }
+  if (stepFailures) { zh.push(`${stepFailures} 个框架步骤失败`); en.push(`${plural(stepFailures, 'harness step')} failed`); }
+  if (warnings) { zh.push(`${warnings} 项警告`); en.push(plural(warnings, 'warning')); }
+  if (zh.length === 0) { zh.push(`全部 ${counted} 项检测通过`); en.push(`all ${plural(counted, 'check')} passed`); }
+  const headline = {
+    zh: `可以全网发布：${ready ? '是' : '否'} — ${zh.join('，')}`,
+    en: `Ready for 全网发布: ${ready ? 'yes' : 'no'} — ${en.join(', ')}`,
+  };
+
+  return {
+    schemaVersion: 1,
+    runId: input.runId,
+    seed: config.seed,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    durationMs: Math.max(0, input.finishedAt.getTime() - input.startedAt.getTime()),
+    versions: { ...input.versions },
+    target: config.target,
+    platform: config.platform,
+    strict: config.strict,
+    permissionSets: { selected: [...config.permissionSets] },
+    verdict: { status, ready, headline },
+    stages,
+    checks,
+    steps,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schema validation
+
+export const REPORT_SCHEMA_PATH = fileURLToPath(new URL('../../reports/schema/preflight-report.schema.json', import.meta.url));
+
+let validator: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } | undefined;
+
+/** Validates against reports/schema/preflight-report.schema.json; returns ajv's errors, empty when valid. */
+export function validateReport(report: unknown): ErrorObject[] {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+    validator = ajv.compile(JSON.parse(readFileSync(REPORT_SCHEMA_PATH, 'utf8')));
+  }
+  return validator(report) ? [] : [...(validator.errors ?? [])];
+}

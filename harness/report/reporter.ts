@@ -1,0 +1,229 @@
+// Playwright reporter that turns the detection suites' outcomes into the preflight report (JSON + self-contained
+// HTML) and decides the exit code: 0 only when the TP is ready for 全网发布. It runs in Playwright's main process,
+// where PREFLIGHT_SEED and the TP_* variables are already in process.env, so parseConfig(process.env) sees the
+// run's configuration — and its secrets, which are redacted from everything written.
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
+import { configSecrets, parseConfig, type Config } from '../config.ts';
+import { freshSeed } from '../seed.ts';
+import type { CheckDef } from '../detection/checks.ts';
+import { buildReport, CHECK_RESULT_ATTACHMENT, STATUS_LABEL, validateReport, type Report, type TestRecord } from './model.ts';
+import { createRedactor } from './redact.ts';
+import { renderHtml } from './html.ts';
+
+export interface DetectionReporterOptions {
+  /** Where preflight-report.json/.html go; relative paths are resolved against the Playwright config's directory. */
+  outputDir?: string;
+  /**
+   * The check registry to report against; defaults to CHECKS. The project's own tests pass a small fixed one so
+   * reporter tests do not depend on which checks the suites have registered so far.
+   */
+  checks?: CheckDef[];
+}
+
+/** Screenshots beyond this many bytes are listed by path instead of embedded, to keep the HTML openable. */
+const IMAGE_BUDGET_BYTES = 2 * 1024 * 1024;
+
+function harnessVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function errorText(e: TestError): string {
+  return e.message ?? e.value ?? 'unknown error';
+}
+
+export default class DetectionReporter implements Reporter {
+  private readonly outputDirOption: string;
+  private readonly checks?: CheckDef[];
+  private startedAt = new Date();
+  private pwConfig?: FullConfig;
+  private suite?: Suite;
+  private config?: Config;
+  private configError?: string;
+  /** Last attempt per test; the outcome over all attempts comes from TestCase.outcome() at the end. */
+  private readonly finished = new Map<string, { test: TestCase; result: TestResult }>();
+  private readonly errors: string[] = [];
+
+  constructor(options: DetectionReporterOptions = {}) {
+    this.outputDirOption = options.outputDir ?? 'reports';
+    this.checks = options.checks;
+    // Without a fixed seed every process would mint its own, and the report's seed, reproduce commands and redacted
+    // secrets would not be the workers'. Workers are forked after reporters are created, so they inherit this.
+    process.env.PREFLIGHT_SEED ||= freshSeed();
+  }
+
+  onBegin(config: FullConfig, suite: Suite): void {
+    this.startedAt = new Date();
+    this.pwConfig = config;
+    this.suite = suite;
+    try {
+      this.config = parseConfig(process.env);
+    } catch (e) {
+      // A bad environment fails the run; the report still gets written with defaults so people see why.
+      this.configError = `configuration error: ${(e as Error).message}`;
+      this.config = parseConfig({ PREFLIGHT_SEED: /^[A-Za-z0-9_-]{1,64}$/.test(process.env.PREFLIGHT_SEED ?? '') ? process.env.PREFLIGHT_SEED : undefined });
+    }
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    this.finished.set(test.id, { test, result });
+  }
+
+  onError(error: TestError): void {
+    this.errors.push(errorText(error));
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] }> {
+    try {
+      return this.finish(result);
+    } catch (e) {
+      // A reporter exception would otherwise leave Playwright's own status (possibly 'passed') in charge.
+      process.stderr.write(`preflight reporter: ${(e as Error).stack ?? e}\n`);
+      return { status: 'failed' };
+    }
+  }
+
+  private finish(result: FullResult): { status?: FullResult['status'] } {
+    const config = this.config ?? parseConfig(process.env);
+    const cwd = process.cwd();
+    const rel = (p: string) => {
+      const r = path.relative(cwd, p);
+      return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : p;
+    };
+
+    const tests: TestRecord[] = [...this.finished.values()].map(({ test, result: r }) => this.record(test, r, rel));
+    const harnessErrors = [...this.errors];
+    if (this.configError) harnessErrors.unshift(this.configError);
+    if (result.status === 'timedout') harnessErrors.push('global timeout reached before all tests finished / 运行超时');
+
+    const redact = createRedactor(configSecrets(config));
+    const built = buildReport({
+      runId: `${this.startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${config.seed}`,
+      startedAt: this.startedAt,
+      finishedAt: new Date(),
+      versions: { harness: harnessVersion(), node: process.version, playwright: this.pwConfig?.version ?? 'unknown' },
+      config,
+      tests,
+      harnessErrors,
+      checks: this.checks,
+    });
+    const report = redact(built) as Report;
+
+    const invalid = validateReport(report);
+    if (invalid.length) {
+      process.stderr.write(
+        `preflight reporter: report does not match reports/schema/preflight-report.schema.json:\n${invalid
+          .map((e) => `  ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
+          .join('\n')}\n`,
+      );
+      return { status: 'failed' };
+    }
+
+    const outDir = path.resolve(this.pwConfig?.configFile ? path.dirname(this.pwConfig.configFile) : cwd, this.outputDirOption);
+    mkdirSync(outDir, { recursive: true });
+    const jsonPath = path.join(outDir, 'preflight-report.json');
+    const htmlPath = path.join(outDir, 'preflight-report.html');
+    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    // The HTML is built from the redacted report and then redacted again as text: defence in depth for anything
+    // the renderer adds (titles, paths) and cheap next to the cost of a leaked token.
+    writeFileSync(htmlPath, redact(renderHtml(report, this.images(report, cwd))) as string);
+
+    this.printSummary(report, htmlPath, cwd);
+    return { status: report.verdict.ready ? 'passed' : 'failed' };
+  }
+
+  private record(test: TestCase, r: TestResult, rel: (p: string) => string): TestRecord {
+    // titlePath(): ['', project, file, ...describes, title]
+    const titlePath = test.titlePath().slice(3);
+    const seen = new Set<string>();
+    const annotations = [...test.annotations, ...(r.annotations ?? [])].filter((a) => {
+      const key = `${a.type}\0${a.description ?? ''}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return {
+      title: test.title,
+      titlePath: titlePath.length ? titlePath : [test.title],
+      file: rel(test.location.file),
+      project: test.parent.project()?.name ?? '',
+      outcome: test.outcome(),
+      resultStatus: r.status,
+      durationMs: r.duration,
+      annotations: annotations.map((a) => ({ type: a.type, description: a.description })),
+      errors: (r.errors.length ? r.errors : r.error ? [r.error] : []).map(errorText),
+      attachments: r.attachments.map((a) => ({
+        name: a.name,
+        contentType: a.contentType,
+        path: a.path ? rel(a.path) : undefined,
+        body: a.name === CHECK_RESULT_ATTACHMENT ? this.readBody(a) : undefined,
+      })),
+    };
+  }
+
+  private readBody(a: TestResult['attachments'][number]): string | undefined {
+    if (a.body) return a.body.toString('utf8');
+    if (a.path) {
+      try {
+        return readFileSync(a.path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** PNG (and other image) attachments as data URIs, failed checks' first, until the size budget is spent. */
+  private images(report: Report, cwd: string): Map<string, string> {
+    const out = new Map<string, string>();
+    const order = [...report.checks].sort((a, b) => Number(b.status === 'FAILED') - Number(a.status === 'FAILED'));
+    let budget = IMAGE_BUDGET_BYTES;
+    for (const c of order) {
+      for (const a of c.attachments) {
+        if (!a.path || !a.contentType.startsWith('image/') || out.has(a.path)) continue;
+        const abs = path.resolve(cwd, a.path);
+        try {
+          const size = statSync(abs).size;
+          if (size > budget) continue;
+          out.set(a.path, `data:${a.contentType};base64,${readFileSync(abs).toString('base64')}`);
+          budget -= size;
+        } catch {
+          // Missing file: the attachment stays listed by path.
+        }
+      }
+    }
+    return out;
+  }
+
+  private printSummary(report: Report, htmlPath: string, cwd: string): void {
+    const oneLine = (s: string, max = 160) => {
+      const t = s.replace(/\s*\n\s*/g, ' ').trim();
+      return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+    };
+    const lines = [
+      '',
+      `${report.verdict.headline.zh}`,
+      `${report.verdict.headline.en}`,
+      ...report.stages.map((s) => {
+        const label = `${STATUS_LABEL[s.status].zh} / ${s.status}`;
+        return `  ${label.padEnd(18)} ${s.name.zh} / ${s.name.en}${s.reason ? ` — ${oneLine(s.reason)}` : ''}`;
+      }),
+      ...(report.steps.some((s) => s.status === 'FAILED')
+        ? [`  框架步骤失败 / harness steps failed: ${report.steps.filter((s) => s.status === 'FAILED').map((s) => s.title).join('; ')}`]
+        : []),
+      `报告 / Report: ${path.relative(cwd, htmlPath) || htmlPath}`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  }
+}

@@ -1,0 +1,100 @@
+// Checks of the authorization chain (ticket → TP token → pre-auth code → scan → code → authorizer token → app/info).
+// Each check reads what the setup step and the emulator's ledger recorded, so one broken link fails its own check
+// and the others still report.
+import { test, expect, asCheck } from '../fixtures/index.ts';
+import { errorOf, succeeded } from '../harness/detection/emulatorHandle.ts';
+import { loadObservations, type AuthorizationObservations } from '../harness/detection/observations.ts';
+import { AUTH_PAGE } from '../harness/emulator/pages/authorization.ts';
+
+function observations(runDir: string): AuthorizationObservations {
+  const obs = loadObservations<AuthorizationObservations>(runDir, 'authorization');
+  if (!obs) throw new Error('the authorization setup step recorded nothing (did it run?)');
+  return obs;
+}
+
+test('ticket pushes are acknowledged with exactly "success" in time', asCheck('auth.ticket-ack'), async ({ run, check }) => {
+  const pushes = await run.emulator.pushes((p) => p.event === 'ticket' && p.facts.replayOf === undefined);
+  check.evidence('ticket pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
+  for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq}`);
+  expect(pushes.length, 'the emulator pushed no ticket').toBeGreaterThan(0);
+  for (const p of pushes) {
+    expect(p.outcome, `ticket push #${p.seq} to ${p.url}: ${p.cause}`).toBe('ok');
+    expect(p.latencyMs, `ticket push #${p.seq} answered in ${p.latencyMs} ms, over the ${run.config.pushBudgetMs} ms budget`).toBeLessThanOrEqual(run.config.pushBudgetMs);
+  }
+});
+
+test('the TP token is requested with the newest ticket', asCheck('auth.tp-token-newest-ticket'), async ({ run, check }) => {
+  const calls = await run.emulator.calls('authprocess.getTpToken');
+  check.evidence('tp/token calls', calls.map(({ seq, query, status, response, facts }) => ({ seq, query, status, response, facts })));
+  expect(calls.length, 'the TP never called /public/2.0/smartapp/auth/tp/token').toBeGreaterThan(0);
+  for (const c of calls) {
+    if (c.facts.staleTicket) throw new Error(`tp/token call #${c.seq} used ticket #${c.facts.ticketSeq} although ticket #${c.facts.newestTicketSeq} had been pushed: the TP must keep the newest ticket`);
+    expect(c.facts.ticket, `tp/token call #${c.seq} used a ticket Baidu never pushed or one that has expired (50003)`).toBeUndefined();
+  }
+  expect(calls.some(succeeded), `no tp/token call succeeded: ${calls.map(errorOf).join('; ')}`).toBe(true);
+});
+
+test('the authorization page is reached from the 授权发起页 with its Referer', asCheck('auth.start-page-referer'), async ({ run, check }) => {
+  const obs = observations(run.runDir);
+  const pages = (await run.emulator.pages(AUTH_PAGE)).filter((p) => p.seq > obs.ledgerStart);
+  check.evidence('browser', { startPage: obs.startPage, authorizationPage: obs.authorizationPage });
+  check.evidence('authorization page requests', pages);
+  check.reproduce(`curl -si '${run.tpUrls.authStart}'`);
+  expect(obs.startPage.error, `the 授权发起页 ${obs.startPage.url} did not lead to Baidu's authorization page`).toBeUndefined();
+  expect(obs.authorizationPage.reached, 'the browser never reached the authorization page').toBe(true);
+  expect(obs.authorizationPage.error, `Baidu's authorization page refused the request`).toBeUndefined();
+  expect(pages.at(-1)?.referer, 'the authorization page request carried no Referer').toBeTruthy();
+});
+
+test('scan authorization: the QR is decoded and confirmed on a phone', asCheck('auth.scan-authorization'), async ({ run, check }) => {
+  const obs = observations(run.runDir);
+  check.evidence('scan', { qr: obs.qr, mobile: obs.mobile, appId: obs.appId, durationsMs: obs.durationsMs });
+  for (const s of obs.screenshots) await test.info().attach(s.name, { path: s.path, contentType: 'image/png' }).catch(() => {});
+  test.skip(!obs.authorizationPage.reached || !!obs.authorizationPage.error, 'needs the authorization page (see auth.start-page-referer)');
+  expect(obs.qr.decoded, obs.qr.error).toBe(true);
+  expect(obs.mobile.error, 'the phone could not confirm the authorization').toBeUndefined();
+  expect(obs.mobile.confirmed).toBe(true);
+});
+
+test('the TP receives the authorization callback', asCheck('auth.callback-received'), async ({ run, check }) => {
+  const obs = observations(run.runDir);
+  check.evidence('callback', obs.callback);
+  test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
+  expect(obs.callback.reached, `the browser was not redirected to the TP's redirect_uri: ${obs.callback.error}`).toBe(true);
+  expect(obs.callback.status, `the TP answered its redirect_uri with HTTP ${obs.callback.status}: ${obs.callback.text}`).toBeLessThan(400);
+});
+
+test('the authorization code is exchanged within the budget', asCheck('auth.code-exchanged'), async ({ run, check }) => {
+  const obs = observations(run.runDir);
+  test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
+  const calls = (await run.emulator.calls('authprocess.getOAuthToken')).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
+  check.evidence('oauth/token (app_to_tp_authorization_code) calls', calls.map(({ seq, query, status, response, facts }) => ({ seq, query, status, response, facts })));
+  const ok = calls.find((c) => succeeded(c) && c.facts.appId === obs.appId);
+  expect(ok, calls.length
+    ? `the code exchange failed: ${calls.map(errorOf).join('; ')}`
+    : `the TP never called /rest/2.0/oauth/token with grant_type=app_to_tp_authorization_code within ${run.config.exchangeBudgetMs} ms`).toBeTruthy();
+  expect(Number(ok!.facts.codeAgeMs), `the code was exchanged ${ok!.facts.codeAgeMs} ms after it was issued`).toBeLessThanOrEqual(run.config.exchangeBudgetMs);
+});
+
+test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authorized-push-ack'), async ({ run, check }) => {
+  const obs = observations(run.runDir);
+  test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
+  const pushes = await run.emulator.pushes((p) => (p.event === 'AUTHORIZED' || p.event === 'UPDATE_AUTHORIZED') && p.facts.appId === obs.appId);
+  check.evidence('AUTHORIZED pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
+  for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq}`);
+  expect(pushes.length, 'Baidu sent no AUTHORIZED push (emulator fault)').toBeGreaterThan(0);
+  for (const p of pushes) {
+    expect(p.outcome, `${p.event} push #${p.seq} to ${p.url}: ${p.cause}`).toBe('ok');
+    expect(p.latencyMs, `${p.event} push #${p.seq} answered in ${p.latencyMs} ms, over the ${run.config.pushBudgetMs} ms budget`).toBeLessThanOrEqual(run.config.pushBudgetMs);
+  }
+});
+
+test('app/info is read with the authorizer token', asCheck('auth.app-info-read'), async ({ run, check }) => {
+  const obs = observations(run.runDir);
+  const exchanged = (await run.emulator.calls('authprocess.getOAuthToken')).some((c) => succeeded(c) && c.facts.appId === obs.appId);
+  test.skip(!exchanged, 'needs an authorizer token (see auth.code-exchanged)');
+  const calls = (await run.emulator.calls('authprocess.getAppInfo')).filter((c) => c.appId === obs.appId || c.appId === undefined);
+  check.evidence('app/info calls', calls.map(({ seq, query, status, response }) => ({ seq, query, status, response })));
+  const ok = calls.find(succeeded);
+  expect(ok, calls.length ? `app/info failed: ${calls.map(errorOf).join('; ')}` : 'the TP never called /rest/2.0/smartapp/app/info to learn the granted permission sets (auth_info)').toBeTruthy();
+});

@@ -1,0 +1,130 @@
+// The authorization step every permission set depends on (Playwright's auth-setup pattern): a desktop browser opens
+// the TP's 授权发起页 and follows it to Baidu's authorization page; a second, mobile-emulated context plays the
+// admin's phone — it decodes the QR from a screenshot, opens it, picks the test mini-program and confirms.
+// TP faults are recorded, not thrown: the checks that depend on this step judge them, so the run goes on.
+import { devices } from '@playwright/test';
+import { test as setup } from '../fixtures/index.ts';
+import { saveObservations, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';
+import { decodeQr } from '../harness/detection/qr.ts';
+import { AUTH_PAGE } from '../harness/emulator/pages/authorization.ts';
+import { SeededIds } from '../harness/seed.ts';
+
+setup('authorize a test mini-program by scanning the QR code', async ({ page, browser, run }) => {
+  const { config, emulator, tpUrls, runDir } = run;
+  const obs: AuthorizationObservations = {
+    appId: null,
+    startPage: { url: tpUrls.authStart, status: null },
+    authorizationPage: { reached: false },
+    qr: { decoded: false },
+    mobile: { confirmed: false },
+    callback: { reached: false },
+    ledgerStart: (await emulator.ledger()).at(-1)?.seq ?? 0,
+    screenshots: [],
+    durationsMs: {},
+  };
+  const shot = async (p: typeof page, name: string) => {
+    const file = setup.info().outputPath(`${name}.png`);
+    await p.screenshot({ path: file, fullPage: true }).catch(() => {});
+    obs.screenshots.push({ name, path: file });
+    await setup.info().attach(name, { path: file, contentType: 'image/png' }).catch(() => {});
+  };
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      obs.durationsMs[name] = Math.round(performance.now() - t);
+    }
+  };
+  const appId = config.testAppIds[new SeededIds(config.seed).int('adminApp', 0, config.testAppIds.length - 1)]!;
+  const authPage = new URL(AUTH_PAGE, emulator.url).toString();
+  const onAuthPage = () => page.url().startsWith(authPage);
+
+  try {
+    // A second ticket before anything needs a TP token: the TP must use this newest one (§2.5).
+    await setup.step('push a fresh ticket', () => emulator.pushTicket(config.tp.clientId));
+
+    await setup.step('open the 授权发起页', () => timed('startPage', async () => {
+      // As if the admin came from a page of the TP's own site: the Referer stays on its domain through redirects.
+      const res = await page.goto(tpUrls.authStart, { referer: new URL(tpUrls.authStart).origin + '/', timeout: 10_000 });
+      obs.startPage.status = res?.status() ?? null;
+      if (!onAuthPage()) {
+        const link = page.locator(`a[href*="${AUTH_PAGE}"]`).or(page.locator('button, input[type=submit]')).first();
+        if (await link.count()) await link.click({ timeout: 5000 });
+        await page.waitForURL((u) => u.toString().startsWith(authPage), { timeout: 5000 });
+      }
+    })).catch(async (e: Error) => {
+      obs.startPage.error = `${e.message.split('\n')[0]} (status ${obs.startPage.status}, page text: ${(await page.locator('body').innerText().catch(() => '')).slice(0, 200)})`;
+    });
+    await shot(page, 'start-or-authorization-page');
+    if (!onAuthPage()) return;
+
+    obs.authorizationPage = { reached: true, url: scrubUrl(page.url()) };
+    const error = page.locator('#error');
+    if (await error.count()) {
+      obs.authorizationPage.errno = Number(await error.getAttribute('data-errno'));
+      obs.authorizationPage.error = (await error.innerText()).replace(/\s+/g, ' ');
+      return;
+    }
+
+    const target = await setup.step('decode the QR code from a screenshot', () => timed('qr', async () => {
+      const png = await page.locator('#auth-qrcode').screenshot();
+      return decodeQr(png);
+    }));
+    if (!target) {
+      obs.qr.error = 'no QR code could be decoded from the authorization page';
+      return;
+    }
+    obs.qr = { decoded: true, target: scrubUrl(target) };
+
+    // Listen before confirming: the desktop page may follow the redirect while the phone is still answering.
+    const callbackResponse = page.waitForResponse(
+      (r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame() && !r.url().startsWith(emulator.url),
+      { timeout: 15_000 },
+    );
+    callbackResponse.catch(() => {});
+    const phone = await browser.newContext({ ...devices['Pixel 7'] });
+    try {
+      const mobile = await phone.newPage();
+      await setup.step('confirm on the phone', () => timed('mobile', async () => {
+        await mobile.goto(target);
+        await mobile.locator('#app-select').selectOption(String(appId));
+        await shot(mobile, 'phone-confirmation');
+        await mobile.locator('#confirm').click();
+        await mobile.waitForLoadState();
+      }));
+      const mErr = mobile.locator('#error');
+      if (await mErr.count()) {
+        obs.mobile = { confirmed: false, errno: Number(await mErr.getAttribute('data-errno')), error: (await mErr.innerText()).replace(/\s+/g, ' ') };
+        return;
+      }
+      obs.mobile.confirmed = true;
+      obs.appId = appId;
+      await shot(mobile, 'phone-confirmed');
+    } finally {
+      await phone.close();
+    }
+
+    await setup.step('follow the redirect to the TP callback', () => timed('callback', async () => {
+      const res = await callbackResponse;
+      await page.waitForLoadState();
+      obs.callback = { reached: true, url: scrubUrl(res.url()), status: res.status(), text: (await page.locator('body').innerText()).slice(0, 300) };
+    })).catch((e: Error) => {
+      obs.callback = { reached: false, error: e.message.split('\n')[0] };
+    });
+    await shot(page, 'tp-callback');
+
+    // Give the TP its exchange budget to call oauth/token and app/info; the checks judge what arrived.
+    await setup.step('wait for the TP to use the authorization', () => timed('exchange', async () => {
+      const deadline = Date.now() + config.exchangeBudgetMs;
+      while (Date.now() < deadline) {
+        const infos = (await emulator.calls('authprocess.getAppInfo')).filter((c) => c.appId === appId && c.status === 200);
+        if (infos.length) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await emulator.idle();
+    }));
+  } finally {
+    saveObservations(runDir, 'authorization', obs);
+  }
+});

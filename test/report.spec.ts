@@ -1,0 +1,485 @@
+// The report: verdict rules and redaction as pure functions, then the reporter end to end inside a real
+// Playwright run (a nested `playwright test` over generated specs, like Playwright's own runInlineTest).
+import { test, expect, type TestInfo } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHECKS, type CheckDef } from '../harness/detection/checks.ts';
+import { PERMISSION_SETS } from '../harness/detection/permissionSets.ts';
+import {
+  buildReport,
+  validateReport,
+  NOT_RUN_REASON,
+  NOT_SELECTED_REASON,
+  type BuildInput,
+  type Report,
+  type TestRecord,
+} from '../harness/report/model.ts';
+import { createRedactor } from '../harness/report/redact.ts';
+import { renderHtml } from '../harness/report/html.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SEED = 'reportseed42';
+
+// A fixed registry so the verdict rules are tested independently of how many checks the suites have registered.
+const REGISTRY: CheckDef[] = [
+  { id: 'auth.a', permissionSet: 'authorization', kind: 'baidu', title: { zh: '授权甲', en: 'Auth A' }, requirement: 'ref §1' },
+  { id: 'auth.b', permissionSet: 'authorization', kind: 'baidu', title: { zh: '授权乙', en: 'Auth B' }, requirement: 'ref §2' },
+  { id: 'dev.baidu', permissionSet: 'development', kind: 'baidu', title: { zh: '开发', en: 'Dev rule' }, requirement: 'ref §7.1.3' },
+  { id: 'dev.ext', permissionSet: 'development', kind: 'extended', title: { zh: '开发扩展', en: 'Dev extended' }, requirement: 'ours' },
+  { id: 'dev.probe', permissionSet: 'development', kind: 'probe', title: { zh: '开发探测', en: 'Dev probe' }, requirement: 'ours' },
+  { id: 'cs.baidu', permissionSet: 'customer-service', kind: 'baidu', title: { zh: '客服', en: 'CS rule' }, requirement: 'ref §7.1.4' },
+];
+
+function rec(checkId: string | undefined, outcome: TestRecord['outcome'] = 'expected', extra: Partial<TestRecord> & { att?: object } = {}): TestRecord {
+  const { att, ...rest } = extra;
+  const title = checkId ? `check ${checkId}` : 'a harness step';
+  return {
+    title,
+    titlePath: [title],
+    file: 'suites/x.spec.ts',
+    project: 'detection',
+    outcome,
+    resultStatus: outcome === 'unexpected' ? 'failed' : outcome === 'skipped' ? 'skipped' : 'passed',
+    durationMs: 12,
+    annotations: checkId ? [{ type: 'check', description: checkId }] : [],
+    errors: [],
+    attachments: att
+      ? [{ name: 'check-result', contentType: 'application/json', body: JSON.stringify({ checkId, evidence: [], reproduce: [], ...att }) }]
+      : [],
+    ...rest,
+  };
+}
+
+function input(tests: TestRecord[], over: Partial<BuildInput['config']> = {}, registry: readonly CheckDef[] = REGISTRY): BuildInput {
+  return {
+    runId: 'run-1',
+    startedAt: new Date('2025-01-01T00:00:00Z'),
+    finishedAt: new Date('2025-01-01T00:00:05Z'),
+    versions: { harness: '0.1.0', node: process.version, playwright: '1.65.1' },
+    config: { seed: SEED, target: 'emulator', platform: 'reference', permissionSets: ['development'], strict: false, ...over },
+    tests,
+    checks: registry,
+  };
+}
+
+const allPass = () => ['auth.a', 'auth.b', 'dev.baidu', 'dev.ext', 'dev.probe'].map((id) => rec(id));
+const stage = (r: Report, slug: string) => r.stages.find((s) => s.slug === slug)!;
+const check = (r: Report, id: string) => r.checks.find((c) => c.id === id)!;
+
+function expectValid(r: Report) {
+  expect(validateReport(r)).toEqual([]);
+}
+
+test.describe('buildReport', () => {
+  test('all checks passed → ready, authorization stage first, unselected sets SKIPPED', () => {
+    const r = buildReport(input(allPass()));
+    expectValid(r);
+    expect(r.verdict).toEqual({
+      status: 'PASSED',
+      ready: true,
+      headline: { zh: '可以全网发布：是 — 全部 5 项检测通过', en: 'Ready for 全网发布: yes — all 5 checks passed' },
+    });
+    expect(r.stages.map((s) => s.slug)).toEqual(['authorization', ...PERMISSION_SETS.map((s) => s.slug)]);
+    expect(stage(r, 'authorization')).toMatchObject({ status: 'PASSED', selected: true, checks: ['auth.a', 'auth.b'] });
+    expect(stage(r, 'development')).toMatchObject({ status: 'PASSED', selected: true, baiduDetected: true });
+    expect(stage(r, 'customer-service')).toMatchObject({ status: 'SKIPPED', selected: false, reason: NOT_SELECTED_REASON });
+    expect(check(r, 'cs.baidu')).toMatchObject({ status: 'SKIPPED', reason: NOT_SELECTED_REASON });
+    expect(r.permissionSets.selected).toEqual(['development']);
+  });
+
+  test('the real registry: every registered check passing is ready', () => {
+    // Select only the sets that have checks registered so far; a selected set without checks cannot pass.
+    const sets = PERMISSION_SETS.map((s) => s.slug).filter((slug) => CHECKS.some((c) => c.permissionSet === slug));
+    const tests = CHECKS.filter((c) => c.permissionSet === 'authorization' || sets.includes(c.permissionSet)).map((c) => rec(c.id));
+    const r = buildReport(input(tests, { permissionSets: sets }, CHECKS));
+    expectValid(r);
+    expect(r.verdict.ready).toBe(true);
+    expect(r.checks.filter((c) => c.status === 'PASSED')).toHaveLength(tests.length);
+  });
+
+  test('one baidu check FAILED → not ready, reason from the error without ANSI', () => {
+    const tests = allPass();
+    tests[2] = rec('dev.baidu', 'unexpected', {
+      errors: ['\u001b[31mError: upload answered errno 40001\u001b[39m\n\nExpected: 0\nReceived: 40001\n    at /x/y.ts:1:1'],
+      att: { reason: 'package rejected', evidence: [{ label: 'response', data: { errno: 40001 } }] },
+    });
+    const r = buildReport(input(tests));
+    expectValid(r);
+    expect(r.verdict.status).toBe('FAILED');
+    expect(r.verdict.ready).toBe(false);
+    expect(r.verdict.headline).toEqual({ zh: '可以全网发布：否 — 1 项检测未通过', en: 'Ready for 全网发布: no — 1 check failed' });
+    expect(check(r, 'dev.baidu')).toMatchObject({
+      status: 'FAILED',
+      reason: 'Error: upload answered errno 40001\nExpected: 0\nReceived: 40001\npackage rejected',
+      evidence: [{ label: 'response', data: { errno: 40001 } }],
+    });
+    expect(stage(r, 'development').status).toBe('FAILED');
+    expect(stage(r, 'authorization').status).toBe('PASSED');
+  });
+
+  test('extended or probe FAILED → stage WARNING and still ready; strict makes it FAILED', () => {
+    const tests = allPass();
+    tests[3] = rec('dev.ext', 'unexpected', { errors: ['Error: slow'] });
+    tests[4] = rec('dev.probe', 'unexpected', { errors: ['Error: probe'] });
+    const r = buildReport(input(tests));
+    expectValid(r);
+    expect(check(r, 'dev.ext').status).toBe('FAILED'); // the check keeps what the suite reported
+    expect(stage(r, 'development').status).toBe('WARNING');
+    expect(r.verdict).toMatchObject({ status: 'WARNING', ready: true });
+    expect(r.verdict.headline.en).toBe('Ready for 全网发布: yes — 2 warnings');
+
+    const strict = buildReport(input(tests, { strict: true }));
+    expectValid(strict);
+    expect(stage(strict, 'development').status).toBe('FAILED');
+    expect(strict.verdict).toMatchObject({ status: 'FAILED', ready: false });
+    expect(strict.verdict.headline.zh).toBe('可以全网发布：否 — 2 项检测未通过');
+  });
+
+  test('missing results → SKIPPED "not run", and a selected stage with nothing run fails the verdict', () => {
+    const r = buildReport(input([rec('auth.a')]));
+    expectValid(r);
+    expect(check(r, 'auth.b')).toMatchObject({ status: 'SKIPPED', reason: NOT_RUN_REASON, evidence: [], reproduce: [] });
+    expect(stage(r, 'authorization').status).toBe('SKIPPED');
+    expect(stage(r, 'development')).toMatchObject({ status: 'SKIPPED', reason: 'no check ran / 没有检测运行' });
+    expect(r.verdict).toMatchObject({ status: 'FAILED', ready: false });
+    expect(r.verdict.headline.en).toBe('Ready for 全网发布: no — 4 checks not run');
+  });
+
+  test('a selected set with no registered check cannot be ready', () => {
+    const r = buildReport(input(allPass(), { permissionSets: ['development', 'payment'] }));
+    expect(stage(r, 'payment')).toMatchObject({ status: 'SKIPPED', selected: true, checks: [] });
+    expect(r.verdict.ready).toBe(false);
+    expect(r.verdict.headline.en).toContain('1 permission set without checks');
+  });
+
+  test('skip reason, flaky, WAITING and attachment-declared status', () => {
+    const tests = allPass();
+    tests[0] = rec('auth.a', 'skipped', { annotations: [{ type: 'check', description: 'auth.a' }, { type: 'skip', description: 'needs a phone' }] });
+    tests[1] = rec('auth.b', 'flaky');
+    tests[2] = rec('dev.baidu', 'expected', { att: { status: 'WAITING', reason: 'scan the QR code' } });
+    const r = buildReport(input(tests));
+    expectValid(r);
+    expect(check(r, 'auth.a')).toMatchObject({ status: 'SKIPPED', reason: 'needs a phone' });
+    expect(check(r, 'auth.b')).toMatchObject({ status: 'WARNING', reason: 'passed only on retry' });
+    expect(check(r, 'dev.baidu')).toMatchObject({ status: 'WAITING', reason: 'scan the QR code' });
+    expect(stage(r, 'development').status).toBe('WAITING');
+    expect(r.verdict).toMatchObject({ status: 'FAILED', ready: false }); // authorization SKIPPED counts as FAILED
+
+    const waiting = buildReport(input([...allPass().slice(0, 2), tests[2]!, ...allPass().slice(3)]));
+    expect(waiting.verdict).toMatchObject({ status: 'WAITING', ready: false });
+    expect(waiting.verdict.headline.zh).toBe('可以全网发布：否 — 1 项检测等待操作');
+  });
+
+  test('harness steps are listed, do not count as checks, and a failed one fails the run', () => {
+    const ok = buildReport(input([...allPass(), rec(undefined)]));
+    expect(ok.steps).toEqual([{ title: 'a harness step', project: 'detection', file: 'suites/x.spec.ts', status: 'PASSED', durationMs: 12, error: '' }]);
+    expect(ok.verdict.ready).toBe(true);
+
+    const bad = buildReport(input([...allPass(), rec(undefined, 'unexpected', { errors: ['Error: emulator did not start'] })]));
+    expectValid(bad);
+    expect(bad.steps[0]).toMatchObject({ status: 'FAILED', error: 'Error: emulator did not start' });
+    expect(bad.verdict).toMatchObject({ status: 'FAILED', ready: false });
+    expect(bad.verdict.headline.en).toBe('Ready for 全网发布: no — 1 harness step failed');
+
+    const unknown = buildReport(input([...allPass(), rec('nope.unknown')]));
+    expect(unknown.steps[0]!.error).toContain('unknown check id "nope.unknown"');
+    expect(unknown.verdict.ready).toBe(false);
+  });
+
+  test('an unreadable check-result cannot back a pass', () => {
+    const tests = allPass();
+    tests[0] = { ...rec('auth.a'), attachments: [{ name: 'check-result', contentType: 'application/json', body: '{not json' }] };
+    const r = buildReport(input(tests));
+    expect(check(r, 'auth.a').status).toBe('FAILED');
+    expect(check(r, 'auth.a').reason).toContain('not JSON');
+  });
+
+  test('default reproduce command comes first and is shell- and regex-safe', () => {
+    const tests = allPass();
+    tests[0] = { ...rec('auth.a', 'expected', { att: { reproduce: ['curl http://127.0.0.1/x'] } }), title: 'ack (ticket) "success"' };
+    const r = buildReport(input(tests));
+    expect(check(r, 'auth.a').reproduce).toEqual([
+      `PREFLIGHT_SEED=${SEED} PREFLIGHT_PERMISSION_SETS=development npx playwright test --project=detection -g "ack \\(ticket\\) \\"success\\""`,
+      'curl http://127.0.0.1/x',
+    ]);
+    const dflt = buildReport(input(allPass(), { permissionSets: ['development', 'customer-service', 'payment'] }));
+    expect(check(dflt, 'auth.b').reproduce[0]).toBe(`PREFLIGHT_SEED=${SEED} npx playwright test --project=detection -g "check auth\\.b"`);
+  });
+
+  test('the schema rejects a report that breaks the shape', () => {
+    const r = buildReport(input(allPass())) as unknown as Record<string, unknown>;
+    expect(validateReport({ ...r, verdict: { status: 'SKIPPED', ready: true, headline: { zh: '', en: '' } } }).length).toBeGreaterThan(0);
+    expect(validateReport({ ...r, extra: 1 }).length).toBeGreaterThan(0);
+  });
+});
+
+test.describe('redaction', () => {
+  const TOKEN = '45.0123456789abcdef0123456789abcdef.3600.1700000000.abc-123';
+  const TICKET = 'deadbeefdeadbeefdeadbeefdeadbeef';
+  const redact = createRedactor(['SuperSecretMsgToken', 'abc']);
+
+  test('literal secrets, token shapes and 32-hex tickets in strings', () => {
+    expect(redact(`token=${TOKEN}`)).toBe('token=[REDACTED]');
+    expect(redact(`got ${TOKEN} and ${TICKET}; key SuperSecretMsgToken`)).toBe('got [REDACTED:token] and [REDACTED:hex32]; key [REDACTED]');
+    // Too short to replace literally without shredding text.
+    expect(redact('abc def')).toBe('abc def');
+    // Not a standalone 32-hex run.
+    expect(redact(`x${TICKET}0`)).toBe(`x${TICKET}0`);
+  });
+
+  test('secret-named keys, URL queries and serialized JSON', () => {
+    const out = redact({
+      access_token: 'opaque',
+      refreshToken: 'opaque2',
+      Ticket: 'x',
+      EncodingAESKey: 'k',
+      code: 'authcode123',
+      errno: 0,
+      nested: [{ authorizer_access_token: 'y', pre_auth_code: '[sha256:1234]', code: 40002 }],
+      url: 'https://openapi.baidu.com/rest/2.0/oauth/token?grant_type=app_to_tp_authorization_code&code=AbCd&access_token=zzz',
+      body: '{"access_token":"tok","expires_in":3600,"refresh_token":"[fp:1]"}',
+      [TICKET]: { seq: 1 },
+    });
+    expect(out).toEqual({
+      access_token: '[REDACTED]',
+      refreshToken: '[REDACTED]',
+      Ticket: '[REDACTED]',
+      EncodingAESKey: '[REDACTED]',
+      code: '[REDACTED]',
+      errno: 0,
+      nested: [{ authorizer_access_token: '[REDACTED]', pre_auth_code: '[sha256:1234]', code: 40002 }],
+      url: 'https://openapi.baidu.com/rest/2.0/oauth/token?grant_type=app_to_tp_authorization_code&code=[REDACTED]&access_token=[REDACTED]',
+      body: '{"access_token":"[REDACTED]","expires_in":3600,"refresh_token":"[fp:1]"}',
+      '[REDACTED:hex32]': { seq: 1 },
+    });
+  });
+
+  test('whole reports and rendered HTML', () => {
+    const tests = allPass();
+    tests[0] = rec('auth.a', 'unexpected', {
+      errors: [`Error: expected ${TOKEN}`],
+      att: { evidence: [{ label: 'push', data: { Ticket: TICKET, note: 'SuperSecretMsgToken' } }] },
+    });
+    const report = redact(buildReport(input(tests))) as Report;
+    expectValid(report);
+    const html = redact(renderHtml(report, new Map())) as string;
+    for (const text of [JSON.stringify(report), html]) {
+      for (const secret of [TOKEN, TICKET, 'SuperSecretMsgToken']) expect(text).not.toContain(secret);
+    }
+    expect(html).toContain('<details class="check" id="check-auth.a" open>');
+  });
+});
+
+test.describe('renderHtml', () => {
+  test('verdict first, escaped evidence, images inline, bilingual labels', () => {
+    const tests = allPass();
+    tests[2] = rec('dev.baidu', 'unexpected', {
+      errors: ['Error: <script>alert(1)</script>'],
+      att: { evidence: [{ label: 'body', data: { html: '<b>x</b>' } }] },
+      attachments: [
+        { name: 'check-result', contentType: 'application/json', body: JSON.stringify({ checkId: 'dev.baidu', evidence: [{ label: 'body', data: { html: '<b>x</b>' } }], reproduce: [] }) },
+        { name: 'screenshot', contentType: 'image/png', path: 'shots/a.png' },
+      ],
+    });
+    const report = buildReport(input(tests));
+    const html = renderHtml(report, new Map([['shots/a.png', 'data:image/png;base64,AAAA']]));
+    expect(html.indexOf('class="banner not-ready"')).toBeGreaterThan(-1);
+    expect(html.indexOf('class="banner')).toBeLessThan(html.indexOf('class="stages"'));
+    expect(html.indexOf('class="stages"')).toBeLessThan(html.indexOf('id="stage-authorization"'));
+    expect(html.indexOf('id="stage-authorization"')).toBeLessThan(html.indexOf('运行 ID / Run id'));
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&quot;&lt;b&gt;x&lt;/b&gt;&quot;');
+    expect(html).toContain('<img alt="screenshot" src="data:image/png;base64,AAAA">');
+    for (const label of ['权限集 / Permission set', '证据 / Evidence', '复现命令 / Reproduce', '可以全网发布：否', 'Ready for 全网发布: no']) {
+      expect(html).toContain(label);
+    }
+    expect(html).not.toMatch(/<(link|script)[^>]+(src|href)=["']https?:/); // no external assets
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The reporter inside a real Playwright run
+
+const REPORTER = join(ROOT, 'harness/report/reporter.ts');
+const CLI = join(ROOT, 'node_modules/@playwright/test/cli.js');
+const MESSAGE_TOKEN = 'PreflightMsgToken2025';
+const AES_KEY = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456';
+const FAKE_TOKEN = '45.0123456789abcdef0123456789abcdef.3600.1700000000.abc-123';
+const TICKET = 'feedfacefeedfacefeedfacefeedface';
+// 1×1 transparent PNG.
+const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
+interface InlineRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  jsonText: string;
+  htmlText: string;
+  report: Report;
+}
+
+async function inlineRun(testInfo: TestInfo, files: Record<string, string>): Promise<InlineRun> {
+  // Under /work/main/test-results, so '@playwright/test' and the harness resolve from the repo's node_modules.
+  const dir = testInfo.outputPath('inline');
+  const outputDir = join(dir, 'reports');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'playwright.config.ts'),
+    `import { defineConfig } from '@playwright/test';
+export default defineConfig({
+  testDir: '.',
+  outputDir: ${JSON.stringify(join(dir, 'pw-out'))},
+  workers: 1,
+  retries: 0,
+  reporter: [[${JSON.stringify(REPORTER)}, { outputDir: ${JSON.stringify(outputDir)}, checks: ${JSON.stringify(REGISTRY)} }]],
+});
+`,
+  );
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+
+  // A clean environment: nothing of the outer Playwright run (worker indices, reporters, loaders) leaks in.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(PW_|PLAYWRIGHT_|TEST_|PREFLIGHT_|TP_|BAIDU_|NODE_OPTIONS$|FORCE_COLOR$|CI$)/.test(k)) continue;
+    env[k] = v;
+  }
+  Object.assign(env, {
+    PREFLIGHT_SEED: 'inline7',
+    PREFLIGHT_PERMISSION_SETS: 'development',
+    TP_MESSAGE_TOKEN: MESSAGE_TOKEN,
+    TP_ENCODING_AES_KEY: AES_KEY,
+    FORCE_COLOR: '0',
+  });
+
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+    execFile(process.execPath, [CLI, 'test', '-c', dir], { cwd: dir, env, timeout: 90_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      const c = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
+      res({ code: c, stdout, stderr });
+    });
+  });
+  const jsonPath = join(outputDir, 'preflight-report.json');
+  const htmlPath = join(outputDir, 'preflight-report.html');
+  if (!existsSync(jsonPath)) throw new Error(`no report written (exit ${code})\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+  const jsonText = readFileSync(jsonPath, 'utf8');
+  return { exitCode: code, stdout, stderr, jsonText, htmlText: readFileSync(htmlPath, 'utf8'), report: JSON.parse(jsonText) as Report };
+}
+
+/** A spec with one test per check id; `body` is extra test code, `evidence` goes into check-result. */
+function checkSpec(tests: { id: string; title?: string; body?: string; evidence?: string; reason?: string }[]): string {
+  return `import { test, expect } from '@playwright/test';
+${tests
+  .map(
+    (t) => `test(${JSON.stringify(t.title ?? `check ${t.id}`)}, { annotation: { type: 'check', description: ${JSON.stringify(t.id)} } }, async ({}, testInfo) => {
+  await testInfo.attach('check-result', { contentType: 'application/json', body: JSON.stringify({
+    checkId: ${JSON.stringify(t.id)}, ${t.reason ? `reason: ${JSON.stringify(t.reason)}, ` : ''}evidence: ${t.evidence ?? '[]'}, reproduce: ['echo ${t.id}'] }) });
+  ${t.body ?? ''}
+});`,
+  )
+  .join('\n')}
+`;
+}
+
+const PASSING = ['auth.a', 'auth.b', 'dev.baidu', 'dev.ext', 'dev.probe'].map((id) => ({ id }));
+
+test.describe('DetectionReporter in a Playwright run', () => {
+  test.describe.configure({ mode: 'parallel' });
+
+  test('passing checks → exit 0, ready, JSON and HTML written, summary printed', async ({}, testInfo) => {
+    const run = await inlineRun(testInfo, {
+      'checks.spec.ts': checkSpec(PASSING),
+      'steps.spec.ts': `import { test } from '@playwright/test';\ntest('emulator starts', async () => {});\n`,
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(validateReport(run.report)).toEqual([]);
+    expect(run.report.verdict).toMatchObject({ status: 'PASSED', ready: true });
+    expect(run.report.seed).toBe('inline7');
+    expect(run.report.permissionSets.selected).toEqual(['development']);
+    expect(run.report.versions.playwright).toMatch(/^\d+\.\d+/);
+    expect(run.report.steps).toEqual([expect.objectContaining({ title: 'emulator starts', status: 'PASSED', file: 'steps.spec.ts' })]);
+    expect(run.report.checks.find((c) => c.id === 'auth.a')!.reproduce).toEqual([
+      'PREFLIGHT_SEED=inline7 PREFLIGHT_PERMISSION_SETS=development npx playwright test -g "check auth\\.a"',
+      'echo auth.a',
+    ]);
+    expect(run.htmlText).toContain('class="banner ready"');
+    expect(run.stdout).toContain('可以全网发布：是');
+    expect(run.stdout).toContain('Ready for 全网发布: yes');
+    expect(run.stdout).toMatch(/通过 \/ PASSED\s+授权流程 \/ Authorization chain/);
+  });
+
+  test('a failing check → exit 1, check FAILED with the error message as reason', async ({}, testInfo) => {
+    const run = await inlineRun(testInfo, {
+      'checks.spec.ts': checkSpec([
+        ...PASSING.filter((t) => t.id !== 'auth.b'),
+        { id: 'auth.b', body: `throw new Error('ticket push answered "fail" instead of "success"');`, reason: 'TP answered wrongly' },
+      ]),
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(1);
+    expect(run.report.verdict).toMatchObject({ status: 'FAILED', ready: false });
+    const c = run.report.checks.find((x) => x.id === 'auth.b')!;
+    expect(c.status).toBe('FAILED');
+    expect(c.reason).toContain('ticket push answered "fail" instead of "success"');
+    expect(c.reason).toContain('TP answered wrongly');
+    expect(c.reason).not.toMatch(/\u001b\[/);
+    expect(run.htmlText).toContain('class="banner not-ready"');
+    expect(run.htmlText).toContain('<details class="check" id="check-auth.b" open>');
+  });
+
+  test('an extended check failing still exits 0: the reporter, not Playwright, decides', async ({}, testInfo) => {
+    const run = await inlineRun(testInfo, {
+      'checks.spec.ts': checkSpec([
+        ...PASSING.filter((t) => t.id !== 'dev.ext'),
+        { id: 'dev.ext', body: `expect(1, 'answers within 1 s').toBe(2);` },
+      ]),
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.report.verdict).toMatchObject({ status: 'WARNING', ready: true });
+    expect(run.report.checks.find((x) => x.id === 'dev.ext')!.status).toBe('FAILED');
+  });
+
+  test('secrets in evidence, reasons and errors never reach the JSON or HTML; screenshots are embedded', async ({}, testInfo) => {
+    const evidence = JSON.stringify([
+      { label: 'push', data: { Token: MESSAGE_TOKEN, aes: AES_KEY, body: `ticket=${TICKET}`, raw: FAKE_TOKEN, note: `msg token is ${MESSAGE_TOKEN}` } },
+      { label: 'token pair', data: { access_token: FAKE_TOKEN, refresh_token: FAKE_TOKEN, ticket: TICKET } },
+    ]);
+    const run = await inlineRun(testInfo, {
+      'checks.spec.ts': checkSpec([
+        ...PASSING.filter((t) => t.id !== 'auth.a' && t.id !== 'dev.baidu'),
+        {
+          id: 'auth.a',
+          evidence,
+          reason: `saw ${TICKET}`,
+          body: `const p = testInfo.outputPath('shot.png');
+  (await import('node:fs')).writeFileSync(p, Buffer.from(${JSON.stringify(PNG_BASE64)}, 'base64'));
+  await testInfo.attach('screenshot', { contentType: 'image/png', path: p });`,
+        },
+        { id: 'dev.baidu', evidence, body: `throw new Error('token ${FAKE_TOKEN} rejected for ${MESSAGE_TOKEN}');` },
+      ]),
+    });
+    expect(run.exitCode).toBe(1);
+    for (const [name, text] of [['json', run.jsonText], ['html', run.htmlText]] as const) {
+      for (const secret of [MESSAGE_TOKEN, AES_KEY, FAKE_TOKEN, TICKET]) {
+        expect(text.includes(secret), `${secret} in ${name}`).toBe(false);
+      }
+    }
+    const a = run.report.checks.find((x) => x.id === 'auth.a')!;
+    expect(a.evidence[0]!.data).toMatchObject({ Token: '[REDACTED]', aes: '[REDACTED]', body: 'ticket=[REDACTED]', raw: '[REDACTED:token]' });
+    expect(a.reason).toBe('saw [REDACTED:hex32]');
+    expect(run.report.checks.find((x) => x.id === 'dev.baidu')!.reason).toContain('[REDACTED:token]');
+    expect(a.attachments).toEqual([expect.objectContaining({ name: 'screenshot', contentType: 'image/png' })]);
+    expect(run.htmlText).toContain(`src="data:image/png;base64,${PNG_BASE64}"`);
+  });
+
+  test('a failing harness step fails the run even when every check passed', async ({}, testInfo) => {
+    const run = await inlineRun(testInfo, {
+      'checks.spec.ts': checkSpec(PASSING),
+      'steps.spec.ts': `import { test } from '@playwright/test';\ntest('emulator starts', async () => { throw new Error('port in use'); });\n`,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.report.verdict.ready).toBe(false);
+    expect(run.report.steps[0]).toMatchObject({ title: 'emulator starts', status: 'FAILED' });
+    expect(run.report.steps[0]!.error).toContain('port in use');
+  });
+});
