@@ -13,6 +13,14 @@ process.env.PREFLIGHT_RUN_ID ??= `${new Date().toISOString().replace(/[-:]/g, ''
 process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env.PREFLIGHT_RUN_ID);
 const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
 
+// Which suite files mirror which permission set (sets without a suite yet report "no check ran").
+const SUITES: Record<string, { setup?: RegExp; spec: RegExp }> = {
+  development: { setup: /development\.setup\.ts/, spec: /development\.spec\.ts/ },
+  'customer-service': { spec: /customer-service\.spec\.ts/ },
+  payment: { setup: /payment\.setup\.ts/, spec: /payment\.spec\.ts/ },
+  'basic-info': { setup: /operations\.setup\.ts/, spec: /operations\.spec\.ts/ },
+};
+
 export default defineConfig({
   testDir: './suites',
   outputDir: path.join(process.env.PREFLIGHT_RUN_DIR, 'artifacts'),
@@ -38,5 +46,15 @@ export default defineConfig({
   projects: [
     { name: 'authorize', testMatch: /authorize\.setup\.ts/ },
     { name: 'authorization', testMatch: /authorization\.spec\.ts/, dependencies: ['authorize'] },
+    // One project per selected permission set: its setup (the TP exercises the capability), then its checks.
+    ...config.permissionSets.flatMap((slug) => {
+      const suite = SUITES[slug];
+      if (!suite) return [];
+      if (!suite.setup) return [{ name: slug, testMatch: suite.spec, dependencies: ['authorize'] }];
+      return [
+        { name: `${slug}:setup`, testMatch: suite.setup, dependencies: ['authorize'] },
+        { name: slug, testMatch: suite.spec, dependencies: [`${slug}:setup`] },
+      ];
+    }),
   ],
 });

@@ -12,6 +12,7 @@ export const ERRNO: Record<number, { msg: string; hint: string }> = {
   40006: { msg: '文件过大', hint: 'the request body or file is too large' },
   40007: { msg: '第三方平台没有该权限', hint: 'the TP did not select the permission set this API needs' },
   40010: { msg: 'uuid错误，请刷新二维码', hint: 'the QR session expired; reload the authorization page' },
+  40016: { msg: '模版描述非法', hint: 'user_desc is not a valid template description (≤ 30 characters)' },
   40008: { msg: 'IP不在白名单', hint: "the caller's IP is not in the TP's 白名单IP地址列表" },
   45000: { msg: '小程序不存在', hint: 'no such mini program' },
   45001: { msg: '没有该小程序的权限', hint: 'the mini program did not grant the permission set this API needs' },

@@ -35,6 +35,42 @@ export const CHECKS: readonly CheckDef[] = [
     title: { zh: 'AUTHORIZED推送应答success', en: 'AUTHORIZED push acknowledged with "success"' }, requirement: 'reference §2.6' },
   { id: 'auth.app-info-read', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'baidu',
     title: { zh: '获取小程序基础信息（授权权限集）', en: 'app/info read with the authorizer token' }, requirement: 'reference §1.7' },
+
+  // 开发管理权限 — Baidu checks that package/upload and package/submitaudit have ever succeeded (§7.1.3).
+  { id: 'dev.package-upload', permissionSet: 'development', kind: 'baidu',
+    title: { zh: '为授权测试小程序上传代码包', en: 'package/upload succeeded for an authorized test mini-program' }, requirement: 'reference §7.1.3 开发管理权限, §3.5' },
+  { id: 'dev.submit-audit', permissionSet: 'development', kind: 'baidu',
+    title: { zh: '提交代码包审核', en: 'package/submitaudit succeeded' }, requirement: 'reference §7.1.3 开发管理权限, §3.6' },
+  { id: 'dev.audit-quota-read', permissionSet: 'development', kind: 'extended',
+    title: { zh: '提审前查询提审额度', en: 'Audit quota read before submitting' }, requirement: 'reference §3.7; field notes pain 18' },
+  { id: 'dev.package-state-followed', permissionSet: 'development', kind: 'extended',
+    title: { zh: '跟踪代码包上传状态', en: 'package/get followed until the upload finished (not guessed)' }, requirement: 'reference §3.5, §3.11' },
+  { id: 'dev.audit-push-ack', permissionSet: 'development', kind: 'extended',
+    title: { zh: '审核结果推送应答success', en: 'PACKAGE_AUDIT_PASS/FAIL push acknowledged with "success"' }, requirement: 'reference §2.6, §3.6' },
+  { id: 'dev.release-after-audit', permissionSet: 'development', kind: 'extended',
+    title: { zh: '审核通过后发布', en: 'Released only after the audit passed' }, requirement: 'reference §3.9' },
+
+  // 客服能力权限 — Baidu sends the echoStr handshake to the 消息与事件接收URL (§7.1.3, §2.7).
+  { id: 'cs.echostr-handshake', permissionSet: 'customer-service', kind: 'baidu',
+    title: { zh: '消息与事件接收URL校验（echoStr）', en: 'echoStr handshake answered with exactly echoStr' }, requirement: 'reference §7.1.3 客服能力权限, §2.7' },
+  { id: 'cs.echostr-bad-signature', permissionSet: 'customer-service', kind: 'extended',
+    title: { zh: '签名错误的echoStr不回显', en: 'An echoStr with a bad signature is not echoed' }, requirement: 'reference §2.7; field notes pain 11' },
+
+  // 支付服务权限 — Baidu checks that the three onboarding calls have ever succeeded (§7.1.3).
+  { id: 'pay.account-create', permissionSet: 'payment', kind: 'baidu',
+    title: { zh: '开通支付账号', en: 'pay/account/create succeeded' }, requirement: 'reference §7.1.3 支付服务权限, §5.4.2' },
+  { id: 'pay.develop-config', permissionSet: 'payment', kind: 'baidu',
+    title: { zh: '提交支付开发配置', en: 'pay/developconfig/submit succeeded' }, requirement: 'reference §7.1.3 支付服务权限, §5.4.4' },
+  { id: 'pay.payment-service', permissionSet: 'payment', kind: 'baidu',
+    title: { zh: '创建并绑定支付服务', en: 'pay/paymentservice/create succeeded' }, requirement: 'reference §7.1.3 支付服务权限, §5.4.5' },
+  { id: 'pay.pushes-ack', permissionSet: 'payment', kind: 'extended',
+    title: { zh: '支付结果推送应答success', en: 'Payment onboarding pushes acknowledged with "success"' }, requirement: 'reference §2.6' },
+
+  // 基本信息设置权限 — not detected by Baidu; our checks of the operations calls a TP makes with it.
+  { id: 'info.domains', permissionSet: 'basic-info', kind: 'extended',
+    title: { zh: '通过第三方平台域名池设置小程序域名', en: 'Server and webview domains set through the TP pool' }, requirement: 'reference §4.1' },
+  { id: 'info.icon-via-upload', permissionSet: 'basic-info', kind: 'extended',
+    title: { zh: '使用上传图片修改头像', en: 'Icon changed with an uploaded image' }, requirement: 'reference §4.2, §4.4.3' },
 ];
 
 export function checkDef(id: string): CheckDef {

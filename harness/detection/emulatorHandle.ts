@@ -33,6 +33,9 @@ export class EmulatorHandle {
   pushTicket(clientId: string): Promise<PushEntry> {
     return this.req('POST', '/__emulator/push/ticket', { clientId });
   }
+  probeEcho(clientId: string, badSignature = false): Promise<PushEntry> {
+    return this.req('POST', '/__emulator/probe/echostr', { clientId, badSignature });
+  }
   replay(seq: number): Promise<PushEntry> {
     return this.req('POST', '/__emulator/push/replay', { seq });
   }

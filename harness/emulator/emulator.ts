@@ -2,8 +2,9 @@
 // (server.ts) and the providers only call into this; tests can drive it in-process too.
 import { SeededIds } from '../seed.ts';
 import { Ledger, type PushEntry } from './ledger.ts';
-import { deliverPush, type PushOptions } from './pusher.ts';
+import { deliverEcho, deliverPush, type PushOptions } from './pusher.ts';
 import { Store, type AppRecord, type TpRegistration } from './store.ts';
+import { seedTemplates } from './providers/development.ts';
 
 export interface EmulatorOptions {
   seed: string;
@@ -16,6 +17,14 @@ export interface EmulatorOptions {
    * TP that has not yet stored the newest one still works, and flag the stale use in the ledger for the checks.
    */
   ticketTtlS?: number;
+  /** Package upload completes this long after the call (Baidu: about 3 s). */
+  uploadDelayMs?: number;
+  /** The audit result is pushed this long after submitaudit. */
+  auditDelayMs?: number;
+  /** Audit submissions allowed per week and app (package/auditquota). */
+  weeklyAuditQuota?: number;
+  /** Payment onboarding results are pushed this long after each call. */
+  paymentDelayMs?: number;
 }
 
 export const LIFETIME = {
@@ -59,6 +68,7 @@ export class Emulator {
     this.ledger.secret('messageToken', tp.messageToken);
     this.ledger.secret('encodingAesKey', tp.encodingAesKey);
     for (const appId of tp.testAppIds) this.ensureApp(appId, true);
+    seedTemplates(this, tp.clientId);
     // One app the admin also manages but that is not on the 授权测试名单, for the 50007 path.
     this.ensureApp(this.outsiderAppId(tp), false);
     if (opts.scheduleTickets !== false) {
@@ -100,6 +110,15 @@ export class Emulator {
   /** Pushes an event object (already in Baidu's field names) to one of the TP's URLs. */
   async push(tp: TpRegistration, target: 'auth' | 'message', message: Record<string, unknown>, opts: Partial<PushOptions> = {}): Promise<PushEntry> {
     return this.track(deliverPush(this.ledger, tp, target, message, { timeoutMs: this.options.pushTimeoutMs, ...opts }));
+  }
+
+  /** Sends Baidu's echoStr handshake to the TP's 消息与事件接收URL (a live probe, like the real detection). */
+  probeEcho(clientId: string, badSignature = false): Promise<PushEntry> {
+    const tp = this.requireTp(clientId);
+    return this.track(deliverEcho(this.ledger, tp, {
+      timeoutMs: this.options.pushTimeoutMs, badSignature,
+      echoStr: this.ids.alnum('echoStr', 16), nonce: this.ids.digits('echoNonce', 8), timestamp: String(this.nowS()),
+    }));
   }
 
   eventTime(): string {

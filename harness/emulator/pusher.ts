@@ -1,7 +1,7 @@
 // Sends encrypted, signed pushes to a TP (reference §2.1–2.2) and records what the TP did with them: status, the
 // exact reply body, latency, and a failure cause in WeChat's alarm vocabulary (timeout, connect error, bad body…).
 import { request } from 'undici';
-import { sealPush } from '../crypto/msgCrypto.ts';
+import { echoSignature, sealPush } from '../crypto/msgCrypto.ts';
 import type { Ledger, PushEntry, PushOutcome } from './ledger.ts';
 import type { TpRegistration } from './store.ts';
 
@@ -99,5 +99,44 @@ export async function deliverPush(
     outcome,
     cause,
     facts: opts.facts ?? {},
+  });
+}
+
+/**
+ * The echoStr handshake Baidu's detection sends to the 消息与事件接收URL for 客服能力权限 (reference §2.7, §7.1.3).
+ * Whether Baidu puts the four values in the query or the POST body is UNKNOWN, so they travel in both: a TP that
+ * reads either place answers. `outcome` is 'ok' when the body is exactly echoStr.
+ */
+export async function deliverEcho(ledger: Ledger, tp: TpRegistration, opts: { timeoutMs: number; badSignature?: boolean; echoStr: string; nonce: string; timestamp: string }): Promise<PushEntry> {
+  const { echoStr, nonce, timestamp } = opts;
+  const signature = opts.badSignature ? '0'.repeat(40) : echoSignature(tp.messageToken, timestamp, nonce);
+  const params = new URLSearchParams({ signature, timestamp, nonce, echoStr });
+  const url = `${tp.messageEventUrl}${tp.messageEventUrl.includes('?') ? '&' : '?'}${params}`;
+  const started = performance.now();
+  let status: number | null = null;
+  let replyBody = '';
+  let outcome: PushOutcome = 'ok';
+  let cause: string | undefined;
+  try {
+    const res = await request(url, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: params.toString(),
+      headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, signal: AbortSignal.timeout(opts.timeoutMs),
+    });
+    status = res.statusCode;
+    replyBody = (await res.body.text()).slice(0, 4096);
+    if (replyBody !== echoStr) {
+      outcome = status >= 200 && status < 300 ? 'bad-body' : 'http-error';
+      cause = `HTTP ${status}, body ${JSON.stringify(replyBody.slice(0, 80))} instead of exactly the echoStr`;
+    }
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    outcome = /Timeout|Abort/i.test(`${err.name} ${err.message}`) ? 'timeout' : 'connect-error';
+    cause = outcome === 'timeout' ? `no reply within ${opts.timeoutMs} ms` : `${err.code ?? err.name}: ${err.message}`;
+  }
+  return ledger.record({
+    at: Date.now(), dir: 'push', clientId: tp.clientId, target: 'message', url: tp.messageEventUrl, event: 'echoStr',
+    message: { signature, timestamp, nonce, echoStr }, envelope: {}, status, replyBody, outcome, cause,
+    latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    facts: { probe: 'echoStr', badSignature: !!opts.badSignature },
   });
 }

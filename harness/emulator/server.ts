@@ -10,11 +10,13 @@ import type { HandlerCtx, Handlers, UploadedFile } from './handler.ts';
 import { handlePage } from './pages/authorization.ts';
 import { handleSideDoor } from './sideDoor.ts';
 import { handlers as authHandlers } from './providers/auth.ts';
+import { handlers as developmentHandlers } from './providers/development.ts';
+import { handlers as operationsHandlers } from './providers/operations.ts';
 
 const MAX_BODY = 10 * 1024 * 1024;
 
 export function defaultHandlers(): Handlers {
-  return { ...authHandlers };
+  return { ...authHandlers, ...developmentHandlers, ...operationsHandlers };
 }
 
 export interface RunningServer {

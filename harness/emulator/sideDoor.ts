@@ -55,6 +55,11 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
       if (!emu.tp(clientId)) return bad(`no TP ${clientId}`);
       return reply.raw(emu.ledger.redact(await emu.pushTicket(clientId)));
     }
+    case 'POST /__emulator/probe/echostr': {
+      const clientId = String(input.clientId ?? '');
+      if (!emu.tp(clientId)) return bad(`no TP ${clientId}`);
+      return reply.raw(emu.ledger.redact(await emu.probeEcho(clientId, input.badSignature === true)));
+    }
     case 'POST /__emulator/push/replay': {
       // Re-sends a recorded push byte for byte (a reviewer's `npx preflight push replay <ledger-id>`).
       const entry = emu.ledger.raw().find((e) => e.seq === Number(input.seq));

@@ -36,6 +36,35 @@ export interface AuthorizerToken { clientId: string; appId: number; expiresAt: n
 export interface RefreshToken { clientId: string; appId: number; used: boolean; generation: number }
 export interface Authorization { clientId: string; appId: number; granted: string[]; generation: number; active: boolean }
 
+/** A code package of an app (reference §3.11): status 1 online, 3 development, 4 in review, 5 audit failed, 6 passed, 8 rolling back. */
+export interface PackageRecord {
+  packageId: number;
+  appId: number;
+  templateId: number;
+  version: string;
+  versionDesc: string;
+  status: 1 | 3 | 4 | 5 | 6 | 8;
+  /** 1 uploading, 2 done (INFERRED: Baidu documents only 1 and 3), 3 failed. */
+  uploadStatus: 1 | 2 | 3;
+  uploadErrCode: number;
+  uploadErrMsg: string;
+  commitTime: number;
+  auditMsg: string;
+  /** The online version this one replaced, for rollback. */
+  previousOnline?: number;
+}
+
+export interface TemplateRecord { templateId: number; draftId: number; userVersion: string; userDesc: string; createTime: number }
+export interface DraftRecord { draftId: number; userVersion: string; userDesc: string; createTime: number }
+
+export interface PaymentState {
+  accountCreated: boolean;
+  developConfigSubmitted: boolean;
+  paymentServiceCreated: boolean;
+}
+
+export interface DomainSet { request: string[]; socket: string[]; download: string[]; upload: string[] }
+
 export interface ScanSession {
   id: string;
   clientId: string;
@@ -58,12 +87,29 @@ export class Store {
   refreshTokens = new Map<string, RefreshToken>();
   authorizations = new Map<string, Authorization>();
   scans = new Map<string, ScanSession>();
+  /** Per TP: its template library and drafts (seeded at registration). */
+  templates = new Map<string, TemplateRecord[]>();
+  drafts = new Map<string, DraftRecord[]>();
+  packages = new Map<number, PackageRecord[]>();
+  /** Per app: the online package a release replaced (what rollback returns to). */
+  previousOnline = new Map<number, PackageRecord>();
+  /** Per app: remaining audit submissions this week. */
+  auditQuota = new Map<number, number>();
+  payments = new Map<number, PaymentState>();
+  /** URLs handed out by upload/image (other image URLs are 47008 "图片来源非法"). */
+  images = new Set<string>();
+  tpDomains = new Map<string, DomainSet>();
+  tpWebviewDomains = new Map<string, string[]>();
+  appDomains = new Map<number, DomainSet>();
+  appWebviewDomains = new Map<number, string[]>();
 
   /** Forgets everything a run produced; keeps the registered TPs and their apps. */
   reset(): void {
-    for (const m of [this.tickets, this.tpTokens, this.preAuthCodes, this.authCodes, this.authorizerTokens, this.refreshTokens, this.authorizations, this.scans]) {
+    for (const m of [this.tickets, this.tpTokens, this.preAuthCodes, this.authCodes, this.authorizerTokens, this.refreshTokens, this.authorizations, this.scans,
+      this.packages, this.previousOnline, this.auditQuota, this.payments, this.tpDomains, this.tpWebviewDomains, this.appDomains, this.appWebviewDomains] as Map<unknown, unknown>[]) {
       m.clear();
     }
+    this.images.clear();
   }
 
   authorization(clientId: string, appId: number): Authorization | undefined {
@@ -91,6 +137,12 @@ export class Store {
       authorizerTokens: o(this.authorizerTokens),
       refreshTokens: o(this.refreshTokens),
       scans: [...this.scans.values()],
+      templates: o(this.templates),
+      packages: o(this.packages),
+      auditQuota: o(this.auditQuota),
+      payments: o(this.payments),
+      tpDomains: o(this.tpDomains),
+      appDomains: o(this.appDomains),
     };
   }
 }

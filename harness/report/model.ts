@@ -171,8 +171,9 @@ export function errorSummary(messages: string[], maxLines = 4, maxChars = 1000):
   return '';
 }
 
+/** Double-quoted for sh: `$ \` "` get a backslash, and a backslash only where sh would otherwise eat it. */
 function shellDoubleQuote(s: string): string {
-  return `"${s.replace(/(["\\$`])/g, '\\$1')}"`;
+  return `"${s.replace(/\\(?=[$`"\\\n]|$)|[$`"]/g, (m) => `\\${m}`)}"`;
 }
 
 function escapeRegExp(s: string): string {

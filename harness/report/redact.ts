@@ -20,6 +20,14 @@ const SECRET_KEYS = new Set([
 // Compound names a suite may invent (authorizer_access_token, tp_ticket, componentVerifyTicket …).
 const SECRET_SUFFIXES = ['accesstoken', 'refreshtoken', 'ticket', 'aeskey', 'preauthcode', 'authorizationcode', 'secret'];
 
+/**
+ * Already-safe stand-ins a secret-named key may hold: our own `[REDACTED…]` and fingerprints like `[sha256:…]`, and
+ * the emulator ledger's `«ticket:1a2b3c4d»` (harness/emulator/ledger.ts), which let a reviewer correlate values.
+ */
+function isFingerprint(v: string): boolean {
+  return v.startsWith('[') || /^«[^»]*»$/.test(v);
+}
+
 function normalizeKey(key: string): string {
   return key.replace(/[_-]/g, '').toLowerCase();
 }
@@ -46,7 +54,7 @@ function escapeRegExp(s: string): string {
 /**
  * Returns a function that deep-copies a JSON-like value with secrets replaced. Strings (including object keys — a
  * store snapshot may be keyed by token) lose literal secrets, token shapes and 32-hex runs; values under secret-named
- * keys become `[REDACTED]` unless they already are a fingerprint such as `[sha256:…]`. Numbers under such keys are
+ * keys become `[REDACTED]` unless they already are a fingerprint (`[sha256:…]`, `«ticket:1a2b3c4d»`). Numbers under such keys are
  * kept: `code` is also Baidu's numeric error field (`code: 40002`) and numeric codes are not credentials.
  */
 export function createRedactor(secrets: string[]): (value: unknown) => unknown {
@@ -61,8 +69,8 @@ export function createRedactor(secrets: string[]): (value: unknown) => unknown {
     // Token shape before hex32: the token's middle is itself a 32-hex run.
     out = out.replace(TOKEN_SHAPE, '[REDACTED:token]');
     out = out.replace(HEX32, '[REDACTED:hex32]');
-    out = out.replace(QUERY_PARAM, (_m, k: string, v: string) => (v.startsWith('[') || v.startsWith('%5B') ? k + v : k + REDACTED));
-    out = out.replace(JSON_FIELD, (_m, k: string, v: string) => (v.startsWith('[') ? `${k}${v}"` : `${k}${REDACTED}"`));
+    out = out.replace(QUERY_PARAM, (_m, k: string, v: string) => (isFingerprint(v) || /^%5B|^%C2%AB/i.test(v) ? k + v : k + REDACTED));
+    out = out.replace(JSON_FIELD, (_m, k: string, v: string) => (isFingerprint(v) ? `${k}${v}"` : `${k}${REDACTED}"`));
     return out;
   };
 
@@ -80,7 +88,7 @@ export function createRedactor(secrets: string[]): (value: unknown) => unknown {
         let key = redactString(rawKey);
         // Two secret keys may collapse to the same placeholder; keep both entries.
         for (let i = 2; key in out; i++) key = `${redactString(rawKey)}#${i}`;
-        if (isSecretKey(rawKey) && typeof v === 'string') out[key] = v.startsWith('[') ? redactString(v) : REDACTED;
+        if (isSecretKey(rawKey) && typeof v === 'string') out[key] = isFingerprint(v) ? redactString(v) : REDACTED;
         else out[key] = walk(v, seen);
       }
       return out;

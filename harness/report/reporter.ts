@@ -34,6 +34,13 @@ function harnessVersion(): string {
   }
 }
 
+/** Terminal columns: CJK and full-width characters take two. */
+function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
 function errorText(e: TestError): string {
   return e.message ?? e.value ?? 'unknown error';
 }
@@ -108,7 +115,8 @@ export default class DetectionReporter implements Reporter {
 
     const redact = createRedactor(configSecrets(config));
     const built = buildReport({
-      runId: `${this.startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${config.seed}`,
+      // playwright.config.ts fixes PREFLIGHT_RUN_ID (it names the run directory); standalone runs get their own.
+      runId: process.env.PREFLIGHT_RUN_ID || `${this.startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${config.seed}`,
       startedAt: this.startedAt,
       finishedAt: new Date(),
       versions: { harness: harnessVersion(), node: process.version, playwright: this.pwConfig?.version ?? 'unknown' },
@@ -216,12 +224,13 @@ export default class DetectionReporter implements Reporter {
       `${report.verdict.headline.en}`,
       ...report.stages.map((s) => {
         const label = `${STATUS_LABEL[s.status].zh} / ${s.status}`;
-        return `  ${label.padEnd(18)} ${s.name.zh} / ${s.name.en}${s.reason ? ` — ${oneLine(s.reason)}` : ''}`;
+        const reason = s.selected ? s.reason : '未选择 / not selected';
+        return `  ${label}${' '.repeat(Math.max(1, 20 - displayWidth(label)))}${s.name.zh} / ${s.name.en}${reason ? ` — ${oneLine(reason)}` : ''}`;
       }),
       ...(report.steps.some((s) => s.status === 'FAILED')
         ? [`  框架步骤失败 / harness steps failed: ${report.steps.filter((s) => s.status === 'FAILED').map((s) => s.title).join('; ')}`]
         : []),
-      `报告 / Report: ${path.relative(cwd, htmlPath) || htmlPath}`,
+      `报告 / Report: ${htmlPath.startsWith(cwd + path.sep) ? path.relative(cwd, htmlPath) : htmlPath}`,
       '',
     ];
     process.stdout.write(lines.join('\n'));

@@ -15,6 +15,16 @@ export interface Behaviour {
   readAppInfo: boolean;
   /** Milliseconds to wait before answering a push (slow-TP probes). */
   pushDelayMs: number;
+  /** The body answering a correctly signed echoStr handshake (§2.7: echoStr verbatim). */
+  echoBody(echoStr: string): string;
+  /** Read package/auditquota before submitting (a TP that does not burns quota blindly; field notes pain 18). */
+  readAuditQuota: boolean;
+  /** Poll package/get until the asynchronous upload finished instead of guessing (§3.5). */
+  followPackageState: boolean;
+  /** Release right after submitting, before the audit passed (a bug Baidu refuses with 69012). */
+  releaseBeforeAudit: boolean;
+  /** Catalogue ids of calls the TP silently leaves out while claiming the action was done. */
+  skipCalls: string[];
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
@@ -25,4 +35,9 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   verifyEchoSignature: true,
   readAppInfo: true,
   pushDelayMs: 0,
+  echoBody: (echoStr) => echoStr,
+  readAuditQuota: true,
+  followPackageState: true,
+  releaseBeforeAudit: false,
+  skipCalls: [],
 };

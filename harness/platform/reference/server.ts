@@ -6,6 +6,7 @@ import { BaiduApiError, BaiduClient } from '../../baidu/client.ts';
 import { CryptoError, decryptMessage, echoSignature, openPush, signaturesEqual } from '../../crypto/msgCrypto.ts';
 import { DEFAULT_BEHAVIOUR, type Behaviour } from './behaviour.ts';
 import { TokenKeeper } from './tokens.ts';
+import { createActions } from './actions.ts';
 
 export interface ReferenceTpConfig {
   clientId: string;
@@ -106,7 +107,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     if (echoStr !== null) {
       const ok = signaturesEqual(echoSignature(cfg.messageToken, get('timestamp') ?? '', get('nonce') ?? ''), get('signature') ?? '');
       if (b.verifyEchoSignature && !ok) return text(res, 403, 'invalid signature');
-      return text(res, 200, echoStr);
+      return text(res, 200, b.echoBody(echoStr));
     }
     const msg = open(raw);
     if (!msg) return text(res, 400, 'invalid signature or message');
@@ -161,6 +162,22 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     }
   }
 
+  const perform = createActions(client, keeper, b, () => selfUrl);
+  async function hook(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let input: { action?: unknown; appId?: unknown };
+    try {
+      input = JSON.parse(await body(req));
+    } catch {
+      return text(res, 400, JSON.stringify({ error: 'body must be JSON {action, appId}' }), 'application/json');
+    }
+    const appId = Number(input.appId);
+    if (typeof input.action !== 'string' || !Number.isInteger(appId)) {
+      return text(res, 400, JSON.stringify({ error: 'body must be JSON {action, appId}' }), 'application/json');
+    }
+    const out = await perform(input.action, appId);
+    text(res, out.status, JSON.stringify(out.body), 'application/json');
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://tp');
     const route = `${req.method} ${url.pathname}`;
@@ -169,6 +186,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
       if (url.pathname === PATHS.messageEvents && (req.method === 'POST' || req.method === 'GET')) return messageEvent(req, res, url);
       if (route === `GET ${PATHS.authStart}`) return authStart(res);
       if (route === `GET ${PATHS.callback}`) return callback(res, url);
+      if (route === `POST ${PATHS.hook}`) return hook(req, res);
       if (route === 'GET /health') return text(res, 200, JSON.stringify({ status: 'ok', apps: keeper.authorizedApps() }), 'application/json');
       return text(res, 404, 'not found');
     })();

@@ -1,0 +1,55 @@
+// Turning ledger entries into what a TP developer reads: the Baidu error explained in words, and a command that
+// reproduces the call (secrets stay placeholders: the ledger already replaced them by «kind:hash» fingerprints).
+import { endpoint } from '../baidu/catalogue.ts';
+import { ERRNO } from '../baidu/errors.ts';
+import { permissionSet } from './permissionSets.ts';
+import type { CallEntry, PushEntry } from './emulatorHandle.ts';
+import { errorOf } from './emulatorHandle.ts';
+
+/** One sentence for a failed call, naming the Baidu error and what it means for the TP. */
+export function explainCall(e: CallEntry): string {
+  const denied = e.facts.permissionDenied as string | undefined;
+  if (denied) {
+    const set = permissionSet(denied);
+    return `${e.endpointId} got Baidu error 45001: mini program ${e.appId} did not grant 「${set?.zh}」 (${set?.en}) to this TP — ` +
+      `the admin left it unticked when scanning. Ask the admin to authorize again with 「${set?.zh}」 ticked.`;
+  }
+  const r = (e.response ?? {}) as Record<string, unknown>;
+  if (typeof r.errno === 'number' && r.errno !== 0) {
+    const hint = ERRNO[r.errno]?.hint;
+    return `${e.endpointId} got errno ${r.errno} ${r.msg}${hint ? ` — ${hint}` : ''}`;
+  }
+  return `${e.endpointId}: ${errorOf(e)}`;
+}
+
+const placeholder = (v: string) => {
+  const m = /^«(\w+):[0-9a-f]+»$/.exec(v);
+  return m ? `$${m[1]!.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}` : v;
+};
+
+/** A curl command equivalent to a recorded call, against the emulator (or Baidu, with real tokens). */
+export function curlFor(e: CallEntry, baseUrl: string): string {
+  const q = new URLSearchParams(Object.entries(e.query).map(([k, v]) => [k, placeholder(v)]));
+  const url = `${baseUrl}${e.path}${q.size ? `?${decodeURIComponent(q.toString())}` : ''}`;
+  if (e.method === 'GET') return `curl -s "${url}"`;
+  const def = e.endpointId ? safeEndpoint(e.endpointId) : undefined;
+  const form = Object.entries(e.form).map(([k, v]) => `--data-urlencode ${JSON.stringify(`${k}=${placeholder(v)}`)}`).join(' ');
+  return def?.body === 'multipart' ? `curl -s -X POST "${url}" -F multipartFile=@image.png` : `curl -s -X POST "${url}" ${form}`.trim();
+}
+
+function safeEndpoint(id: string) {
+  try {
+    return endpoint(id);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The compact view of calls that goes into a check's evidence. */
+export function callView(calls: CallEntry[]) {
+  return calls.map(({ seq, endpointId, method, path, query, form, status, response, facts, appId }) => ({ seq, endpointId, method, path, query, form, status, response, facts, appId }));
+}
+
+export function pushView(pushes: PushEntry[]) {
+  return pushes.map(({ seq, event, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, event, url, status, replyBody, latencyMs, outcome, cause, message }));
+}

@@ -1,0 +1,62 @@
+// Shared by the permission-set setup steps: find the app the authorization step authorized, ask the TP to act
+// through its hook (or wait for a person), and hand what happened to the checks through an observations file.
+import type { Run } from './run.ts';
+import { succeeded, type CallEntry } from './emulatorHandle.ts';
+import { performAction, type ActionResult } from './hook.ts';
+import { loadObservations, saveObservations, type AuthorizationObservations } from './observations.ts';
+
+export interface ExerciseObservations {
+  appId: number | null;
+  skipped?: string;
+  actions: Record<string, ActionResult>;
+  ledgerStart: number;
+}
+
+export function authorizedApp(run: Run): { appId: number | null; why?: string } {
+  const auth = loadObservations<AuthorizationObservations>(run.runDir, 'authorization');
+  if (!auth) return { appId: null, why: 'the authorization step did not run' };
+  if (!auth.appId) return { appId: null, why: 'no mini program was authorized (see the authorization checks)' };
+  return { appId: auth.appId };
+}
+
+export async function successfulCalls(run: Run, endpointId: string, appId: number): Promise<CallEntry[]> {
+  return (await run.emulator.calls(endpointId)).filter((c) => c.appId === appId && succeeded(c));
+}
+
+/** Runs actions in order; once one is WAITING with nobody acting, the rest are marked WAITING without waiting again. */
+export async function exercise(run: Run, set: string, steps: { action: string; instructions: string; satisfied: (appId: number) => Promise<boolean>; after?: (appId: number) => Promise<void> }[]): Promise<ExerciseObservations> {
+  const { appId, why } = authorizedApp(run);
+  const obs: ExerciseObservations = { appId, actions: {}, ledgerStart: (await run.emulator.ledger()).at(-1)?.seq ?? 0, skipped: why };
+  try {
+    if (!appId) return obs;
+    let stalled = false;
+    for (const s of steps) {
+      if (stalled) {
+        obs.actions[s.action] = { action: s.action, outcome: 'waiting', durationMs: 0, cause: 'an earlier step is still waiting' };
+        continue;
+      }
+      const r = await performAction({ hookUrl: run.tpUrls.hook, action: s.action, appId, instructions: s.instructions, satisfied: () => s.satisfied(appId), waitS: run.config.waitS });
+      obs.actions[s.action] = r;
+      if (r.outcome === 'waiting') stalled = true;
+      else await s.after?.(appId);
+    }
+    return obs;
+  } finally {
+    saveObservations(run.runDir, `exercise-${set}`, obs);
+  }
+}
+
+export function exerciseObservations(run: Run, set: string): ExerciseObservations {
+  const obs = loadObservations<ExerciseObservations>(run.runDir, `exercise-${set}`);
+  if (!obs) throw new Error(`the ${set} setup step recorded nothing (did it run?)`);
+  return obs;
+}
+
+export async function until(fn: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  do {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  } while (Date.now() < deadline);
+  return false;
+}

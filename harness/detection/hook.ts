@@ -1,0 +1,66 @@
+// Asking the TP to exercise a capability (the hook contract in the README). Without a hook, or when the hook answers
+// 404/501 for an action, the step is WAITING: the console says what the team must do, and the harness watches the
+// emulator's ledger for the calls until PREFLIGHT_WAIT_S runs out — a person can click through their own TP console.
+
+export type ActionOutcome = 'done' | 'waiting' | 'error';
+
+export interface ActionResult {
+  action: string;
+  outcome: ActionOutcome;
+  /** The hook's HTTP status and body, when there is a hook. */
+  hookStatus?: number;
+  hookBody?: unknown;
+  cause?: string;
+  durationMs: number;
+}
+
+export interface ActionRequest {
+  hookUrl?: string;
+  action: string;
+  appId: number;
+  /** What the team must do by hand when there is no hook (printed while WAITING). */
+  instructions: string;
+  /** True once the ledger shows the calls this action must produce. */
+  satisfied: () => Promise<boolean>;
+  waitS: number;
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export async function performAction(r: ActionRequest): Promise<ActionResult> {
+  const started = performance.now();
+  const done = (x: Omit<ActionResult, 'action' | 'durationMs'>): ActionResult => ({ action: r.action, durationMs: Math.round(performance.now() - started), ...x });
+  let hookStatus: number | undefined;
+  let hookBody: unknown;
+  if (r.hookUrl) {
+    try {
+      const res = await fetch(r.hookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action: r.action, appId: r.appId }),
+        signal: AbortSignal.timeout(r.timeoutMs ?? 30_000),
+      });
+      hookStatus = res.status;
+      const text = await res.text();
+      try {
+        hookBody = JSON.parse(text);
+      } catch {
+        hookBody = text.slice(0, 500);
+      }
+      if (res.ok) return done({ outcome: 'done', hookStatus, hookBody });
+      if (res.status !== 404 && res.status !== 501) {
+        return done({ outcome: 'error', hookStatus, hookBody, cause: `the TP's hook answered HTTP ${res.status}: ${JSON.stringify(hookBody).slice(0, 300)}` });
+      }
+    } catch (e) {
+      return done({ outcome: 'error', cause: `the TP's hook ${r.hookUrl} failed: ${(e as Error).message}` });
+    }
+  }
+  const why = r.hookUrl ? `the hook does not support "${r.action}" (HTTP ${hookStatus})` : 'no TP_HOOK_URL is configured';
+  (r.log ?? ((l) => process.stdout.write(l + '\n')))(`WAITING (${why}): ${r.instructions} — app ${r.appId}; waiting up to ${r.waitS} s`);
+  const deadline = Date.now() + r.waitS * 1000;
+  do {
+    if (await r.satisfied()) return done({ outcome: 'done', hookStatus, hookBody, cause: `${why}; the calls arrived while waiting` });
+    await new Promise((res) => setTimeout(res, 250));
+  } while (Date.now() < deadline);
+  return done({ outcome: 'waiting', hookStatus, hookBody, cause: `${why}, and the TP made no such call within PREFLIGHT_WAIT_S=${r.waitS} s: ${r.instructions}` });
+}

@@ -1,0 +1,21 @@
+// 客服能力权限 (customer-service capability). Baidu's detection is a live request, not history: it sends
+// signature/timestamp/nonce/echoStr to the 消息与事件接收URL and expects echoStr back verbatim (reference §7.1.3, §2.7).
+import { test, asCheck } from '../fixtures/index.ts';
+import { pushView } from '../harness/detection/evidence.ts';
+
+test('the 消息与事件接收URL answers the echoStr handshake', asCheck('cs.echostr-handshake'), async ({ run, check }) => {
+  const probe = await run.emulator.probeEcho(run.config.tp.clientId);
+  check.evidence('echoStr handshake', pushView([probe]));
+  const m = probe.message as Record<string, string>;
+  check.reproduce(`curl -s -X POST "${run.tpUrls.messageEvent}?signature=${m.signature}&timestamp=${m.timestamp}&nonce=${m.nonce}&echoStr=${m.echoStr}"`);
+  if (probe.outcome !== 'ok') throw new Error(`the 消息与事件接收URL ${probe.url} did not return the echoStr: ${probe.cause}`);
+  if (probe.latencyMs > run.config.pushBudgetMs) throw new Error(`the handshake took ${probe.latencyMs} ms, over the ${run.config.pushBudgetMs} ms budget`);
+});
+
+test('an echoStr with a bad signature is not echoed', asCheck('cs.echostr-bad-signature'), async ({ run, check }) => {
+  const probe = await run.emulator.probeEcho(run.config.tp.clientId, true);
+  check.evidence('echoStr handshake with a forged signature', pushView([probe]));
+  if (probe.replyBody === (probe.message as Record<string, string>).echoStr) {
+    check.fail('the TP echoed an echoStr whose signature is wrong: it does not verify SHA-1(sort(token, timestamp, nonce)), so anyone can pass its URL check');
+  }
+});

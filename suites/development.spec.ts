@@ -1,0 +1,56 @@
+// 开发管理权限 (development management). Baidu's detection: package/upload and package/submitaudit have ever
+// succeeded for an authorized test app (reference §7.1.3). Extended checks (WARNING unless --strict) cover the rest
+// of the lifecycle a TP gets wrong in production.
+import { test, asCheck } from '../fixtures/index.ts';
+import { judgeEverSucceeded, judgePushesAcked, needsApp } from '../fixtures/judge.ts';
+import { succeeded } from '../harness/detection/emulatorHandle.ts';
+import { callView } from '../harness/detection/evidence.ts';
+import { exerciseObservations } from '../harness/detection/exercise.ts';
+
+test('package/upload succeeds for an authorized test app', asCheck('dev.package-upload'), async ({ run, check }) => {
+  await judgeEverSucceeded(run, check, exerciseObservations(run, 'development'), 'pkg.uploadPackage', 'upload-package');
+});
+
+test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, check }) => {
+  await judgeEverSucceeded(run, check, exerciseObservations(run, 'development'), 'pkg.submitPackageAudit', 'submit-audit');
+});
+
+test('the audit quota is read before submitting', asCheck('dev.audit-quota-read'), async ({ run, check }) => {
+  const appId = needsApp(exerciseObservations(run, 'development'));
+  const submit = (await run.emulator.calls('pkg.submitPackageAudit')).find((c) => c.appId === appId && succeeded(c));
+  test.skip(!submit, 'needs a successful package/submitaudit (see dev.submit-audit)');
+  const quota = (await run.emulator.calls('pkg.getPackageSubmitAuditQuota')).filter((c) => c.appId === appId && c.seq < submit!.seq);
+  check.evidence('package/auditquota calls before the submission', callView(quota));
+  if (!quota.some(succeeded)) check.fail(`package/submitaudit (#${submit!.seq}) was called without reading package/auditquota first: a TP that submits blindly burns its weekly quota (69013)`);
+});
+
+test('the upload state is followed with package/get, not guessed', asCheck('dev.package-state-followed'), async ({ run, check }) => {
+  const appId = needsApp(exerciseObservations(run, 'development'));
+  const upload = (await run.emulator.calls('pkg.uploadPackage')).find((c) => c.appId === appId && succeeded(c));
+  const submit = (await run.emulator.calls('pkg.submitPackageAudit')).find((c) => c.appId === appId && succeeded(c));
+  test.skip(!upload || !submit, 'needs a successful upload and submission');
+  const polls = (await run.emulator.calls('pkg.getPackage')).filter((c) => c.appId === appId && c.seq > upload!.seq && c.seq < submit!.seq && succeeded(c));
+  check.evidence('package/get calls between upload and submit', callView(polls));
+  const sawDone = polls.some((c) => ((c.response as { data?: { package_id: number; upload_status: number }[] }).data ?? [])
+    .some((p) => p.package_id === submit!.facts.packageId && p.upload_status === 2));
+  if (!sawDone) check.fail('the TP submitted the package without package/get ever showing its upload finished (upload_status 2): package/upload is asynchronous (~3 s on Baidu)');
+});
+
+test('the audit result push is acknowledged with "success"', asCheck('dev.audit-push-ack'), async ({ run, check }) => {
+  const appId = needsApp(exerciseObservations(run, 'development'));
+  await judgePushesAcked(run, check, 'PACKAGE_AUDIT_PASS/FAIL', (p) => p.event.startsWith('PACKAGE_AUDIT_') && p.facts.appId === appId);
+});
+
+test('the package is released only after the audit passed', asCheck('dev.release-after-audit'), async ({ run, check }) => {
+  const obs = exerciseObservations(run, 'development');
+  const appId = needsApp(obs);
+  const releases = (await run.emulator.calls('pkg.releasePackage')).filter((c) => c.appId === appId);
+  check.evidence('release (hook)', obs.actions.release);
+  check.evidence('package/release calls', callView(releases));
+  const early = releases.find((c) => c.facts.releasedBeforePass);
+  if (early) return check.fail(`package/release (#${early.seq}) was called for package ${early.facts.packageId} before its audit passed (Baidu answers 69012); wait for PACKAGE_AUDIT_PASS`);
+  if (!releases.some(succeeded)) {
+    if (obs.actions.release?.outcome === 'waiting') return check.waiting(obs.actions.release.cause ?? 'waiting for the release');
+    check.fail(`no successful package/release after the audit passed${obs.actions.release?.cause ? `: ${obs.actions.release.cause}` : ''}`);
+  }
+});

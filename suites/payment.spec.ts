@@ -1,0 +1,22 @@
+// 支付服务权限 (payment service). Baidu's detection: pay/account/create, pay/developconfig/submit and
+// pay/paymentservice/create have ever succeeded (reference §7.1.3).
+import { test, asCheck } from '../fixtures/index.ts';
+import { judgeEverSucceeded, judgePushesAcked, needsApp } from '../fixtures/judge.ts';
+import { exerciseObservations } from '../harness/detection/exercise.ts';
+
+const rules = [
+  { check: 'pay.account-create', endpoint: 'pay.createAccount', title: 'pay/account/create succeeds' },
+  { check: 'pay.develop-config', endpoint: 'pay.submitDevelopConfig', title: 'pay/developconfig/submit succeeds' },
+  { check: 'pay.payment-service', endpoint: 'pay.createPaymentService', title: 'pay/paymentservice/create succeeds' },
+];
+
+for (const r of rules) {
+  test(r.title, asCheck(r.check), async ({ run, check }) => {
+    await judgeEverSucceeded(run, check, exerciseObservations(run, 'payment'), r.endpoint, 'payment-onboard');
+  });
+}
+
+test('payment onboarding pushes are acknowledged with "success"', asCheck('pay.pushes-ack'), async ({ run, check }) => {
+  const appId = needsApp(exerciseObservations(run, 'payment'));
+  await judgePushesAcked(run, check, 'APP_PAYMENT_*', (p) => p.event.startsWith('APP_PAYMENT_') && p.facts.appId === appId);
+});
