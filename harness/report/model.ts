@@ -381,8 +381,9 @@ export function buildReport(input: BuildInput): Report {
       continue;
     }
 
-    // Extended and probe checks are ours, not Baidu's: their failures warn unless PREFLIGHT_STRICT.
-    const demoted = (c: CheckReport) => c.status === 'FAILED' && c.kind !== 'baidu' && !config.strict;
+    // Extended and probe checks are ours, not Baidu's: the verdict rests on Baidu's checks, so anything but PASSED
+    // from ours (failed, skipped, waiting) only warns, unless PREFLIGHT_STRICT.
+    const demoted = (c: CheckReport) => c.status !== 'PASSED' && c.status !== 'WARNING' && c.kind !== 'baidu' && !config.strict;
     const effective = stageChecks.map((c) => (demoted(c) ? 'WARNING' : c.status));
     const allSkipped = effective.every((s) => s === 'SKIPPED');
     const status: CheckStatus = allSkipped ? 'SKIPPED' : worst(effective);
@@ -393,7 +394,7 @@ export function buildReport(input: BuildInput): Report {
       const groups = new Map<string, string[]>();
       for (const c of stageChecks) {
         if (c.status === 'PASSED') continue;
-        const key = demoted(c) ? 'FAILED→WARNING (extended, not strict)' : c.status;
+        const key = demoted(c) ? `${c.status}→WARNING (extended, not strict)` : c.status;
         groups.set(key, [...(groups.get(key) ?? []), c.id]);
       }
       reason = [...groups].map(([k, ids]) => `${k}: ${ids.join(', ')}`).join('; ');
