@@ -1,0 +1,228 @@
+// The detection end to end: `node bin/preflight.js run` against the reference TP (everything passes, the report is
+// valid and leaks no secret) and against mutants of it (test/mutants/), each of which must make exactly the matching
+// check FAILED — the proof that a check catches the TP bug it is named after. Plus the CLI's configuration errors.
+import { test, expect } from '@playwright/test';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
+import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
+import type { Report } from '../harness/report/model.ts';
+import { ROOT, checkStatuses, runDetection, type DetectionRun } from './helpers/runDetection.ts';
+
+test.describe.configure({ mode: 'parallel' });
+
+const TIMEOUT = 120_000;
+// Configured secrets of the default run (32 and 43 alphanumerics, like 消息验证TOKEN and 消息加解密Key).
+const MESSAGE_TOKEN = 'E2eMsgTokenQ7w3Z9xK2mP5vR8tY1uN4';
+const AES_KEY = 'E2eAesKeyH6j2L8d4F0s7G3k9A1q5W2e8R4t6Y0u3Ix';
+// Baidu access/refresh tokens: "42." / "45." / "46." then 32 hex digits then ".".
+const TOKEN_PATTERN = /4[256]\.[0-9a-f]{32}\./;
+
+const AUTH_CHECK_IDS = CHECKS.filter((c) => c.permissionSet === AUTHORIZATION_STAGE.slug).map((c) => c.id);
+
+function authorizationChecks(report: Report) {
+  return report.checks.filter((c) => c.permissionSet === AUTHORIZATION_STAGE.slug);
+}
+
+/** The end of a run's output, for assertion messages. */
+function tail(run: DetectionRun, n = 3000): string {
+  return `exit ${run.exitCode} after ${run.durationMs} ms\n--- stdout ---\n${run.stdout.slice(-n)}\n--- stderr ---\n${run.stderr.slice(-n)}`;
+}
+
+function reportOf(run: DetectionRun): Report {
+  expect(run.report, `no preflight-report.json was written\n${tail(run)}`).not.toBeNull();
+  return run.report!;
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+const decodeEntities = (s: string) =>
+  s
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&');
+
+/** The visible text of an HTML document's body, tags stripped and whitespace collapsed. */
+function bodyText(html: string): string {
+  const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
+  return decodeEntities(body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The reference TP: one full run shared by every assertion about it (a run costs ~20 s of a 2-core machine).
+
+test.describe('default run (reference TP)', () => {
+  // Sequential in one worker so the run happens once; 'default' rather than 'serial' so one failed assertion does not
+  // skip the others.
+  test.describe.configure({ mode: 'default' });
+
+  let run: DetectionRun;
+  let reportDir: string;
+
+  test.beforeAll(async ({}, testInfo) => {
+    testInfo.setTimeout(TIMEOUT);
+    const outDir = testInfo.outputPath('default-run');
+    reportDir = join(outDir, 'reports');
+    run = await runDetection({ outDir, env: { TP_MESSAGE_TOKEN: MESSAGE_TOKEN, TP_ENCODING_AES_KEY: AES_KEY } });
+  });
+
+  test('every authorization-stage check PASSED', async () => {
+    test.setTimeout(TIMEOUT);
+    const report = reportOf(run);
+    const auth = authorizationChecks(report);
+    expect(auth.map((c) => c.id).sort(), 'every registered authorization check is in the report').toEqual([...AUTH_CHECK_IDS].sort());
+    for (const c of auth) expect.soft(c.status, `${c.id}: ${c.reason}\n${tail(run, 1500)}`).toBe('PASSED');
+    expect(report.stages.find((s) => s.slug === AUTHORIZATION_STAGE.slug)?.status, 'authorization stage').toBe('PASSED');
+  });
+
+  test('the report JSON validates against reports/schema/preflight-report.schema.json', async () => {
+    test.setTimeout(TIMEOUT);
+    reportOf(run);
+    const schema = JSON.parse(readFileSync(join(ROOT, 'reports/schema/preflight-report.schema.json'), 'utf8'));
+    expect(schema.$schema).toContain('draft-07');
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    const json = JSON.parse(readFileSync(join(reportDir, 'preflight-report.json'), 'utf8'));
+    const ok = validate(json);
+    expect(validate.errors ?? [], 'schema errors').toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  test('the HTML report exists and starts with the verdict', async () => {
+    test.setTimeout(TIMEOUT);
+    const report = reportOf(run);
+    const file = join(reportDir, 'preflight-report.html');
+    expect(existsSync(file), `${file}\n${tail(run)}`).toBe(true);
+    const html = readFileSync(file, 'utf8');
+    expect(html.trimStart().slice(0, 15).toLowerCase()).toBe('<!doctype html>');
+    expect(decodeEntities(/<title>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? '')).toContain(report.verdict.headline.zh);
+    const text = bodyText(html);
+    // The first thing a reader sees is the verdict (status badge, then the bilingual headline), before any stage.
+    const zh = text.indexOf(report.verdict.headline.zh);
+    expect(zh, `verdict headline in the first lines of the page; page starts: ${text.slice(0, 300)}`).toBeGreaterThanOrEqual(0);
+    expect(zh, `page starts: ${text.slice(0, 300)}`).toBeLessThan(40);
+    expect(text.slice(0, zh)).toContain(report.verdict.status);
+    expect(text.indexOf(report.verdict.headline.en)).toBeGreaterThan(zh);
+    const firstStage = text.indexOf(report.stages[0]!.name.zh);
+    expect(firstStage).toBeGreaterThan(text.indexOf(report.verdict.headline.en));
+  });
+
+  test('no configured secret and no token appears in any file under the reports dir', async () => {
+    test.setTimeout(TIMEOUT);
+    reportOf(run);
+    expect(MESSAGE_TOKEN).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(AES_KEY).toMatch(/^[A-Za-z0-9]{43}$/);
+    const files = filesUnder(reportDir);
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const rel = file.slice(reportDir.length + 1);
+      expect.soft(text.includes(MESSAGE_TOKEN), `TP_MESSAGE_TOKEN in ${rel}`).toBe(false);
+      expect.soft(text.includes(AES_KEY), `TP_ENCODING_AES_KEY in ${rel}`).toBe(false);
+      expect.soft(TOKEN_PATTERN.exec(text)?.[0], `an access/refresh token in ${rel}`).toBeUndefined();
+    }
+  });
+
+  test('junit.xml is written', async () => {
+    test.setTimeout(TIMEOUT);
+    const file = join(reportDir, 'junit.xml');
+    expect(existsSync(file), `${file}\n${tail(run)}`).toBe(true);
+    expect(readFileSync(file, 'utf8')).toMatch(/<testsuites[\s>]/);
+  });
+
+  // Expected to pass once every default permission set has its suite; until then their checks are SKIPPED
+  // ("not run") and the verdict is "not ready" (exit 1). Checks of sets that are not selected stay SKIPPED.
+  test('default run is ready for 全网发布', async () => {
+    test.setTimeout(TIMEOUT);
+    const report = reportOf(run);
+    const selected = new Set([AUTHORIZATION_STAGE.slug, ...report.permissionSets.selected]);
+    const wrong = report.checks
+      .filter((c) => c.status !== (selected.has(c.permissionSet) ? 'PASSED' : 'SKIPPED'))
+      .map((c) => `${c.id} (${c.permissionSet}${selected.has(c.permissionSet) ? '' : ', not selected'}): ${c.status} ${c.reason}`);
+    expect.soft(wrong, 'every check of the authorization stage and the selected permission sets PASSED').toEqual([]);
+    for (const s of report.stages.filter((st) => st.selected)) expect.soft(s.checks.length, `checks of selected stage ${s.slug}`).toBeGreaterThan(0);
+    expect.soft(report.verdict.ready, `verdict: ${report.verdict.headline.en}`).toBe(true);
+    expect.soft(report.verdict.status).toBe('PASSED');
+    expect.soft(run.exitCode, tail(run, 1500)).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mutants of the reference TP: each breaks one decision, and exactly the matching check must catch it.
+
+interface MutantCase {
+  mutant: string;
+  check: string;
+  status: CheckStatus;
+  others: CheckStatus;
+  /** What the reason must mention: the cause, in the words a TP developer would search for. */
+  cause: RegExp;
+  /** Other authorization checks that may (must) be SKIPPED because they depend on the broken one. */
+  skipped?: string[];
+}
+
+const MUTANTS: MutantCase[] = [
+  { mutant: 'ticket-ack-ok', check: 'auth.ticket-ack', status: 'FAILED', others: 'PASSED', cause: /success/ },
+  { mutant: 'first-ticket', check: 'auth.tp-token-newest-ticket', status: 'FAILED', others: 'PASSED', cause: /newest/ },
+  { mutant: 'no-exchange', check: 'auth.code-exchanged', status: 'FAILED', others: 'PASSED', cause: /oauth\/token|authorization_code|exchang/, skipped: ['auth.app-info-read'] },
+  { mutant: 'authorized-ack-json', check: 'auth.authorized-push-ack', status: 'FAILED', others: 'PASSED', cause: /success/ },
+  { mutant: 'no-app-info', check: 'auth.app-info-read', status: 'FAILED', others: 'PASSED', cause: /app\/info/ },
+];
+
+for (const m of MUTANTS) {
+  test(`mutant ${m.mutant} → ${m.check} ${m.status}, other authorization checks ${m.others}`, async ({}, testInfo) => {
+    test.setTimeout(TIMEOUT);
+    // Only the authorization chain (the `authorization` project and the `authorize` setup it depends on): that is what
+    // the mutants break, and it keeps each run short.
+    const run = await runDetection({ mutant: m.mutant, outDir: testInfo.outputPath('run'), args: ['--project', 'authorization'] });
+    const report = reportOf(run);
+    const statuses = checkStatuses(report);
+    const target = report.checks.find((c) => c.id === m.check);
+    expect(target, `${m.check} is in the report\n${tail(run)}`).toBeDefined();
+    expect.soft(target!.status, `${m.check}: ${target!.reason}`).toBe(m.status);
+    expect.soft(target!.reason.trim(), `${m.check} has a reason`).not.toBe('');
+    expect.soft(target!.reason, `${m.check}'s reason names the cause`).toMatch(m.cause);
+
+    const expectedOthers = Object.fromEntries(
+      authorizationChecks(report)
+        .filter((c) => c.id !== m.check)
+        .map((c) => [c.id, m.skipped?.includes(c.id) ? 'SKIPPED' : m.others]),
+    );
+    const actualOthers = Object.fromEntries(Object.keys(expectedOthers).map((id) => [id, statuses[id]]));
+    const reasons = authorizationChecks(report).filter((c) => c.status !== 'PASSED').map((c) => `${c.id} ${c.status}: ${c.reason}`).join('\n');
+    expect.soft(actualOthers, `other authorization checks\n${reasons}`).toEqual(expectedOthers);
+    expect.soft(authorizationChecks(report).map((c) => c.id).sort()).toEqual([...AUTH_CHECK_IDS].sort());
+    expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bad configuration: exit 2 before anything starts, one line on stderr naming the variable.
+
+const BAD_CONFIG: { variable: string; value: string }[] = [
+  { variable: 'TP_ENCODING_AES_KEY', value: 'short' },
+  { variable: 'PREFLIGHT_PERMISSION_SETS', value: '不存在权限' },
+];
+
+for (const { variable, value } of BAD_CONFIG) {
+  test(`a bad .env value ${variable}=${value} → exit 2 with one line naming ${variable}`, async ({}, testInfo) => {
+    test.setTimeout(TIMEOUT);
+    const outDir = testInfo.outputPath('run');
+    const run = await runDetection({ outDir, env: { [variable]: value }, timeoutMs: 30_000 });
+    expect(run.exitCode, tail(run)).toBe(2);
+    expect(run.durationMs, 'fails fast, before any server or browser starts').toBeLessThan(10_000);
+    const lines = run.stderr.split('\n').filter((l) => l.trim() !== '');
+    expect(lines, 'exactly one line on stderr').toHaveLength(1);
+    expect(lines[0]).toContain(variable);
+    expect(lines[0]).not.toMatch(/\bat .+:\d+:\d+/); // no stack trace
+    expect(existsSync(join(outDir, 'reports', 'preflight-report.json')), 'no run, so no report').toBe(false);
+  });
+}

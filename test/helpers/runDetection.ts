@@ -1,0 +1,126 @@
+// Runs the real detection end to end, as a user would: `node bin/preflight.js run [playwright args]` from the repo
+// root, against the reference TP or one of its mutants (test/mutants/<name>.ts, through PREFLIGHT_REFERENCE_ENTRY).
+// Every call is an independent run: its own report and run directories, a fixed seed, and none of an outer detection
+// run's per-run variables.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CheckStatus } from '../../harness/detection/checks.ts';
+import type { Report } from '../../harness/report/model.ts';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const MUTANTS_DIR = join(ROOT, 'test', 'mutants');
+/** The seed every run uses unless opts.env gives PREFLIGHT_SEED: runs are reproducible from the report alone. */
+export const DEFAULT_SEED = 'e2e-detection-1';
+
+export interface RunDetectionOptions {
+  env?: Record<string, string>;
+  /** File name (without .ts) under test/mutants, e.g. 'ticket-ack-ok'; the reference TP when absent. */
+  mutant?: string;
+  /** Extra arguments for `preflight run` (passed on to `playwright test`). */
+  args?: string[];
+  /** Reports go to <outDir>/reports, per-run state to <outDir>/run. */
+  outDir: string;
+  /** The whole process group is killed after this long (default 110 s, under the 120 s test timeout). */
+  timeoutMs?: number;
+}
+
+export interface DetectionRun {
+  exitCode: number;
+  report: Report | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/** Variables an outer run (or an outer Playwright worker) sets that must not leak into a nested, independent run. */
+const NOT_INHERITED = /^(PREFLIGHT_RUN_ID|PREFLIGHT_RUN_DIR|PREFLIGHT_EMULATOR_URL|PREFLIGHT_TP_URLS|PREFLIGHT_REPORT_DIR|PREFLIGHT_REFERENCE_ENTRY|PREFLIGHT_SEED|TEST_WORKER_INDEX|TEST_PARALLEL_INDEX|PW_TEST_.*|PLAYWRIGHT_HTML_.*|NODE_OPTIONS|FORCE_COLOR|NO_COLOR)$/;
+
+// A worker that is torn down mid-run (test timeout) must not leave a detection run behind.
+const live = new Set<number>();
+process.once('exit', () => {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+export function mutantEntry(mutant: string): string {
+  const file = join(MUTANTS_DIR, mutant.endsWith('.ts') ? mutant : `${mutant}.ts`);
+  if (!existsSync(file)) throw new Error(`no mutant ${mutant} (${file})`);
+  return file;
+}
+
+export async function runDetection(opts: RunDetectionOptions): Promise<DetectionRun> {
+  const outDir = resolve(opts.outDir);
+  const reportDir = join(outDir, 'reports');
+  mkdirSync(outDir, { recursive: true });
+
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!NOT_INHERITED.test(k)) env[k] = v;
+  Object.assign(env, {
+    PREFLIGHT_REPORT_DIR: reportDir,
+    PREFLIGHT_RUN_DIR: join(outDir, 'run'),
+    PREFLIGHT_SEED: DEFAULT_SEED,
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+  });
+  if (opts.mutant) env.PREFLIGHT_REFERENCE_ENTRY = mutantEntry(opts.mutant);
+  Object.assign(env, opts.env ?? {});
+
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'preflight.js'), 'run', ...(opts.args ?? [])], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a timeout ends Playwright, its workers, Chromium and the TP together.
+    detached: true,
+  });
+  live.add(child.pid!);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timeoutMs = opts.timeoutMs ?? 110_000;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }, timeoutMs);
+  const exitCode = await new Promise<number>((res, rej) => {
+    child.once('error', rej);
+    child.once('close', (code, signal) => res(code ?? (signal ? 128 + 9 : 1)));
+  }).finally(() => {
+    clearTimeout(timer);
+    live.delete(child.pid!);
+  });
+  if (timedOut) stderr += `\n[runDetection] killed after ${timeoutMs} ms\n`;
+  const durationMs = Math.round(performance.now() - started);
+  // Beside (not inside) the reports dir, for whoever debugs a failed assertion.
+  writeFileSync(join(outDir, 'stdout.txt'), stdout);
+  writeFileSync(join(outDir, 'stderr.txt'), stderr);
+
+  const jsonPath = join(reportDir, 'preflight-report.json');
+  let report: Report | null = null;
+  if (existsSync(jsonPath)) {
+    try {
+      report = JSON.parse(readFileSync(jsonPath, 'utf8')) as Report;
+    } catch {
+      report = null;
+    }
+  }
+  return { exitCode, report, stdout, stderr, durationMs };
+}
+
+/** check id → status, for every check in the report. */
+export function checkStatuses(report: Report): Record<string, CheckStatus> {
+  return Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+}

@@ -1,0 +1,11 @@
+// Mutant: answers AUTHORIZED / UPDATE_AUTHORIZED pushes with `{"errcode":0}` instead of exactly `success` (tickets
+// and every other push are still answered `success`).
+// Must break: auth.authorized-push-ack → FAILED.
+// A real TP bug (field notes §(c) pain 6: the reply must be exactly `success`; framework JSON responders are a
+// classic cause): Baidu counts the authorization push as undelivered and retries/alarms, and detection fails the
+// authorization event item even though the TP did process the event.
+import { runReferenceTp } from '../../harness/platform/reference/main.ts';
+
+await runReferenceTp({
+  ackBody: (kind, event) => (kind === 'event' && (event === 'AUTHORIZED' || event === 'UPDATE_AUTHORIZED') ? '{"errcode":0}' : 'success'),
+});
