@@ -31,6 +31,10 @@ export interface Config {
   pushBudgetMs: number;
   exchangeBudgetMs: number;
   waitS: number;
+  /** The sets the admin leaves ticked on the phone; defaults to all selected (a partial grant when fewer). */
+  grant: string[];
+  auditQuota: number;
+  auditDelayMs: number;
   /** External-platform URLs (issue 4); the reference TP fills them itself. */
   tpUrls: { authEvent?: string; messageEvent?: string; authStart?: string; hook?: string };
   openapiBaseUrl: string;
@@ -72,6 +76,9 @@ export const VARIABLES: Record<string, VarSpec> = {
   PREFLIGHT_PUSH_BUDGET_MS: { pattern: '^[1-9][0-9]*$', describe: 'milliseconds a TP may take to answer a push' },
   PREFLIGHT_EXCHANGE_BUDGET_MS: { pattern: '^[1-9][0-9]*$', describe: 'milliseconds from callback to code exchange' },
   PREFLIGHT_WAIT_S: { pattern: '^[0-9]+$', describe: 'seconds to wait for a TP or a person to act' },
+  PREFLIGHT_GRANT: { pattern: '^[^,]*(,[^,]+)*$', describe: 'permission sets the admin ticks when scanning (default: all selected)' },
+  PREFLIGHT_AUDIT_QUOTA: { pattern: '^[0-9]+$', describe: 'audit submissions per week in the emulator' },
+  PREFLIGHT_AUDIT_DELAY_MS: { pattern: '^[0-9]+$', describe: 'milliseconds before the emulated audit result is pushed' },
   BAIDU_OPENAPI_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
   BAIDU_SMARTPROGRAM_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
 };
@@ -117,6 +124,13 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const grant: string[] = [];
+  for (const raw of (v.PREFLIGHT_GRANT ?? permissionSets.join(',')).split(',').filter((x) => x.trim())) {
+    const set = permissionSet(raw);
+    if (!set) throw new ConfigError('PREFLIGHT_GRANT', `unknown permission set ${JSON.stringify(raw.trim())}`);
+    grant.push(set.slug);
+  }
+
   const testAppIds = v.TP_TEST_APP_IDS
     ? v.TP_TEST_APP_IDS.split(',').map(Number)
     : [0, 1, 2].map(() => ids.int('testAppId', 1_000_000, 99_999_999));
@@ -141,6 +155,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pushBudgetMs: Number(v.PREFLIGHT_PUSH_BUDGET_MS ?? 2000),
     exchangeBudgetMs: Number(v.PREFLIGHT_EXCHANGE_BUDGET_MS ?? 5000),
     waitS: Number(v.PREFLIGHT_WAIT_S ?? 20),
+    grant,
+    auditQuota: Number(v.PREFLIGHT_AUDIT_QUOTA ?? 10),
+    auditDelayMs: Number(v.PREFLIGHT_AUDIT_DELAY_MS ?? 300),
     tpUrls: { authEvent: v.TP_AUTH_EVENT_URL, messageEvent: v.TP_MESSAGE_EVENT_URL, authStart: v.TP_AUTH_START_URL, hook: v.TP_HOOK_URL },
     openapiBaseUrl: v.BAIDU_OPENAPI_URL ?? 'https://openapi.baidu.com',
     smartprogramBaseUrl: v.BAIDU_SMARTPROGRAM_URL ?? 'https://smartprogram.baidu.com',

@@ -89,6 +89,10 @@ setup('authorize a test mini-program by scanning the QR code', async ({ page, br
       await setup.step('confirm on the phone', () => timed('mobile', async () => {
         await mobile.goto(target);
         await mobile.locator('#app-select').selectOption(String(appId));
+        // The admin may untick sets (PREFLIGHT_GRANT): a partial grant the TP must learn from app/info's auth_info.
+        for (const box of await mobile.locator('input[name=scope]').all()) {
+          await box.setChecked(config.grant.includes((await box.getAttribute('value')) ?? ''));
+        }
         await shot(mobile, 'phone-confirmation');
         await mobile.locator('#confirm').click();
         await mobile.waitForLoadState();

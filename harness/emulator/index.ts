@@ -11,7 +11,8 @@ export interface StartedEmulator {
 }
 
 export async function startEmulator(opts: Partial<EmulatorOptions> & { port?: number; host?: string; handlers?: Handlers } = {}): Promise<StartedEmulator> {
-  const emu = new Emulator({ seed: opts.seed ?? '1', ticketIntervalS: opts.ticketIntervalS ?? 600, pushTimeoutMs: opts.pushTimeoutMs ?? 5000, ticketTtlS: opts.ticketTtlS });
+  const { port: _p, host: _h, handlers: _hs, ...rest } = opts;
+  const emu = new Emulator({ ...rest, seed: opts.seed ?? '1', ticketIntervalS: opts.ticketIntervalS ?? 600, pushTimeoutMs: opts.pushTimeoutMs ?? 5000 });
   const server: RunningServer = await listen(emu, { ...defaultHandlers(), ...opts.handlers }, opts.port ?? 0, opts.host ?? '127.0.0.1');
   return {
     emu,
