@@ -12,6 +12,10 @@ test('package/upload succeeds for an authorized test app', asCheck('dev.package-
 });
 
 test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, check }) => {
+  const obs = exerciseObservations(run, 'development');
+  const appId = needsApp(obs);
+  const uploaded = (await run.emulator.calls('pkg.uploadPackage')).some((c) => c.appId === appId && succeeded(c));
+  test.skip(!uploaded && obs.actions['upload-package']?.outcome !== 'waiting', 'needs a successful package/upload (see dev.package-upload)');
   await judgeEverSucceeded(run, check, exerciseObservations(run, 'development'), 'pkg.submitPackageAudit', 'submit-audit');
 });
 

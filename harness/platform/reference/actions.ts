@@ -22,6 +22,9 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
     b.skipCalls.includes(id) ? Promise.resolve(undefined as T) : keeper.withAppToken(appId, (t) => client.call<T>(id, params, t));
   const tp = async <T>(id: string, params: Record<string, unknown> = {}) => client.call<T>(id, params as never, await keeper.tpAccessToken());
 
+  // What the guessing mutant remembers instead of reading package/get (followPackageState = false).
+  const guessed = new Map<number, number>();
+
   async function packages(appId: number): Promise<Pkg[]> {
     return (await app<Pkg[]>(appId, 'pkg.getPackage')) ?? [];
   }
@@ -46,6 +49,7 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
       if (!b.followPackageState) {
         // The mutant's guess: take whatever the list says right now.
         const dev = (await packages(appId)).find((p) => p.status === 3);
+        if (dev) guessed.set(appId, dev.package_id);
         await sleep(1000);
         return { packageId: dev?.package_id, version };
       }
@@ -64,7 +68,9 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
         const q = await app<{ remain_times: number }>(appId, 'pkg.getPackageSubmitAuditQuota');
         if (q && q.remain_times === 0) throw new ActionError(409, 'the weekly audit quota is used up (package/auditquota remain_times = 0); not submitting');
       }
-      const dev = (await packages(appId)).find((p) => p.status === 3 && (!b.followPackageState || p.upload_status === 2));
+      const dev = b.followPackageState
+        ? (await packages(appId)).find((p) => p.status === 3 && p.upload_status === 2)
+        : guessed.has(appId) ? { package_id: guessed.get(appId)! } : undefined;
       if (!dev) throw new ActionError(409, 'no uploaded development package to submit');
       await app(appId, 'pkg.submitPackageAudit', { package_id: dev.package_id, content: '预检提审', remark: 'preflight' });
       if (b.releaseBeforeAudit) await app(appId, 'pkg.releasePackage', { package_id: dev.package_id }).catch(() => {});
