@@ -50,11 +50,15 @@ export default defineConfig({
     ...config.permissionSets.flatMap((slug) => {
       const suite = SUITES[slug];
       if (!suite) return [];
-      if (!suite.setup) return [{ name: slug, testMatch: suite.spec, dependencies: ['authorize'] }];
+      // A live probe of the TP's URL (customer-service) needs no authorized app: it starts at once.
+      if (!suite.setup) return [{ name: slug, testMatch: suite.spec }];
       return [
         { name: `${slug}:setup`, testMatch: suite.setup, dependencies: ['authorize'] },
         { name: slug, testMatch: suite.spec, dependencies: [`${slug}:setup`] },
       ];
     }),
+    // Probes inject faults (re-authorization, cancellation…) only after every set exercised the app.
+    { name: 'probes:setup', testMatch: /probes\.setup\.ts/, dependencies: ['authorize', ...config.permissionSets.filter((s) => SUITES[s]?.setup).map((s) => `${s}:setup`)] },
+    { name: 'probes', testMatch: /probes\.spec\.ts/, dependencies: ['probes:setup'] },
   ],
 });

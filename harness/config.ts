@@ -27,6 +27,8 @@ export interface Config {
   testAppIds: number[];
   emulatorPort: number;
   emulatorHost: string;
+  /** HTTPS port of the emulator (with the local CA); none = HTTP only. */
+  emulatorHttpsPort?: number;
   ticketIntervalS: number;
   pushBudgetMs: number;
   exchangeBudgetMs: number;
@@ -72,6 +74,7 @@ export const VARIABLES: Record<string, VarSpec> = {
   TP_AUTH_START_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
   TP_HOOK_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
   PREFLIGHT_EMULATOR_PORT: { pattern: '^[0-9]{1,5}$', describe: 'a TCP port (0 = any free port)' },
+  PREFLIGHT_EMULATOR_HTTPS_PORT: { pattern: '^[0-9]{1,5}$', describe: 'a TCP port for the HTTPS emulator (443 to stand in for openapi.baidu.com)' },
   PREFLIGHT_TICKET_INTERVAL_S: { pattern: '^[1-9][0-9]*$', describe: 'seconds between ticket pushes' },
   PREFLIGHT_PUSH_BUDGET_MS: { pattern: '^[1-9][0-9]*$', describe: 'milliseconds a TP may take to answer a push' },
   PREFLIGHT_EXCHANGE_BUDGET_MS: { pattern: '^[1-9][0-9]*$', describe: 'milliseconds from callback to code exchange' },
@@ -151,6 +154,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testAppIds,
     emulatorPort: Number(v.PREFLIGHT_EMULATOR_PORT ?? (platform === 'external' ? 4010 : 0)),
     emulatorHost: '127.0.0.1',
+    emulatorHttpsPort: v.PREFLIGHT_EMULATOR_HTTPS_PORT ? Number(v.PREFLIGHT_EMULATOR_HTTPS_PORT) : undefined,
     ticketIntervalS: Number(v.PREFLIGHT_TICKET_INTERVAL_S ?? 600),
     pushBudgetMs: Number(v.PREFLIGHT_PUSH_BUDGET_MS ?? 2000),
     exchangeBudgetMs: Number(v.PREFLIGHT_EXCHANGE_BUDGET_MS ?? 5000),

@@ -2,6 +2,7 @@
 // from the environment when its URLs are given; otherwise POST /__emulator/tps registers one later.
 import { loadConfigOrExit } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
+import { BAIDU_HOSTS } from '../emulator/tls.ts';
 
 const mask = (s: string) => `${s.slice(0, 4)}…(${s.length} chars)`;
 
@@ -12,13 +13,17 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
   }
   const config = loadConfigOrExit();
   const port = process.env.PREFLIGHT_EMULATOR_PORT ? config.emulatorPort : 4010;
-  const em = await startEmulator({ seed: config.seed, ticketIntervalS: config.ticketIntervalS, pushTimeoutMs: 5000, port });
+  const em = await startEmulator({ seed: config.seed, ticketIntervalS: config.ticketIntervalS, pushTimeoutMs: 5000, port, httpsPort: config.emulatorHttpsPort,
+    weeklyAuditQuota: config.auditQuota, auditDelayMs: config.auditDelayMs });
   const { tp, tpUrls } = config;
   const lines = [
     `Baidu emulator listening on ${em.url}  (openapi and smartprogram base URL; health: ${em.url}/health)`,
     `TP: client_id=${tp.clientId} tpAppId=${tp.tpAppId} token=${mask(tp.messageToken)} EncodingAESKey=${mask(tp.encodingAesKey)}`,
     `授权测试名单: ${config.testAppIds.join(', ')}   seed: ${config.seed}`,
   ];
+  if (em.httpsUrl) {
+    lines.push(`HTTPS on ${em.httpsUrl} for ${BAIDU_HOSTS.join(', ')}; trust the CA: NODE_EXTRA_CA_CERTS=${em.caPath}`);
+  }
   if (tpUrls.authEvent && tpUrls.messageEvent && tpUrls.authStart) {
     em.emu.registerTp({
       clientId: tp.clientId, tpAppId: tp.tpAppId, name: '预检第三方平台', messageToken: tp.messageToken, encodingAesKey: tp.encodingAesKey,

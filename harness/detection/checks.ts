@@ -36,6 +36,18 @@ export const CHECKS: readonly CheckDef[] = [
   { id: 'auth.app-info-read', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'baidu',
     title: { zh: '获取小程序基础信息（授权权限集）', en: 'app/info read with the authorizer token' }, requirement: 'reference §1.7' },
 
+  // Probes beyond Baidu's detection (issue 4): faults Baidu can produce and pains TP developers hit (field notes §c).
+  { id: 'probe.forged-push-ignored', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
+    title: { zh: '伪造签名的推送不被采纳', en: 'A push with a forged MsgSignature is not adopted' }, requirement: 'reference §2.3; field notes pain 11' },
+  { id: 'probe.replayed-push-idempotent', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
+    title: { zh: '重放的推送不被重复处理', en: 'A replayed push is acknowledged but not acted on twice' }, requirement: 'reference §2.1 (Baidu retries); field notes §d' },
+  { id: 'probe.refresh-single-flight', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
+    title: { zh: '凭据提前失效时只刷新一次', en: 'An early-expired authorizer token is refreshed once, never with a spent refresh token' }, requirement: 'reference §1.6; field notes pain 10' },
+  { id: 'probe.reauthorization', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
+    title: { zh: '重新授权后不再使用旧凭据', en: 'After UPDATE_AUTHORIZED the TP stops using the stale token' }, requirement: 'reference §2.6; field notes pain 5' },
+  { id: 'probe.unauthorized-ack', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
+    title: { zh: 'UNAUTHORIZED推送应答success', en: 'UNAUTHORIZED push acknowledged with "success"' }, requirement: 'reference §2.6' },
+
   // 开发管理权限 — Baidu checks that package/upload and package/submitaudit have ever succeeded (§7.1.3).
   { id: 'dev.package-upload', permissionSet: 'development', kind: 'baidu',
     title: { zh: '为授权测试小程序上传代码包', en: 'package/upload succeeded for an authorized test mini-program' }, requirement: 'reference §7.1.3 开发管理权限, §3.5' },

@@ -36,6 +36,10 @@ export class EmulatorHandle {
   probeEcho(clientId: string, badSignature = false): Promise<PushEntry> {
     return this.req('POST', '/__emulator/probe/echostr', { clientId, badSignature });
   }
+  /** Probes: fault injection through the side door. */
+  probe(name: 'push/forged-ticket' | 'tp/revoke-tokens' | 'app/expire-token' | 'app/reauthorize' | 'app/unauthorize', body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.req('POST', `/__emulator/${name}`, body);
+  }
   replay(seq: number): Promise<PushEntry> {
     return this.req('POST', '/__emulator/push/replay', { seq });
   }

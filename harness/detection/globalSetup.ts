@@ -26,7 +26,7 @@ export default async function globalSetup(_pw: FullConfig): Promise<() => Promis
   process.env[RUN_ENV.runDir] = runDir;
 
   const em = await startEmulator({ seed: config.seed, ticketIntervalS: config.ticketIntervalS, pushTimeoutMs: Math.max(5000, config.pushBudgetMs * 2), port: config.emulatorPort,
-    weeklyAuditQuota: config.auditQuota, auditDelayMs: config.auditDelayMs });
+    weeklyAuditQuota: config.auditQuota, auditDelayMs: config.auditDelayMs, httpsPort: config.emulatorHttpsPort });
   let tpUrls: TpUrls;
   let stopTp = async () => {};
   if (config.platform === 'external') {

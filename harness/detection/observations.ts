@@ -17,6 +17,14 @@ export interface AuthorizationObservations {
   durationsMs: Record<string, number>;
 }
 
+/** What the probes setup did and when: ledger seq marks around each injected fault. */
+export interface ProbeObservations {
+  appId: number | null;
+  skipped?: string;
+  marks: Record<string, number>;
+  hook: Record<string, unknown>;
+}
+
 export function observationsPath(runDir: string, name: string): string {
   return path.join(runDir, `${name}.json`);
 }

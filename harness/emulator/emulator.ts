@@ -107,6 +107,19 @@ export class Emulator {
     return this.push(tp, 'auth', message, { ...extra, facts: { ticketSeq: ticket.seq, ...extra.facts } });
   }
 
+  /** A ticket push whose MsgSignature is wrong (probe): its ticket is never valid for tp/token. */
+  async pushForgedTicket(clientId: string): Promise<PushEntry> {
+    const tp = this.requireTp(clientId);
+    const value = this.ids.hex('forgedTicket', 32);
+    this.store.forgedTickets.add(value);
+    this.ledger.secret('ticket', value);
+    const message = { Ticket: value, FromUserName: 'SmartAPP', CreateTime: this.nowS(), MsgType: 'ticket', Event: 'push' };
+    return this.push(tp, 'auth', message, {
+      facts: { probe: 'forged-signature' },
+      tamper: (env) => ({ ...env, MsgSignature: [...env.MsgSignature!].reverse().join('') }),
+    });
+  }
+
   /** Pushes an event object (already in Baidu's field names) to one of the TP's URLs. */
   async push(tp: TpRegistration, target: 'auth' | 'message', message: Record<string, unknown>, opts: Partial<PushOptions> = {}): Promise<PushEntry> {
     return this.track(deliverPush(this.ledger, tp, target, message, { timeoutMs: this.options.pushTimeoutMs, ...opts }));

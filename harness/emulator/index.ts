@@ -2,25 +2,39 @@
 import { Emulator, type EmulatorOptions } from './emulator.ts';
 import type { Handlers } from './handler.ts';
 import { defaultHandlers, listen, type RunningServer } from './server.ts';
+import { ensureCertificates } from './tls.ts';
 
 export interface StartedEmulator {
   emu: Emulator;
   url: string;
   port: number;
+  /** Set when HTTPS was asked for: the same emulator behind a certificate for Baidu's host names. */
+  httpsUrl?: string;
+  caPath?: string;
   stop(): Promise<void>;
 }
 
-export async function startEmulator(opts: Partial<EmulatorOptions> & { port?: number; host?: string; handlers?: Handlers } = {}): Promise<StartedEmulator> {
-  const { port: _p, host: _h, handlers: _hs, ...rest } = opts;
+export async function startEmulator(opts: Partial<EmulatorOptions> & { port?: number; host?: string; handlers?: Handlers; httpsPort?: number } = {}): Promise<StartedEmulator> {
+  const { port: _p, host: _h, handlers: _hs, httpsPort, ...rest } = opts;
   const emu = new Emulator({ ...rest, seed: opts.seed ?? '1', ticketIntervalS: opts.ticketIntervalS ?? 600, pushTimeoutMs: opts.pushTimeoutMs ?? 5000 });
-  const server: RunningServer = await listen(emu, { ...defaultHandlers(), ...opts.handlers }, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  const handlers = { ...defaultHandlers(), ...opts.handlers };
+  const server: RunningServer = await listen(emu, handlers, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  let secure: RunningServer | undefined;
+  let caPath: string | undefined;
+  if (httpsPort !== undefined) {
+    const tls = await ensureCertificates();
+    caPath = tls.caPath;
+    secure = await listen(emu, handlers, httpsPort, opts.host ?? '127.0.0.1', tls);
+  }
   return {
     emu,
     url: server.url,
     port: server.port,
+    httpsUrl: secure?.url,
+    caPath,
     async stop() {
       emu.stop();
-      await server.close();
+      await Promise.all([server.close(), secure?.close()]);
     },
   };
 }

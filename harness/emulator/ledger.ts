@@ -60,6 +60,8 @@ export interface PageEntry {
 export type LedgerEntry = CallEntry | PushEntry | PageEntry;
 type NewEntry = Omit<CallEntry, 'seq'> | Omit<PushEntry, 'seq'> | Omit<PageEntry, 'seq'>;
 
+const MAX_ENTRIES = 200_000;
+
 export function fingerprint(kind: string, value: string): string {
   return `«${kind}:${createHash('sha256').update(value).digest('hex').slice(0, 8)}»`;
 }
@@ -67,25 +69,24 @@ export function fingerprint(kind: string, value: string): string {
 export class Ledger {
   private entries: LedgerEntry[] = [];
   private seq = 0;
-  /** value → fingerprint, for every secret issued or configured. */
+  /** value → kind, for every secret issued or configured; fingerprints are computed only when redacting. */
   private secrets = new Map<string, string>();
+  private fingerprints = new Map<string, string>();
   private secretRe: RegExp | null = null;
+  private secretsInRe = 0;
 
   record<T extends NewEntry>(e: T): T & { seq: number } {
-    const full = { ...e, seq: ++this.seq } as T & { seq: number };
+    const full = e as T & { seq: number };
+    full.seq = ++this.seq;
     this.entries.push(full as LedgerEntry);
+    // Bounded under load tests: a detection run records a few hundred entries, a benchmark millions.
+    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, MAX_ENTRIES / 10);
     return full;
   }
 
   /** Registers a secret so it is fingerprinted wherever it appears in redacted output. */
-  secret(kind: string, value: string): string {
-    let fp = this.secrets.get(value);
-    if (!fp) {
-      fp = fingerprint(kind, value);
-      this.secrets.set(value, fp);
-      this.secretRe = null;
-    }
-    return fp;
+  secret(kind: string, value: string): void {
+    if (!this.secrets.has(value)) this.secrets.set(value, kind);
   }
 
   get size(): number {
@@ -102,18 +103,35 @@ export class Ledger {
 
   /** Redacted copies of the entries after `since` (exclusive). */
   redacted(since = 0): LedgerEntry[] {
-    return this.entries.filter((e) => e.seq > since).map((e) => this.redact(e));
+    // Entries are in seq order: find the first one after `since` without scanning from the start.
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.entries[mid]!.seq <= since) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.redact(this.entries.slice(lo));
   }
 
   redact<T>(value: T): T {
     if (this.secrets.size === 0) return value;
-    if (!this.secretRe) {
+    if (!this.secretRe || this.secretsInRe !== this.secrets.size) {
       const alts = [...this.secrets.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
       this.secretRe = new RegExp(alts.join('|'), 'g');
+      this.secretsInRe = this.secrets.size;
     }
-    const re = this.secretRe;
-    const text = JSON.stringify(value).replace(re, (m) => this.secrets.get(m) ?? '[REDACTED]');
+    const text = JSON.stringify(value).replace(this.secretRe, (m) => this.fingerprintOf(m));
     return JSON.parse(text) as T;
+  }
+
+  private fingerprintOf(value: string): string {
+    let fp = this.fingerprints.get(value);
+    if (!fp) {
+      fp = fingerprint(this.secrets.get(value) ?? 'secret', value);
+      this.fingerprints.set(value, fp);
+    }
+    return fp;
   }
 }
 

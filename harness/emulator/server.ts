@@ -2,6 +2,7 @@
 // parse → route (catalogue) → validate params → resolve token → check permission → handler → serialise → ledger.
 // Anything unexpected becomes Baidu's documented error, never a 500 or a crash.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { routeFor, type EndpointDef } from '../baidu/catalogue.ts';
 import { BaiduError, type BaiduReply } from '../baidu/envelopes.ts';
@@ -14,6 +15,7 @@ import { handlers as developmentHandlers } from './providers/development.ts';
 import { handlers as operationsHandlers } from './providers/operations.ts';
 
 const MAX_BODY = 10 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 export function defaultHandlers(): Handlers {
   return { ...authHandlers, ...developmentHandlers, ...operationsHandlers };
@@ -26,8 +28,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(emu: Emulator, handlers: Handlers, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const server = createServer((req, res) => {
+export async function listen(emu: Emulator, handlers: Handlers, port: number, host = '127.0.0.1', tls?: { key: string; cert: string }): Promise<RunningServer> {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     void serve(emu, handlers, req, res).catch((e) => {
       // Last line of defence: an emulator bug still answers in Baidu's gateway shape.
       if (!res.headersSent) send(res, BaiduError.gateway(1).toReply());
@@ -35,7 +37,8 @@ export async function listen(emu: Emulator, handlers: Handlers, port: number, ho
       emu.ledger.record({ at: Date.now(), dir: 'in', endpointId: null, method: req.method ?? '', path: req.url ?? '', query: {}, form: {},
         status: 200, response: null, durationMs: 0, facts: { internalError: String((e as Error)?.stack ?? e) }, flags: ['internal-error'] });
     });
-  });
+  };
+  const server: Server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -43,7 +46,7 @@ export async function listen(emu: Emulator, handlers: Handlers, port: number, ho
   });
   const actual = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host}:${actual}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${actual}`,
     port: actual,
     server,
     close: () => new Promise<void>((resolve) => {
@@ -54,6 +57,8 @@ export async function listen(emu: Emulator, handlers: Handlers, port: number, ho
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  // Most calls are bodiless GETs: skip the stream machinery for them.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return EMPTY;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
@@ -167,7 +172,7 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
   const referer = req.headers.referer;
 
   if (url.pathname.startsWith('/mappconsole/')) {
-    const origin = `http://${req.headers.host ?? 'emulator'}`;
+    const origin = `${'encrypted' in req.socket ? 'https' : 'http'}://${req.headers.host ?? 'emulator'}`;
     const page = await handlePage(emu, { method, path: url.pathname, query: parsed.query, form: parsed.form, referer, origin });
     if (page) {
       if (!url.pathname.endsWith('/poll')) {
@@ -208,11 +213,18 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
   send(res, result);
   emu.ledger.record({
     at: Date.now(), dir: 'in', endpointId: def?.id ?? null, method, path: url.pathname, query: parsed.query,
-    form: Object.fromEntries(Object.entries(parsed.form).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
+    form: flatForm(parsed.form),
     status: result.status, response: 'body' in result ? result.body : `[${result.kind}]`,
     durationMs: Math.round((performance.now() - started) * 10) / 10,
     clientId: ctx.tp?.clientId, appId: ctx.app?.appId, facts: ctx.facts, flags, referer,
   });
+}
+
+function flatForm(form: Record<string, string | string[]>): Record<string, string> {
+  for (const v of Object.values(form)) {
+    if (Array.isArray(v)) return Object.fromEntries(Object.entries(form).map(([k, x]) => [k, Array.isArray(x) ? x.join(',') : x]));
+  }
+  return form as Record<string, string>;
 }
 
 /** Token resolution and permission enforcement, once for every endpoint. */

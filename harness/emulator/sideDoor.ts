@@ -3,8 +3,15 @@
 import { reply, type BaiduReply } from '../baidu/envelopes.ts';
 import type { Emulator } from './emulator.ts';
 import type { TpRegistration } from './store.ts';
+import { authorize, unauthorize } from './providers/auth.ts';
 
 const VERSION = '0.1.0';
+
+async function withTp(emu: Emulator, input: Record<string, unknown>, fn: (clientId: string) => BaiduReply | Promise<BaiduReply>): Promise<BaiduReply> {
+  const clientId = String(input.clientId ?? '');
+  if (!emu.tp(clientId)) return bad(`no TP ${clientId}`);
+  return fn(clientId);
+}
 
 function bad(message: string): BaiduReply {
   return { kind: 'raw', status: 400, body: { error: message } };
@@ -68,6 +75,36 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
       const again = await emu.push(tp, entry.target, entry.message as Record<string, unknown>, { envelope: entry.envelope, facts: { replayOf: entry.seq } });
       return reply.raw(emu.ledger.redact(again));
     }
+    // Probes (issue 4): faults Baidu can produce, injected on demand.
+    case 'POST /__emulator/push/forged-ticket':
+      return withTp(emu, input, async (clientId) => reply.raw(emu.ledger.redact(await emu.pushForgedTicket(clientId))));
+    case 'POST /__emulator/tp/revoke-tokens':
+      return withTp(emu, input, (clientId) => {
+        for (const [k, t] of emu.store.tpTokens) if (t.clientId === clientId) emu.store.tpTokens.delete(k);
+        return reply.raw({ revoked: true });
+      });
+    case 'POST /__emulator/app/expire-token':
+      return withTp(emu, input, (clientId) => {
+        let n = 0;
+        for (const t of emu.store.authorizerTokens.values()) {
+          if (t.clientId === clientId && t.appId === Number(input.appId) && t.expiresAt > emu.now()) {
+            t.expiresAt = emu.now() - 1;
+            n++;
+          }
+        }
+        return reply.raw({ expired: n });
+      });
+    case 'POST /__emulator/app/reauthorize':
+      return withTp(emu, input, async (clientId) => {
+        const tp = emu.requireTp(clientId);
+        const prev = emu.store.authorization(clientId, Number(input.appId));
+        if (!prev?.active) return bad(`app ${input.appId} has not authorized ${clientId}`);
+        const { event } = authorize(emu, tp, prev.appId, prev.granted);
+        await emu.idle();
+        return reply.raw({ event });
+      });
+    case 'POST /__emulator/app/unauthorize':
+      return withTp(emu, input, async (clientId) => reply.raw(emu.ledger.redact(await unauthorize(emu, emu.requireTp(clientId), Number(input.appId)))));
     case 'POST /__emulator/idle':
       await emu.idle();
       return reply.raw({ idle: true });

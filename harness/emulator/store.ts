@@ -80,6 +80,8 @@ export class Store {
   tps = new Map<string, TpRegistration>();
   apps = new Map<number, AppRecord>();
   tickets = new Map<string, Ticket[]>();
+  /** Ticket values pushed with a forged signature (probes): a TP that uses one adopted an unverified push. */
+  forgedTickets = new Set<string>();
   tpTokens = new Map<string, TpToken>();
   preAuthCodes = new Map<string, PreAuthCode>();
   authCodes = new Map<string, AuthCode>();
@@ -110,6 +112,7 @@ export class Store {
       m.clear();
     }
     this.images.clear();
+    this.forgedTickets.clear();
   }
 
   authorization(clientId: string, appId: number): Authorization | undefined {

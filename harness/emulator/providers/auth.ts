@@ -5,6 +5,7 @@
 // - The authorization code's format is UNKNOWN: 32 hex characters, single use, 3600 s (the callback's expires_in).
 // - A refresh returns a new pair and spends the old refresh token (single use, §1.6); the old access token stays
 //   valid until it expires (Baidu does not say otherwise).
+import { randomBytes } from 'node:crypto';
 import { BaiduError, reply } from '../../baidu/envelopes.ts';
 import { bySlug } from '../../detection/permissionSets.ts';
 import type { Emulator } from '../emulator.ts';
@@ -12,8 +13,10 @@ import { LIFETIME } from '../emulator.ts';
 import type { Handlers, HandlerCtx } from '../handler.ts';
 import type { TpRegistration } from '../store.ts';
 
+// Tokens are random, not seeded: a seed reproduces identities (apps, tickets, codes), never credentials.
 function token(emu: Emulator, type: 42 | 45 | 46, lifetime: number, suffix: string): string {
-  return `${type}.${emu.ids.hex(`token${type}`, 32)}.${lifetime}.${emu.nowS() + lifetime}.${emu.ids.alnum(`token${type}s`, 6)}-${suffix}`;
+  const r = randomBytes(20);
+  return `${type}.${r.toString('hex', 0, 16)}.${lifetime}.${emu.nowS() + lifetime}.${r.toString('base64url', 16)}-${suffix}`;
 }
 
 export function issueAuthorizerPair(emu: Emulator, clientId: string, appId: number, generation: number) {
@@ -71,7 +74,7 @@ export const handlers: Handlers = {
     const newest = tickets[tickets.length - 1];
     facts.clientId = tp.clientId;
     if (!used || emu.now() - used.issuedAt > emu.ticketTtlS * 1000) {
-      facts.ticket = used ? 'expired' : 'unknown';
+      facts.ticket = used ? 'expired' : emu.store.forgedTickets.has(params.ticket!) ? 'forged' : 'unknown';
       throw BaiduError.errno(50003);
     }
     facts.ticketSeq = used.seq;

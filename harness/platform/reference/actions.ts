@@ -98,6 +98,12 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
       return { packageId: online.package_id };
     },
 
+    // Optional action used by the probes: read app/info with the stored (possibly refreshed) authorizer token.
+    async 'read-app-info'(appId) {
+      const info = await keeper.withAppToken(appId, (t) => client.call<{ auth_info: unknown }>('authprocess.getAppInfo', {}, t));
+      return { auth_info: info.auth_info };
+    },
+
     async 'payment-onboard'(appId) {
       const [front, back, permit] = [await uploadedImage(), await uploadedImage(), await uploadedImage()];
       await app(appId, 'pay.createAccount', {

@@ -23,6 +23,12 @@ export interface Behaviour {
   followPackageState: boolean;
   /** Release right after submitting, before the audit passed (a bug Baidu refuses with 69012). */
   releaseBeforeAudit: boolean;
+  /** Share one refresh among concurrent callers (§1.6: a refresh token is single use). */
+  singleFlightRefresh: boolean;
+  /** On UPDATE_AUTHORIZED, exchange the new code and drop the old token (field notes pain 5). */
+  handleReauthorization: boolean;
+  /** Answer a replayed push without acting on it again (dedupe by content). */
+  dedupePushes: boolean;
   /** Catalogue ids of calls the TP silently leaves out while claiming the action was done. */
   skipCalls: string[];
 }
@@ -40,4 +46,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   followPackageState: true,
   releaseBeforeAudit: false,
   skipCalls: [],
+  singleFlightRefresh: true,
+  handleReauthorization: true,
+  dedupePushes: true,
 };

@@ -54,13 +54,13 @@ function page(title: string, inner: string): string {
 export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partial<Behaviour> = {}): Promise<RunningTp> {
   const b: Behaviour = { ...DEFAULT_BEHAVIOUR, ...overrides };
   const client = new BaiduClient({ openapiBaseUrl: cfg.openapiBaseUrl, timeoutMs: 5000 });
-  const keeper = new TokenKeeper(client, cfg.clientId);
+  const keeper = new TokenKeeper(client, cfg.clientId, b.singleFlightRefresh);
   const creds = { encodingAesKey: cfg.encodingAesKey, token: cfg.messageToken };
   let selfUrl = '';
 
   async function onAuthorized(appId: number, code: string): Promise<void> {
     if (!b.exchangeCode) return;
-    await keeper.exchange(code);
+    await keeper.exchange(code, appId);
     if (b.readAppInfo) {
       keeper.appInfo.set(appId, await keeper.withAppToken(appId, (t) => client.call('authprocess.getAppInfo', {}, t)));
     }
@@ -88,10 +88,12 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     }
     const event = String(msg.event ?? '');
     const appId = Number(msg.appId);
-    if (event === 'AUTHORIZED' || event === 'UPDATE_AUTHORIZED') {
-      if (event === 'UPDATE_AUTHORIZED') keeper.forgetApp(appId);
-      // Acknowledge at once; the exchange runs after the reply so a slow Baidu call never delays the ack.
-      setImmediate(() => void onAuthorized(appId, String(msg.authorizationCode)).catch(() => {}));
+    if (event === 'AUTHORIZED' || (event === 'UPDATE_AUTHORIZED' && b.handleReauthorization)) {
+      // Acknowledge at once; the exchange runs after the reply so a slow Baidu call never delays the ack. The new
+      // pair replaces the old one, whose tokens stopped working with the re-authorization.
+      const code = String(msg.authorizationCode);
+      if (!b.dedupePushes) setImmediate(() => void keeper.exchangeAgain(code, appId).catch(() => {}));
+      else setImmediate(() => void onAuthorized(appId, code).catch(() => {}));
     } else if (event === 'UNAUTHORIZED') {
       keeper.forgetApp(appId);
     }

@@ -16,9 +16,11 @@ export class TokenKeeper {
   private pairs = new Map<number, AuthorizerPair>();
   private refreshFlights = new Map<number, Promise<string>>();
   private codeFlights = new Map<string, Promise<number>>();
+  /** Exchanges under way per app (from an AUTHORIZED/UPDATE_AUTHORIZED push): token users wait for them. */
+  private pendingByApp = new Map<number, Promise<number>>();
   readonly appInfo = new Map<number, unknown>();
 
-  constructor(private client: BaiduClient, private clientId: string) {}
+  constructor(private client: BaiduClient, private clientId: string, private singleFlight = true) {}
 
   async tpAccessToken(): Promise<string> {
     const now = Date.now();
@@ -43,7 +45,7 @@ export class TokenKeeper {
   }
 
   /** Exchanges an authorization code once, however many times the callback and the push deliver it. */
-  exchange(code: string): Promise<number> {
+  exchange(code: string, appId?: number): Promise<number> {
     let flight = this.codeFlights.get(code);
     if (!flight) {
       flight = (async () => {
@@ -55,8 +57,18 @@ export class TokenKeeper {
         return appId;
       })();
       this.codeFlights.set(code, flight);
+      if (appId !== undefined) {
+        this.pendingByApp.set(appId, flight);
+        void flight.catch(() => {}).finally(() => this.pendingByApp.get(appId) === flight && this.pendingByApp.delete(appId));
+      }
     }
     return flight;
+  }
+
+  /** The no-dedupe mutant: exchanges a code even if it was exchanged before. */
+  exchangeAgain(code: string, appId: number): Promise<number> {
+    this.codeFlights.delete(code);
+    return this.exchange(code, appId);
   }
 
   forgetApp(appId: number): void {
@@ -65,6 +77,7 @@ export class TokenKeeper {
   }
 
   async authorizerToken(appId: number): Promise<string> {
+    await this.pendingByApp.get(appId)?.catch(() => {});
     const p = this.pairs.get(appId);
     if (!p) throw new Error(`app ${appId} has not authorized this TP`);
     if (p.expiresAt - 300_000 > Date.now()) return p.accessToken;
@@ -72,7 +85,7 @@ export class TokenKeeper {
   }
 
   refresh(appId: number): Promise<string> {
-    let flight = this.refreshFlights.get(appId);
+    let flight = this.singleFlight ? this.refreshFlights.get(appId) : undefined;
     if (!flight) {
       flight = (async () => {
         const p = this.pairs.get(appId);
@@ -90,11 +103,14 @@ export class TokenKeeper {
 
   /** Calls an app-token API, refreshing once if Baidu says the token is invalid or expired. */
   async withAppToken<T>(appId: number, call: (token: string) => Promise<T>): Promise<T> {
+    const used = await this.authorizerToken(appId);
     try {
-      return await call(await this.authorizerToken(appId));
+      return await call(used);
     } catch (e) {
       if (e instanceof BaiduApiError && e.envelope === 'G' && (e.code === 110 || e.code === 111)) {
-        return call(await this.refresh(appId));
+        // Another caller may have refreshed while this call was failing: use its token rather than refreshing again.
+        const current = this.pairs.get(appId)?.accessToken;
+        return call(current && current !== used ? current : await this.refresh(appId));
       }
       throw e;
     }

@@ -1,0 +1,75 @@
+// Judgements of the probes (issue 4 §3). Each reads the ledger between the marks the probes setup recorded.
+import { test, asCheck } from '../fixtures/index.ts';
+import { judgePushesAcked } from '../fixtures/judge.ts';
+import { succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
+import { callView, pushView } from '../harness/detection/evidence.ts';
+import { loadObservations, type ProbeObservations } from '../harness/detection/observations.ts';
+import type { Run } from '../harness/detection/run.ts';
+
+function probes(run: Run): ProbeObservations {
+  const obs = loadObservations<ProbeObservations>(run.runDir, 'probes');
+  if (!obs) throw new Error('the probes setup step recorded nothing (did it run?)');
+  return obs;
+}
+
+async function between(run: Run, endpointId: string, from: number, to: number): Promise<CallEntry[]> {
+  return (await run.emulator.calls(endpointId)).filter((c) => c.seq > from && c.seq <= to);
+}
+
+test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-push-ignored'), async ({ run, check }) => {
+  const { marks } = probes(run);
+  const forged = (await run.emulator.pushes((p) => p.facts.probe === 'forged-signature')).filter((p) => p.seq > marks.forged!);
+  const tokens = await between(run, 'authprocess.getTpToken', marks.forged!, marks.forgedDone!);
+  check.evidence('forged ticket push', pushView(forged));
+  check.evidence('tp/token calls after the TP token was revoked', callView(tokens));
+  const adopted = tokens.find((c) => c.facts.ticket === 'forged');
+  if (adopted) throw new Error(`tp/token call #${adopted.seq} used the ticket from a push whose MsgSignature was forged: the TP does not verify push signatures, so anyone can feed it tickets and events`);
+  if (!tokens.some(succeeded)) check.fail('after Baidu invalidated its TP token (gateway error 110) the TP did not get a new one with its newest genuine ticket');
+});
+
+test('a replayed push is acknowledged but not acted on twice', asCheck('probe.replayed-push-idempotent'), async ({ run, check }) => {
+  const obs = probes(run);
+  test.skip(!obs.appId || obs.marks.replay === undefined, obs.skipped ?? 'no AUTHORIZED push to replay');
+  const replayed = await run.emulator.pushes((p) => p.facts.replayOf === obs.marks.replayOf);
+  const exchanges = (await between(run, 'authprocess.getOAuthToken', obs.marks.replay!, obs.marks.replayDone!)).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
+  check.evidence('replayed AUTHORIZED push', pushView(replayed));
+  check.evidence('code exchanges after the replay', callView(exchanges));
+  if (exchanges.length) check.fail(`the TP exchanged the authorization code again after a replayed AUTHORIZED push (call #${exchanges[0]!.seq}, ${JSON.stringify(exchanges[0]!.response)}): dedupe pushes, Baidu retries them`);
+  else if (replayed.some((p) => p.outcome !== 'ok')) check.fail(`the replayed push was not acknowledged with "success" (${replayed[0]!.cause}); Baidu keeps retrying pushes that are not`);
+});
+
+test('an early-expired authorizer token is refreshed once', asCheck('probe.refresh-single-flight'), async ({ run, check }) => {
+  const obs = probes(run);
+  test.skip(!obs.appId, obs.skipped ?? 'no authorized app');
+  const refreshes = (await between(run, 'authprocess.getOAuthToken', obs.marks.expire!, obs.marks.expireDone!)).filter((c) => c.facts.grantType === 'app_to_tp_refresh_token');
+  check.evidence('hook read-app-info ×2 (concurrent)', { first: obs.hook.concurrent1, second: obs.hook.concurrent2 });
+  check.evidence('refresh calls', callView(refreshes));
+  const hookless = [obs.hook.concurrent1, obs.hook.concurrent2].every((h) => (h as { outcome?: string })?.outcome !== 'done');
+  test.skip(hookless && !refreshes.length, "needs the hook's optional read-app-info action to make the TP use its token");
+  const reused = refreshes.find((c) => c.facts.reusedRefreshToken);
+  if (reused) throw new Error(`refresh call #${reused.seq} reused a refresh token that had already been spent (Baidu refresh tokens are single use): concurrent refreshes must share one call`);
+  if (refreshes.filter(succeeded).length !== 1) check.fail(`expected exactly one successful refresh after the token expired, saw ${refreshes.filter(succeeded).length}`);
+});
+
+test('after UPDATE_AUTHORIZED the TP stops using the stale token', asCheck('probe.reauthorization'), async ({ run, check }) => {
+  const obs = probes(run);
+  test.skip(!obs.appId, obs.skipped ?? 'no authorized app');
+  const pushes = (await run.emulator.pushes((p) => p.event === 'UPDATE_AUTHORIZED')).filter((p) => p.seq > obs.marks.reauth!);
+  const infos = await between(run, 'authprocess.getAppInfo', obs.marks.reauth!, obs.marks.reauthDone!);
+  check.evidence('UPDATE_AUTHORIZED push', pushView(pushes));
+  check.evidence('app/info calls after the re-authorization', callView(infos));
+  check.evidence('hook read-app-info', obs.hook.afterReauth);
+  test.skip((obs.hook.afterReauth as { outcome?: string })?.outcome !== 'done' && !infos.length, "needs the hook's optional read-app-info action");
+  const stale = infos.find((c) => c.facts.staleAuthorizerToken);
+  if (stale && !infos.some((c) => c.seq > stale.seq && succeeded(c))) {
+    throw new Error(`app/info call #${stale.seq} used the authorizer token from before the re-authorization and the TP never recovered: exchange the new authorizationCode from UPDATE_AUTHORIZED`);
+  }
+  if (stale) check.fail(`app/info call #${stale.seq} first used the stale token (gateway error 110) before recovering`);
+  if (!infos.some(succeeded)) check.fail('no successful app/info call after the re-authorization');
+});
+
+test('the UNAUTHORIZED push is acknowledged', asCheck('probe.unauthorized-ack'), async ({ run, check }) => {
+  const obs = probes(run);
+  test.skip(!obs.appId, obs.skipped ?? 'no authorized app');
+  await judgePushesAcked(run, check, 'UNAUTHORIZED', (p) => p.event === 'UNAUTHORIZED' && p.seq > obs.marks.unauth!);
+});
