@@ -38,7 +38,16 @@ export async function listen(emu: Emulator, handlers: Handlers, port: number, ho
         status: 200, response: null, durationMs: 0, facts: { internalError: String((e as Error)?.stack ?? e) }, flags: ['internal-error'] });
     });
   };
-  const server: Server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
+  // Long query strings (id_list, url_list…) fit; beyond that, and for requests Node cannot parse at all, the
+  // client still gets a Baidu-shaped JSON error instead of Node's bare status line.
+  const options = { maxHeaderSize: 64 * 1024 };
+  const server: Server = tls ? createTlsServer({ ...options, key: tls.key, cert: tls.cert }, onRequest) : createServer(options, onRequest);
+  server.on('clientError', (err: Error & { code?: string }, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({ error_code: 100, error_msg: 'Invalid parameter' });
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -61,12 +70,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return EMPTY;
   const chunks: Buffer[] = [];
   let size = 0;
+  // An oversized body is drained, not abandoned, so the reply can still be read on this connection.
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) return null;
-    chunks.push(c as Buffer);
+    if (size <= MAX_BODY) chunks.push(c as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_BODY ? null : Buffer.concat(chunks);
 }
 
 interface Parsed {
@@ -144,7 +153,7 @@ function validate(def: EndpointDef, params: Record<string, string>, files: Recor
 }
 
 function paramError(def: EndpointDef, detail: string): BaiduError {
-  if (def.envelope === 'R') return BaiduError.oauth('invalid_request', detail);
+  if (def.envelope === 'R') return BaiduError.oauth(detail.startsWith('grant_type must be') ? 'unsupported_grant_type' : 'invalid_request', detail);
   if (def.id === 'pkg.uploadPackage' && detail.startsWith('ext_json must be JSON')) return BaiduError.errno(69004);
   return BaiduError.errno(40001, detail);
 }
@@ -156,7 +165,8 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
 
   if (url.pathname === '/health' || url.pathname.startsWith('/__emulator/')) {
     const body = await readBody(req);
-    return send(res, await handleSideDoor(emu, method, url, body ?? Buffer.alloc(0)));
+    if (body === null) return send(res, { kind: 'raw', status: 413, body: { error: 'body larger than 10 MB' } });
+    return send(res, await handleSideDoor(emu, method, url, body));
   }
 
   const body = await readBody(req);
@@ -231,6 +241,7 @@ function flatForm(form: Record<string, string | string[]>): Record<string, strin
 function resolveToken(emu: Emulator, def: EndpointDef, params: Record<string, string>, ctx: HandlerCtx): void {
   if (def.token === 'none') return;
   const t = params.access_token;
+  // Missing token → 100 "Invalid parameter" (Baidu's openapi gateway does so on its other APIs); unknown → 110.
   if (!t) throw def.envelope === 'R' ? BaiduError.oauth('invalid_client', 'access_token is required') : BaiduError.gateway(100);
   if (def.token === 'tp') {
     const tok = emu.store.tpTokens.get(t);
