@@ -15,7 +15,7 @@ function observations(runDir: string): AuthorizationObservations {
 test('ticket pushes are acknowledged with exactly "success" in time', asCheck('auth.ticket-ack'), async ({ run, check }) => {
   const pushes = await run.emulator.pushes((p) => p.event === 'ticket' && p.facts.replayOf === undefined);
   check.evidence('ticket pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
-  for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq}`);
+  for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq} --run ${run.runDir}`);
   expect(pushes.length, 'the emulator pushed no ticket').toBeGreaterThan(0);
   for (const p of pushes) {
     expect(p.outcome, `ticket push #${p.seq} to ${p.url}: ${p.cause}`).toBe('ok');
@@ -81,7 +81,7 @@ test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authori
   test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
   const pushes = await run.emulator.pushes((p) => (p.event === 'AUTHORIZED' || p.event === 'UPDATE_AUTHORIZED') && p.facts.appId === obs.appId);
   check.evidence('AUTHORIZED pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
-  for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq}`);
+  for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq} --run ${run.runDir}`);
   expect(pushes.length, 'Baidu sent no AUTHORIZED push (emulator fault)').toBeGreaterThan(0);
   for (const p of pushes) {
     expect(p.outcome, `${p.event} push #${p.seq} to ${p.url}: ${p.cause}`).toBe('ok');

@@ -1,7 +1,7 @@
 // Starts the two servers of a detection run once, before any project (they must outlive the authorization setup
 // project, whose state the permission-set projects depend on — Playwright's auth-setup pattern). The emulator runs
 // in the runner process; the TP under test runs in its own process or is the team's own server.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { parseConfig, type Config } from '../config.ts';
@@ -56,6 +56,10 @@ export default async function globalSetup(_pw: FullConfig): Promise<() => Promis
   process.env[RUN_ENV.tpUrls] = JSON.stringify(tpUrls);
   return async () => {
     await em.emu.idle();
+    // What a reviewer needs to re-send any push of this run to the TP later (`npx preflight push replay <seq> --run`):
+    // the sealed envelopes only (ciphertext and signature, no plaintext secrets), kept under .preflight/, not reports/.
+    const pushes = em.emu.ledger.raw().filter((e) => e.dir === 'push').map((p) => ({ seq: p.seq, event: p.event, url: p.url, envelope: p.envelope, target: p.target }));
+    writeFileSync(path.join(runDir, 'pushes.json'), JSON.stringify(pushes, null, 1));
     await Promise.all([stopTp(), em.stop()]);
   };
 }
