@@ -4,7 +4,7 @@
 import { test, expect, asCheck } from '../fixtures/index.ts';
 import { errorOf, succeeded } from '../harness/detection/emulatorHandle.ts';
 import { loadObservations, type AuthorizationObservations } from '../harness/detection/observations.ts';
-import { AUTH_PAGE } from '../harness/emulator/pages/authorization.ts';
+import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 
 function observations(runDir: string): AuthorizationObservations {
   const obs = loadObservations<AuthorizationObservations>(runDir, 'authorization');
@@ -13,7 +13,8 @@ function observations(runDir: string): AuthorizationObservations {
 }
 
 test('ticket pushes are acknowledged with exactly "success" in time', asCheck('auth.ticket-ack'), async ({ run, check }) => {
-  const pushes = await run.emulator.pushes((p) => p.event === 'ticket' && p.facts.replayOf === undefined);
+  // Probes' forged tickets and replays are judged by the probes, not here.
+  const pushes = await run.emulator.pushes((p) => p.event === 'ticket' && p.facts.replayOf === undefined && p.facts.probe === undefined);
   check.evidence('ticket pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
   for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq} --run ${run.runDir}`);
   expect(pushes.length, 'the emulator pushed no ticket').toBeGreaterThan(0);
@@ -79,7 +80,7 @@ test('the authorization code is exchanged within the budget', asCheck('auth.code
 test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authorized-push-ack'), async ({ run, check }) => {
   const obs = observations(run.runDir);
   test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
-  const pushes = await run.emulator.pushes((p) => (p.event === 'AUTHORIZED' || p.event === 'UPDATE_AUTHORIZED') && p.facts.appId === obs.appId);
+  const pushes = await run.emulator.pushes((p) => p.event === 'AUTHORIZED' && p.facts.appId === obs.appId && p.facts.replayOf === undefined);
   check.evidence('AUTHORIZED pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
   for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq} --run ${run.runDir}`);
   expect(pushes.length, 'Baidu sent no AUTHORIZED push (emulator fault)').toBeGreaterThan(0);

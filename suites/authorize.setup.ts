@@ -6,7 +6,7 @@ import { devices } from '@playwright/test';
 import { test as setup } from '../fixtures/index.ts';
 import { saveObservations, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
-import { AUTH_PAGE } from '../harness/emulator/pages/authorization.ts';
+import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { SeededIds } from '../harness/seed.ts';
 
 setup('authorize a test mini-program by scanning the QR code', async ({ page, browser, run }) => {

@@ -8,12 +8,7 @@ import { parseConfig, type Config } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { launchTp, REFERENCE_ENTRY, type TpUrls } from '../platform/launch.ts';
 
-export const RUN_ENV = {
-  emulatorUrl: 'PREFLIGHT_EMULATOR_URL',
-  tpUrls: 'PREFLIGHT_TP_URLS',
-  runDir: 'PREFLIGHT_RUN_DIR',
-  runId: 'PREFLIGHT_RUN_ID',
-} as const;
+import { RUN_ENV } from './runEnv.ts';
 
 function authStartDomain(config: Config, urls: TpUrls): string {
   return new URL(urls.authStart).host;

@@ -9,7 +9,9 @@ import { bySlug } from '../../detection/permissionSets.ts';
 import type { Emulator } from '../emulator.ts';
 import { authorize } from '../providers/auth.ts';
 
-export const AUTH_PAGE = '/mappconsole/tp/authorization';
+import { AUTH_PAGE } from '../../detection/runEnv.ts';
+
+export { AUTH_PAGE };
 
 export interface PageRequest {
   method: string;

@@ -1,0 +1,11 @@
+// The environment variables through which the runner process hands the run to its workers. Kept apart from
+// globalSetup.ts so that workers do not load the emulator just to read a variable name.
+export const RUN_ENV = {
+  emulatorUrl: 'PREFLIGHT_EMULATOR_URL',
+  tpUrls: 'PREFLIGHT_TP_URLS',
+  runDir: 'PREFLIGHT_RUN_DIR',
+  runId: 'PREFLIGHT_RUN_ID',
+} as const;
+
+/** Where Baidu serves the authorization page (reference §1.3), on the smartprogram host. */
+export const AUTH_PAGE = '/mappconsole/tp/authorization';
