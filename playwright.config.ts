@@ -13,13 +13,15 @@ process.env.PREFLIGHT_RUN_ID ??= `${new Date().toISOString().replace(/[-:]/g, ''
 process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env.PREFLIGHT_RUN_ID);
 const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
 
-// Which suite files mirror which permission set (sets without a suite yet report "no check ran").
-const SUITES: Record<string, { setup?: RegExp; spec: RegExp }> = {
-  development: { setup: /development\.setup\.ts/, spec: /development\.spec\.ts/ },
-  'customer-service': { spec: /customer-service\.spec\.ts/ },
-  payment: { setup: /payment\.setup\.ts/, spec: /payment\.spec\.ts/ },
-  'basic-info': { setup: /operations\.setup\.ts/, spec: /operations\.spec\.ts/ },
+// Which suite file mirrors which permission set (sets without a suite yet report "no check ran"). A file that
+// exercises the app starts with its setup test and runs in file order (fullyParallel: false).
+const SUITES: Record<string, { spec: RegExp; exercises: boolean }> = {
+  development: { spec: /development\.spec\.ts/, exercises: true },
+  'customer-service': { spec: /customer-service\.spec\.ts/, exercises: false },
+  payment: { spec: /payment\.spec\.ts/, exercises: true },
+  'basic-info': { spec: /operations\.spec\.ts/, exercises: true },
 };
+const exercising = config.permissionSets.filter((s) => SUITES[s]?.exercises);
 
 export default defineConfig({
   testDir: './suites',
@@ -28,7 +30,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 5_000 },
   fullyParallel: true,
-  workers: 2,
+  // Tests mostly wait on the TP and the emulator, so a third worker overlaps the per-set projects on 2 cores.
+  workers: 3,
   retries: 0,
   reporter: [
     ['list'],
@@ -45,20 +48,17 @@ export default defineConfig({
   },
   projects: [
     { name: 'authorize', testMatch: /authorize\.setup\.ts/ },
-    { name: 'authorization', testMatch: /authorization\.spec\.ts/, dependencies: ['authorize'] },
-    // One project per selected permission set: its setup (the TP exercises the capability), then its checks.
-    ...config.permissionSets.flatMap((slug) => {
-      const suite = SUITES[slug];
-      if (!suite) return [];
-      // A live probe of the TP's URL (customer-service) needs no authorized app: it starts at once.
-      if (!suite.setup) return [{ name: slug, testMatch: suite.spec }];
-      return [
-        { name: `${slug}:setup`, testMatch: suite.setup, dependencies: ['authorize'] },
-        { name: slug, testMatch: suite.spec, dependencies: [`${slug}:setup`] },
-      ];
-    }),
-    // Probes inject faults (re-authorization, cancellation…) only after every set exercised the app.
-    { name: 'probes:setup', testMatch: /probes\.setup\.ts/, dependencies: ['authorize', ...config.permissionSets.filter((s) => SUITES[s]?.setup).map((s) => `${s}:setup`)] },
-    { name: 'probes', testMatch: /probes\.spec\.ts/, dependencies: ['probes:setup'] },
+    // Checks that only read the ledger take milliseconds: one worker each is cheaper than spreading them.
+    { name: 'authorization', testMatch: /authorization\.spec\.ts/, fullyParallel: false, dependencies: ['authorize'] },
+    // One project per selected permission set, depending on the authorization (its authorized app handed on).
+    // A live probe of the TP's URL (customer-service) needs no authorized app: it starts at once.
+    ...config.permissionSets.filter((slug) => SUITES[slug]).map((slug) => ({
+      name: slug,
+      testMatch: SUITES[slug]!.spec,
+      fullyParallel: false,
+      dependencies: SUITES[slug]!.exercises ? ['authorize'] : [],
+    })),
+    // Probes inject faults (re-authorization, cancellation…) only after every set has exercised the app.
+    { name: 'probes', testMatch: /probes\.spec\.ts/, fullyParallel: false, dependencies: ['authorize', ...exercising] },
   ],
 });

@@ -8,8 +8,10 @@ import { saveObservations, scrubUrl, type AuthorizationObservations } from '../h
 import { decodeQr } from '../harness/detection/qr.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { SeededIds } from '../harness/seed.ts';
+import { PERMISSION_SETS } from '../harness/detection/permissionSets.ts';
 
-setup('authorize a test mini-program by scanning the QR code', async ({ page, browser, run }) => {
+// Tagged with every set so that `--grep @payment` keeps the step the payment checks stand on.
+setup('authorize a test mini-program by scanning the QR code', { tag: ['@authorization', ...PERMISSION_SETS.map((s) => `@${s.slug}`), '@probe'] }, async ({ page, browser, run }) => {
   const { config, emulator, tpUrls, runDir } = run;
   const obs: AuthorizationObservations = {
     appId: null,
@@ -24,7 +26,7 @@ setup('authorize a test mini-program by scanning the QR code', async ({ page, br
   };
   const shot = async (p: typeof page, name: string) => {
     const file = setup.info().outputPath(`${name}.png`);
-    await p.screenshot({ path: file, fullPage: true }).catch(() => {});
+    await p.screenshot({ path: file }).catch(() => {});
     obs.screenshots.push({ name, path: file });
     await setup.info().attach(name, { path: file, contentType: 'image/png' }).catch(() => {});
   };
@@ -104,7 +106,6 @@ setup('authorize a test mini-program by scanning the QR code', async ({ page, br
       }
       obs.mobile.confirmed = true;
       obs.appId = appId;
-      await shot(mobile, 'phone-confirmed');
     } finally {
       await phone.close();
     }
