@@ -29,6 +29,11 @@ export interface Behaviour {
   handleReauthorization: boolean;
   /** Answer a replayed push without acting on it again (dedupe by content). */
   dedupePushes: boolean;
+  /** A broken 授权事件接收URL for ticket pushes (the ticket is still kept): never answers, drops the connection,
+   * answers binary garbage, or answers with a 10 MB body. */
+  ticketFault?: 'hang' | 'close' | 'garbage' | 'huge';
+  /** A TP that hard-codes one test app: its hook acts on this app id whatever it is asked (WeChat's lesson). */
+  hookAppId?: number;
   /** Catalogue ids of calls the TP silently leaves out while claiming the action was done. */
   skipCalls: string[];
 }

@@ -46,6 +46,18 @@ function text(res: ServerResponse, status: number, s: string, type = 'text/plain
   res.end(s);
 }
 
+/** The broken endpoints of the fault mutants. */
+function fault(req: IncomingMessage, res: ServerResponse, kind: 'hang' | 'close' | 'garbage' | 'huge'): void {
+  if (kind === 'hang') return void req.socket.setTimeout(0);
+  if (kind === 'close') return void req.socket.destroy();
+  if (kind === 'garbage') {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    return void res.end(Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x13, 0x37]));
+  }
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  res.end(Buffer.alloc(10 * 1024 * 1024, 0x61));
+}
+
 function page(title: string, inner: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title></head>
 <body style="font-family:sans-serif;max-width:640px;margin:40px auto">${inner}</body></html>`;
@@ -84,6 +96,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     if (b.pushDelayMs) await new Promise((r) => setTimeout(r, b.pushDelayMs));
     if (msg.MsgType === 'ticket') {
       keeper.ticket = b.keepTicket(keeper.ticket, String(msg.Ticket));
+      if (b.ticketFault) return fault(req, res, b.ticketFault);
       return text(res, 200, b.ackBody('ticket', 'ticket'));
     }
     const event = String(msg.event ?? '');
@@ -172,7 +185,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     } catch {
       return text(res, 400, JSON.stringify({ error: 'body must be JSON {action, appId}' }), 'application/json');
     }
-    const appId = Number(input.appId);
+    const appId = b.hookAppId ?? Number(input.appId);
     if (typeof input.action !== 'string' || !Number.isInteger(appId)) {
       return text(res, 400, JSON.stringify({ error: 'body must be JSON {action, appId}' }), 'application/json');
     }
