@@ -1,5 +1,6 @@
-// Sends encrypted, signed pushes to a TP (reference §2.1–2.2) and records what the TP did with them: status, the
-// exact reply body, latency, and a failure cause in WeChat's alarm vocabulary (timeout, connect error, bad body…).
+// Sends encrypted, signed pushes to a TP (reference §2.1–2.2) and the echoStr handshake (§2.7), and records what the
+// TP did with them: status, the exact reply body, latency, and a failure cause in WeChat's alarm vocabulary
+// (timeout, connection closed, connect error, bad body, too large).
 import { request } from 'undici';
 import { echoSignature, sealPush } from '../crypto/msgCrypto.ts';
 import type { Ledger, PushEntry, PushOutcome } from './ledger.ts';
@@ -17,6 +18,65 @@ export interface PushOptions {
   envelope?: Record<string, string>;
 }
 
+interface Delivery {
+  status: number | null;
+  replyBody: string;
+  latencyMs: number;
+  outcome: PushOutcome;
+  cause?: string;
+}
+
+/** One POST to the TP, measured; `expected` is the exact body a correct TP answers with. */
+async function deliver(url: string, body: string, contentType: string, expected: string, timeoutMs: number): Promise<Delivery> {
+  const started = performance.now();
+  const d: Delivery = { status: null, replyBody: '', latencyMs: 0, outcome: 'ok' };
+  try {
+    const res = await request(url, {
+      method: 'POST', headers: { 'content-type': contentType }, body,
+      headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs),
+    });
+    d.status = res.statusCode;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_REPLY_BYTES) {
+        res.body.destroy();
+        d.outcome = 'too-large';
+        d.cause = `reply body exceeded ${MAX_REPLY_BYTES} bytes`;
+        break;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    d.replyBody = Buffer.concat(chunks).toString('utf8');
+    if (d.outcome === 'ok') {
+      if (d.status < 200 || d.status > 299) {
+        d.outcome = 'http-error';
+        d.cause = `HTTP ${d.status}, body ${JSON.stringify(d.replyBody.slice(0, 80))}`;
+      } else if (d.replyBody !== expected) {
+        d.outcome = 'bad-body';
+        d.cause = `reply body was ${JSON.stringify(d.replyBody.slice(0, 80))}, not exactly ${JSON.stringify(expected)}`;
+      }
+    }
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const name = `${err.name} ${err.code ?? ''} ${err.message}`;
+    if (/Timeout|AbortError|aborted/i.test(name)) {
+      d.outcome = 'timeout';
+      d.cause = `no reply within ${timeoutMs} ms`;
+    } else if (/ECONNRESET|SocketError|other side closed/i.test(name)) {
+      d.outcome = 'reset';
+      d.cause = `connection closed by the TP (${err.code ?? err.message})`;
+    } else {
+      d.outcome = 'connect-error';
+      d.cause = `${err.code ?? err.name}: ${err.message}`;
+    }
+  }
+  d.latencyMs = Math.round((performance.now() - started) * 10) / 10;
+  d.replyBody = d.replyBody.slice(0, 2048);
+  return d;
+}
+
 export async function deliverPush(
   ledger: Ledger,
   tp: TpRegistration,
@@ -25,80 +85,14 @@ export async function deliverPush(
   opts: PushOptions,
 ): Promise<PushEntry> {
   const url = target === 'auth' ? tp.authEventUrl : tp.messageEventUrl;
-  const text = JSON.stringify(message);
-  let envelope: Record<string, string> =
-    opts.envelope ??
-    { ...sealPush({ encodingAesKey: tp.encodingAesKey, token: tp.messageToken, clientId: tp.pushIdentifier ?? tp.clientId }, text) };
+  let envelope: Record<string, string> = opts.envelope ??
+    { ...sealPush({ encodingAesKey: tp.encodingAesKey, token: tp.messageToken, clientId: tp.pushIdentifier ?? tp.clientId }, JSON.stringify(message)) };
   if (opts.tamper) envelope = opts.tamper(envelope);
-  const body = JSON.stringify(envelope);
-
-  const started = performance.now();
-  let status: number | null = null;
-  let replyBody = '';
-  let outcome: PushOutcome = 'ok';
-  let cause: string | undefined;
-  try {
-    const res = await request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
-    status = res.statusCode;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_REPLY_BYTES) {
-        res.body.destroy();
-        outcome = 'too-large';
-        cause = `reply body exceeded ${MAX_REPLY_BYTES} bytes`;
-        break;
-      }
-      chunks.push(chunk as Buffer);
-    }
-    replyBody = Buffer.concat(chunks).toString('utf8');
-    if (outcome === 'ok') {
-      if (status < 200 || status > 299) {
-        outcome = 'http-error';
-        cause = `HTTP ${status}`;
-      } else if (replyBody !== 'success') {
-        outcome = 'bad-body';
-        cause = `reply body was ${JSON.stringify(replyBody.slice(0, 80))}, not exactly "success"`;
-      }
-    }
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    const name = `${err.name} ${err.code ?? ''} ${err.message}`;
-    if (/Timeout|AbortError|aborted/i.test(name)) {
-      outcome = 'timeout';
-      cause = `no reply within ${opts.timeoutMs} ms`;
-    } else if (/ECONNRESET|SocketError|other side closed/i.test(name)) {
-      outcome = 'reset';
-      cause = `connection closed by the TP (${err.code ?? err.message})`;
-    } else {
-      outcome = 'connect-error';
-      cause = `${err.code ?? err.name}: ${err.message}`;
-    }
-  }
-  const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+  const d = await deliver(url, JSON.stringify(envelope), 'application/json', 'success', opts.timeoutMs);
   return ledger.record({
-    at: Date.now(),
-    dir: 'push',
-    clientId: tp.clientId,
-    target,
-    url,
+    at: Date.now(), dir: 'push', clientId: tp.clientId, target, url,
     event: String(message.Event === 'push' ? 'ticket' : (message.event ?? message.MsgType ?? 'unknown')),
-    message,
-    envelope,
-    status,
-    replyBody: replyBody.slice(0, 2048),
-    latencyMs,
-    outcome,
-    cause,
-    facts: opts.facts ?? {},
+    message, envelope, ...d, facts: opts.facts ?? {},
   });
 }
 
@@ -112,31 +106,10 @@ export async function deliverEcho(ledger: Ledger, tp: TpRegistration, opts: { ti
   const signature = opts.badSignature ? '0'.repeat(40) : echoSignature(tp.messageToken, timestamp, nonce);
   const params = new URLSearchParams({ signature, timestamp, nonce, echoStr });
   const url = `${tp.messageEventUrl}${tp.messageEventUrl.includes('?') ? '&' : '?'}${params}`;
-  const started = performance.now();
-  let status: number | null = null;
-  let replyBody = '';
-  let outcome: PushOutcome = 'ok';
-  let cause: string | undefined;
-  try {
-    const res = await request(url, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: params.toString(),
-      headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, signal: AbortSignal.timeout(opts.timeoutMs),
-    });
-    status = res.statusCode;
-    replyBody = (await res.body.text()).slice(0, 4096);
-    if (replyBody !== echoStr) {
-      outcome = status >= 200 && status < 300 ? 'bad-body' : 'http-error';
-      cause = `HTTP ${status}, body ${JSON.stringify(replyBody.slice(0, 80))} instead of exactly the echoStr`;
-    }
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    outcome = /Timeout|Abort/i.test(`${err.name} ${err.message}`) ? 'timeout' : 'connect-error';
-    cause = outcome === 'timeout' ? `no reply within ${opts.timeoutMs} ms` : `${err.code ?? err.name}: ${err.message}`;
-  }
+  const d = await deliver(url, params.toString(), 'application/x-www-form-urlencoded', echoStr, opts.timeoutMs);
   return ledger.record({
     at: Date.now(), dir: 'push', clientId: tp.clientId, target: 'message', url: tp.messageEventUrl, event: 'echoStr',
-    message: { signature, timestamp, nonce, echoStr }, envelope: {}, status, replyBody, outcome, cause,
-    latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    message: { signature, timestamp, nonce, echoStr }, envelope: {}, ...d,
     facts: { probe: 'echoStr', badSignature: !!opts.badSignature },
   });
 }

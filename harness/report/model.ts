@@ -258,14 +258,7 @@ function stepStatus(rec: TestRecord): CheckStatus {
 // ---------------------------------------------------------------------------------------------------------------
 // buildReport
 
-interface Partial_ {
-  status: CheckStatus;
-  reason: string;
-  durationMs: number;
-  evidence: EvidenceItem[];
-  reproduce: string[];
-  attachments: AttachmentRef[];
-}
+type Partial_ = Pick<CheckReport, 'status' | 'reason' | 'durationMs' | 'evidence' | 'reproduce' | 'attachments'>;
 
 /** Several tests (or projects) may report the same check: a skipped copy never hides one that ran. */
 function merge(parts: Partial_[]): Partial_ {
