@@ -6,8 +6,13 @@ import { loadConfigOrExit } from '../config.ts';
 
 export async function runCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
-    process.stdout.write('usage: preflight run [playwright test options, e.g. --grep @payment, --headed]\n');
+    process.stdout.write('usage: preflight run [--strict] [playwright test options, e.g. --grep @payment, --headed]\n');
     return 0;
+  }
+  // --strict: extended checks and probes fail the verdict too (same as PREFLIGHT_STRICT=1).
+  if (argv.includes('--strict')) {
+    process.env.PREFLIGHT_STRICT = '1';
+    argv = argv.filter((a) => a !== '--strict');
   }
   const config = loadConfigOrExit();
   process.env.PREFLIGHT_SEED ??= config.seed;

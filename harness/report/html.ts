@@ -65,13 +65,24 @@ ${otherAttachments.length ? `<h4>附件 / Attachments</h4><ul>${otherAttachments
 </details>`;
 }
 
+// Baidu's own rules decide the verdict; ours are shown apart so nobody mistakes a warning for a publish blocker.
+const KIND_HEADING: Record<CheckReport['kind'], string> = {
+  baidu: '百度发布检测项 / Baidu\'s detection rules (decide the verdict)',
+  extended: '扩展检测（警告，--strict 时为失败） / Extended checks (warn; fail with --strict)',
+  probe: '探测（百度不检测） / Probes beyond Baidu\'s detection (warn; fail with --strict)',
+};
+
+function groupByKind(checks: CheckReport[]): [CheckReport['kind'], CheckReport[]][] {
+  return (['baidu', 'extended', 'probe'] as const).map((k) => [k, checks.filter((c) => c.kind === k)] as [CheckReport['kind'], CheckReport[]]).filter(([, l]) => l.length);
+}
+
 function renderStage(s: StageReport, checks: CheckReport[], images: Map<string, string>): string {
   const own = s.checks.map((id) => checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
   return `<section class="stage" id="stage-${esc(s.slug)}">
 <h2>${badge(s.status)} ${esc(s.name.zh)} <span class="en">/ ${esc(s.name.en)}</span></h2>
 <p class="muted">权限集 / Permission set: <code>${esc(s.slug)}</code> · ${s.selected ? '已选择 / selected' : '未选择 / not selected'} · ${s.baiduDetected ? '百度检测 / detected by Baidu' : '百度不检测 / not detected by Baidu'}</p>
 ${s.reason ? `<p class="reason">${esc(s.reason)}</p>` : ''}
-${own.length ? own.map((c) => renderCheck(c, images)).join('\n') : '<p class="muted">没有检测项 / no checks</p>'}
+${own.length ? groupByKind(own).map(([kind, list]) => `<h3 class="kind">${esc(KIND_HEADING[kind])}</h3>\n${list.map((c) => renderCheck(c, images)).join('\n')}`).join('\n') : '<p class="muted">没有检测项 / no checks</p>'}
 </section>`;
 }
 
@@ -93,6 +104,7 @@ tr.unselected td{color:#6e7781}
 .en{color:#57606a;font-weight:normal}
 .muted{color:#6e7781}
 .reason{white-space:pre-wrap}
+h3.kind{font-size:13px;font-weight:600;color:#57606a;margin:16px 0 4px;text-transform:none}
 details.check{border-top:1px solid #eaeef2;padding:6px 0}
 details.check summary{cursor:pointer;padding:4px 0}
 details.check[open] summary{font-weight:600}

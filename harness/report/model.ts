@@ -378,7 +378,7 @@ export function buildReport(input: BuildInput): Report {
     // from ours (failed, skipped, waiting) only warns, unless PREFLIGHT_STRICT.
     const demoted = (c: CheckReport) => c.status !== 'PASSED' && c.status !== 'WARNING' && c.kind !== 'baidu' && !config.strict;
     const effective = stageChecks.map((c) => (demoted(c) ? 'WARNING' : c.status));
-    const allSkipped = effective.every((s) => s === 'SKIPPED');
+    const allSkipped = stageChecks.every((c) => c.status === 'SKIPPED');
     const status: CheckStatus = allSkipped ? 'SKIPPED' : worst(effective);
 
     let reason = '';
