@@ -13,15 +13,17 @@ process.env.PREFLIGHT_RUN_ID ??= `${new Date().toISOString().replace(/[-:]/g, ''
 process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env.PREFLIGHT_RUN_ID);
 const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
 
-// Which suite file mirrors which permission set (sets without a suite yet report "no check ran"). A file that
-// exercises the app starts with its setup test and runs in file order (fullyParallel: false).
-const SUITES: Record<string, { spec: RegExp; exercises: boolean }> = {
-  development: { spec: /development\.spec\.ts/, exercises: true },
-  'customer-service': { spec: /customer-service\.spec\.ts/, exercises: false },
-  payment: { spec: /payment\.spec\.ts/, exercises: true },
-  'basic-info': { spec: /operations\.spec\.ts/, exercises: true },
+// Which suite files mirror which permission set (sets without a suite yet report "no check ran"). A set that needs
+// the TP to act has a setup file: all of them run in one 'exercise' setup project, which Playwright runs whatever
+// --grep says — so any single check can be re-run alone with -g.
+const SUITES: Record<string, { spec: RegExp; setup?: RegExp }> = {
+  development: { spec: /development\.spec\.ts/, setup: /development\.setup\.ts/ },
+  'customer-service': { spec: /customer-service\.spec\.ts/ },
+  payment: { spec: /payment\.spec\.ts/, setup: /payment\.setup\.ts/ },
+  'basic-info': { spec: /operations\.spec\.ts/, setup: /operations\.setup\.ts/ },
 };
-const exercising = config.permissionSets.filter((s) => SUITES[s]?.exercises);
+const selected = config.permissionSets.filter((s) => SUITES[s]);
+const setups = selected.flatMap((s) => SUITES[s]!.setup ?? []);
 
 export default defineConfig({
   testDir: './suites',
@@ -48,17 +50,19 @@ export default defineConfig({
   },
   projects: [
     { name: 'authorize', testMatch: /authorize\.setup\.ts/ },
-    // Checks that only read the ledger take milliseconds: one worker each is cheaper than spreading them.
+    { name: 'exercise', testMatch: setups.length ? setups : /^$/, dependencies: ['authorize'] },
+    // Checks that only read the ledger take milliseconds: one worker per project is cheaper than spreading them.
     { name: 'authorization', testMatch: /authorization\.spec\.ts/, fullyParallel: false, dependencies: ['authorize'] },
-    // One project per selected permission set, depending on the authorization (its authorized app handed on).
-    // A live probe of the TP's URL (customer-service) needs no authorized app: it starts at once.
-    ...config.permissionSets.filter((slug) => SUITES[slug]).map((slug) => ({
+    // One project per selected permission set. A live probe of the TP's URL (customer-service) needs no authorized
+    // app and starts at once; the others stand on the authorized app as the exercise step left it.
+    ...selected.map((slug) => ({
       name: slug,
       testMatch: SUITES[slug]!.spec,
       fullyParallel: false,
-      dependencies: SUITES[slug]!.exercises ? ['authorize'] : [],
+      dependencies: SUITES[slug]!.setup ? ['exercise'] : [],
     })),
     // Probes inject faults (re-authorization, cancellation…) only after every set has exercised the app.
-    { name: 'probes', testMatch: /probes\.spec\.ts/, fullyParallel: false, dependencies: ['authorize', ...exercising] },
+    { name: 'probes:setup', testMatch: /probes\.setup\.ts/, dependencies: ['exercise'] },
+    { name: 'probes', testMatch: /probes\.spec\.ts/, fullyParallel: false, dependencies: ['probes:setup'] },
   ],
 });

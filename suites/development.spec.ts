@@ -4,25 +4,8 @@
 import { test, asCheck } from '../fixtures/index.ts';
 import { judgeEverSucceeded, judgePushesAcked, needsApp } from '../fixtures/judge.ts';
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
-import { callView } from '../harness/detection/evidence.ts';
-import { exerciseObservations, exercise, successfulCalls, until } from '../harness/detection/exercise.ts';
-
-// The set's setup runs first, in this file's worker: the TP exercises the capability; the checks below judge the ledger.
-// (One project instead of a setup project plus a checks project saves a worker start per set.)
-test.describe.configure({ mode: 'default' });
-
-test('setup: the TP develops code for the authorized app', { tag: ['@development'] }, async ({ run }) => {
-  const ok = (id: string) => async (appId: number) => (await successfulCalls(run, id, appId)).length > 0;
-  await exercise(run, 'development', [
-    { action: 'upload-package', instructions: '在第三方平台为该小程序上传代码包 / upload a code package from a template (package/upload)', satisfied: ok('pkg.uploadPackage') },
-    {
-      action: 'submit-audit', instructions: '提交代码包审核 / submit the package for audit (package/submitaudit)', satisfied: ok('pkg.submitPackageAudit'),
-      // The audit result arrives as a push; release only makes sense after it.
-      after: async (appId) => void await until(async () => (await run.emulator.pushes((p) => p.event.startsWith('PACKAGE_AUDIT_') && p.facts.appId === appId)).length > 0, 5000),
-    },
-    { action: 'release', instructions: '审核通过后发布 / release the package that passed audit (package/release)', satisfied: ok('pkg.releasePackage') },
-  ]);
-});
+import { callView, explainCall } from '../harness/detection/evidence.ts';
+import { exerciseObservations } from '../harness/detection/exercise.ts';
 
 test('package/upload succeeds for an authorized test app', asCheck('dev.package-upload'), async ({ run, check }) => {
   await judgeEverSucceeded(run, check, exerciseObservations(run, 'development'), 'pkg.uploadPackage', 'upload-package');
@@ -74,4 +57,26 @@ test('the package is released only after the audit passed', asCheck('dev.release
     if (obs.actions.release?.outcome === 'waiting') return check.waiting(obs.actions.release.cause ?? 'waiting for the release');
     check.fail(`no successful package/release after the audit passed${obs.actions.release?.cause ? `: ${obs.actions.release.cause}` : ''}`);
   }
+});
+
+test('a submission under review can be withdrawn', asCheck('dev.withdraw-audit'), async ({ run, check }) => {
+  const obs = exerciseObservations(run, 'development');
+  const appId = needsApp(obs);
+  const act = obs.actions['withdraw-audit'];
+  const calls = (await run.emulator.calls('pkg.withdrawPackageAudit')).filter((c) => c.appId === appId);
+  check.evidence('withdraw-audit (hook)', act);
+  check.evidence('package/withdraw calls', callView(calls));
+  test.skip(!calls.length && act?.outcome === 'waiting', `the TP's hook does not support withdraw-audit (optional)`);
+  if (!calls.some(succeeded)) check.fail(calls.length ? `package/withdraw failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/withdraw${act?.cause ? `: ${act.cause}` : ''}`);
+});
+
+test('a release can be rolled back to the previous version', asCheck('dev.rollback'), async ({ run, check }) => {
+  const obs = exerciseObservations(run, 'development');
+  const appId = needsApp(obs);
+  const act = obs.actions.rollback;
+  const calls = (await run.emulator.calls('pkg.rollbackPackage')).filter((c) => c.appId === appId);
+  check.evidence('rollback (hook)', act);
+  check.evidence('package/rollback calls', callView(calls));
+  test.skip(!calls.length && act?.outcome === 'waiting', `the TP's hook does not support rollback (optional)`);
+  if (!calls.some(succeeded)) check.fail(calls.length ? `package/rollback failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/rollback${act?.cause ? `: ${act.cause}` : ''}`);
 });

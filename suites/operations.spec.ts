@@ -4,19 +4,7 @@ import { test, asCheck } from '../fixtures/index.ts';
 import { judgeEverSucceeded, needsApp } from '../fixtures/judge.ts';
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { callView } from '../harness/detection/evidence.ts';
-import { exerciseObservations, exercise, successfulCalls } from '../harness/detection/exercise.ts';
-
-// The set's setup runs first, in this file's worker: the TP exercises the capability; the checks below judge the ledger.
-// (One project instead of a setup project plus a checks project saves a worker start per set.)
-test.describe.configure({ mode: 'default' });
-
-test('setup: the TP operates the authorized app', { tag: ['@basic-info'] }, async ({ run }) => {
-  await exercise(run, 'basic-info', [{
-    action: 'set-domains',
-    instructions: '设置服务器域名与业务域名并修改头像 / set server and webview domains through the TP pool and change the icon',
-    satisfied: async (appId) => (await successfulCalls(run, 'app.setAppDomain', appId)).length > 0,
-  }]);
-});
+import { exerciseObservations } from '../harness/detection/exercise.ts';
 
 test('server and webview domains are set through the TP pool', asCheck('info.domains'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'basic-info');

@@ -8,6 +8,6 @@ export default defineConfig({
   outputDir: '../test-results/self',
   timeout: 120_000,
   fullyParallel: true,
-  workers: process.env.CI ? 2 : undefined,
+  workers: 2,
   reporter: [['list']],
 });

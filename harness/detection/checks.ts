@@ -61,6 +61,10 @@ export const CHECKS: readonly CheckDef[] = [
     title: { zh: '审核结果推送应答success', en: 'PACKAGE_AUDIT_PASS/FAIL push acknowledged with "success"' }, requirement: 'reference §2.6, §3.6' },
   { id: 'dev.release-after-audit', permissionSet: 'development', kind: 'extended',
     title: { zh: '审核通过后发布', en: 'Released only after the audit passed' }, requirement: 'reference §3.9' },
+  { id: 'dev.withdraw-audit', permissionSet: 'development', kind: 'extended',
+    title: { zh: '撤回审核', en: 'A submission under review can be withdrawn' }, requirement: 'reference §3.8' },
+  { id: 'dev.rollback', permissionSet: 'development', kind: 'extended',
+    title: { zh: '回滚到上一版本', en: 'A release can be rolled back to the previous version' }, requirement: 'reference §3.10' },
 
   // 客服能力权限 — Baidu sends the echoStr handshake to the 消息与事件接收URL (§7.1.3, §2.7).
   { id: 'cs.echostr-handshake', permissionSet: 'customer-service', kind: 'baidu',

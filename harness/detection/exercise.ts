@@ -24,21 +24,36 @@ export async function successfulCalls(run: Run, endpointId: string, appId: numbe
 }
 
 /** Runs actions in order; once one is WAITING with nobody acting, the rest are marked WAITING without waiting again. */
-export async function exercise(run: Run, set: string, steps: { action: string; instructions: string; satisfied: (appId: number) => Promise<boolean>; after?: (appId: number) => Promise<void> }[]): Promise<ExerciseObservations> {
+export interface ExerciseStep {
+  action: string;
+  /** Key under which the result is recorded (defaults to the action; a repeated action needs its own key). */
+  key?: string;
+  instructions: string;
+  satisfied: (appId: number) => Promise<boolean>;
+  after?: (appId: number) => Promise<void>;
+  /** An optional hook action: when the TP does not support it, record that and go on without WAITING. */
+  optional?: boolean;
+}
+
+export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Promise<ExerciseObservations> {
   const { appId, why } = authorizedApp(run);
   const obs: ExerciseObservations = { appId, actions: {}, ledgerStart: (await run.emulator.ledger()).at(-1)?.seq ?? 0, skipped: why };
   try {
     if (!appId) return obs;
     let stalled = false;
     for (const s of steps) {
+      const key = s.key ?? s.action;
       if (stalled) {
-        obs.actions[s.action] = { action: s.action, outcome: 'waiting', durationMs: 0, cause: 'an earlier step is still waiting' };
+        obs.actions[key] = { action: s.action, outcome: 'waiting', durationMs: 0, cause: 'an earlier step is still waiting' };
         continue;
       }
-      const r = await performAction({ hookUrl: run.tpUrls.hook, action: s.action, appId, instructions: s.instructions, satisfied: () => s.satisfied(appId), waitS: run.config.waitS });
-      obs.actions[s.action] = r;
-      if (r.outcome === 'waiting') stalled = true;
-      else await s.after?.(appId);
+      const r = await performAction({
+        hookUrl: run.tpUrls.hook, action: s.action, appId, instructions: s.instructions, satisfied: () => s.satisfied(appId),
+        waitS: s.optional ? 0 : run.config.waitS, log: s.optional ? () => {} : undefined,
+      });
+      obs.actions[key] = r;
+      if (r.outcome === 'waiting' && !s.optional) stalled = true;
+      else if (r.outcome !== 'waiting') await s.after?.(appId);
     }
     return obs;
   } finally {

@@ -137,7 +137,7 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
   };
 
   return async function perform(action: string, appId: number): Promise<{ status: number; body: unknown }> {
-    const fn = actions[action];
+    const fn = b.unsupportedActions.includes(action) ? undefined : actions[action];
     if (!fn) return { status: 501, body: { error: `action ${action} is not supported` } };
     try {
       return { status: 200, body: (await fn(appId)) ?? {} };

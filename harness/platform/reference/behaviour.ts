@@ -34,6 +34,8 @@ export interface Behaviour {
   ticketFault?: 'hang' | 'close' | 'garbage' | 'huge';
   /** A TP that hard-codes one test app: its hook acts on this app id whatever it is asked (WeChat's lesson). */
   hookAppId?: number;
+  /** Hook actions this TP does not implement: its hook answers 501 for them (the harness then WAITs). */
+  unsupportedActions: string[];
   /** Catalogue ids of calls the TP silently leaves out while claiming the action was done. */
   skipCalls: string[];
 }
@@ -51,6 +53,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   followPackageState: true,
   releaseBeforeAudit: false,
   skipCalls: [],
+  unsupportedActions: [],
   singleFlightRefresh: true,
   handleReauthorization: true,
   dedupePushes: true,

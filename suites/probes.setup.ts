@@ -1,0 +1,63 @@
+// Probes beyond Baidu's detection (issue 4 §3), a setup project that runs once every permission set has exercised
+// the app: inject the faults a TP meets in production — a forged push, a replayed push, an authorizer token that
+// expires early, a re-authorization, a cancelled authorization — and record when each happened (probes.spec.ts judges).
+import { test as setup } from '../fixtures/index.ts';
+import { saveObservations, type ProbeObservations } from '../harness/detection/observations.ts';
+import { authorizedApp } from '../harness/detection/exercise.ts';
+import { performAction } from '../harness/detection/hook.ts';
+
+setup('inject faults into the TP', async ({ run }) => {
+  const { config, emulator } = run;
+  const clientId = config.tp.clientId;
+  const { appId, why } = authorizedApp(run);
+  const obs: ProbeObservations = { appId, skipped: why, marks: {}, hook: {} };
+  const mark = async (name: string) => void (obs.marks[name] = (await emulator.ledger()).at(-1)?.seq ?? 0);
+  const hook = async (name: string) => performAction({
+    hookUrl: run.tpUrls.hook, action: 'read-app-info', appId: appId!, waitS: 0, satisfied: async () => false,
+    instructions: 'read app/info for the app (optional hook action used by probes)', log: () => {},
+  }).then((r) => r, (e: Error) => ({ action: 'read-app-info', outcome: 'error' as const, cause: e.message, durationMs: 0 })).then((r) => void (obs.hook[name] = r));
+  try {
+    await setup.step('forged ticket push, then the TP must fetch a new TP token', async () => {
+      await mark('forged');
+      await emulator.probe('push/forged-ticket', { clientId });
+      await emulator.probe('tp/revoke-tokens', { clientId });
+      // Anything needing a TP token will do; the 授权发起页 asks for a pre-auth code.
+      await fetch(run.tpUrls.authStart, { headers: { referer: new URL(run.tpUrls.authStart).origin + '/' }, signal: AbortSignal.timeout(10_000) }).catch(() => {});
+      await mark('forgedDone');
+    });
+    if (!appId) return;
+
+    await setup.step('replay the AUTHORIZED push', async () => {
+      const authorized = (await emulator.pushes((p) => p.event === 'AUTHORIZED' && p.facts.appId === appId)).at(-1);
+      if (!authorized) return;
+      await mark('replay');
+      obs.marks.replayOf = authorized.seq;
+      await emulator.replay(authorized.seq);
+      await new Promise((r) => setTimeout(r, 500));
+      await emulator.idle();
+      await mark('replayDone');
+    });
+
+    await setup.step('expire the authorizer token early; two concurrent uses', async () => {
+      await mark('expire');
+      await emulator.probe('app/expire-token', { clientId, appId });
+      await Promise.all([hook('concurrent1'), hook('concurrent2')]);
+      await mark('expireDone');
+    });
+
+    await setup.step('re-authorize (UPDATE_AUTHORIZED with a new code)', async () => {
+      await mark('reauth');
+      await emulator.probe('app/reauthorize', { clientId, appId });
+      await hook('afterReauth');
+      await mark('reauthDone');
+    });
+
+    await setup.step('cancel the authorization (UNAUTHORIZED)', async () => {
+      await mark('unauth');
+      await emulator.probe('app/unauthorize', { clientId, appId });
+      await mark('unauthDone');
+    });
+  } finally {
+    saveObservations(run.runDir, 'probes', obs);
+  }
+});

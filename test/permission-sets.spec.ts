@@ -1,0 +1,307 @@
+// The permission-set stages end to end: `node bin/preflight.js run` against mutants of the reference TP that break one
+// decision of 开发管理权限 / 客服能力权限 / 支付服务权限 each (test/mutants/), plus the run options that shape those
+// stages — PREFLIGHT_STRICT, PREFLIGHT_GRANT (a partial grant), PREFLIGHT_AUDIT_QUOTA, PREFLIGHT_PERMISSION_SETS by
+// Chinese name, and a TP whose hook performs no action (WAITING). A full run costs 30–70 s of a 2-core machine, so a
+// mutant that only touches one permission set runs with only that set selected.
+import { test, expect } from '@playwright/test';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHECKS, checkDef, type CheckStatus } from '../harness/detection/checks.ts';
+import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
+import { NOT_SELECTED_REASON, type CheckReport, type Report } from '../harness/report/model.ts';
+import { runDetection, type DetectionRun } from './helpers/runDetection.ts';
+
+test.describe.configure({ mode: 'parallel' });
+
+const TIMEOUT = 150_000;
+/** Under the test timeout, so a hung run still leaves time to read what it wrote. */
+const RUN_TIMEOUT = 140_000;
+
+/** The end of a run's output, for assertion messages. */
+function tail(run: DetectionRun, n = 3000): string {
+  return `exit ${run.exitCode} after ${run.durationMs} ms\n--- stdout ---\n${run.stdout.slice(-n)}\n--- stderr ---\n${run.stderr.slice(-n)}`;
+}
+
+function reportOf(run: DetectionRun): Report {
+  expect(run.report, `no preflight-report.json was written\n${tail(run)}`).not.toBeNull();
+  return run.report!;
+}
+
+function checkOf(report: Report, id: string, run: DetectionRun): CheckReport {
+  const c = report.checks.find((x) => x.id === id);
+  expect(c, `${id} is in the report\n${tail(run)}`).toBeDefined();
+  return c!;
+}
+
+/** Checks of the authorization stage and of the given permission sets. */
+function checksOf(report: Report, sets: string[]): CheckReport[] {
+  const stages = new Set([AUTHORIZATION_STAGE.slug, ...sets]);
+  return report.checks.filter((c) => stages.has(c.permissionSet));
+}
+
+const notPassed = (checks: CheckReport[]) => checks.filter((c) => c.status !== 'PASSED').map((c) => `${c.id} ${c.status}: ${c.reason}`).join('\n');
+
+const stageOf = (report: Report, slug: string) => report.stages.find((s) => s.slug === slug);
+
+// ---------------------------------------------------------------------------------------------------------------
+// One mutant per row: exactly its check catches it, and the verdict follows the check's kind (a Baidu check FAILED →
+// not ready, exit 1; an extended check → WARNING, still ready, exit 0).
+
+interface MutantRow {
+  mutant: string;
+  /** PREFLIGHT_PERMISSION_SETS for the run: the set(s) the mutant touches. */
+  sets: string[];
+  check: string;
+  status: 'FAILED' | 'WARNING';
+  /** What the reason must mention: the cause, in the words a TP developer would search for. */
+  cause: RegExp;
+  /** Other checks that are not PASSED because they depend on the broken step (the rest must be PASSED). */
+  others?: Record<string, CheckStatus>;
+  /** Set when the check does not catch the mutant because of a harness bug (the row is then expected to fail). */
+  harnessBug?: string;
+}
+
+const MUTANTS: MutantRow[] = [
+  {
+    mutant: 'upload-never-submits', sets: ['development'], check: 'dev.submit-audit', status: 'FAILED', cause: /submitaudit/,
+    // Without a submission there is no quota read to order, no upload/submit pair, no audit push and nothing to release.
+    others: {
+      'dev.audit-quota-read': 'SKIPPED', 'dev.package-state-followed': 'SKIPPED', 'dev.audit-push-ack': 'WARNING', 'dev.release-after-audit': 'WARNING',
+      'dev.withdraw-audit': 'WARNING', 'dev.rollback': 'WARNING',
+    },
+  },
+  {
+    mutant: 'no-upload', sets: ['development'], check: 'dev.package-upload', status: 'FAILED', cause: /package\/upload/,
+    others: {
+      'dev.submit-audit': 'SKIPPED', 'dev.audit-quota-read': 'SKIPPED', 'dev.package-state-followed': 'SKIPPED',
+      'dev.audit-push-ack': 'WARNING', 'dev.release-after-audit': 'WARNING', 'dev.withdraw-audit': 'WARNING', 'dev.rollback': 'WARNING',
+    },
+  },
+  { mutant: 'echo-json', sets: ['customer-service'], check: 'cs.echostr-handshake', status: 'FAILED', cause: /echoStr/ },
+  { mutant: 'echo-no-verify', sets: ['customer-service'], check: 'cs.echostr-bad-signature', status: 'WARNING', cause: /signature/ },
+  { mutant: 'skip-develop-config', sets: ['payment'], check: 'pay.develop-config', status: 'FAILED', cause: /developconfig/ },
+  { mutant: 'release-before-audit', sets: ['development'], check: 'dev.release-after-audit', status: 'WARNING', cause: /audit passed/ },
+  { mutant: 'no-quota-read', sets: ['development'], check: 'dev.audit-quota-read', status: 'WARNING', cause: /auditquota/ },
+  { mutant: 'guess-package-state', sets: ['development'], check: 'dev.package-state-followed', status: 'WARNING', cause: /upload_status/ },
+  { mutant: 'audit-ack-fail', sets: ['development'], check: 'dev.audit-push-ack', status: 'WARNING', cause: /"success"/ },
+  { mutant: 'payment-ack-empty', sets: ['payment'], check: 'pay.pushes-ack', status: 'WARNING', cause: /"success"/ },
+];
+
+for (const m of MUTANTS) {
+  test(`mutant ${m.mutant} → ${m.check} ${m.status} (${m.sets.join(',')})`, async ({}, testInfo) => {
+    test.setTimeout(TIMEOUT);
+    if (m.harnessBug) test.fail(true, m.harnessBug);
+    expect(checkDef(m.check).kind, 'a FAILED row is a Baidu check, a WARNING row an extended one').toBe(m.status === 'FAILED' ? 'baidu' : 'extended');
+    const run = await runDetection({
+      mutant: m.mutant,
+      outDir: testInfo.outputPath('run'),
+      env: { PREFLIGHT_PERMISSION_SETS: m.sets.join(',') },
+      timeoutMs: RUN_TIMEOUT,
+    });
+    const report = reportOf(run);
+    expect(report.permissionSets.selected).toEqual(m.sets);
+
+    const target = checkOf(report, m.check, run);
+    expect.soft(target.status, `${m.check}: ${target.reason}\n${tail(run, 1500)}`).toBe(m.status);
+    expect.soft(target.reason.trim(), `${m.check} has a reason`).not.toBe('');
+    expect.soft(target.reason, `${m.check}'s reason names the cause`).toMatch(m.cause);
+
+    const others = checksOf(report, m.sets).filter((c) => c.id !== m.check);
+    const notPassedOthers = { ...m.others };
+    const expected = Object.fromEntries(others.map((c) => [c.id, notPassedOthers[c.id] ?? 'PASSED']));
+    const actual = Object.fromEntries(others.map((c) => [c.id, c.status]));
+    expect.soft(actual, `every other check of the authorization stage and of ${m.sets.join(',')}\n${notPassed(others)}`).toEqual(expected);
+    for (const [id, status] of Object.entries(notPassedOthers)) {
+      if (status === 'PASSED') continue;
+      expect.soft(report.checks.find((c) => c.id === id)?.reason.trim(), `${id} (${status}) has a reason`).toBeTruthy();
+    }
+
+    const stage = stageOf(report, target.permissionSet);
+    expect.soft(stage?.status, `stage ${target.permissionSet}: ${stage?.reason}`).toBe(m.status);
+    if (m.status === 'WARNING') {
+      expect.soft(report.verdict.ready, `an extended check only warns: ${report.verdict.headline.en}`).toBe(true);
+      expect.soft(report.verdict.status).toBe('WARNING');
+      expect.soft(run.exitCode, tail(run, 1500)).toBe(0);
+    } else {
+      expect.soft(report.verdict.ready, report.verdict.headline.en).toBe(false);
+      expect.soft(report.verdict.status).toBe('FAILED');
+      expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PREFLIGHT_STRICT=1: an extended check that catches its mutant fails the stage and the verdict.
+
+test('PREFLIGHT_STRICT=1: mutant echo-no-verify → cs.echostr-bad-signature FAILED, stage FAILED, exit 1', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await runDetection({
+    mutant: 'echo-no-verify',
+    outDir: testInfo.outputPath('run'),
+    env: { PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_STRICT: '1' },
+    timeoutMs: RUN_TIMEOUT,
+  });
+  const report = reportOf(run);
+  expect(report.strict).toBe(true);
+  const target = checkOf(report, 'cs.echostr-bad-signature', run);
+  expect.soft(target.status, target.reason).toBe('FAILED');
+  expect.soft(target.reason).toMatch(/signature/);
+  expect.soft(checkOf(report, 'cs.echostr-handshake', run).status).toBe('PASSED');
+  expect.soft(stageOf(report, 'customer-service')?.status).toBe('FAILED');
+  expect.soft(report.verdict.ready, report.verdict.headline.en).toBe(false);
+  expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// A partial grant: the admin unticks 支付服务权限 when scanning. One run shared by the assertions about it, cached in
+// the project's output directory (emptied at the start of every `playwright test`) so that the worker restart after a
+// failed assertion does not pay for the run again.
+
+
+test.describe('partial grant (PREFLIGHT_GRANT=development,customer-service)', () => {
+  test.describe.configure({ mode: 'default' });
+
+  let run: DetectionRun;
+
+  test.beforeAll(async ({}, testInfo) => {
+    testInfo.setTimeout(TIMEOUT);
+    const cache = join(testInfo.project.outputDir, 'permission-sets-partial-grant');
+    const file = join(cache, 'run.json');
+    if (existsSync(file)) {
+      run = JSON.parse(readFileSync(file, 'utf8')) as DetectionRun;
+      return;
+    }
+    run = await runDetection({ outDir: cache, env: { PREFLIGHT_GRANT: 'development,customer-service' }, timeoutMs: RUN_TIMEOUT });
+    writeFileSync(file, JSON.stringify(run));
+  });
+
+  const PAY_CHECKS: { id: string; harnessBug?: string }[] = [
+    { id: 'pay.account-create' },
+    { id: 'pay.develop-config' },
+    { id: 'pay.payment-service' },
+  ];
+
+  for (const { id, harnessBug } of PAY_CHECKS) {
+    test(`${id} FAILED: 45001, 支付服务权限 left unticked`, async () => {
+      test.setTimeout(TIMEOUT);
+      if (harnessBug) test.fail(true, harnessBug);
+      const report = reportOf(run);
+      const c = checkOf(report, id, run);
+      expect.soft(c.status, c.reason).toBe('FAILED');
+      expect.soft(c.reason).toContain('45001');
+      expect.soft(c.reason).toContain('支付服务权限');
+      expect.soft(c.reason).toContain('unticked');
+    });
+  }
+
+  test('the authorization, development and customer-service checks PASSED; not ready, exit 1', async () => {
+    test.setTimeout(TIMEOUT);
+    const report = reportOf(run);
+    expect(report.permissionSets.selected).toEqual(['development', 'customer-service', 'payment']);
+    const granted = checksOf(report, ['development', 'customer-service']);
+    expect.soft(Object.fromEntries(granted.map((c) => [c.id, c.status])), notPassed(granted))
+      .toEqual(Object.fromEntries(granted.map((c) => [c.id, 'PASSED'])));
+    expect.soft(stageOf(report, 'payment')?.status).toBe('FAILED');
+    expect.soft(report.verdict.ready).toBe(false);
+    expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The weekly audit quota is used up (PREFLIGHT_AUDIT_QUOTA=0): Baidu's submitaudit rule cannot be met.
+
+const QUOTA_CASES: { name: string; mutant?: string; cause: RegExp }[] = [
+  // The reference TP reads package/auditquota, sees remain_times 0 and does not submit.
+  { name: 'reference TP (reads the quota, does not submit)', cause: /69013|quota/ },
+  // The blind submitter gets Baidu's 69013.
+  { name: 'mutant no-quota-read (submits blindly)', mutant: 'no-quota-read', cause: /69013/ },
+];
+
+for (const q of QUOTA_CASES) {
+  test(`PREFLIGHT_AUDIT_QUOTA=0, ${q.name} → dev.submit-audit FAILED naming the quota`, async ({}, testInfo) => {
+    test.setTimeout(TIMEOUT);
+    const run = await runDetection({
+      mutant: q.mutant,
+      outDir: testInfo.outputPath('run'),
+      env: { PREFLIGHT_AUDIT_QUOTA: '0', PREFLIGHT_PERMISSION_SETS: 'development' },
+      timeoutMs: RUN_TIMEOUT,
+    });
+    const report = reportOf(run);
+    const c = checkOf(report, 'dev.submit-audit', run);
+    expect.soft(c.status, `${c.reason}\n${tail(run, 1500)}`).toBe('FAILED');
+    expect.soft(c.reason).toMatch(q.cause);
+    expect.soft(checkOf(report, 'dev.package-upload', run).status).toBe('PASSED');
+    expect.soft(report.verdict.ready).toBe(false);
+    expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Selecting a permission set by its Chinese name: only that set's project runs.
+
+test('PREFLIGHT_PERMISSION_SETS=支付服务权限 → only payment selected and run', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await runDetection({ outDir: testInfo.outputPath('run'), env: { PREFLIGHT_PERMISSION_SETS: '支付服务权限' }, timeoutMs: RUN_TIMEOUT });
+  const report = reportOf(run);
+  expect(report.permissionSets.selected).toEqual(['payment']);
+
+  const ran = checksOf(report, ['payment']);
+  expect(ran.filter((c) => c.permissionSet === 'payment').length).toBeGreaterThan(0);
+  expect.soft(Object.fromEntries(ran.map((c) => [c.id, c.status])), notPassed(ran)).toEqual(Object.fromEntries(ran.map((c) => [c.id, 'PASSED'])));
+  for (const slug of [AUTHORIZATION_STAGE.slug, 'payment']) {
+    const s = stageOf(report, slug);
+    expect.soft(s?.selected, slug).toBe(true);
+    expect.soft(s?.status, `${slug}: ${s?.reason}`).toBe('PASSED');
+  }
+
+  for (const slug of ['development', 'customer-service']) {
+    const s = stageOf(report, slug);
+    expect.soft(s?.selected, slug).toBe(false);
+    expect.soft(s?.status, slug).toBe('SKIPPED');
+    expect.soft(s?.reason, slug).toBe(NOT_SELECTED_REASON);
+    const checks = report.checks.filter((c) => c.permissionSet === slug);
+    expect.soft(checks.length, `${slug} has registered checks`).toBe(CHECKS.filter((c) => c.permissionSet === slug).length);
+    for (const c of checks) {
+      expect.soft(c.status, c.id).toBe('SKIPPED');
+      expect.soft(c.reason, c.id).toBe(NOT_SELECTED_REASON);
+    }
+  }
+
+  // Playwright's list reporter prefixes every test line with its project: none of the unselected sets' projects ran.
+  expect.soft(run.stdout, 'the payment project ran').toMatch(/\[payment\]/);
+  expect.soft(run.stdout.match(/\[(development|customer-service)(:setup)?\][^\n]*/g) ?? [], 'lines of unselected projects').toEqual([]);
+  expect.soft(report.verdict.ready, report.verdict.headline.en).toBe(true);
+  expect.soft(run.exitCode, tail(run, 1500)).toBe(0);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// A TP whose hook performs no action (HTTP 501): the calls must be made by hand, so the Baidu checks wait.
+
+test('a TP without hook actions (501) → payment Baidu checks WAITING, not ready, a WAITING line', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await runDetection({
+    mutant: 'no-hook-actions',
+    outDir: testInfo.outputPath('run'),
+    env: { PREFLIGHT_PERMISSION_SETS: 'payment', PREFLIGHT_WAIT_S: '2' },
+    timeoutMs: RUN_TIMEOUT,
+  });
+  const report = reportOf(run);
+  // The authorization chain needs no hook; probes that make the TP act through the hook's optional actions (e.g.
+  // read-app-info) cannot run and are SKIPPED — but nothing FAILED.
+  const auth = checksOf(report, []);
+  expect.soft(Object.fromEntries(auth.map((c) => [c.id, c.status])), notPassed(auth))
+    .toEqual(Object.fromEntries(auth.map((c) => [c.id, c.kind === 'probe' && c.status === 'SKIPPED' ? 'SKIPPED' : 'PASSED'])));
+  for (const c of auth.filter((x) => x.kind === 'probe' && x.status === 'SKIPPED')) expect.soft(c.reason, c.id).toMatch(/hook/);
+
+  const baidu = report.checks.filter((c) => c.permissionSet === 'payment' && c.kind === 'baidu');
+  expect(baidu.map((c) => c.id).sort()).toEqual(['pay.account-create', 'pay.develop-config', 'pay.payment-service']);
+  for (const c of baidu) {
+    expect.soft(c.status, `${c.id}: ${c.reason}`).toBe('WAITING');
+    expect.soft(c.reason, c.id).toMatch(/501|PREFLIGHT_WAIT_S/);
+  }
+  expect.soft(stageOf(report, 'payment')?.status).toBe('WAITING');
+  expect.soft(report.verdict.status).toBe('WAITING');
+  expect.soft(report.verdict.ready, report.verdict.headline.en).toBe(false);
+  expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
+  expect.soft(run.stdout, 'the console says what the team must do').toMatch(/^WAITING /m);
+});
