@@ -8,10 +8,9 @@ import { saveObservations, scrubUrl, type AuthorizationObservations } from '../h
 import { decodeQr } from '../harness/detection/qr.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { SeededIds } from '../harness/seed.ts';
-import { PERMISSION_SETS } from '../harness/detection/permissionSets.ts';
 
-// Tagged with every set so that `--grep @payment` keeps the step the payment checks stand on.
-setup('authorize a test mini-program by scanning the QR code', { tag: ['@authorization', ...PERMISSION_SETS.map((s) => `@${s.slug}`), '@probe'] }, async ({ page, browser, run }) => {
+// A dependency of every project: Playwright runs it whatever --grep selects.
+setup('authorize a test mini-program by scanning the QR code', async ({ page, browser, run }) => {
   const { config, emulator, tpUrls, runDir } = run;
   const obs: AuthorizationObservations = {
     appId: null,

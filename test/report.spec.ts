@@ -221,7 +221,8 @@ test.describe('redaction', () => {
   const redact = createRedactor(['SuperSecretMsgToken', 'abc']);
 
   test('literal secrets, token shapes and 32-hex tickets in strings', () => {
-    expect(redact(`token=${TOKEN}`)).toBe('token=[REDACTED]');
+    expect(redact(`token=${TOKEN}`)).toBe('token=[REDACTED:token]');
+    expect(redact('GET /x?ticket=opaque&client_id=1')).toBe('GET /x?ticket=[REDACTED]&client_id=1');
     expect(redact(`got ${TOKEN} and ${TICKET}; key SuperSecretMsgToken`)).toBe('got [REDACTED:token] and [REDACTED:hex32]; key [REDACTED]');
     // Too short to replace literally without shredding text.
     expect(redact('abc def')).toBe('abc def');
@@ -237,7 +238,7 @@ test.describe('redaction', () => {
       EncodingAESKey: 'k',
       code: 'authcode123',
       errno: 0,
-      nested: [{ authorizer_access_token: 'y', pre_auth_code: '[sha256:1234]', code: 40002 }],
+      nested: [{ authorizer_access_token: 'y', pre_auth_code: '[sha256:1234]', code: 40002, ticket: '«ticket:1a2b3c4d»' }],
       url: 'https://openapi.baidu.com/rest/2.0/oauth/token?grant_type=app_to_tp_authorization_code&code=AbCd&access_token=zzz',
       body: '{"access_token":"tok","expires_in":3600,"refresh_token":"[fp:1]"}',
       [TICKET]: { seq: 1 },
@@ -249,7 +250,7 @@ test.describe('redaction', () => {
       EncodingAESKey: '[REDACTED]',
       code: '[REDACTED]',
       errno: 0,
-      nested: [{ authorizer_access_token: '[REDACTED]', pre_auth_code: '[sha256:1234]', code: 40002 }],
+      nested: [{ authorizer_access_token: '[REDACTED]', pre_auth_code: '[sha256:1234]', code: 40002, ticket: '«ticket:1a2b3c4d»' }],
       url: 'https://openapi.baidu.com/rest/2.0/oauth/token?grant_type=app_to_tp_authorization_code&code=[REDACTED]&access_token=[REDACTED]',
       body: '{"access_token":"[REDACTED]","expires_in":3600,"refresh_token":"[fp:1]"}',
       '[REDACTED:hex32]': { seq: 1 },
@@ -412,8 +413,9 @@ test.describe('DetectionReporter in a Playwright run', () => {
   test('a failing check → exit 1, check FAILED with the error message as reason', async ({}, testInfo) => {
     const run = await inlineRun(testInfo, {
       'checks.spec.ts': checkSpec([
-        ...PASSING.filter((t) => t.id !== 'auth.b'),
+        ...PASSING.filter((t) => t.id !== 'auth.b' && t.id !== 'dev.probe'),
         { id: 'auth.b', body: `throw new Error('ticket push answered "fail" instead of "success"');`, reason: 'TP answered wrongly' },
+        { id: 'dev.probe', body: `test.skip(true, 'needs a phone');` },
       ]),
     });
     expect(run.exitCode, run.stdout + run.stderr).toBe(1);
@@ -425,6 +427,8 @@ test.describe('DetectionReporter in a Playwright run', () => {
     expect(c.reason).not.toMatch(/\u001b\[/);
     expect(run.htmlText).toContain('class="banner not-ready"');
     expect(run.htmlText).toContain('<details class="check" id="check-auth.b" open>');
+    // test.skip(cond, reason) inside the test: the reason comes from the runtime 'skip' annotation.
+    expect(run.report.checks.find((x) => x.id === 'dev.probe')).toMatchObject({ status: 'SKIPPED', reason: 'needs a phone' });
   });
 
   test('an extended check failing still exits 0: the reporter, not Playwright, decides', async ({}, testInfo) => {
@@ -465,7 +469,7 @@ test.describe('DetectionReporter in a Playwright run', () => {
       }
     }
     const a = run.report.checks.find((x) => x.id === 'auth.a')!;
-    expect(a.evidence[0]!.data).toMatchObject({ Token: '[REDACTED]', aes: '[REDACTED]', body: 'ticket=[REDACTED]', raw: '[REDACTED:token]' });
+    expect(a.evidence[0]!.data).toMatchObject({ Token: '[REDACTED]', aes: '[REDACTED]', body: 'ticket=[REDACTED:hex32]', raw: '[REDACTED:token]' });
     expect(a.reason).toBe('saw [REDACTED:hex32]');
     expect(run.report.checks.find((x) => x.id === 'dev.baidu')!.reason).toContain('[REDACTED:token]');
     expect(a.attachments).toEqual([expect.objectContaining({ name: 'screenshot', contentType: 'image/png' })]);
