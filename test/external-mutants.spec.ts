@@ -1,0 +1,62 @@
+// Issue 4: "The mutants of the earlier issues are found in external mode too." Each mutant TP is started by hand,
+// like a team's own TP, configured only through the documented variables; the harness reaches it only through its
+// URLs (PREFLIGHT_PLATFORM=external) and must catch it exactly as in the embedded run.
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { test, expect } from '@playwright/test';
+import { parseConfig } from '../harness/config.ts';
+import { launchTp } from '../harness/platform/launch.ts';
+import { checkStatuses, runDetection } from './helpers/runDetection.ts';
+
+const CREDENTIALS = {
+  TP_CLIENT_ID: 'ExtMutantClientIdQ1w2E3r4T5y6U7i8',
+  TP_APP_ID: '4410021',
+  TP_MESSAGE_TOKEN: 'ExtMutantToken5Tg6Yh7Uj8Ik9Ol0Pz',
+  TP_ENCODING_AES_KEY: 'ExtMutantAesKeyA1s2D3f4G5h6J7k8L9z0X1c2V3b4',
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const CASES = [
+  { mutant: 'ticket-ack-ok', check: 'auth.ticket-ack', status: 'FAILED', sets: 'customer-service' },
+  { mutant: 'no-exchange', check: 'auth.code-exchanged', status: 'FAILED', sets: 'customer-service' },
+  { mutant: 'echo-json', check: 'cs.echostr-handshake', status: 'FAILED', sets: 'customer-service' },
+  { mutant: 'upload-never-submits', check: 'dev.submit-audit', status: 'FAILED', sets: 'development' },
+];
+
+test.describe.configure({ mode: 'parallel' });
+
+for (const c of CASES) {
+  test(`external mode catches ${c.mutant} (${c.check} ${c.status})`, async ({}, testInfo) => {
+    test.setTimeout(180_000);
+    const emulatorPort = await freePort();
+    const env = { ...CREDENTIALS, PREFLIGHT_PERMISSION_SETS: c.sets };
+    // Started by hand, before Baidu (the emulator) is up, exactly as a team starts its own TP.
+    const tp = await launchTp(fileURLToPath(new URL(`./mutants/${c.mutant}.ts`, import.meta.url)), parseConfig(env), `http://127.0.0.1:${emulatorPort}`);
+    try {
+      const run = await runDetection({
+        outDir: testInfo.outputPath('run'),
+        env: {
+          ...env, PREFLIGHT_PLATFORM: 'external', PREFLIGHT_EMULATOR_PORT: String(emulatorPort),
+          TP_AUTH_EVENT_URL: tp.urls.authEvent, TP_MESSAGE_EVENT_URL: tp.urls.messageEvent, TP_AUTH_START_URL: tp.urls.authStart, TP_HOOK_URL: tp.urls.hook!,
+        },
+      });
+      expect(run.report, run.stderr.slice(-2000)).not.toBeNull();
+      const statuses = checkStatuses(run.report!);
+      const target = run.report!.checks.find((x) => x.id === c.check)!;
+      expect(statuses[c.check], target.reason).toBe(c.status);
+      expect(target.reason).not.toBe('');
+      expect(run.report!.platform).toBe('external');
+      expect(run.exitCode).toBe(1);
+    } finally {
+      await tp.stop();
+    }
+  });
+}
