@@ -85,7 +85,7 @@ export class Emulator {
   ensureApp(appId: number, onTestList: boolean): AppRecord {
     let app = this.store.apps.get(appId);
     if (!app) {
-      app = { appId, appKey: this.ids.alnum(`appKey:${appId}`, 32), appName: `预检测试小程序${appId % 10000}`, onTestList };
+      app = { appId, appKey: this.ids.alnum(`appKey:${appId}`, 32), appName: `预检测试小程序${appId % 10000}`, onTestList, nameApproved: true, categoryApproved: true };
       this.store.apps.set(appId, app);
     }
     return app;

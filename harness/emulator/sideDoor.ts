@@ -105,6 +105,14 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
       });
     case 'POST /__emulator/app/unauthorize':
       return withTp(emu, input, async (clientId) => reply.raw(emu.ledger.redact(await unauthorize(emu, emu.requireTp(clientId), Number(input.appId)))));
+    case 'POST /__emulator/app/state': {
+      // Test precondition: an app whose name or category has not passed Baidu's basic-info audit (69001–69003).
+      const app = emu.store.apps.get(Number(input.appId));
+      if (!app) return bad(`no app ${input.appId}`);
+      if (typeof input.nameApproved === 'boolean') app.nameApproved = input.nameApproved;
+      if (typeof input.categoryApproved === 'boolean') app.categoryApproved = input.categoryApproved;
+      return reply.raw(app);
+    }
     case 'POST /__emulator/idle':
       await emu.idle();
       return reply.raw({ idle: true });

@@ -26,6 +26,9 @@ export interface AppRecord {
   appKey: string;
   appName: string;
   onTestList: boolean;
+  /** Basic-info audit state that package/submitaudit requires (§3.6: 69001–69003); approved unless a test says not. */
+  nameApproved: boolean;
+  categoryApproved: boolean;
 }
 
 export interface Ticket { value: string; seq: number; issuedAt: number }

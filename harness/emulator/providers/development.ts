@@ -90,7 +90,16 @@ export const handlers: Handlers = {
     list.push(pkg);
     emu.store.packages.set(app!.appId, list);
     Object.assign(facts, { packageId: pkg.packageId, onTestList: app!.onTestList, directCommit: ext.directCommit === true });
+    // The build merges ext_json's app.json overrides into the template; malformed ones fail it asynchronously, as
+    // Baidu reports a template parse error (upload_status 3, 69010) only through package/get.
+    const badOverride = ['window', 'tabBar', 'extPages', 'networkTimeout', 'ext'].find((k) => ext[k] !== undefined && (typeof ext[k] !== 'object' || ext[k] === null || Array.isArray(ext[k])));
     later(emu, emu.options.uploadDelayMs ?? 150, () => {
+      if (badOverride) {
+        pkg.uploadStatus = 3;
+        pkg.uploadErrCode = 69010;
+        pkg.uploadErrMsg = `模板文件解析出错: ext_json.${badOverride} must be an object`;
+        return;
+      }
       pkg.uploadStatus = 2;
       if (ext.directCommit === true) startAudit(emu, pkg, ctx.tp!.clientId, '');
     });
@@ -108,6 +117,7 @@ export const handlers: Handlers = {
     if (pkg.status !== 3 || pkg.uploadStatus !== 2) {
       throw BaiduError.errno(69005, pkg.uploadStatus === 1 ? 'the package is still uploading (poll package/get)' : `package ${pkg.packageId} is not a development package`);
     }
+    if (!app!.nameApproved || !app!.categoryApproved) throw BaiduError.errno(!app!.nameApproved && !app!.categoryApproved ? 69003 : !app!.nameApproved ? 69001 : 69002);
     const remain = quota(emu, app!.appId);
     if (remain === 0) throw BaiduError.errno(69013);
     emu.store.auditQuota.set(app!.appId, remain - 1);

@@ -11,7 +11,7 @@ export class ActionError extends Error {
   }
 }
 
-interface Pkg { package_id: number; version: string; status: number; upload_status: number }
+interface Pkg { package_id: number; version: string; status: number; upload_status: number; upload_err_code?: number; upload_err_msg?: string }
 
 // A 1×1 PNG: the smallest real image for upload/image (ID card scans, icons).
 const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -57,7 +57,7 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
       for (let i = 0; i < 100; i++) {
         const dev = (await packages(appId)).find((p) => p.status === 3 && p.version === version);
         if (dev?.upload_status === 2) return { packageId: dev.package_id, version };
-        if (dev?.upload_status === 3) throw new ActionError(502, `package upload failed for version ${version}`);
+        if (dev?.upload_status === 3) throw new ActionError(502, `package upload of version ${version} failed: ${dev.upload_err_code} ${dev.upload_err_msg}`);
         await sleep(50);
       }
       throw new ActionError(504, 'package upload did not finish within 5 s');

@@ -1,0 +1,135 @@
+// The code-management and payment providers over real HTTP (issue 3 §2): asynchronous upload (and its failure),
+// audit preconditions and quota, the audit push, release/withdraw/rollback, the QR PNG, permission enforcement.
+import { test as base, expect } from '@playwright/test';
+import { BaiduApiError, BaiduClient } from '../harness/baidu/client.ts';
+import { decodeQr } from '../harness/detection/qr.ts';
+import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
+import { authorize } from '../harness/emulator/providers/auth.ts';
+
+const TP = {
+  clientId: 'DevProviderClientId0000000000000', tpAppId: 77, name: 'dev', messageToken: 'devtoken', encodingAesKey: 'b'.repeat(43),
+  // Nobody listens here: pushes are recorded with a connect error, which is all these tests need.
+  authEventUrl: 'http://127.0.0.1:9/auth', messageEventUrl: 'http://127.0.0.1:9/msg', authStartDomain: '127.0.0.1',
+  testAppIds: [5550001, 5550002], permissionSets: ['development', 'payment'],
+};
+
+interface Ctx { em: StartedEmulator; client: BaiduClient; app: (granted?: string[], appId?: number) => Promise<string> }
+
+const test = base.extend<{ ctx: Ctx }>({
+  ctx: async ({}, use) => {
+    const em = await startEmulator({ seed: 'dev', uploadDelayMs: 300, auditDelayMs: 50, weeklyAuditQuota: 5, pushTimeoutMs: 500 });
+    em.emu.registerTp(TP, { scheduleTickets: false });
+    await em.emu.pushTicket(TP.clientId);
+    const client = new BaiduClient({ openapiBaseUrl: em.url, retries: 0 });
+    const tpToken = (await client.call('authprocess.getTpToken', { client_id: TP.clientId, ticket: em.emu.store.newestTicket(TP.clientId)!.value })).access_token;
+    const app = async (granted = ['development', 'payment'], appId = TP.testAppIds[0]!) => {
+      const { code } = authorize(em.emu, em.emu.requireTp(TP.clientId), appId, granted);
+      return (await client.call('authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tpToken)).access_token as string;
+    };
+    await use({ em, client, app });
+    client.close();
+    await em.stop();
+  },
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+type Pkg = { package_id: number; version: string; status: number; upload_status: number; upload_err_code: number };
+
+async function upload(ctx: Ctx, token: string, version: string, ext: Record<string, unknown> = {}): Promise<Pkg> {
+  const templateId = ctx.em.emu.store.templates.get(TP.clientId)![0]!.templateId;
+  await ctx.client.call('pkg.uploadPackage', { template_id: templateId, ext_json: JSON.stringify({ extEnable: true, extAppid: TP.testAppIds[0], ...ext }), user_version: version, user_desc: 'd' }, token);
+  const first = (await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).find((p) => p.version === version)!;
+  expect(first.upload_status, 'the upload is asynchronous: right after the call it is still uploading').toBe(1);
+  await sleep(450);
+  return (await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).find((p) => p.version === version)!;
+}
+
+async function code(p: Promise<unknown>): Promise<number | string> {
+  try {
+    await p;
+    return 0;
+  } catch (e) {
+    return (e as BaiduApiError).code;
+  }
+}
+
+test('upload → submit → audit push → release; release before the audit passed is 69012', async ({ ctx }) => {
+  const token = await ctx.app();
+  const pkg = await upload(ctx, token, '1.0.0');
+  expect(pkg).toMatchObject({ status: 3, upload_status: 2 });
+  await ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token);
+  expect(await code(ctx.client.call('pkg.releasePackage', { package_id: pkg.package_id }, token))).toBe(69012);
+  await ctx.em.emu.idle();
+  const push = ctx.em.emu.ledger.raw().find((e) => e.dir === 'push' && e.event === 'PACKAGE_AUDIT_PASS');
+  expect(push && push.dir === 'push' && push.message).toMatchObject({ appId: TP.testAppIds[0], packageId: pkg.package_id, packageVersion: '1.0.0', tpAppId: TP.tpAppId });
+  await ctx.client.call('pkg.releasePackage', { package_id: pkg.package_id }, token);
+  expect((await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).find((p) => p.package_id === pkg.package_id)!.status).toBe(1);
+});
+
+test('a malformed app.json override fails the upload asynchronously with 69010', async ({ ctx }) => {
+  const token = await ctx.app();
+  const pkg = await upload(ctx, token, '1.0.1', { window: 'not-an-object' });
+  expect(pkg).toMatchObject({ upload_status: 3, upload_err_code: 69010 });
+  expect(await code(ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token))).toBe(69005);
+});
+
+test('submitaudit needs an approved name and category (69001–69003) and quota (69013)', async ({ ctx }) => {
+  const token = await ctx.app();
+  const app = ctx.em.emu.store.apps.get(TP.testAppIds[0]!)!;
+  const submit = async (version: string) => {
+    const pkg = await upload(ctx, token, version);
+    return code(ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token));
+  };
+  app.nameApproved = false;
+  expect(await submit('2.0.0')).toBe(69001);
+  app.categoryApproved = false;
+  expect(await submit('2.0.1')).toBe(69003);
+  app.nameApproved = true;
+  expect(await submit('2.0.2')).toBe(69002);
+  app.categoryApproved = true;
+  ctx.em.emu.store.auditQuota.set(app.appId, 2);
+  expect(await ctx.client.call('pkg.getPackageSubmitAuditQuota', {}, token)).toEqual({ quota_type: 2, quota_times: 5, remain_times: 2 });
+  expect(await submit('2.0.3')).toBe(0);
+  await ctx.em.emu.idle();
+  expect(await submit('2.0.4')).toBe(0);
+  expect(await submit('2.0.5')).toBe(69013);
+});
+
+test('withdraw returns a package under review to development; rollback restores the previous online version', async ({ ctx }) => {
+  const token = await ctx.app();
+  const release = async (version: string) => {
+    const pkg = await upload(ctx, token, version);
+    await ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token);
+    return pkg;
+  };
+  const v1 = await release('3.0.0');
+  await ctx.em.emu.idle();
+  await ctx.client.call('pkg.releasePackage', { package_id: v1.package_id }, token);
+  const v2 = await upload(ctx, token, '3.0.1');
+  await ctx.client.call('pkg.submitPackageAudit', { package_id: v2.package_id, content: 'c', remark: 'r' }, token);
+  await ctx.client.call('pkg.withdrawPackageAudit', { package_id: v2.package_id }, token);
+  expect((await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).find((p) => p.package_id === v2.package_id)!.status).toBe(3);
+  await ctx.client.call('pkg.submitPackageAudit', { package_id: v2.package_id, content: 'c', remark: 'r' }, token);
+  await ctx.em.emu.idle();
+  await ctx.client.call('pkg.releasePackage', { package_id: v2.package_id }, token);
+  await ctx.client.call('pkg.rollbackPackage', { package_id: v2.package_id }, token);
+  await ctx.em.emu.idle();
+  const online = (await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).filter((p) => p.status === 1);
+  expect(online.map((p) => p.version)).toEqual(['3.0.0']);
+});
+
+test('app/qrcode is a real PNG whose QR names the app; bad width and missing online version are Baidu errors', async ({ ctx }) => {
+  const token = await ctx.app();
+  expect(await code(ctx.client.call('app.getAppQRCode', {}, token))).toBe(470020);
+  const pkg = await upload(ctx, token, '4.0.0');
+  expect(await code(ctx.client.call('app.getAppQRCode', { package_id: pkg.package_id, width: 100 }, token))).toBe(470018);
+  const png = await ctx.client.call<{ bytes: Buffer; contentType: string }>('app.getAppQRCode', { package_id: pkg.package_id, path: '/pages/index' }, token);
+  expect(png.contentType).toBe('image/png');
+  expect(decodeQr(png.bytes)).toContain(ctx.em.emu.store.apps.get(TP.testAppIds[0]!)!.appKey);
+});
+
+test('an app that did not grant a set gets 45001 for its APIs; the TP-level permission set is 40007', async ({ ctx }) => {
+  const token = await ctx.app(['payment']);
+  expect(await code(ctx.client.call('pkg.getPackage', {}, token))).toBe(45001);
+  expect(await code(ctx.client.call('customermsg.sendCustomerMessage', { user_type: 1, open_id: 'o', msg_type: 'text', content: 'hi' }, token))).toBe(40007);
+});
