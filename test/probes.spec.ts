@@ -1,0 +1,265 @@
+// The probes beyond Baidu's detection (issue 4) end to end: `node bin/preflight.js run` against mutants of the
+// reference TP that each break one decision a probe exists for (test/mutants/), the broken-endpoint faults of the
+// 授权事件接收URL (hang, close, garbage, a 10 MB body) that must fail auth.ticket-ack with the measured cause while the
+// run goes on, a TP that hard-codes one test app, PREFLIGHT_STRICT, and identities drawn from the seed.
+//
+// Probe checks are ours, not Baidu's (kind 'probe'): a problem they catch shows as the check FAILED (a thrown error:
+// it breaks publishing or security) or WARNING (check.fail, demoted unless PREFLIGHT_STRICT=1), and the stage demotes
+// a FAILED probe to WARNING, so the verdict stays ready (exit 0) unless strict.
+//
+// Run cost on a 2-core machine: a probe run ~30–45 s, an authorization-only run ~20–35 s (under other sessions' load).
+// A probe run selects `--project authorization --project development --project probes` with
+// PREFLIGHT_PERMISSION_SETS=development: `probes` pulls in authorize → exercise → probes:setup; `authorization` and
+// `development` only read the ledger (milliseconds) and are added so every selected stage runs — the authorization
+// checks can be asserted and the verdict can be ready (a selected set left "not run" makes it "not ready").
+import { test, expect } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
+import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
+import type { CheckReport, Report } from '../harness/report/model.ts';
+import { checkStatuses, runDetection, type DetectionRun, type RunDetectionOptions } from './helpers/runDetection.ts';
+
+test.describe.configure({ mode: 'parallel' });
+
+const TIMEOUT = 180_000;
+/** Under the test timeout, so a hung run still leaves time to read what it wrote. */
+const RUN_TIMEOUT = 165_000;
+
+const AUTH_CHECKS = CHECKS.filter((c) => c.permissionSet === AUTHORIZATION_STAGE.slug);
+const AUTH_CHECK_IDS = AUTH_CHECKS.map((c) => c.id);
+const PROBE_IDS = AUTH_CHECKS.filter((c) => c.kind === 'probe').map((c) => c.id);
+
+/** A probe run: the authorization checks, the probes and the development set (its exercise step runs for the probes anyway). */
+const PROBE_RUN = { args: ['--project', 'authorization', '--project', 'development', '--project', 'probes'], env: { PREFLIGHT_PERMISSION_SETS: 'development' } };
+/** An authorization-only run: the authorize setup and the authorization checks; the probes project is not selected. */
+const AUTH_RUN = { args: ['--project', 'authorization'], env: {} as Record<string, string> };
+
+/** The app id of Baidu's documentation samples, which the hard-coding mutant acts on. */
+const DOC_SAMPLE_APP_ID = 1452365;
+
+function tail(run: DetectionRun, n = 3000): string {
+  return `exit ${run.exitCode} after ${run.durationMs} ms\n--- stdout ---\n${run.stdout.slice(-n)}\n--- stderr ---\n${run.stderr.slice(-n)}`;
+}
+
+function reportOf(run: DetectionRun): Report {
+  expect(run.report, `no preflight-report.json was written\n${tail(run)}`).not.toBeNull();
+  return run.report!;
+}
+
+function checkOf(report: Report, id: string, run: DetectionRun): CheckReport {
+  const c = report.checks.find((x) => x.id === id);
+  expect(c, `${id} is in the report\n${tail(run)}`).toBeDefined();
+  return c!;
+}
+
+const authorizationChecks = (report: Report) => report.checks.filter((c) => c.permissionSet === AUTHORIZATION_STAGE.slug);
+const notPassed = (checks: CheckReport[]) => checks.filter((c) => c.status !== 'PASSED').map((c) => `${c.id} ${c.status}: ${c.reason}`).join('\n');
+const stageOf = (report: Report, slug: string) => report.stages.find((s) => s.slug === slug);
+
+async function detect(testInfo: ReturnType<typeof test.info>, name: string, opts: Omit<RunDetectionOptions, 'outDir'>): Promise<DetectionRun> {
+  return runDetection({ timeoutMs: RUN_TIMEOUT, ...opts, outDir: testInfo.outputPath(name) });
+}
+
+/**
+ * Every authorization-stage check other than `except` has the status `expected` gives it (PASSED by default), and the
+ * stage lists exactly the registered checks.
+ */
+function expectOtherAuthorizationChecks(report: Report, except: string | undefined, expected: Record<string, CheckStatus>): void {
+  const auth = authorizationChecks(report);
+  expect.soft(auth.map((c) => c.id).sort(), 'every registered authorization check is in the report').toEqual([...AUTH_CHECK_IDS].sort());
+  const statuses = checkStatuses(report);
+  const others = auth.filter((c) => c.id !== except).map((c) => c.id);
+  const want = Object.fromEntries(others.map((id) => [id, expected[id] ?? 'PASSED']));
+  const got = Object.fromEntries(others.map((id) => [id, statuses[id]]));
+  expect.soft(got, `other authorization checks\n${notPassed(auth)}`).toEqual(want);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The table: one mutant per probe and per endpoint fault, and the check that must catch it.
+//
+// | mutant                  | run        | check                          | status  | reason must name                  | exit | other authorization checks                  |
+// |-------------------------|------------|--------------------------------|---------|-----------------------------------|------|---------------------------------------------|
+// | adopts-forged-push      | probe      | probe.forged-push-ignored      | FAILED  | the forged ticket was used        | 0    | PASSED, except the cascade (HARNESS ISSUE A) |
+// | no-dedupe               | probe      | probe.replayed-push-idempotent | WARNING | the code was exchanged again      | 0    | PASSED                                      |
+// | refresh-race            | probe      | probe.refresh-single-flight    | FAILED  | a spent refresh token was reused  | 0    | PASSED; flaky catch (HARNESS ISSUE B)       |
+// | refresh-race-wan        | probe      | probe.refresh-single-flight    | FAILED  | a spent refresh token was reused  | 0    | PASSED                                      |
+// | ignores-reauthorization | probe      | probe.reauthorization          | FAILED  | the pre-re-authorization token    | 0    | PASSED                                      |
+// | unauthorized-ack-ok     | probe      | probe.unauthorized-ack         | WARNING | reply "ok", not exactly "success" | 0    | PASSED                                      |
+// | ticket-hang             | auth only  | auth.ticket-ack                | FAILED  | no reply within N ms              | 1    | PASSED; probe.* not run                     |
+// | ticket-close            | auth only  | auth.ticket-ack                | FAILED  | connection closed by the TP       | 1    | PASSED; probe.* not run                     |
+// | ticket-garbage          | auth only  | auth.ticket-ack                | FAILED  | not exactly "success"             | 1    | PASSED; probe.* not run                     |
+// | ticket-huge             | auth only  | auth.ticket-ack                | FAILED  | reply body exceeded … bytes       | 1    | PASSED; probe.* not run                     |
+// | hardcoded-app           | auth + dev | dev.package-upload             | FAILED  | app 1452365 has not authorized    | 1    | PASSED; probe.* not run                     |
+//
+// FAILED probes exit 0: the stage demotes a non-Baidu check to WARNING unless PREFLIGHT_STRICT (see the strict test).
+// "probe.* not run": the probes project is not selected (`--project authorization`), so they are SKIPPED "not run" —
+// not because a dependency broke. No Baidu check is SKIPPED in any row: each fault leaves the authorization chain
+// intact (the faulty ticket endpoint still keeps the ticket; the hard-coding hook is used only after the scan).
+//
+// HARNESS ISSUE A (suites/probes.setup.ts, step "forged ticket push, then the TP must fetch a new TP token"): nothing
+// pushes a genuine ticket after the forged one, so a TP that adopts the forged ticket keeps it for the rest of the run
+// (Baidu would push a fresh one within 10 minutes) and every later probe that needs a TP token measures that cascade
+// instead of its own property: probe.refresh-single-flight is SKIPPED with the misleading reason "needs the hook's
+// optional read-app-info action" (both hooks answered 502: the refresh cannot get a TP token — suites/probes.spec.ts
+// treats any non-'done' hook outcome as "no hook") and probe.reauthorization is WARNING "no successful app/info call
+// after the re-authorization" (the new code cannot be exchanged). The row pins that cascade and fails once it is fixed.
+//
+// HARNESS ISSUE B (suites/probes.setup.ts, step "expire the authorizer token early; two concurrent uses"): the two
+// concurrent read-app-info hooks overlap inside the TP only if the second caller sees its expired-token error (111)
+// before the first caller's refresh returns. On localhost a refresh takes a few ms and the hooks arrive a few ms
+// apart, and the reference TP's withAppToken (harness/platform/reference/tokens.ts, "Another caller may have refreshed
+// while this call was failing") then reuses the token the first caller obtained — so a TP without single-flight
+// refresh sometimes makes only one refresh and passes. Measured: refresh-race caught in 3 of 7 runs (0 of 4 in one
+// batch, 3 of 3 in another, depending on load). The refresh-race row therefore accepts a PASSED probe, but only with
+// the evidence of the race not being exercised (one successful refresh, both hooks done) and an `issue` annotation
+// saying so; it never accepts a second refresh that was not reported. refresh-race-wan (the same TP with a 150 ms
+// refresh round trip, as over a real network) caught it in 3 of 3 runs and shows the check itself is right. A fix
+// belongs in the harness: hold the emulator's refresh answer while the probe runs (or delay its 111 answers), or fire
+// more than two concurrent uses behind a barrier.
+
+const ISSUE_A = 'suites/probes.setup.ts forged-ticket step: no genuine ticket is pushed after the forged one, so a TP that adopted it cannot get a TP token for the later probes (refresh-single-flight SKIPPED, reauthorization WARNING)';
+const ISSUE_B = 'suites/probes.setup.ts expire step: the two "concurrent" hook calls do not always overlap inside the TP on localhost, so a TP without single-flight refresh sometimes passes probe.refresh-single-flight (race not exercised in this run)';
+
+interface ProbeCase {
+  mutant: string;
+  run: { args: string[]; env: Record<string, string> };
+  check: string;
+  status: CheckStatus;
+  /** What the reason must mention: the cause, in the words a TP developer would search for. */
+  cause: RegExp;
+  exitCode: number;
+  /** Authorization checks expected SKIPPED because the probes project is not selected (reason "not run"). */
+  notRun?: string[];
+  /** Other authorization checks whose status is not PASSED, with why (a cascade). */
+  others?: Record<string, CheckStatus>;
+  /** A known harness issue, annotated on the row. */
+  issue?: string;
+  /** HARNESS ISSUE B: the probe may pass because the race was not exercised; accepted only with that evidence. */
+  raceMayNotOpen?: boolean;
+}
+
+const CASES: ProbeCase[] = [
+  {
+    mutant: 'adopts-forged-push', run: PROBE_RUN, check: 'probe.forged-push-ignored', status: 'FAILED', cause: /used the ticket from a push whose MsgSignature was forged/, exitCode: 0,
+    others: { 'probe.refresh-single-flight': 'SKIPPED', 'probe.reauthorization': 'WARNING' }, issue: ISSUE_A,
+  },
+  { mutant: 'no-dedupe', run: PROBE_RUN, check: 'probe.replayed-push-idempotent', status: 'WARNING', cause: /exchanged the authorization code again/, exitCode: 0 },
+  { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'FAILED', cause: /reused a refresh token that had already been spent/, exitCode: 0, raceMayNotOpen: true },
+  { mutant: 'refresh-race-wan', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'FAILED', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
+  { mutant: 'ignores-reauthorization', run: PROBE_RUN, check: 'probe.reauthorization', status: 'FAILED', cause: /from before the re-authorization and the TP never recovered/, exitCode: 0 },
+  { mutant: 'unauthorized-ack-ok', run: PROBE_RUN, check: 'probe.unauthorized-ack', status: 'WARNING', cause: /UNAUTHORIZED push #\d+ .*"ok".*not exactly "success"/, exitCode: 0 },
+  { mutant: 'ticket-hang', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /no reply within \d+ ms/, exitCode: 1, notRun: PROBE_IDS },
+  { mutant: 'ticket-close', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /connection closed by the TP/, exitCode: 1, notRun: PROBE_IDS },
+  { mutant: 'ticket-garbage', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /reply body was .*not exactly "success"/, exitCode: 1, notRun: PROBE_IDS },
+  { mutant: 'ticket-huge', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /reply body exceeded \d+ bytes/, exitCode: 1, notRun: PROBE_IDS },
+  {
+    mutant: 'hardcoded-app', run: { args: ['--project', 'authorization', '--project', 'development'], env: { PREFLIGHT_PERMISSION_SETS: 'development' } },
+    check: 'dev.package-upload', status: 'FAILED', cause: new RegExp(`never called .* for test app \\d+.*app ${DOC_SAMPLE_APP_ID} has not authorized`), exitCode: 1, notRun: PROBE_IDS,
+  },
+];
+
+for (const m of CASES) {
+  test(`mutant ${m.mutant} → ${m.check} ${m.status}, exit ${m.exitCode}`, async ({}, testInfo) => {
+    test.setTimeout(TIMEOUT);
+    if (m.issue) testInfo.annotations.push({ type: 'issue', description: m.issue });
+    const run = await detect(testInfo, 'run', { mutant: m.mutant, args: m.run.args, env: m.run.env });
+    const report = reportOf(run);
+    const target = checkOf(report, m.check, run);
+    if (m.raceMayNotOpen && target.status === 'PASSED') {
+      // The race was not exercised: tolerated only if the TP really made one refresh and both uses succeeded.
+      testInfo.annotations.push({ type: 'issue', description: `${ISSUE_B}; the mutant escaped in this run` });
+      const data = (label: string) => target.evidence.find((e) => e.label === label)?.data;
+      const hooks = Object.values((data('hook read-app-info ×2 (concurrent)') ?? {}) as Record<string, { outcome?: string }>);
+      const refreshes = (data('refresh calls') ?? []) as { status?: number; facts?: { reusedRefreshToken?: boolean } }[];
+      expect.soft(hooks.map((h) => h.outcome), 'both concurrent uses succeeded').toEqual(['done', 'done']);
+      expect.soft(refreshes.map((r) => !!r.facts?.reusedRefreshToken), 'one refresh, not reused').toEqual([false]);
+    } else {
+      expect.soft(target.status, `${m.check}: ${target.reason}\n${tail(run, 1500)}`).toBe(m.status);
+      expect.soft(target.reason.trim(), `${m.check} has a reason`).not.toBe('');
+      expect.soft(target.reason, `${m.check}'s reason names the measured cause`).toMatch(m.cause);
+    }
+    const notRun = Object.fromEntries((m.notRun ?? []).map((id) => [id, 'SKIPPED' as const]));
+    expectOtherAuthorizationChecks(report, m.check, { ...notRun, ...m.others });
+    for (const id of m.notRun ?? []) {
+      // SKIPPED because the project is not selected, not because something broke.
+      expect.soft(checkOf(report, id, run).reason, `${id} reason`).toBe('not run');
+    }
+    // The run goes on and writes its reports whatever the TP does.
+    const reportDir = join(testInfo.outputPath('run'), 'reports');
+    expect.soft(existsSync(join(reportDir, 'preflight-report.json')), 'preflight-report.json written').toBe(true);
+    expect.soft(existsSync(join(reportDir, 'preflight-report.html')), 'preflight-report.html written').toBe(true);
+    expect.soft(report.verdict.ready, report.verdict.headline.en).toBe(m.exitCode === 0);
+    expect.soft(run.exitCode, tail(run, 1500)).toBe(m.exitCode);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The reference TP passes every probe.
+
+test('the reference TP passes every probe check, and the whole authorization stage', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await detect(testInfo, 'run', PROBE_RUN);
+  const report = reportOf(run);
+  for (const id of PROBE_IDS) {
+    const c = checkOf(report, id, run);
+    expect.soft(c.status, `${id}: ${c.reason}\n${tail(run, 1500)}`).toBe('PASSED');
+  }
+  expectOtherAuthorizationChecks(report, undefined, {});
+  expect.soft(stageOf(report, AUTHORIZATION_STAGE.slug)?.status, 'authorization stage').toBe('PASSED');
+  expect.soft(report.verdict.ready, report.verdict.headline.en).toBe(true);
+  expect.soft(run.exitCode, tail(run, 1500)).toBe(0);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// PREFLIGHT_STRICT: a probe's WARNING becomes FAILED and fails the stage and the verdict.
+
+test('PREFLIGHT_STRICT=1 with no-dedupe → probe.replayed-push-idempotent FAILED, authorization stage FAILED, exit 1', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await detect(testInfo, 'run', { mutant: 'no-dedupe', args: PROBE_RUN.args, env: { ...PROBE_RUN.env, PREFLIGHT_STRICT: '1' } });
+  const report = reportOf(run);
+  expect.soft(report.strict, 'report.strict').toBe(true);
+  const c = checkOf(report, 'probe.replayed-push-idempotent', run);
+  expect.soft(c.status, c.reason).toBe('FAILED');
+  expect.soft(c.reason).toMatch(/exchanged the authorization code again/);
+  expectOtherAuthorizationChecks(report, c.id, {});
+  const stage = stageOf(report, AUTHORIZATION_STAGE.slug);
+  expect.soft(stage?.status, stage?.reason).toBe('FAILED');
+  expect.soft(stage?.reason).toContain('probe.replayed-push-idempotent');
+  expect.soft(report.verdict.ready, report.verdict.headline.en).toBe(false);
+  expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Identities from the seed: the same PREFLIGHT_SEED authorizes the same test app, another seed another one (so a TP
+// that hard-codes one test app cannot pass by luck run after run).
+
+/** The test app the run authorized, as auth.scan-authorization's `scan` evidence records it. */
+function authorizedAppId(report: Report, run: DetectionRun): number {
+  const scan = checkOf(report, 'auth.scan-authorization', run);
+  expect(scan.status, `${scan.reason}\n${tail(run, 1500)}`).toBe('PASSED');
+  const data = scan.evidence.find((e) => e.label === 'scan')?.data as { appId?: unknown } | undefined;
+  expect(data, `auth.scan-authorization has 'scan' evidence\n${JSON.stringify(scan.evidence).slice(0, 500)}`).toBeDefined();
+  expect(typeof data!.appId, `scan evidence appId: ${JSON.stringify(data)}`).toBe('number');
+  return data!.appId as number;
+}
+
+test('the same PREFLIGHT_SEED authorizes the same test app; another seed another app', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const seedA = 'probes-seed-a1';
+  const seedB = 'probes-seed-b2';
+  // Sequential: three concurrent runs on a 2-core machine would only slow each other down.
+  const a1 = await detect(testInfo, 'seed-a-1', { args: AUTH_RUN.args, env: { PREFLIGHT_SEED: seedA }, timeoutMs: 55_000 });
+  const a2 = await detect(testInfo, 'seed-a-2', { args: AUTH_RUN.args, env: { PREFLIGHT_SEED: seedA }, timeoutMs: 55_000 });
+  const b = await detect(testInfo, 'seed-b', { args: AUTH_RUN.args, env: { PREFLIGHT_SEED: seedB }, timeoutMs: 55_000 });
+  const [ra1, ra2, rb] = [reportOf(a1), reportOf(a2), reportOf(b)];
+  expect(ra1.seed).toBe(seedA);
+  expect(ra2.seed).toBe(seedA);
+  expect(rb.seed).toBe(seedB);
+  expect(ra1.runId, 'independent runs').not.toBe(ra2.runId);
+  const [appA1, appA2, appB] = [authorizedAppId(ra1, a1), authorizedAppId(ra2, a2), authorizedAppId(rb, b)];
+  expect(appA1, 'same seed → same authorized test app').toBe(appA2);
+  expect(appB, `seed ${seedB} → a different test app than seed ${seedA}`).not.toBe(appA1);
+  expect(appA1).not.toBe(DOC_SAMPLE_APP_ID);
+  expect(appB).not.toBe(DOC_SAMPLE_APP_ID);
+});
