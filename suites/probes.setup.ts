@@ -24,6 +24,9 @@ setup('inject faults into the TP', async ({ run }) => {
       // Anything needing a TP token will do; the 授权发起页 asks for a pre-auth code.
       await fetch(run.tpUrls.authStart, { headers: { referer: new URL(run.tpUrls.authStart).origin + '/' }, signal: AbortSignal.timeout(10_000) }).catch(() => {});
       await mark('forgedDone');
+      // A genuine ticket again, so a TP that adopted the forged one can recover and the next probes judge their own
+      // property, not this one's consequences.
+      await emulator.pushTicket(clientId);
     });
     if (!appId) return;
 
@@ -40,7 +43,9 @@ setup('inject faults into the TP', async ({ run }) => {
 
     await setup.step('expire the authorizer token early; two concurrent uses', async () => {
       await mark('expire');
-      await emulator.probe('app/expire-token', { clientId, appId });
+      // Baidu answers the refresh slowly for a moment (as over a real network), so both uses fail before any
+      // refresh completes: a TP without single-flight refresh then spends its refresh token twice, every time.
+      await emulator.probe('app/expire-token', { clientId, appId, slowRefreshMs: 300 });
       await Promise.all([hook('concurrent1'), hook('concurrent2')]);
       await mark('expireDone');
     });

@@ -80,9 +80,9 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 //
 // | mutant                  | run        | check                          | status  | reason must name                  | exit | other authorization checks                  |
 // |-------------------------|------------|--------------------------------|---------|-----------------------------------|------|---------------------------------------------|
-// | adopts-forged-push      | probe      | probe.forged-push-ignored      | FAILED  | the forged ticket was used        | 0    | PASSED, except the cascade (HARNESS ISSUE A) |
+// | adopts-forged-push      | probe      | probe.forged-push-ignored      | FAILED  | the forged ticket was used        | 0    | PASSED                                      |
 // | no-dedupe               | probe      | probe.replayed-push-idempotent | WARNING | the code was exchanged again      | 0    | PASSED                                      |
-// | refresh-race            | probe      | probe.refresh-single-flight    | FAILED  | a spent refresh token was reused  | 0    | PASSED; flaky catch (HARNESS ISSUE B)       |
+// | refresh-race            | probe      | probe.refresh-single-flight    | FAILED  | a spent refresh token was reused  | 0    | PASSED                                      |
 // | refresh-race-wan        | probe      | probe.refresh-single-flight    | FAILED  | a spent refresh token was reused  | 0    | PASSED                                      |
 // | ignores-reauthorization | probe      | probe.reauthorization          | FAILED  | the pre-re-authorization token    | 0    | PASSED                                      |
 // | unauthorized-ack-ok     | probe      | probe.unauthorized-ack         | WARNING | reply "ok", not exactly "success" | 0    | PASSED                                      |
@@ -97,29 +97,10 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 // not because a dependency broke. No Baidu check is SKIPPED in any row: each fault leaves the authorization chain
 // intact (the faulty ticket endpoint still keeps the ticket; the hard-coding hook is used only after the scan).
 //
-// HARNESS ISSUE A (suites/probes.setup.ts, step "forged ticket push, then the TP must fetch a new TP token"): nothing
-// pushes a genuine ticket after the forged one, so a TP that adopts the forged ticket keeps it for the rest of the run
-// (Baidu would push a fresh one within 10 minutes) and every later probe that needs a TP token measures that cascade
-// instead of its own property: probe.refresh-single-flight is SKIPPED with the misleading reason "needs the hook's
-// optional read-app-info action" (both hooks answered 502: the refresh cannot get a TP token — suites/probes.spec.ts
-// treats any non-'done' hook outcome as "no hook") and probe.reauthorization is WARNING "no successful app/info call
-// after the re-authorization" (the new code cannot be exchanged). The row pins that cascade and fails once it is fixed.
-//
-// HARNESS ISSUE B (suites/probes.setup.ts, step "expire the authorizer token early; two concurrent uses"): the two
-// concurrent read-app-info hooks overlap inside the TP only if the second caller sees its expired-token error (111)
-// before the first caller's refresh returns. On localhost a refresh takes a few ms and the hooks arrive a few ms
-// apart, and the reference TP's withAppToken (harness/platform/reference/tokens.ts, "Another caller may have refreshed
-// while this call was failing") then reuses the token the first caller obtained — so a TP without single-flight
-// refresh sometimes makes only one refresh and passes. Measured: refresh-race caught in 3 of 7 runs (0 of 4 in one
-// batch, 3 of 3 in another, depending on load). The refresh-race row therefore accepts a PASSED probe, but only with
-// the evidence of the race not being exercised (one successful refresh, both hooks done) and an `issue` annotation
-// saying so; it never accepts a second refresh that was not reported. refresh-race-wan (the same TP with a 150 ms
-// refresh round trip, as over a real network) caught it in 3 of 3 runs and shows the check itself is right. A fix
-// belongs in the harness: hold the emulator's refresh answer while the probe runs (or delay its 111 answers), or fire
-// more than two concurrent uses behind a barrier.
-
-const ISSUE_A = 'suites/probes.setup.ts forged-ticket step: no genuine ticket is pushed after the forged one, so a TP that adopted it cannot get a TP token for the later probes (refresh-single-flight SKIPPED, reauthorization WARNING)';
-const ISSUE_B = 'suites/probes.setup.ts expire step: the two "concurrent" hook calls do not always overlap inside the TP on localhost, so a TP without single-flight refresh sometimes passes probe.refresh-single-flight (race not exercised in this run)';
+// The probes setup pushes a genuine ticket after the forged one (so a TP that adopted it recovers and later probes
+// judge their own property) and holds the emulator's refresh answers back for a moment (so two concurrent uses both
+// fail before any refresh completes and a TP without single-flight refresh spends its refresh token twice, every
+// run). refresh-race-wan additionally delays the TP's own refresh calls, as over a real network.
 
 interface ProbeCase {
   mutant: string;
@@ -133,19 +114,14 @@ interface ProbeCase {
   notRun?: string[];
   /** Other authorization checks whose status is not PASSED, with why (a cascade). */
   others?: Record<string, CheckStatus>;
-  /** A known harness issue, annotated on the row. */
-  issue?: string;
-  /** HARNESS ISSUE B: the probe may pass because the race was not exercised; accepted only with that evidence. */
-  raceMayNotOpen?: boolean;
 }
 
 const CASES: ProbeCase[] = [
   {
     mutant: 'adopts-forged-push', run: PROBE_RUN, check: 'probe.forged-push-ignored', status: 'FAILED', cause: /used the ticket from a push whose MsgSignature was forged/, exitCode: 0,
-    others: { 'probe.refresh-single-flight': 'SKIPPED', 'probe.reauthorization': 'WARNING' }, issue: ISSUE_A,
   },
   { mutant: 'no-dedupe', run: PROBE_RUN, check: 'probe.replayed-push-idempotent', status: 'WARNING', cause: /exchanged the authorization code again/, exitCode: 0 },
-  { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'FAILED', cause: /reused a refresh token that had already been spent/, exitCode: 0, raceMayNotOpen: true },
+  { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'FAILED', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
   { mutant: 'refresh-race-wan', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'FAILED', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
   { mutant: 'ignores-reauthorization', run: PROBE_RUN, check: 'probe.reauthorization', status: 'FAILED', cause: /from before the re-authorization and the TP never recovered/, exitCode: 0 },
   { mutant: 'unauthorized-ack-ok', run: PROBE_RUN, check: 'probe.unauthorized-ack', status: 'WARNING', cause: /UNAUTHORIZED push #\d+ .*"ok".*not exactly "success"/, exitCode: 0 },
@@ -162,23 +138,12 @@ const CASES: ProbeCase[] = [
 for (const m of CASES) {
   test(`mutant ${m.mutant} → ${m.check} ${m.status}, exit ${m.exitCode}`, async ({}, testInfo) => {
     test.setTimeout(TIMEOUT);
-    if (m.issue) testInfo.annotations.push({ type: 'issue', description: m.issue });
     const run = await detect(testInfo, 'run', { mutant: m.mutant, args: m.run.args, env: m.run.env });
     const report = reportOf(run);
     const target = checkOf(report, m.check, run);
-    if (m.raceMayNotOpen && target.status === 'PASSED') {
-      // The race was not exercised: tolerated only if the TP really made one refresh and both uses succeeded.
-      testInfo.annotations.push({ type: 'issue', description: `${ISSUE_B}; the mutant escaped in this run` });
-      const data = (label: string) => target.evidence.find((e) => e.label === label)?.data;
-      const hooks = Object.values((data('hook read-app-info ×2 (concurrent)') ?? {}) as Record<string, { outcome?: string }>);
-      const refreshes = (data('refresh calls') ?? []) as { status?: number; facts?: { reusedRefreshToken?: boolean } }[];
-      expect.soft(hooks.map((h) => h.outcome), 'both concurrent uses succeeded').toEqual(['done', 'done']);
-      expect.soft(refreshes.map((r) => !!r.facts?.reusedRefreshToken), 'one refresh, not reused').toEqual([false]);
-    } else {
-      expect.soft(target.status, `${m.check}: ${target.reason}\n${tail(run, 1500)}`).toBe(m.status);
-      expect.soft(target.reason.trim(), `${m.check} has a reason`).not.toBe('');
-      expect.soft(target.reason, `${m.check}'s reason names the measured cause`).toMatch(m.cause);
-    }
+    expect.soft(target.status, `${m.check}: ${target.reason}\n${tail(run, 1500)}`).toBe(m.status);
+    expect.soft(target.reason.trim(), `${m.check} has a reason`).not.toBe('');
+    expect.soft(target.reason, `${m.check}'s reason names the measured cause`).toMatch(m.cause);
     const notRun = Object.fromEntries((m.notRun ?? []).map((id) => [id, 'SKIPPED' as const]));
     expectOtherAuthorizationChecks(report, m.check, { ...notRun, ...m.others });
     for (const id of m.notRun ?? []) {

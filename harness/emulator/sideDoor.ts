@@ -92,6 +92,9 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
             n++;
           }
         }
+        if (Number(input.slowRefreshMs) > 0) {
+          emu.store.slowRefresh.set(Number(input.appId), { delayMs: Number(input.slowRefreshMs), untilMs: emu.now() + 5000 });
+        }
         return reply.raw({ expired: n });
       });
     case 'POST /__emulator/app/reauthorize':

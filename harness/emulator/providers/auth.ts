@@ -95,7 +95,7 @@ export const handlers: Handlers = {
     return reply.ok({ pre_auth_code: code, expires_in: LIFETIME.preAuthCode });
   },
 
-  'authprocess.getOAuthToken': (ctx) => {
+  'authprocess.getOAuthToken': async (ctx) => {
     const tp = tpFor(ctx);
     const { emu, params, facts } = ctx;
     facts.grantType = params.grant_type;
@@ -113,6 +113,8 @@ export const handlers: Handlers = {
       return reply.oauth(issueAuthorizerPair(emu, tp.clientId, c.appId, a.generation));
     }
     if (!params.refresh_token) throw BaiduError.oauth('invalid_request', 'refresh_token is required');
+    const slow = emu.store.refreshTokens.has(params.refresh_token) ? emu.store.slowRefresh.get(emu.store.refreshTokens.get(params.refresh_token)!.appId) : undefined;
+    if (slow && emu.now() < slow.untilMs) await new Promise((r) => setTimeout(r, slow.delayMs));
     const r = emu.store.refreshTokens.get(params.refresh_token);
     if (!r || r.clientId !== tp.clientId) throw BaiduError.oauth('invalid_grant', 'refresh token is invalid');
     facts.appId = r.appId;
