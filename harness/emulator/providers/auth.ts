@@ -5,17 +5,19 @@
 // - The authorization code's format is UNKNOWN: 32 hex characters, single use, 3600 s (the callback's expires_in).
 // - A refresh returns a new pair and spends the old refresh token (single use, §1.6); the old access token stays
 //   valid until it expires (Baidu does not say otherwise).
-import { randomBytes } from 'node:crypto';
 import { BaiduError, reply } from '../../baidu/envelopes.ts';
+import { randomChunk } from '../random.ts';
 import { bySlug } from '../../detection/permissionSets.ts';
 import type { Emulator } from '../emulator.ts';
 import { LIFETIME } from '../emulator.ts';
 import type { Handlers, HandlerCtx } from '../handler.ts';
 import type { TpRegistration } from '../store.ts';
 
+const MAX_TP_TOKENS = 10_000;
+
 // Tokens are random, not seeded: a seed reproduces identities (apps, tickets, codes), never credentials.
 function token(emu: Emulator, type: 42 | 45 | 46, lifetime: number, suffix: string): string {
-  const r = randomBytes(20);
+  const r = randomChunk(20);
   return `${type}.${r.toString('hex', 0, 16)}.${lifetime}.${emu.nowS() + lifetime}.${r.toString('base64url', 16)}-${suffix}`;
 }
 
@@ -83,6 +85,8 @@ export const handlers: Handlers = {
     const access = token(emu, 42, LIFETIME.tpToken, String(tp.tpAppId));
     emu.ledger.secret('tpAccessToken', access);
     emu.store.tpTokens.set(access, { clientId: tp.clientId, expiresAt: emu.now() + LIFETIME.tpToken * 1000, ticketSeq: used.seq });
+    // Bounded under load: the oldest TP tokens stop working after 10,000 newer ones (Baidu limits tp/token calls too).
+    if (emu.store.tpTokens.size > MAX_TP_TOKENS) emu.store.tpTokens.delete(emu.store.tpTokens.keys().next().value!);
     return reply.ok({ access_token: access, expires_in: LIFETIME.tpToken, scope: 'smartapp_tp_smtapp_common public' });
   },
 
