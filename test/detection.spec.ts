@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
 import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
 import type { Report } from '../harness/report/model.ts';
-import { ROOT, checkStatuses, runDetection, type DetectionRun } from './helpers/runDetection.ts';
+import { ROOT, checkStatuses, runDetection, type DetectionRun, tail, reportOf } from './helpers/runDetection.ts';
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -25,15 +25,7 @@ function authorizationChecks(report: Report) {
   return report.checks.filter((c) => c.permissionSet === AUTHORIZATION_STAGE.slug);
 }
 
-/** The end of a run's output, for assertion messages. */
-function tail(run: DetectionRun, n = 3000): string {
-  return `exit ${run.exitCode} after ${run.durationMs} ms\n--- stdout ---\n${run.stdout.slice(-n)}\n--- stderr ---\n${run.stderr.slice(-n)}`;
-}
 
-function reportOf(run: DetectionRun): Report {
-  expect(run.report, `no preflight-report.json was written\n${tail(run)}`).not.toBeNull();
-  return run.report!;
-}
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CHECKS, checkDef, type CheckStatus } from '../harness/detection/checks.ts';
 import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
 import { NOT_SELECTED_REASON, type CheckReport, type Report } from '../harness/report/model.ts';
-import { runDetection, type DetectionRun } from './helpers/runDetection.ts';
+import { runDetection, type DetectionRun, tail, reportOf, checkOf } from './helpers/runDetection.ts';
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -17,21 +17,8 @@ const TIMEOUT = 150_000;
 /** Under the test timeout, so a hung run still leaves time to read what it wrote. */
 const RUN_TIMEOUT = 140_000;
 
-/** The end of a run's output, for assertion messages. */
-function tail(run: DetectionRun, n = 3000): string {
-  return `exit ${run.exitCode} after ${run.durationMs} ms\n--- stdout ---\n${run.stdout.slice(-n)}\n--- stderr ---\n${run.stderr.slice(-n)}`;
-}
 
-function reportOf(run: DetectionRun): Report {
-  expect(run.report, `no preflight-report.json was written\n${tail(run)}`).not.toBeNull();
-  return run.report!;
-}
 
-function checkOf(report: Report, id: string, run: DetectionRun): CheckReport {
-  const c = report.checks.find((x) => x.id === id);
-  expect(c, `${id} is in the report\n${tail(run)}`).toBeDefined();
-  return c!;
-}
 
 /** Checks of the authorization stage and of the given permission sets. */
 function checksOf(report: Report, sets: string[]): CheckReport[] {

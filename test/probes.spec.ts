@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
 import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
 import type { CheckReport, Report } from '../harness/report/model.ts';
-import { checkStatuses, runDetection, type DetectionRun, type RunDetectionOptions } from './helpers/runDetection.ts';
+import { checkStatuses, runDetection, type DetectionRun, type RunDetectionOptions, tail, reportOf, checkOf } from './helpers/runDetection.ts';
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -38,20 +38,8 @@ const AUTH_RUN = { args: ['--project', 'authorization'], env: {} as Record<strin
 /** The app id of Baidu's documentation samples, which the hard-coding mutant acts on. */
 const DOC_SAMPLE_APP_ID = 1452365;
 
-function tail(run: DetectionRun, n = 3000): string {
-  return `exit ${run.exitCode} after ${run.durationMs} ms\n--- stdout ---\n${run.stdout.slice(-n)}\n--- stderr ---\n${run.stderr.slice(-n)}`;
-}
 
-function reportOf(run: DetectionRun): Report {
-  expect(run.report, `no preflight-report.json was written\n${tail(run)}`).not.toBeNull();
-  return run.report!;
-}
 
-function checkOf(report: Report, id: string, run: DetectionRun): CheckReport {
-  const c = report.checks.find((x) => x.id === id);
-  expect(c, `${id} is in the report\n${tail(run)}`).toBeDefined();
-  return c!;
-}
 
 const authorizationChecks = (report: Report) => report.checks.filter((c) => c.permissionSet === AUTHORIZATION_STAGE.slug);
 const notPassed = (checks: CheckReport[]) => checks.filter((c) => c.status !== 'PASSED').map((c) => `${c.id} ${c.status}: ${c.reason}`).join('\n');

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckStatus } from '../../harness/detection/checks.ts';
-import type { Report } from '../../harness/report/model.ts';
+import { expect } from '@playwright/test';
+import type { CheckReport, Report } from '../../harness/report/model.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MUTANTS_DIR = join(ROOT, 'test', 'mutants');
@@ -123,4 +124,21 @@ export async function runDetection(opts: RunDetectionOptions): Promise<Detection
 /** check id → status, for every check in the report. */
 export function checkStatuses(report: Report): Record<string, CheckStatus> {
   return Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+}
+
+/** The end of a run's output, for assertion messages. */
+export function tail(run: DetectionRun, n = 3000): string {
+  return `exit ${run.exitCode} after ${run.durationMs} ms\n--- stdout ---\n${run.stdout.slice(-n)}\n--- stderr ---\n${run.stderr.slice(-n)}`;
+}
+
+/** The run's report, failing the test with the run's output when none was written. */
+export function reportOf(run: DetectionRun): Report {
+  expect(run.report, `no preflight-report.json was written\n${tail(run)}`).not.toBeNull();
+  return run.report!;
+}
+
+export function checkOf(report: Report, id: string, run: DetectionRun): CheckReport {
+  const c = report.checks.find((x) => x.id === id);
+  expect(c, `${id} is in the report\n${tail(run)}`).toBeDefined();
+  return c!;
 }
