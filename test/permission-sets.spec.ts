@@ -64,6 +64,16 @@ const MUTANTS: MutantRow[] = [
       'dev.audit-push-ack': 'WARNING', 'dev.release-after-audit': 'WARNING', 'dev.withdraw-audit': 'WARNING', 'dev.rollback': 'WARNING',
     },
   },
+  {
+    // A hook that hangs: one timeout, the measured cause, the rest not attempted (the run goes on).
+    mutant: 'hook-hangs', sets: ['development'], check: 'dev.package-upload', status: 'FAILED', cause: /did not answer "upload-package" within 15000 ms/,
+    others: {
+      'dev.submit-audit': 'SKIPPED', 'dev.audit-quota-read': 'SKIPPED', 'dev.package-state-followed': 'SKIPPED',
+      'dev.audit-push-ack': 'WARNING', 'dev.release-after-audit': 'WARNING', 'dev.withdraw-audit': 'WARNING', 'dev.rollback': 'WARNING',
+      // The probe's two concurrent read-app-info hook calls hang as well: no refresh to judge, so it warns.
+      'probe.refresh-single-flight': 'WARNING',
+    },
+  },
   { mutant: 'echo-json', sets: ['customer-service'], check: 'cs.echostr-handshake', status: 'FAILED', cause: /echoStr/ },
   { mutant: 'echo-no-verify', sets: ['customer-service'], check: 'cs.echostr-bad-signature', status: 'WARNING', cause: /signature/ },
   { mutant: 'skip-develop-config', sets: ['payment'], check: 'pay.develop-config', status: 'FAILED', cause: /developconfig/ },

@@ -41,8 +41,13 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
   try {
     if (!appId) return obs;
     let stalled = false;
+    let hung: string | undefined;
     for (const s of steps) {
       const key = s.key ?? s.action;
+      if (hung) {
+        obs.actions[key] = { action: s.action, outcome: 'error', durationMs: 0, cause: `not attempted: ${hung}` };
+        continue;
+      }
       if (stalled) {
         obs.actions[key] = { action: s.action, outcome: 'waiting', durationMs: 0, cause: 'an earlier step is still waiting' };
         continue;
@@ -52,6 +57,7 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
         waitS: s.optional ? 0 : run.config.waitS, log: s.optional ? () => {} : undefined,
       });
       obs.actions[key] = r;
+      if (r.hung) hung = r.cause;
       if (r.outcome === 'waiting' && !s.optional) stalled = true;
       else if (r.outcome !== 'waiting') await s.after?.(appId);
     }

@@ -4,6 +4,9 @@
 
 export type ActionOutcome = 'done' | 'waiting' | 'error';
 
+/** How long one hook call may take: the TP performs real Baidu calls, a few seconds at most. */
+export const HOOK_TIMEOUT_MS = 15_000;
+
 export interface ActionResult {
   action: string;
   outcome: ActionOutcome;
@@ -11,6 +14,8 @@ export interface ActionResult {
   hookStatus?: number;
   hookBody?: unknown;
   cause?: string;
+  /** The hook call timed out (the TP hangs): later steps are not attempted, so a hanging TP costs one timeout. */
+  hung?: boolean;
   durationMs: number;
 }
 
@@ -38,7 +43,7 @@ export async function performAction(r: ActionRequest): Promise<ActionResult> {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ action: r.action, appId: r.appId }),
-        signal: AbortSignal.timeout(r.timeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(r.timeoutMs ?? HOOK_TIMEOUT_MS),
       });
       hookStatus = res.status;
       const text = await res.text();
@@ -52,7 +57,9 @@ export async function performAction(r: ActionRequest): Promise<ActionResult> {
         return done({ outcome: 'error', hookStatus, hookBody, cause: `the TP's hook answered HTTP ${res.status}: ${JSON.stringify(hookBody).slice(0, 300)}` });
       }
     } catch (e) {
-      return done({ outcome: 'error', cause: `the TP's hook ${r.hookUrl} failed: ${(e as Error).message}` });
+      const err = e as Error;
+      const hung = /timeout|abort/i.test(`${err.name} ${err.message}`);
+      return done({ outcome: 'error', hung, cause: hung ? `the TP's hook ${r.hookUrl} did not answer "${r.action}" within ${r.timeoutMs ?? HOOK_TIMEOUT_MS} ms` : `the TP's hook ${r.hookUrl} failed: ${err.message}` });
     }
   }
   const why = r.hookUrl ? `the hook does not support "${r.action}" (HTTP ${hookStatus})` : 'no TP_HOOK_URL is configured';

@@ -34,6 +34,8 @@ export interface Behaviour {
   ticketFault?: 'hang' | 'close' | 'garbage' | 'huge';
   /** A TP that hard-codes one test app: its hook acts on this app id whatever it is asked (WeChat's lesson). */
   hookAppId?: number;
+  /** Milliseconds the hook waits before acting (a TP whose hook hangs). */
+  hookDelayMs: number;
   /** Hook actions this TP does not implement: its hook answers 501 for them (the harness then WAITs). */
   unsupportedActions: string[];
   /** Catalogue ids of calls the TP silently leaves out while claiming the action was done. */
@@ -54,6 +56,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   releaseBeforeAudit: false,
   skipCalls: [],
   unsupportedActions: [],
+  hookDelayMs: 0,
   singleFlightRefresh: true,
   handleReauthorization: true,
   dedupePushes: true,

@@ -189,6 +189,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     if (typeof input.action !== 'string' || !Number.isInteger(appId)) {
       return text(res, 400, JSON.stringify({ error: 'body must be JSON {action, appId}' }), 'application/json');
     }
+    if (b.hookDelayMs) await new Promise((r) => setTimeout(r, b.hookDelayMs));
     const out = await perform(input.action, appId);
     text(res, out.status, JSON.stringify(out.body), 'application/json');
   }
