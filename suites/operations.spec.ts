@@ -8,7 +8,7 @@ import { exerciseObservations } from '../harness/detection/exercise.ts';
 
 test('server and webview domains are set through the TP pool', asCheck('info.domains'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'basic-info');
-  const appId = needsApp(obs);
+  needsApp(obs);
   const pool = (await run.emulator.calls('domain.modifyServerDomain')).filter(succeeded);
   check.evidence('tp/modifydomain calls', callView(pool));
   if (!pool.length) return check.fail('the TP never registered server domains at TP level (tp/modifydomain) before assigning them to the app');
@@ -18,7 +18,6 @@ test('server and webview domains are set through the TP pool', asCheck('info.dom
   } catch (e) {
     check.fail((e as Error).message);
   }
-  void appId;
 });
 
 test('the icon is changed with an image from upload/image', asCheck('info.icon-via-upload'), async ({ run, check }) => {

@@ -15,7 +15,7 @@ setup('inject faults into the TP', async ({ run }) => {
   const hook = async (name: string) => performAction({
     hookUrl: run.tpUrls.hook, action: 'read-app-info', appId: appId!, waitS: 0, satisfied: async () => false,
     instructions: 'read app/info for the app (optional hook action used by probes)', log: () => {},
-  }).then((r) => r, (e: Error) => ({ action: 'read-app-info', outcome: 'error' as const, cause: e.message, durationMs: 0 })).then((r) => void (obs.hook[name] = r));
+  }).then((r) => void (obs.hook[name] = r));
   try {
     await setup.step('forged ticket push, then the TP must fetch a new TP token', async () => {
       await mark('forged');

@@ -1,12 +1,11 @@
 // Issue 4: "The mutants of the earlier issues are found in external mode too." Each mutant TP is started by hand,
 // like a team's own TP, configured only through the documented variables; the harness reaches it only through its
 // URLs (PREFLIGHT_PLATFORM=external) and must catch it exactly as in the embedded run.
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from '@playwright/test';
 import { parseConfig } from '../harness/config.ts';
 import { launchTp } from '../harness/platform/launch.ts';
-import { checkStatuses, runDetection } from './helpers/runDetection.ts';
+import { checkStatuses, runDetection, freePort } from './helpers/runDetection.ts';
 
 const CREDENTIALS = {
   TP_CLIENT_ID: 'ExtMutantClientIdQ1w2E3r4T5y6U7i8',
@@ -15,14 +14,6 @@ const CREDENTIALS = {
   TP_ENCODING_AES_KEY: 'ExtMutantAesKeyA1s2D3f4G5h6J7k8L9z0X1c2V3b4',
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const CASES = [
   { mutant: 'ticket-ack-ok', check: 'auth.ticket-ack', status: 'FAILED', sets: 'customer-service' },

@@ -4,10 +4,9 @@
 // authorization included, and a correct TP gets every Baidu check PASSED.
 import { test, expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Report } from '../harness/report/model.ts';
-import { ROOT, runDetection } from './helpers/runDetection.ts';
+import { ROOT, runDetection, freePort } from './helpers/runDetection.ts';
 
 const TIMEOUT = 180_000;
 const TP_SCRIPT = join(ROOT, 'test', 'external-tp', 'python', 'tp.py');
@@ -20,17 +19,6 @@ const CREDENTIALS = {
   TP_ENCODING_AES_KEY: 'PyTpAesKeyZ1y2X3w4V5u6T7s8R9q0P1o2N3m4L5k6J',
 };
 
-/** A port nobody listens on right now (the OS picks it; closed again before use). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 interface PythonTp {
   child: ChildProcess;

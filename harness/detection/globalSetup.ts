@@ -4,15 +4,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
-import { parseConfig, type Config } from '../config.ts';
+import { parseConfig } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { launchTp, REFERENCE_ENTRY, type TpUrls } from '../platform/launch.ts';
 
 import { RUN_ENV } from './runEnv.ts';
-
-function authStartDomain(config: Config, urls: TpUrls): string {
-  return new URL(urls.authStart).host;
-}
 
 export default async function globalSetup(_pw: FullConfig): Promise<() => Promise<void>> {
   const config = parseConfig(process.env);
@@ -40,7 +36,7 @@ export default async function globalSetup(_pw: FullConfig): Promise<() => Promis
     encodingAesKey: config.tp.encodingAesKey,
     authEventUrl: tpUrls.authEvent,
     messageEventUrl: tpUrls.messageEvent,
-    authStartDomain: authStartDomain(config, tpUrls),
+    authStartDomain: new URL(tpUrls.authStart).host,
     testAppIds: config.testAppIds,
     permissionSets: config.permissionSets,
   });

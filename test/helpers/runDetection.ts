@@ -3,6 +3,7 @@
 // Every call is an independent run: its own report and run directories, a fixed seed, and none of an outer detection
 // run's per-run variables.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,4 +142,16 @@ export function checkOf(report: Report, id: string, run: DetectionRun): CheckRep
   const c = report.checks.find((x) => x.id === id);
   expect(c, `${id} is in the report\n${tail(run)}`).toBeDefined();
   return c!;
+}
+
+/** A port nobody listens on right now (the OS picks it; closed again before use). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }
