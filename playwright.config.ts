@@ -1,10 +1,12 @@
-// The detection run. Projects mirror Baidu's structure: the authorization step every permission set stands on
-// (a setup project, like Playwright's auth-setup pattern), then one project per permission set that depends on it.
+// The detection run: the authorization step every permission set stands on and what each set needs the TP to do (a
+// setup project, like Playwright's auth-setup pattern), then the checks, which depend on it and are tagged per
+// permission set (`--grep @payment`).
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { loadConfigOrExit } from './harness/config.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from './harness/detection/chromium.ts';
+import { bySlug } from './harness/detection/permissionSets.ts';
 
 // Evaluated in the runner first: fix the seed and run id there so every worker sees the same run.
 const config = loadConfigOrExit();
@@ -13,17 +15,11 @@ process.env.PREFLIGHT_RUN_ID ??= `${new Date().toISOString().replace(/[-:]/g, ''
 process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env.PREFLIGHT_RUN_ID);
 const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
 
-// Which suite files mirror which permission set (sets without a suite yet report "no check ran"). A set that needs
-// the TP to act has a setup file: all of them run in one 'exercise' setup project, which Playwright runs whatever
-// --grep says — so any single check can be re-run alone with -g.
-const SUITES: Record<string, { spec: RegExp; setup?: RegExp }> = {
-  development: { spec: /development\.spec\.ts/, setup: /development\.setup\.ts/ },
-  'customer-service': { spec: /customer-service\.spec\.ts/ },
-  payment: { spec: /payment\.spec\.ts/, setup: /payment\.setup\.ts/ },
-  'basic-info': { spec: /operations\.spec\.ts/, setup: /operations\.setup\.ts/ },
-};
-const selected = config.permissionSets.filter((s) => SUITES[s]);
-const setups = selected.flatMap((s) => SUITES[s]!.setup ?? []);
+// The suite files of the selected sets (harness/detection/permissionSets.ts says which file mirrors which set).
+const file = (name: string) => new RegExp(`(^|/)${name.replace(/\./g, '\\.')}$`);
+const suites = config.permissionSets.flatMap((slug) => bySlug(slug).suite ?? []);
+const setups = suites.flatMap((s) => (s.setup ? [file(s.setup)] : []));
+const probes = config.probes ? [file('probes.setup.ts')] : [];
 
 export default defineConfig({
   testDir: './suites',
@@ -31,9 +27,8 @@ export default defineConfig({
   globalSetup: './harness/detection/globalSetup.ts',
   timeout: 60_000,
   expect: { timeout: 5_000 },
-  fullyParallel: true,
-  // Tests mostly wait on the TP and the emulator, so a third worker overlaps the per-set projects on 2 cores.
-  workers: 3,
+  // One worker per phase: a second worker process costs more to start than the checks (milliseconds each) take.
+  workers: 1,
   retries: 0,
   reporter: [
     ['list'],
@@ -48,21 +43,18 @@ export default defineConfig({
     trace: 'off',
     screenshot: 'off',
   },
+  // Two projects, so a run costs two Playwright worker processes (each ~1 s of CPU to start on 2 cores), not one per
+  // stage. 'setup' is the step every check stands on (Playwright's auth-setup pattern) and runs whatever --grep
+  // selects, so any single check can be re-run alone with -g: one worker runs its files in name order — the scan
+  // (authorize), each selected set's exercise, then the probes, which inject faults only after every set acted
+  // (probes.setup.ts refuses to run out of order). The checks only read what the setup left, in milliseconds; they
+  // judge the TP before the probes (Run.beforeProbes), so the probes' faults never blame a set's check.
   projects: [
-    { name: 'authorize', testMatch: /authorize\.setup\.ts/ },
-    { name: 'exercise', testMatch: setups.length ? setups : /^$/, dependencies: ['authorize'] },
-    // Checks that only read the ledger take milliseconds: one worker per project is cheaper than spreading them.
-    { name: 'authorization', testMatch: /authorization\.spec\.ts/, fullyParallel: false, dependencies: ['authorize'] },
-    // One project per selected permission set. A live probe of the TP's URL (customer-service) needs no authorized
-    // app and starts at once; the others stand on the authorized app as the exercise step left it.
-    ...selected.map((slug) => ({
-      name: slug,
-      testMatch: SUITES[slug]!.spec,
-      fullyParallel: false,
-      dependencies: SUITES[slug]!.setup ? ['exercise'] : [],
-    })),
-    // Probes inject faults (re-authorization, cancellation…) only after every set has exercised the app.
-    { name: 'probes:setup', testMatch: /probes\.setup\.ts/, dependencies: ['exercise'] },
-    { name: 'probes', testMatch: /probes\.spec\.ts/, fullyParallel: false, dependencies: ['probes:setup'] },
+    { name: 'setup', testMatch: [file('authorize.setup.ts'), ...setups, ...probes], fullyParallel: false, workers: 1 },
+    {
+      name: 'detection',
+      testMatch: [file('authorization.spec.ts'), ...suites.map((s) => file(s.spec)), file('probes.spec.ts')],
+      dependencies: ['setup'],
+    },
   ],
 });

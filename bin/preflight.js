@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // The harness is TypeScript run in place: register tsx's ESM loader, then hand over to harness/cli/main.ts.
-import { register } from 'tsx/esm/api';
-
-register();
-
+// `run` is the exception (bin/run.js): Playwright compiles the suites itself.
 try {
-  const { main } = await import('../harness/cli/main.ts');
-  process.exitCode = await main(process.argv.slice(2));
+  const [cmd, ...rest] = process.argv.slice(2);
+  if (cmd === 'run') {
+    // `run` only starts Playwright, which loads TypeScript itself.
+    const { runCommand } = await import('./run.js');
+    process.exitCode = await runCommand(rest);
+  } else {
+    (await import('tsx/esm/api')).register();
+    const { main } = await import('../harness/cli/main.ts');
+    process.exitCode = await main(process.argv.slice(2));
+  }
 } catch (e) {
   // Uncaught failures still get a readable line; PREFLIGHT_DEBUG=1 shows the stack.
   process.stderr.write(`preflight: ${process.env.PREFLIGHT_DEBUG ? (e?.stack ?? e) : (e?.message ?? e)}\n`);

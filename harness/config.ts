@@ -21,6 +21,8 @@ export interface Config {
   seed: string;
   permissionSets: string[];
   strict: boolean;
+  /** Whether the probes (faults injected after every set acted) run; off makes a run shorter, e.g. in tests. */
+  probes: boolean;
   chromiumPath?: string;
   tp: TpCredentials;
   /** 授权测试名单: the app ids allowed to authorize before 全网发布. */
@@ -63,6 +65,7 @@ export const VARIABLES: Record<string, VarSpec> = {
   PREFLIGHT_PERMISSION_SETS: { pattern: '^[^\\s,][^,]*(,[^,]+)*$', describe: 'comma-separated slugs or Chinese names' },
   PREFLIGHT_SEED: { pattern: '^[A-Za-z0-9_-]{1,64}$', describe: '1–64 characters of [A-Za-z0-9_-]' },
   PREFLIGHT_STRICT: { enum: ['0', '1', 'true', 'false'], describe: '1/true makes extended-check failures fail the verdict' },
+  PREFLIGHT_PROBES: { enum: ['0', '1', 'true', 'false'], describe: '0/false skips the probes (faults injected after the sets acted)' },
   CHROMIUM_PATH: { pattern: '^/.+', describe: 'an absolute path to a Chromium executable' },
   TP_CLIENT_ID: { pattern: '^[A-Za-z0-9]{8,64}$', describe: "the TP's Key, 8–64 letters or digits" },
   TP_APP_ID: { pattern: '^[1-9][0-9]{0,15}$', describe: 'the numeric tpAppId' },
@@ -86,7 +89,8 @@ export const VARIABLES: Record<string, VarSpec> = {
   BAIDU_SMARTPROGRAM_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
 };
 
-const ajv = new Ajv({ allErrors: false });
+// The schema is built here from VARIABLES; skipping the meta-schema check saves its compile in every worker.
+const ajv = new Ajv({ allErrors: false, validateSchema: false });
 const validateVars = ajv.compile({
   type: 'object',
   properties: Object.fromEntries(
@@ -148,6 +152,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seed,
     permissionSets,
     strict: v.PREFLIGHT_STRICT === '1' || v.PREFLIGHT_STRICT === 'true',
+    probes: !(v.PREFLIGHT_PROBES === '0' || v.PREFLIGHT_PROBES === 'false'),
     chromiumPath: v.CHROMIUM_PATH,
     tp: {
       clientId: v.TP_CLIENT_ID ?? ids.alnum('clientId', 32),
@@ -165,7 +170,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     waitS: Number(v.PREFLIGHT_WAIT_S ?? 20),
     grant,
     auditQuota: Number(v.PREFLIGHT_AUDIT_QUOTA ?? 10),
-    auditDelayMs: Number(v.PREFLIGHT_AUDIT_DELAY_MS ?? 300),
+    auditDelayMs: Number(v.PREFLIGHT_AUDIT_DELAY_MS ?? 100),
     tpUrls: { authEvent: v.TP_AUTH_EVENT_URL, messageEvent: v.TP_MESSAGE_EVENT_URL, authStart: v.TP_AUTH_START_URL, hook: v.TP_HOOK_URL },
     openapiBaseUrl: v.BAIDU_OPENAPI_URL ?? 'https://openapi.baidu.com',
     smartprogramBaseUrl: v.BAIDU_SMARTPROGRAM_URL ?? 'https://smartprogram.baidu.com',

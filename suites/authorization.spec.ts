@@ -14,7 +14,7 @@ function observations(runDir: string): AuthorizationObservations {
 
 test('ticket pushes are acknowledged with exactly "success" in time', asCheck('auth.ticket-ack'), async ({ run, check }) => {
   // Probes' forged tickets and replays are judged by the probes, not here.
-  const pushes = await run.emulator.pushes((p) => p.event === 'ticket' && p.facts.replayOf === undefined && p.facts.probe === undefined);
+  const pushes = await run.beforeProbes.pushes((p) => p.event === 'ticket' && p.facts.replayOf === undefined && p.facts.probe === undefined);
   check.evidence('ticket pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
   for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq} --run ${run.runDir}`);
   expect(pushes.length, 'the emulator pushed no ticket').toBeGreaterThan(0);
@@ -25,7 +25,7 @@ test('ticket pushes are acknowledged with exactly "success" in time', asCheck('a
 });
 
 test('the TP token is requested with the newest ticket', asCheck('auth.tp-token-newest-ticket'), async ({ run, check }) => {
-  const calls = await run.emulator.calls('authprocess.getTpToken');
+  const calls = await run.beforeProbes.calls('authprocess.getTpToken');
   check.evidence('tp/token calls', calls.map(({ seq, query, status, response, facts }) => ({ seq, query, status, response, facts })));
   expect(calls.length, 'the TP never called /public/2.0/smartapp/auth/tp/token').toBeGreaterThan(0);
   for (const c of calls) {
@@ -37,7 +37,7 @@ test('the TP token is requested with the newest ticket', asCheck('auth.tp-token-
 
 test('the authorization page is reached from the 授权发起页 with its Referer', asCheck('auth.start-page-referer'), async ({ run, check }) => {
   const obs = observations(run.runDir);
-  const pages = (await run.emulator.pages(AUTH_PAGE)).filter((p) => p.seq > obs.ledgerStart);
+  const pages = (await run.beforeProbes.pages(AUTH_PAGE)).filter((p) => p.seq > obs.ledgerStart);
   check.evidence('browser', { startPage: obs.startPage, authorizationPage: obs.authorizationPage });
   check.evidence('authorization page requests', pages);
   check.reproduce(`curl -si '${run.tpUrls.authStart}'`);
@@ -68,7 +68,7 @@ test('the TP receives the authorization callback', asCheck('auth.callback-receiv
 test('the authorization code is exchanged within the budget', asCheck('auth.code-exchanged'), async ({ run, check }) => {
   const obs = observations(run.runDir);
   test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
-  const calls = (await run.emulator.calls('authprocess.getOAuthToken')).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
+  const calls = (await run.beforeProbes.calls('authprocess.getOAuthToken')).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
   check.evidence('oauth/token (app_to_tp_authorization_code) calls', calls.map(({ seq, query, status, response, facts }) => ({ seq, query, status, response, facts })));
   const ok = calls.find((c) => succeeded(c) && c.facts.appId === obs.appId);
   expect(ok, calls.length
@@ -80,7 +80,7 @@ test('the authorization code is exchanged within the budget', asCheck('auth.code
 test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authorized-push-ack'), async ({ run, check }) => {
   const obs = observations(run.runDir);
   test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
-  const pushes = await run.emulator.pushes((p) => p.event === 'AUTHORIZED' && p.facts.appId === obs.appId && p.facts.replayOf === undefined);
+  const pushes = await run.beforeProbes.pushes((p) => p.event === 'AUTHORIZED' && p.facts.appId === obs.appId && p.facts.replayOf === undefined);
   check.evidence('AUTHORIZED pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
   for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq} --run ${run.runDir}`);
   expect(pushes.length, 'Baidu sent no AUTHORIZED push (emulator fault)').toBeGreaterThan(0);
@@ -92,9 +92,9 @@ test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authori
 
 test('app/info is read with the authorizer token', asCheck('auth.app-info-read'), async ({ run, check }) => {
   const obs = observations(run.runDir);
-  const exchanged = (await run.emulator.calls('authprocess.getOAuthToken')).some((c) => succeeded(c) && c.facts.appId === obs.appId);
+  const exchanged = (await run.beforeProbes.calls('authprocess.getOAuthToken')).some((c) => succeeded(c) && c.facts.appId === obs.appId);
   test.skip(!exchanged, 'needs an authorizer token (see auth.code-exchanged)');
-  const calls = (await run.emulator.calls('authprocess.getAppInfo')).filter((c) => c.appId === obs.appId || c.appId === undefined);
+  const calls = (await run.beforeProbes.calls('authprocess.getAppInfo')).filter((c) => c.appId === obs.appId || c.appId === undefined);
   check.evidence('app/info calls', calls.map(({ seq, query, status, response }) => ({ seq, query, status, response })));
   const ok = calls.find(succeeded);
   expect(ok, calls.length ? `app/info failed: ${calls.map(errorOf).join('; ')}` : 'the TP never called /rest/2.0/smartapp/app/info to learn the granted permission sets (auth_info)').toBeTruthy();

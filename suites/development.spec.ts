@@ -14,26 +14,26 @@ test('package/upload succeeds for an authorized test app', asCheck('dev.package-
 test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'development');
   const appId = needsApp(obs);
-  const uploaded = (await run.emulator.calls('pkg.uploadPackage')).some((c) => c.appId === appId && succeeded(c));
+  const uploaded = (await run.beforeProbes.calls('pkg.uploadPackage')).some((c) => c.appId === appId && succeeded(c));
   test.skip(!uploaded && obs.actions['upload-package']?.outcome !== 'waiting', 'needs a successful package/upload (see dev.package-upload)');
   await judgeEverSucceeded(run, check, exerciseObservations(run, 'development'), 'pkg.submitPackageAudit', 'submit-audit');
 });
 
 test('the audit quota is read before submitting', asCheck('dev.audit-quota-read'), async ({ run, check }) => {
   const appId = needsApp(exerciseObservations(run, 'development'));
-  const submit = (await run.emulator.calls('pkg.submitPackageAudit')).find((c) => c.appId === appId && succeeded(c));
+  const submit = (await run.beforeProbes.calls('pkg.submitPackageAudit')).find((c) => c.appId === appId && succeeded(c));
   test.skip(!submit, 'needs a successful package/submitaudit (see dev.submit-audit)');
-  const quota = (await run.emulator.calls('pkg.getPackageSubmitAuditQuota')).filter((c) => c.appId === appId && c.seq < submit!.seq);
+  const quota = (await run.beforeProbes.calls('pkg.getPackageSubmitAuditQuota')).filter((c) => c.appId === appId && c.seq < submit!.seq);
   check.evidence('package/auditquota calls before the submission', callView(quota));
   if (!quota.some(succeeded)) check.fail(`package/submitaudit (#${submit!.seq}) was called without reading package/auditquota first: a TP that submits blindly burns its weekly quota (69013)`);
 });
 
 test('the upload state is followed with package/get, not guessed', asCheck('dev.package-state-followed'), async ({ run, check }) => {
   const appId = needsApp(exerciseObservations(run, 'development'));
-  const upload = (await run.emulator.calls('pkg.uploadPackage')).find((c) => c.appId === appId && succeeded(c));
-  const submit = (await run.emulator.calls('pkg.submitPackageAudit')).find((c) => c.appId === appId && succeeded(c));
+  const upload = (await run.beforeProbes.calls('pkg.uploadPackage')).find((c) => c.appId === appId && succeeded(c));
+  const submit = (await run.beforeProbes.calls('pkg.submitPackageAudit')).find((c) => c.appId === appId && succeeded(c));
   test.skip(!upload || !submit, 'needs a successful upload and submission');
-  const polls = (await run.emulator.calls('pkg.getPackage')).filter((c) => c.appId === appId && c.seq > upload!.seq && c.seq < submit!.seq && succeeded(c));
+  const polls = (await run.beforeProbes.calls('pkg.getPackage')).filter((c) => c.appId === appId && c.seq > upload!.seq && c.seq < submit!.seq && succeeded(c));
   check.evidence('package/get calls between upload and submit', callView(polls));
   const sawDone = polls.some((c) => ((c.response as { data?: { package_id: number; upload_status: number }[] }).data ?? [])
     .some((p) => p.package_id === submit!.facts.packageId && p.upload_status === 2));
@@ -48,7 +48,7 @@ test('the audit result push is acknowledged with "success"', asCheck('dev.audit-
 test('the package is released only after the audit passed', asCheck('dev.release-after-audit'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'development');
   const appId = needsApp(obs);
-  const releases = (await run.emulator.calls('pkg.releasePackage')).filter((c) => c.appId === appId);
+  const releases = (await run.beforeProbes.calls('pkg.releasePackage')).filter((c) => c.appId === appId);
   check.evidence('release (hook)', obs.actions.release);
   check.evidence('package/release calls', callView(releases));
   const early = releases.find((c) => c.facts.releasedBeforePass);
@@ -63,7 +63,7 @@ test('a submission under review can be withdrawn', asCheck('dev.withdraw-audit')
   const obs = exerciseObservations(run, 'development');
   const appId = needsApp(obs);
   const act = obs.actions['withdraw-audit'];
-  const calls = (await run.emulator.calls('pkg.withdrawPackageAudit')).filter((c) => c.appId === appId);
+  const calls = (await run.beforeProbes.calls('pkg.withdrawPackageAudit')).filter((c) => c.appId === appId);
   check.evidence('withdraw-audit (hook)', act);
   check.evidence('package/withdraw calls', callView(calls));
   test.skip(!calls.length && act?.outcome === 'waiting', `the TP's hook does not support withdraw-audit (optional)`);
@@ -74,7 +74,7 @@ test('a release can be rolled back to the previous version', asCheck('dev.rollba
   const obs = exerciseObservations(run, 'development');
   const appId = needsApp(obs);
   const act = obs.actions.rollback;
-  const calls = (await run.emulator.calls('pkg.rollbackPackage')).filter((c) => c.appId === appId);
+  const calls = (await run.beforeProbes.calls('pkg.rollbackPackage')).filter((c) => c.appId === appId);
   check.evidence('rollback (hook)', act);
   check.evidence('package/rollback calls', callView(calls));
   test.skip(!calls.length && act?.outcome === 'waiting', `the TP's hook does not support rollback (optional)`);

@@ -9,7 +9,7 @@ import { exerciseObservations } from '../harness/detection/exercise.ts';
 test('server and webview domains are set through the TP pool', asCheck('info.domains'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'basic-info');
   needsApp(obs);
-  const pool = (await run.emulator.calls('domain.modifyServerDomain')).filter(succeeded);
+  const pool = (await run.beforeProbes.calls('domain.modifyServerDomain')).filter(succeeded);
   check.evidence('tp/modifydomain calls', callView(pool));
   if (!pool.length) return check.fail('the TP never registered server domains at TP level (tp/modifydomain) before assigning them to the app');
   try {

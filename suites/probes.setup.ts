@@ -2,16 +2,23 @@
 // the app: inject the faults a TP meets in production — a forged push, a replayed push, an authorizer token that
 // expires early, a re-authorization, a cancelled authorization — and record when each happened (probes.spec.ts judges).
 import { test as setup } from '../fixtures/index.ts';
-import { saveObservations, type ProbeObservations } from '../harness/detection/observations.ts';
+import { loadObservations, saveObservations, type ProbeObservations } from '../harness/detection/observations.ts';
+import { bySlug } from '../harness/detection/permissionSets.ts';
 import { authorizedApp } from '../harness/detection/exercise.ts';
 import { performAction } from '../harness/detection/hook.ts';
 
 setup('inject faults into the TP', async ({ run }) => {
   const { config, emulator } = run;
   const clientId = config.tp.clientId;
+  // The setup project runs its files in name order in one worker (playwright.config.ts): the probes come last, after
+  // the scan and every selected set's exercise. Injecting faults earlier would blame the sets' checks for them.
+  const before = ['authorization', ...config.permissionSets.filter((s) => bySlug(s).suite?.setup).map((s) => `exercise-${s}`)];
+  const missing = before.filter((name) => !loadObservations(run.runDir, name));
+  if (missing.length) throw new Error(`the probes would run before ${missing.join(', ')} recorded anything: the setup files ran out of order`);
   const { appId, why } = authorizedApp(run);
-  const obs: ProbeObservations = { appId, skipped: why, marks: {}, hook: {} };
-  const mark = async (name: string) => void (obs.marks[name] = (await emulator.ledger()).at(-1)?.seq ?? 0);
+  const last = async () => (await emulator.ledger()).at(-1)?.seq ?? 0;
+  const obs: ProbeObservations = { appId, skipped: why, start: await last(), marks: {}, hook: {} };
+  const mark = async (name: string) => void (obs.marks[name] = await last());
   const hook = async (name: string) => performAction({
     hookUrl: run.tpUrls.hook, action: 'read-app-info', appId: appId!, waitS: 0, satisfied: async () => false,
     instructions: 'read app/info for the app (optional hook action used by probes)', log: () => {},
@@ -36,7 +43,7 @@ setup('inject faults into the TP', async ({ run }) => {
       await mark('replay');
       obs.marks.replayOf = authorized.seq;
       await emulator.replay(authorized.seq);
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 300));
       await emulator.idle();
       await mark('replayDone');
     });

@@ -7,6 +7,7 @@ import { loadObservations, type ProbeObservations } from '../harness/detection/o
 import type { Run } from '../harness/detection/run.ts';
 
 function probes(run: Run): ProbeObservations {
+  test.skip(!run.config.probes, 'the probes are off (PREFLIGHT_PROBES=0)');
   const obs = loadObservations<ProbeObservations>(run.runDir, 'probes');
   if (!obs) throw new Error('the probes setup step recorded nothing (did it run?)');
   return obs;
@@ -72,5 +73,5 @@ test('after UPDATE_AUTHORIZED the TP stops using the stale token', asCheck('prob
 test('the UNAUTHORIZED push is acknowledged', asCheck('probe.unauthorized-ack'), async ({ run, check }) => {
   const obs = probes(run);
   test.skip(!obs.appId, obs.skipped ?? 'no authorized app');
-  await judgePushesAcked(run, check, 'UNAUTHORIZED', (p) => p.event === 'UNAUTHORIZED' && p.seq > obs.marks.unauth!);
+  await judgePushesAcked(run, check, 'UNAUTHORIZED', (p) => p.event === 'UNAUTHORIZED' && p.seq > obs.marks.unauth!, run.emulator);
 });

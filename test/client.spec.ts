@@ -2,7 +2,12 @@
 import { test as base, expect } from '@playwright/test';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Ajv } from 'ajv';
+import _addFormats from 'ajv-formats';
 import { BaiduApiError, BaiduClient, type ClientOptions, type Exchange } from '../harness/baidu/client.ts';
+import { CATALOGUE } from '../harness/baidu/catalogue.ts';
+
+const addFormats = _addFormats.default;
 
 interface Received {
   method: string;
@@ -276,5 +281,19 @@ test.describe('retries and transport', () => {
     const e = await rejection(newClient({ openapiBaseUrl: `http://127.0.0.1:${port}`, retries: 0 }).call('pkg.getPackage', {}, '45.app'));
     expect(e.envelope).toBe('transport');
     expect(e.message).toContain('ECONNREFUSED');
+  });
+});
+
+test.describe('catalogue schemas', () => {
+  // The client compiles them without the meta-schema check (it costs every process a cold compile), so it is here.
+  test('every response schema in the catalogue is valid JSON Schema (draft-07) with known formats', () => {
+    const ajv = new Ajv({ strict: true, allErrors: true });
+    addFormats(ajv);
+    const withData = CATALOGUE.filter((d) => d.data);
+    expect(withData.length).toBeGreaterThan(10);
+    for (const def of withData) {
+      expect(ajv.validateSchema(def.data!), `${def.id}: ${ajv.errorsText(ajv.errors)}`).toBe(true);
+      expect(() => ajv.compile(def.data!), def.id).not.toThrow();
+    }
   });
 });

@@ -8,10 +8,10 @@
 // a FAILED probe to WARNING, so the verdict stays ready (exit 0) unless strict.
 //
 // Run cost on a 2-core machine: a probe run ~30–45 s, an authorization-only run ~20–35 s (under other sessions' load).
-// A probe run selects `--project authorization --project development --project probes` with
-// PREFLIGHT_PERMISSION_SETS=development: `probes` pulls in authorize → exercise → probes:setup; `authorization` and
-// `development` only read the ledger (milliseconds) and are added so every selected stage runs — the authorization
-// checks can be asserted and the verdict can be ready (a selected set left "not run" makes it "not ready").
+// A probe run selects PREFLIGHT_PERMISSION_SETS=development: the setup project scans, exercises development and
+// injects the probes' faults; the authorization and development checks only read the ledger (milliseconds) and run
+// too, so the verdict can be ready (a selected set left "not run" makes it "not ready"). An authorization-only run
+// selects the authorization checks with --grep and turns the probes off (PREFLIGHT_PROBES=0), which keeps it short.
 import { test, expect } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,9 +31,11 @@ const AUTH_CHECK_IDS = AUTH_CHECKS.map((c) => c.id);
 const PROBE_IDS = AUTH_CHECKS.filter((c) => c.kind === 'probe').map((c) => c.id);
 
 /** A probe run: the authorization checks, the probes and the development set (its exercise step runs for the probes anyway). */
-const PROBE_RUN = { args: ['--project', 'authorization', '--project', 'development', '--project', 'probes'], env: { PREFLIGHT_PERMISSION_SETS: 'development' } };
-/** An authorization-only run: the authorize setup and the authorization checks; the probes project is not selected. */
-const AUTH_RUN = { args: ['--project', 'authorization'], env: {} as Record<string, string> };
+const PROBE_RUN = { args: [] as string[], env: { PREFLIGHT_PERMISSION_SETS: 'development' } };
+/** An authorization-only run: the scan and the authorization checks; no set needs exercising and the probes are off. */
+const AUTH_RUN = { args: ['--grep', '@authorization'], env: { PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: '0' } as Record<string, string> };
+/** Why a probe check is SKIPPED when the probes are off. */
+const PROBES_OFF = 'the probes are off (PREFLIGHT_PROBES=0)';
 
 /** The app id of Baidu's documentation samples, which the hard-coding mutant acts on. */
 const DOC_SAMPLE_APP_ID = 1452365;
@@ -74,15 +76,15 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 // | refresh-race-wan        | probe      | probe.refresh-single-flight    | FAILED  | a spent refresh token was reused  | 0    | PASSED                                      |
 // | ignores-reauthorization | probe      | probe.reauthorization          | FAILED  | the pre-re-authorization token    | 0    | PASSED                                      |
 // | unauthorized-ack-ok     | probe      | probe.unauthorized-ack         | WARNING | reply "ok", not exactly "success" | 0    | PASSED                                      |
-// | ticket-hang             | auth only  | auth.ticket-ack                | FAILED  | no reply within N ms              | 1    | PASSED; probe.* not run                     |
-// | ticket-close            | auth only  | auth.ticket-ack                | FAILED  | connection closed by the TP       | 1    | PASSED; probe.* not run                     |
-// | ticket-garbage          | auth only  | auth.ticket-ack                | FAILED  | not exactly "success"             | 1    | PASSED; probe.* not run                     |
-// | ticket-huge             | auth only  | auth.ticket-ack                | FAILED  | reply body exceeded … bytes       | 1    | PASSED; probe.* not run                     |
-// | hardcoded-app           | auth + dev | dev.package-upload             | FAILED  | app 1452365 has not authorized    | 1    | PASSED; probe.* not run                     |
+// | ticket-hang             | auth only  | auth.ticket-ack                | FAILED  | no reply within N ms              | 1    | PASSED; probe.* off                         |
+// | ticket-close            | auth only  | auth.ticket-ack                | FAILED  | connection closed by the TP       | 1    | PASSED; probe.* off                         |
+// | ticket-garbage          | auth only  | auth.ticket-ack                | FAILED  | not exactly "success"             | 1    | PASSED; probe.* off                         |
+// | ticket-huge             | auth only  | auth.ticket-ack                | FAILED  | reply body exceeded … bytes       | 1    | PASSED; probe.* off                         |
+// | hardcoded-app           | auth + dev | dev.package-upload             | FAILED  | app 1452365 has not authorized    | 1    | PASSED; probe.* off                         |
 //
 // FAILED probes exit 0: the stage demotes a non-Baidu check to WARNING unless PREFLIGHT_STRICT (see the strict test).
-// "probe.* not run": the probes project is not selected (`--project authorization`), so they are SKIPPED "not run" —
-// not because a dependency broke. No Baidu check is SKIPPED in any row: each fault leaves the authorization chain
+// "probe.* off": the run sets PREFLIGHT_PROBES=0, so they are SKIPPED with that reason — not because a dependency
+// broke. No Baidu check is SKIPPED in any row: each fault leaves the authorization chain
 // intact (the faulty ticket endpoint still keeps the ticket; the hard-coding hook is used only after the scan).
 //
 // The probes setup pushes a genuine ticket after the forged one (so a TP that adopted it recovers and later probes
@@ -98,7 +100,7 @@ interface ProbeCase {
   /** What the reason must mention: the cause, in the words a TP developer would search for. */
   cause: RegExp;
   exitCode: number;
-  /** Authorization checks expected SKIPPED because the probes project is not selected (reason "not run"). */
+  /** Authorization checks expected SKIPPED because the probes are off (PREFLIGHT_PROBES=0). */
   notRun?: string[];
   /** Other authorization checks whose status is not PASSED, with why (a cascade). */
   others?: Record<string, CheckStatus>;
@@ -118,7 +120,7 @@ const CASES: ProbeCase[] = [
   { mutant: 'ticket-garbage', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /reply body was .*not exactly "success"/, exitCode: 1, notRun: PROBE_IDS },
   { mutant: 'ticket-huge', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /reply body exceeded \d+ bytes/, exitCode: 1, notRun: PROBE_IDS },
   {
-    mutant: 'hardcoded-app', run: { args: ['--project', 'authorization', '--project', 'development'], env: { PREFLIGHT_PERMISSION_SETS: 'development' } },
+    mutant: 'hardcoded-app', run: { args: ['--grep', '@authorization|@development'], env: { PREFLIGHT_PERMISSION_SETS: 'development', PREFLIGHT_PROBES: '0' } },
     check: 'dev.package-upload', status: 'FAILED', cause: new RegExp(`never called .* for test app \\d+.*app ${DOC_SAMPLE_APP_ID} has not authorized`), exitCode: 1, notRun: PROBE_IDS,
   },
 ];
@@ -135,8 +137,8 @@ for (const m of CASES) {
     const notRun = Object.fromEntries((m.notRun ?? []).map((id) => [id, 'SKIPPED' as const]));
     expectOtherAuthorizationChecks(report, m.check, { ...notRun, ...m.others });
     for (const id of m.notRun ?? []) {
-      // SKIPPED because the project is not selected, not because something broke.
-      expect.soft(checkOf(report, id, run).reason, `${id} reason`).toBe('not run');
+      // SKIPPED because the probes are off, not because something broke.
+      expect.soft(checkOf(report, id, run).reason, `${id} reason`).toBe(PROBES_OFF);
     }
     // The run goes on and writes its reports whatever the TP does.
     const reportDir = join(testInfo.outputPath('run'), 'reports');

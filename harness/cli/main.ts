@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'crypto':
       return cryptoCommand(rest);
     case 'run':
-      return (await load('./run.ts')).runCommand!(rest);
+      return (await load('../../bin/run.js')).runCommand!(rest);
     case 'emulator':
       return (await load('./emulator.ts')).emulatorCommand!(rest);
     case 'push':

@@ -4,8 +4,38 @@ import type { LedgerEntry, CallEntry, PushEntry, PageEntry } from '../emulator/l
 
 export type { LedgerEntry, CallEntry, PushEntry, PageEntry };
 
+/**
+ * The ledger as far as this process has read it. Entries never change once recorded, so each read fetches only what
+ * is new (`?since=`): a check costs one small request, not a copy of the whole run. A handle lives for one detection
+ * run, during which nothing resets the emulator.
+ */
+class LedgerCache {
+  entries: LedgerEntry[] = [];
+  /** Reads one after another, so two concurrent checks never append the same entries twice. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  get last(): number {
+    return this.entries.at(-1)?.seq ?? 0;
+  }
+
+  refresh(fetchSince: (since: number) => Promise<LedgerEntry[]>): Promise<unknown> {
+    this.queue = this.queue.catch(() => {}).then(async () => {
+      this.entries.push(...(await fetchSince(this.last)));
+    });
+    return this.queue;
+  }
+}
+
 export class EmulatorHandle {
-  constructor(readonly url: string) {}
+  /**
+   * @param until reads see only entries up to this seq (a view of the run before some point, e.g. the probes).
+   */
+  constructor(readonly url: string, private readonly until = Infinity, private readonly cache = new LedgerCache()) {}
+
+  /** The same emulator, reading only what was recorded up to `seq` (everything when undefined). */
+  upTo(seq: number | undefined): EmulatorHandle {
+    return new EmulatorHandle(this.url, seq ?? Infinity, this.cache);
+  }
 
   private async req<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(this.url + path, {
@@ -19,7 +49,9 @@ export class EmulatorHandle {
   }
 
   async ledger(since = 0): Promise<LedgerEntry[]> {
-    return (await this.req<{ entries: LedgerEntry[] }>('GET', `/__emulator/ledger?since=${since}`)).entries;
+    const c = this.cache;
+    if (c.last < this.until) await c.refresh(async (after) => (await this.req<{ entries: LedgerEntry[] }>('GET', `/__emulator/ledger?since=${after}`)).entries);
+    return c.entries.filter((e) => e.seq > since && e.seq <= this.until);
   }
   async calls(endpointId: string): Promise<CallEntry[]> {
     return (await this.ledger()).filter((e): e is CallEntry => e.dir === 'in' && e.endpointId === endpointId);

@@ -77,7 +77,7 @@ export async function until(fn: () => Promise<boolean>, timeoutMs: number): Prom
   const deadline = Date.now() + timeoutMs;
   do {
     if (await fn()) return true;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 25));
   } while (Date.now() < deadline);
   return false;
 }

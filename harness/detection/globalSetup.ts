@@ -1,32 +1,55 @@
-// Starts the two servers of a detection run once, before any project (they must outlive the authorization setup
-// project, whose state the permission-set projects depend on — Playwright's auth-setup pattern). The emulator runs
-// in the runner process; the TP under test runs in its own process or is the team's own server.
+// Starts the servers of a detection run once, before any project (they must outlive the setup project, whose state
+// the checks depend on — Playwright's auth-setup pattern). The emulator runs in the runner process; the TP under test
+// runs in its own process or is the team's own server; Chromium runs as a browser server the setup worker connects to.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FullConfig } from '@playwright/test';
-import { parseConfig } from '../config.ts';
+import { chromium, type BrowserServer, type FullConfig } from '@playwright/test';
+import { parseConfig, type Config } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { launchTp, REFERENCE_ENTRY, type TpUrls } from '../platform/launch.ts';
 
 import { RUN_ENV } from './runEnv.ts';
 
-export default async function globalSetup(_pw: FullConfig): Promise<() => Promise<void>> {
+export default async function globalSetup(pw: FullConfig): Promise<() => Promise<void>> {
   const config = parseConfig(process.env);
   const runDir = process.env[RUN_ENV.runDir] ?? path.resolve('.preflight', 'runs', process.env[RUN_ENV.runId] ?? 'local');
   mkdirSync(runDir, { recursive: true });
   process.env[RUN_ENV.runDir] = runDir;
 
+  // Chromium starts while the TP boots (both take most of a second): the authorization step's worker then connects to
+  // it instead of launching its own, through Playwright's own PW_TEST_CONNECT_WS_ENDPOINT.
+  const browser = launchBrowser(pw);
+  try {
+    const stopServers = await startServers(config, runDir);
+    const server = await browser;
+    if (server) process.env.PW_TEST_CONNECT_WS_ENDPOINT = server.wsEndpoint();
+    return async () => {
+      await Promise.all([stopServers(), server?.close()]);
+    };
+  } catch (e) {
+    await (await browser)?.close();
+    throw e;
+  }
+}
+
+/** The emulator and the TP under test, with the TP registered and its first ticket pushed; gives back their teardown. */
+async function startServers(config: Config, runDir: string): Promise<() => Promise<void>> {
   const em = await startEmulator({ seed: config.seed, ticketIntervalS: config.ticketIntervalS, pushTimeoutMs: Math.max(5000, config.pushBudgetMs * 2), port: config.emulatorPort,
     weeklyAuditQuota: config.auditQuota, auditDelayMs: config.auditDelayMs, httpsPort: config.emulatorHttpsPort });
   let tpUrls: TpUrls;
   let stopTp = async () => {};
-  if (config.platform === 'external') {
-    tpUrls = { authEvent: config.tpUrls.authEvent!, messageEvent: config.tpUrls.messageEvent!, authStart: config.tpUrls.authStart!, hook: config.tpUrls.hook };
-  } else {
-    const entry = process.env.PREFLIGHT_REFERENCE_ENTRY ? path.resolve(process.env.PREFLIGHT_REFERENCE_ENTRY) : REFERENCE_ENTRY;
-    const tp = await launchTp(entry, config, em.url);
-    tpUrls = { ...tp.urls, hook: config.tpUrls.hook ?? tp.urls.hook };
-    stopTp = tp.stop;
+  try {
+    if (config.platform === 'external') {
+      tpUrls = { authEvent: config.tpUrls.authEvent!, messageEvent: config.tpUrls.messageEvent!, authStart: config.tpUrls.authStart!, hook: config.tpUrls.hook };
+    } else {
+      const entry = process.env.PREFLIGHT_REFERENCE_ENTRY ? path.resolve(process.env.PREFLIGHT_REFERENCE_ENTRY) : REFERENCE_ENTRY;
+      const tp = await launchTp(entry, config, em.url);
+      tpUrls = { ...tp.urls, hook: config.tpUrls.hook ?? tp.urls.hook };
+      stopTp = tp.stop;
+    }
+  } catch (e) {
+    await em.stop();
+    throw e;
   }
   em.emu.registerTp({
     clientId: config.tp.clientId,
@@ -53,4 +76,15 @@ export default async function globalSetup(_pw: FullConfig): Promise<() => Promis
     writeFileSync(path.join(runDir, 'pushes.json'), JSON.stringify(pushes, null, 1));
     await Promise.all([stopTp(), em.stop()]);
   };
+}
+
+/**
+ * Launches the run's Chromium with the options the config gives the workers (`--headed` included). Undefined when it
+ * cannot start here or a remote browser is configured: the worker then launches or connects on its own, and the
+ * authorization step reports why that failed.
+ */
+async function launchBrowser(pw: FullConfig): Promise<BrowserServer | undefined> {
+  if (process.env.PW_TEST_CONNECT_WS_ENDPOINT) return undefined;
+  const use = pw.projects[0]?.use ?? {};
+  return chromium.launchServer({ ...use.launchOptions, headless: use.headless ?? use.launchOptions?.headless ?? true }).catch(() => undefined);
 }

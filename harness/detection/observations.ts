@@ -20,6 +20,8 @@ export interface AuthorizationObservations {
 /** What the probes setup did and when: ledger seq marks around each injected fault. */
 export interface ProbeObservations {
   appId: number | null;
+  /** Ledger seq before the first fault: everything up to it is the TP's own doing. */
+  start: number;
   skipped?: string;
   marks: Record<string, number>;
   hook: Record<string, unknown>;

@@ -8,13 +8,18 @@ export interface PermissionSet {
   baiduDetected: boolean;
   /** 0 = mini-program dimension, 1 = account dimension (auth_info.type). */
   dimension: 0 | 1;
+  /**
+   * The files under suites/ that mirror the set: its checks, and the setup step where the TP acts first (sets without
+   * a suite yet report "no check ran").
+   */
+  suite?: { spec: string; setup?: string };
 }
 
 export const PERMISSION_SETS: readonly PermissionSet[] = [
-  { slug: 'development', zh: '开发管理权限', en: 'Development management', baiduDetected: true, dimension: 0 },
-  { slug: 'customer-service', zh: '客服能力权限', en: 'Customer-service capability', baiduDetected: true, dimension: 0 },
-  { slug: 'payment', zh: '支付服务权限', en: 'Payment service', baiduDetected: true, dimension: 0 },
-  { slug: 'basic-info', zh: '基本信息设置权限', en: 'Basic-information settings', baiduDetected: false, dimension: 0 },
+  { slug: 'development', zh: '开发管理权限', en: 'Development management', baiduDetected: true, dimension: 0, suite: { spec: 'development.spec.ts', setup: 'development.setup.ts' } },
+  { slug: 'customer-service', zh: '客服能力权限', en: 'Customer-service capability', baiduDetected: true, dimension: 0, suite: { spec: 'customer-service.spec.ts' } },
+  { slug: 'payment', zh: '支付服务权限', en: 'Payment service', baiduDetected: true, dimension: 0, suite: { spec: 'payment.spec.ts', setup: 'payment.setup.ts' } },
+  { slug: 'basic-info', zh: '基本信息设置权限', en: 'Basic-information settings', baiduDetected: false, dimension: 0, suite: { spec: 'operations.spec.ts', setup: 'operations.setup.ts' } },
   { slug: 'data', zh: '数据权限', en: 'Data analysis', baiduDetected: false, dimension: 0 },
   { slug: 'account', zh: '账号管理权限', en: 'Account management', baiduDetected: false, dimension: 1 },
   { slug: 'promotion', zh: '推广权限', en: 'Promotion', baiduDetected: false, dimension: 0 },

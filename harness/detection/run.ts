@@ -6,6 +6,11 @@ import type { EmulatorHandle } from './emulatorHandle.ts';
 export interface Run {
   config: Config;
   emulator: EmulatorHandle;
+  /**
+   * The emulator as the TP left it before the probes injected faults: what Baidu's detection would have seen. The
+   * authorization and permission-set checks judge this view; only the probes look past it.
+   */
+  beforeProbes: EmulatorHandle;
   tpUrls: TpUrls;
   runDir: string;
 }

@@ -198,7 +198,7 @@ function quota(emu: Emulator, appId: number): number {
 
 function startAudit(emu: Emulator, pkg: PackageRecord, clientId: string, content: string): void {
   pkg.status = 4;
-  later(emu, emu.options.auditDelayMs ?? 300, async () => {
+  later(emu, emu.options.auditDelayMs ?? 100, async () => {
     if (pkg.status !== 4) return; // withdrawn meanwhile
     const fail = content.includes('[audit-fail]');
     pkg.status = fail ? 5 : 6;

@@ -1,10 +1,11 @@
-// `preflight run [playwright args…]`: validates the configuration first (a bad .env exits 2 naming the variable,
-// before anything starts), then runs the detection suites with Playwright. Exit 0 only when ready for 全网发布.
+// `preflight run [playwright args…]`: runs the detection suites with Playwright. Exit 0 only when ready for 全网发布.
+// Plain JavaScript on purpose: it only starts Playwright, so it skips the TypeScript loader the other commands need
+// (a few hundred ms of every run). The configuration is validated where it is read, in playwright.config.ts: a bad
+// .env exits 2 with one line naming the variable, before anything starts.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { loadConfigOrExit } from '../config.ts';
 
-export async function runCommand(argv: string[]): Promise<number> {
+export async function runCommand(argv) {
   if (argv.includes('--help')) {
     process.stdout.write('usage: preflight run [--strict] [playwright test options, e.g. --grep @payment, --headed]\n');
     return 0;
@@ -14,9 +15,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.env.PREFLIGHT_STRICT = '1';
     argv = argv.filter((a) => a !== '--strict');
   }
-  const config = loadConfigOrExit();
-  process.env.PREFLIGHT_SEED ??= config.seed;
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const child = spawn(process.execPath, [cli, 'test', ...argv], { stdio: 'inherit', env: process.env });
+  // Ctrl-C reaches Playwright through the terminal's process group; wait for it to write the report and exit.
+  process.on('SIGINT', () => {});
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
