@@ -342,6 +342,21 @@ test.describe('authorization page (§1.3)', () => {
     expect(scanUrl).toMatch(new RegExp(`^${escaped}/mappconsole/tp/authorization/scan\\?session=[0-9a-f]{24}$`));
     expect(await flow.poll(new URL(scanUrl).searchParams.get('session')!)).toEqual({ state: 'pending', location: null, errno: null });
   });
+
+  test('the page long-polls: a poll that names the state it knows returns when the phone scans, not before', async ({ env, flow }) => {
+    const { scanUrl } = await flow.startAuthorization();
+    const session = new URL(scanUrl).searchParams.get('session')!;
+    let answered = false;
+    const waiting = env.http.get(P.poll, { session, state: 'pending' }).then((r) => ((answered = true), r));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered, 'the poll is still held while nobody has scanned').toBe(false);
+    const u = new URL(scanUrl);
+    await env.http.get(`${u.pathname}${u.search}`);
+    const r = await waiting;
+    expect(r.json).toEqual({ state: 'scanned', location: null, errno: null });
+    // A poll naming an older state than the current one answers at once.
+    expect((await env.http.get(P.poll, { session, state: 'pending' })).json.state).toBe('scanned');
+  });
 });
 
 test.describe('phone side of the scan (§1.3–1.4, §2.6)', () => {

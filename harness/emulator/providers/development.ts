@@ -93,7 +93,7 @@ export const handlers: Handlers = {
     // The build merges ext_json's app.json overrides into the template; malformed ones fail it asynchronously, as
     // Baidu reports a template parse error (upload_status 3, 69010) only through package/get.
     const badOverride = ['window', 'tabBar', 'extPages', 'networkTimeout', 'ext'].find((k) => ext[k] !== undefined && (typeof ext[k] !== 'object' || ext[k] === null || Array.isArray(ext[k])));
-    later(emu, emu.options.uploadDelayMs ?? 150, () => {
+    later(emu, emu.options.uploadDelayMs ?? 100, () => {
       if (badOverride) {
         pkg.uploadStatus = 3;
         pkg.uploadErrCode = 69010;
