@@ -1,12 +1,14 @@
 // `npm run bench`: figures for issue 2 §10 — not timed tests. Prints a table and a final `BENCH_JSON {…}` line.
-//   1. the full default detection run's wall time (`node bin/preflight.js run`, reports to a temp dir);
-//   2. the floor: Chromium's bare start + first page + close (median of 3);
+//   1. the full default detection run's wall time (`node bin/preflight.js run`, reports to a temp dir; median of 3);
+//   2. the floor: Chromium's bare start + first page + close (median of 3); for context, the framework floor: an empty
+//      Playwright run of the same shape (a setup project that opens a page, then a project of as many trivial tests as
+//      the full run has, each attaching a result) — what any Playwright-based detection costs on this machine;
 //   3. emulator throughput on GET /public/2.0/smartapp/auth/tp/token against a bare node:http server answering the
 //      same bytes, interleaved A/B rounds with autocannon, plus each server's CPU time per request (side channel).
 // Targets (2-core machine): emulator ≥ 0.5× bare req/s; full run ≤ 2× floor and ≤ 10 s wall. Each is marked MET /
 // NOT MET; the bench exits 0 either way, and 1 only when a measurement failed.
 // All traffic goes to 127.0.0.1; every loop is bounded by a count and every wait by a timeout.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +26,7 @@ const envNum = (name: string, dflt: number) => {
 
 const CFG = {
   floorSamples: 3,
+  fullRuns: envNum('BENCH_FULL_RUNS', 3),
   fullRunTimeoutS: envNum('BENCH_FULL_RUN_TIMEOUT_S', 300),
   rounds: envNum('BENCH_ROUNDS', 3),
   roundS: envNum('BENCH_ROUND_S', 3),
@@ -69,12 +72,58 @@ async function measureFloor(): Promise<FloorFigures> {
   return { samplesMs: samplesMs.map((x) => round(x)), medianMs: round(median(samplesMs)), executablePath };
 }
 
+/** The framework floor: Playwright alone, in the full run's shape, with nothing to detect. */
+async function measureFrameworkFloor(tmp: string, tests: number): Promise<FloorFigures> {
+  const dir = path.join(tmp, 'framework-floor');
+  mkdirSync(dir, { recursive: true });
+  const executablePath = chromiumExecutable(process.env.CHROMIUM_PATH || undefined);
+  const pw = `import { test } from ${JSON.stringify(path.resolve('node_modules/@playwright/test/index.mjs'))};\n`;
+  writeFileSync(path.join(dir, 'a.setup.mjs'), `${pw}test('setup', async ({ page }) => { await page.goto('data:text/html,<p>floor</p>'); });\n`);
+  writeFileSync(path.join(dir, 'b.spec.mjs'), `${pw}for (let i = 0; i < ${tests}; i++) test('check ' + i, async ({}, info) => { await info.attach('check-result', { body: '{}', contentType: 'application/json' }); });\n`);
+  writeFileSync(path.join(dir, 'playwright.config.mjs'), `export default ${JSON.stringify({
+    workers: 1, reporter: 'list', outputDir: path.join(dir, 'out'),
+    use: { launchOptions: { executablePath, args: CHROMIUM_ARGS } },
+    projects: [{ name: 'setup', testMatch: 'a.setup.mjs' }, { name: 'detection', testMatch: 'b.spec.mjs', dependencies: ['setup'] }],
+  })};\n`);
+  const cli = path.resolve('node_modules/@playwright/test/cli.js');
+  const samplesMs: number[] = [];
+  for (let i = 0; i < CFG.floorSamples; i++) {
+    const t0 = performance.now();
+    const child = spawnTracked(process.execPath, [cli, 'test', '-c', path.join(dir, 'playwright.config.mjs')], { stdio: 'ignore', detached: true });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (c) => resolve(c));
+    });
+    killTracked(child);
+    if (code !== 0) throw new Error(`the empty Playwright run exited ${code}`);
+    samplesMs.push(performance.now() - t0);
+  }
+  return { samplesMs: samplesMs.map((x) => round(x)), medianMs: round(median(samplesMs)), executablePath };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // 1. The full default detection run.
+
+interface FullRunsFigures extends FullRunFigures { samplesMs: number[]; tests: number }
+
+/** Several full runs, one after the other; the figure is their median (a single run varies by ±0.5 s here). */
+async function measureFullRuns(tmp: string): Promise<FullRunsFigures> {
+  const runs: FullRunFigures[] = [];
+  for (let i = 0; i < CFG.fullRuns; i++) {
+    const r = await measureFullRun(path.join(tmp, `full-${i + 1}`));
+    log(`full run ${i + 1}/${CFG.fullRuns}: ${fmtMs(r.wallMs)} (exit ${r.exitCode})`);
+    runs.push(r);
+  }
+  const samplesMs = runs.map((r) => r.wallMs);
+  const mid = [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((runs.length - 1) / 2)]!;
+  const tests = Number(/^(\d+) passed/.exec(mid.summary[0] ?? '')?.[1] ?? 31);
+  return { ...mid, wallMs: round(median(samplesMs)), samplesMs, tests };
+}
 
 interface FullRunFigures { wallMs: number; exitCode: number | null; signal: string | null; ready: boolean; summary: string[] }
 
 async function measureFullRun(tmp: string): Promise<FullRunFigures> {
+  mkdirSync(tmp, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.PREFLIGHT_RUN_ID;
   delete env.PREFLIGHT_RUN_DIR;
@@ -315,7 +364,8 @@ async function main(): Promise<number> {
 
   const tmp = mkdtempSync(path.join(tmpdir(), 'preflight-bench-'));
   const floor = await stage('floor (Chromium start + first page, 3×)', measureFloor);
-  const full = await stage('full default detection run', () => measureFullRun(tmp));
+  const full = await stage(`full default detection run (${CFG.fullRuns}×)`, () => measureFullRuns(tmp));
+  const framework = await stage('framework floor (empty Playwright run of the same shape, 3×)', () => measureFrameworkFloor(tmp, full?.tests ?? 31));
   const tput = await stage('throughput (emulator vs bare, interleaved)', measureThroughput);
 
   const fullVsFloor = full && floor ? round(full.wallMs / floor.medianMs, 2) : undefined;
@@ -331,9 +381,11 @@ async function main(): Promise<number> {
   const out: string[] = ['', 'preflight bench — figures (issue 2 §10; targets for a 2-core machine)', ''];
   out.push(table([
     ['measurement', 'figure', 'detail'],
-    ['full default run (wall)', fmtMs(full?.wallMs),
-      full ? `exit ${full.exitCode ?? full.signal}${full.ready ? ' (ready)' : ' (not ready)'}${full.summary.length ? ' — ' + full.summary.join(' | ') : ''}` : 'FAILED'],
+    ['full default run (wall, median)', fmtMs(full?.wallMs),
+      full ? `runs ${full.samplesMs.map((x) => fmtMs(x)).join(', ')}; exit ${full.exitCode ?? full.signal}${full.ready ? ' (ready)' : ' (not ready)'}${full.summary.length ? ' — ' + full.summary.join(' | ') : ''}` : 'FAILED'],
     ['floor: Chromium start + page (median)', fmtMs(floor?.medianMs), floor ? `samples ${floor.samplesMs.map((x) => fmtMs(x)).join(', ')}` : 'FAILED'],
+    ['framework floor: empty Playwright run (median)', fmtMs(framework?.medianMs),
+      framework ? `samples ${framework.samplesMs.map((x) => fmtMs(x)).join(', ')}; a setup project opening a page, then ${full?.tests ?? 31} empty tests` : 'FAILED'],
     ['emulator TP-token req/s (median)', fmtInt(tput?.emulator.rpsMedian),
       tput ? `rounds ${tput.emulator.rounds.map((r) => fmtInt(r.rps)).join(', ')}; p99 ${tput.emulator.p99MsMedian} ms` : 'FAILED'],
     ['bare node:http req/s (median)', fmtInt(tput?.bare.rpsMedian),
@@ -358,6 +410,7 @@ async function main(): Promise<number> {
     machine: { cpus: availableParallelism(), node: process.version },
     fullRun: full ?? null,
     floor: floor ?? null,
+    frameworkFloor: framework ?? null,
     fullVsFloor: fullVsFloor ?? null,
     throughput: tput ?? null,
     targets,
