@@ -200,6 +200,19 @@ for (const m of MUTANTS) {
   });
 }
 
+// A TP that dies before it listens: the run goes on to write its report, which names the TP's own words.
+test('mutant crash-on-start → setup steps FAILED with the TP\'s stderr, checks not run, report written, exit 1', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await runDetection({ mutant: 'crash-on-start', outDir: testInfo.outputPath('run'), env: { PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: '0' } });
+  const report = reportOf(run);
+  const failed = report.steps.filter((s) => s.status === 'FAILED');
+  expect(failed.map((s) => s.title), tail(run)).toContain('authorize a test mini-program by scanning the QR code');
+  for (const s of failed) expect.soft(s.error, s.title).toMatch(/the TP under test did not start: .*exited with code 3 before listening: crash-on-start: cannot read my configuration/);
+  expect.soft(report.checks.filter((c) => c.status !== 'SKIPPED').map((c) => c.id), 'no check ran').toEqual([]);
+  expect.soft(report.verdict.ready).toBe(false);
+  expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Bad configuration: exit 2 before anything starts, one line on stderr naming the variable.
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chromium, type BrowserServer, type FullConfig } from '@playwright/test';
 import { parseConfig, type Config } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
-import { launchTp, REFERENCE_ENTRY, type TpUrls } from '../platform/launch.ts';
+import { freePort, launchTp, REFERENCE_ENTRY, urlsFromBase, type LaunchedTp, type TpUrls } from '../platform/launch.ts';
 
 import { RUN_ENV } from './runEnv.ts';
 
@@ -37,19 +37,17 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
   const em = await startEmulator({ seed: config.seed, ticketIntervalS: config.ticketIntervalS, pushTimeoutMs: Math.max(5000, config.pushBudgetMs * 2), port: config.emulatorPort,
     weeklyAuditQuota: config.auditQuota, auditDelayMs: config.auditDelayMs, httpsPort: config.emulatorHttpsPort });
   let tpUrls: TpUrls;
-  let stopTp = async () => {};
-  try {
-    if (config.platform === 'external') {
-      tpUrls = { authEvent: config.tpUrls.authEvent!, messageEvent: config.tpUrls.messageEvent!, authStart: config.tpUrls.authStart!, hook: config.tpUrls.hook };
-    } else {
-      const entry = process.env.PREFLIGHT_REFERENCE_ENTRY ? path.resolve(process.env.PREFLIGHT_REFERENCE_ENTRY) : REFERENCE_ENTRY;
-      const tp = await launchTp(entry, config, em.url);
-      tpUrls = { ...tp.urls, hook: config.tpUrls.hook ?? tp.urls.hook };
-      stopTp = tp.stop;
-    }
-  } catch (e) {
-    await em.stop();
-    throw e;
+  // The harness's own TP boots (most of a second) while Playwright starts the first worker: its port is fixed now so
+  // its URLs are known, and the emulator's side door holds the worker's first call until it listens (Emulator.startup).
+  let launched: Promise<LaunchedTp | undefined> = Promise.resolve(undefined);
+  if (config.platform === 'external') {
+    tpUrls = { authEvent: config.tpUrls.authEvent!, messageEvent: config.tpUrls.messageEvent!, authStart: config.tpUrls.authStart!, hook: config.tpUrls.hook };
+  } else {
+    const entry = process.env.PREFLIGHT_REFERENCE_ENTRY ? path.resolve(process.env.PREFLIGHT_REFERENCE_ENTRY) : REFERENCE_ENTRY;
+    const port = await freePort();
+    tpUrls = urlsFromBase(`http://127.0.0.1:${port}`);
+    tpUrls.hook = config.tpUrls.hook ?? tpUrls.hook;
+    launched = launchTp(entry, config, em.url, { port });
   }
   em.emu.registerTp({
     clientId: config.tp.clientId,
@@ -64,7 +62,8 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
     permissionSets: config.permissionSets,
   });
   // Baidu pushes a ticket as soon as a TP is live; a TP can do nothing before its first one.
-  await em.emu.pushTicket(config.tp.clientId);
+  em.emu.startup = launched.then(() => em.emu.pushTicket(config.tp.clientId));
+  em.emu.startup.catch(() => {});
 
   process.env[RUN_ENV.emulatorUrl] = em.url;
   process.env[RUN_ENV.tpUrls] = JSON.stringify(tpUrls);
@@ -74,7 +73,7 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
     // the sealed envelopes only (ciphertext and signature, no plaintext secrets), kept under .preflight/, not reports/.
     const pushes = em.emu.ledger.raw().filter((e) => e.dir === 'push').map((p) => ({ seq: p.seq, event: p.event, url: p.url, envelope: p.envelope, target: p.target }));
     writeFileSync(path.join(runDir, 'pushes.json'), JSON.stringify(pushes, null, 1));
-    await Promise.all([stopTp(), em.stop()]);
+    await Promise.all([launched.then((tp) => tp?.stop(), () => {}), em.stop()]);
   };
 }
 

@@ -39,6 +39,12 @@ export const LIFETIME = {
 export class Emulator {
   readonly store = new Store();
   readonly ledger = new Ledger();
+  /**
+   * Set while the TP under test is still starting (a run's global setup does not wait for it, so its boot overlaps
+   * the first Playwright worker's): side-door calls wait for it, so nothing reaches the TP before it listens, and a
+   * failed start answers them 503 with the cause.
+   */
+  startup?: Promise<unknown>;
   readonly ids: SeededIds;
   private offsetMs = 0;
   private timers: NodeJS.Timeout[] = [];

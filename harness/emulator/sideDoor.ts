@@ -32,6 +32,14 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
   const input = json(body);
   if (input === null) return bad('body must be a JSON object');
 
+  if (emu.startup && route !== 'GET /health' && route !== 'GET /__emulator/health') {
+    try {
+      await emu.startup;
+    } catch (e) {
+      return { kind: 'raw', status: 503, body: { error: `the TP under test did not start: ${(e as Error).message}` } };
+    }
+  }
+
   switch (route) {
     case 'GET /health':
     case 'GET /__emulator/health':
