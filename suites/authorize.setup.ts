@@ -4,6 +4,7 @@
 // TP faults are recorded, not thrown: the checks that depend on this step judge them, so the run goes on.
 import { devices } from '@playwright/test';
 import { test as setup } from '../fixtures/index.ts';
+import { until } from '../harness/detection/exercise.ts';
 import { saveObservations, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
@@ -123,12 +124,7 @@ setup('authorize a test mini-program by scanning the QR code', async ({ page, br
 
     // Give the TP its exchange budget to call oauth/token and app/info; the checks judge what arrived.
     await setup.step('wait for the TP to use the authorization', () => timed('exchange', async () => {
-      const deadline = Date.now() + config.exchangeBudgetMs;
-      while (Date.now() < deadline) {
-        const infos = (await emulator.calls('authprocess.getAppInfo')).filter((c) => c.appId === appId && c.status === 200);
-        if (infos.length) break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await until(async () => (await emulator.calls('authprocess.getAppInfo')).some((c) => c.appId === appId && c.status === 200), config.exchangeBudgetMs);
       await emulator.idle();
     }));
   } finally {

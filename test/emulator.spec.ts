@@ -10,6 +10,7 @@ import { ERRNO, GATEWAY } from '../harness/baidu/errors.ts';
 import { msgSignature } from '../harness/crypto/msgCrypto.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
 import { startEmulator, type Emulator } from '../harness/emulator/index.ts';
+import { EmulatorHandle } from '../harness/detection/emulatorHandle.ts';
 import { fingerprint } from '../harness/emulator/ledger.ts';
 import type { TpRegistration } from '../harness/emulator/store.ts';
 import { SeededIds, freshSeed } from '../harness/seed.ts';
@@ -723,5 +724,45 @@ test.describe('side door', () => {
       expect(text, `${kind} appears as its fingerprint`).toContain(fingerprint(kind, value));
     }
     expect(fingerprint('ticket', tickets[0]!)).toMatch(/^«ticket:[0-9a-f]{8}»$/);
+  });
+
+  test('while the TP under test is starting, side-door calls wait for it; a failed start answers them 503 with the cause', async ({ env }) => {
+    let release!: () => void;
+    env.emu.startup = new Promise<void>((resolve) => (release = resolve));
+    try {
+      let answered = false;
+      const held = env.http.get('/__emulator/ledger').then((r) => ((answered = true), r));
+      expect((await env.http.get('/health')).status, '/health is never held').toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(answered, 'the ledger read is held while the TP starts').toBe(false);
+      release();
+      expect((await held).status).toBe(200);
+
+      env.emu.startup = Promise.reject(new Error('TP x exited with code 3 before listening: boom'));
+      env.emu.startup.catch(() => {});
+      const refused = await env.http.send('POST', '/__emulator/push/ticket', { body: JSON.stringify({ clientId: 'x' }), contentType: 'application/json' });
+      expect(refused.status).toBe(503);
+      expect(refused.json).toEqual({ error: 'the TP under test did not start: TP x exited with code 3 before listening: boom' });
+    } finally {
+      env.emu.startup = undefined;
+    }
+  });
+
+  test('the checks\' handle reads the ledger incrementally: concurrent reads add nothing twice, upTo() bounds the view', async ({ env, flow }) => {
+    await flow.ticket();
+    const handle = new EmulatorHandle(env.url);
+    const first = await handle.ledger();
+    expect(first.length).toBeGreaterThan(0);
+    const mark = first.at(-1)!.seq;
+    await Promise.all([flow.tpToken(), flow.ticket()]);
+    const reads = await Promise.all([handle.ledger(), handle.ledger(), handle.calls('authprocess.getTpToken')]);
+    const seqs = reads[0].map((e) => e.seq);
+    expect(new Set(seqs).size, 'no entry twice').toBe(seqs.length);
+    expect(reads[1].map((e) => e.seq)).toEqual(seqs);
+    expect(seqs).toEqual((await new EmulatorHandle(env.url).ledger()).map((e) => e.seq));
+    expect(reads[2].length).toBe(1);
+    const before = handle.upTo(mark);
+    expect((await before.ledger()).map((e) => e.seq)).toEqual(first.map((e) => e.seq));
+    expect(await before.calls('authprocess.getTpToken')).toEqual([]);
   });
 });

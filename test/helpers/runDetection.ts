@@ -3,13 +3,15 @@
 // Every call is an independent run: its own report and run directories, a fixed seed, and none of an outer detection
 // run's per-run variables.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckStatus } from '../../harness/detection/checks.ts';
 import { expect } from '@playwright/test';
 import type { CheckReport, Report } from '../../harness/report/model.ts';
+
+/** The harness's own (a port nobody listens on right now): the end-to-end specs start servers on fixed ports too. */
+export { freePort } from '../../harness/platform/launch.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MUTANTS_DIR = join(ROOT, 'test', 'mutants');
@@ -144,14 +146,3 @@ export function checkOf(report: Report, id: string, run: DetectionRun): CheckRep
   return c!;
 }
 
-/** A port nobody listens on right now (the OS picks it; closed again before use). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
