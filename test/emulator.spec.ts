@@ -10,8 +10,9 @@ import { ERRNO, GATEWAY } from '../harness/baidu/errors.ts';
 import { msgSignature } from '../harness/crypto/msgCrypto.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
 import { startEmulator, type Emulator } from '../harness/emulator/index.ts';
+import { parseQuery } from '../harness/emulator/server.ts';
 import { EmulatorHandle } from '../harness/detection/emulatorHandle.ts';
-import { fingerprint } from '../harness/emulator/ledger.ts';
+import { fingerprint, Ledger } from '../harness/emulator/ledger.ts';
 import type { TpRegistration } from '../harness/emulator/store.ts';
 import { SeededIds, freshSeed } from '../harness/seed.ts';
 import {
@@ -724,6 +725,29 @@ test.describe('side door', () => {
       expect(text, `${kind} appears as its fingerprint`).toContain(fingerprint(kind, value));
     }
     expect(fingerprint('ticket', tickets[0]!)).toMatch(/^«ticket:[0-9a-f]{8}»$/);
+  });
+
+  test('property: the emulator reads a query string exactly as URLSearchParams does (the last of a repeated name wins)', () => {
+    const part = fc.string({ unit: fc.constantFrom(...'ab1=&%+._-~2F'), maxLength: 24 });
+    fc.assert(fc.property(part, (search) => {
+      const expected: Record<string, string> = {};
+      for (const [k, v] of new URLSearchParams(search)) expected[k] = v;
+      expect(parseQuery(search)).toEqual(expected);
+    }), { numRuns: 500 });
+  });
+
+  test('property: tokens are redacted by their shape whatever their random tail, wherever they sit in an entry', () => {
+    const tail = fc.string({ unit: fc.constantFrom(...'abcXYZ0189-_'), minLength: 1, maxLength: 12 });
+    fc.assert(fc.property(fc.constantFrom('42', '45', '46'), fc.stringMatching(/^[0-9a-f]{32}$/), tail, fc.integer({ min: 1, max: 9_999_999 }),
+      (type, hex, rest, suffix) => {
+        const token = `${type}.${hex}.2592000.1798000000.${rest}-${suffix}`;
+        const kind = ({ 42: 'tpAccessToken', 45: 'authorizerAccessToken', 46: 'refreshToken' } as Record<string, string>)[type]!;
+        const ledger = new Ledger();
+        ledger.record({ at: 0, dir: 'page', path: `/x?access_token=${token}&b=1`, query: { access_token: token }, status: 200, facts: { [token]: [token] } });
+        const text = JSON.stringify(ledger.redacted());
+        expect(text).not.toContain(hex);
+        expect(text.split(fingerprint(kind, token)).length - 1).toBe(4);
+      }), { numRuns: 300 });
   });
 
   test('while the TP under test is starting, side-door calls wait for it; a failed start answers them 503 with the cause', async ({ env }) => {

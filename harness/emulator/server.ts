@@ -65,9 +65,13 @@ export async function listen(emu: Emulator, handlers: Handlers, port: number, ho
   };
 }
 
+/** Most calls are bodiless GETs: they skip the stream machinery and the awaits (a microtask and a promise each). */
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+}
+
 async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  // Most calls are bodiless GETs: skip the stream machinery for them.
-  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return EMPTY;
+  if (!hasBody(req)) return EMPTY;
   const chunks: Buffer[] = [];
   let size = 0;
   // An oversized body is drained, not abandoned, so the reply can still be read on this connection.
@@ -84,9 +88,28 @@ interface Parsed {
   files: Record<string, UploadedFile>;
 }
 
+/** application/x-www-form-urlencoded as URLSearchParams reads it (a repeated name: the last value wins), minus its
+ * allocations when nothing is percent- or plus-encoded. */
+export function parseQuery(search: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!search) return out;
+  if (search.includes('+') || search.includes('%')) {
+    for (const [k, v] of new URLSearchParams(search)) out[k] = v;
+    return out;
+  }
+  for (const pair of search.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const k = eq < 0 ? pair : pair.slice(0, eq);
+    out[k] = eq < 0 ? '' : pair.slice(eq + 1);
+  }
+  return out;
+}
+
+const NO_FILES: Record<string, UploadedFile> = Object.freeze({}) as Record<string, UploadedFile>;
+
 async function parse(req: IncomingMessage, search: string, body: Buffer): Promise<Parsed> {
-  const query: Record<string, string> = {};
-  if (search) for (const [k, v] of new URLSearchParams(search)) query[k] = v;
+  const query = parseQuery(search);
   const form: Record<string, string | string[]> = {};
   const files: Record<string, UploadedFile> = {};
   const ct = (req.headers['content-type'] ?? '').toLowerCase();
@@ -132,7 +155,8 @@ function send(res: ServerResponse, r: BaiduReply): void {
 }
 
 function validate(def: EndpointDef, params: Record<string, string>, files: Record<string, UploadedFile>): string | null {
-  for (const [name, spec] of Object.entries(def.params)) {
+  for (const name in def.params) {
+    const spec = def.params[name]!;
     const v = spec.type === 'file' ? files[name] : params[name];
     if (v === undefined || v === '') {
       if (spec.required) return `${name} is required`;
@@ -174,15 +198,19 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
     return send(res, await handleSideDoor(emu, method, new URL(raw, 'http://emulator'), body));
   }
 
-  const body = await readBody(req);
-  if (body === null) {
-    return send(res, BaiduError.errno(40006, 'request body larger than 10 MB').toReply());
-  }
   let parsed: Parsed;
-  try {
-    parsed = await parse(req, search, body);
-  } catch {
-    return send(res, BaiduError.errno(40001, 'request body could not be parsed').toReply());
+  if (!hasBody(req)) {
+    parsed = { query: parseQuery(search), form: {}, files: NO_FILES };
+  } else {
+    const body = await readBody(req);
+    if (body === null) {
+      return send(res, BaiduError.errno(40006, 'request body larger than 10 MB').toReply());
+    }
+    try {
+      parsed = await parse(req, search, body);
+    } catch {
+      return send(res, BaiduError.errno(40001, 'request body could not be parsed').toReply());
+    }
   }
   const referer = req.headers.referer;
 
@@ -226,7 +254,8 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
       flags.push('unimplemented');
       throw BaiduError.gateway(3);
     }
-    result = await handler(ctx);
+    const r = handler(ctx);
+    result = r instanceof Promise ? await r : r;
   } catch (e) {
     if (!(e instanceof BaiduError)) throw e;
     result = e.toReply();

@@ -363,10 +363,15 @@ async function main(): Promise<number> {
   watchdog.unref();
 
   const tmp = mkdtempSync(path.join(tmpdir(), 'preflight-bench-'));
-  const floor = await stage('floor (Chromium start + first page, 3×)', measureFloor);
-  const full = await stage(`full default detection run (${CFG.fullRuns}×)`, () => measureFullRuns(tmp));
-  const framework = await stage('framework floor (empty Playwright run of the same shape, 3×)', () => measureFrameworkFloor(tmp, full?.tests ?? 31));
-  const tput = await stage('throughput (emulator vs bare, interleaved)', measureThroughput);
+  // BENCH_ONLY=throughput (or floor, full, framework; comma-separated) measures a part while working on it.
+  const only = new Set((process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  const wanted = (part: string) => only.size === 0 || only.has(part);
+  const floor = wanted('floor') ? await stage('floor (Chromium start + first page, 3×)', measureFloor) : undefined;
+  const full = wanted('full') ? await stage(`full default detection run (${CFG.fullRuns}×)`, () => measureFullRuns(tmp)) : undefined;
+  const framework = wanted('framework')
+    ? await stage('framework floor (empty Playwright run of the same shape, 3×)', () => measureFrameworkFloor(tmp, full?.tests ?? 31))
+    : undefined;
+  const tput = wanted('throughput') ? await stage('throughput (emulator vs bare, interleaved)', measureThroughput) : undefined;
 
   const fullVsFloor = full && floor ? round(full.wallMs / floor.medianMs, 2) : undefined;
   const targets: Target[] = [
