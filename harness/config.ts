@@ -39,6 +39,8 @@ export interface Config {
   grant: string[];
   auditQuota: number;
   auditDelayMs: number;
+  /** How many run folders .preflight/runs keeps (0 = all). */
+  keepRuns: number;
   /** External-platform URLs (issue 4); the reference TP fills them itself. */
   tpUrls: { authEvent?: string; messageEvent?: string; authStart?: string; hook?: string };
   openapiBaseUrl: string;
@@ -85,6 +87,7 @@ export const VARIABLES: Record<string, VarSpec> = {
   PREFLIGHT_GRANT: { pattern: '^[^,]*(,[^,]+)*$', describe: 'permission sets the admin ticks when scanning (default: all selected)' },
   PREFLIGHT_AUDIT_QUOTA: { pattern: '^[0-9]+$', describe: 'audit submissions per week in the emulator' },
   PREFLIGHT_AUDIT_DELAY_MS: { pattern: '^[0-9]+$', describe: 'milliseconds before the emulated audit result is pushed' },
+  PREFLIGHT_KEEP_RUNS: { pattern: '^[0-9]{1,6}$', describe: 'how many run folders .preflight/runs keeps (0 = all)' },
   BAIDU_OPENAPI_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
   BAIDU_SMARTPROGRAM_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
 };
@@ -171,6 +174,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     grant,
     auditQuota: Number(v.PREFLIGHT_AUDIT_QUOTA ?? 10),
     auditDelayMs: Number(v.PREFLIGHT_AUDIT_DELAY_MS ?? 100),
+    keepRuns: Number(v.PREFLIGHT_KEEP_RUNS ?? 20),
     tpUrls: { authEvent: v.TP_AUTH_EVENT_URL, messageEvent: v.TP_MESSAGE_EVENT_URL, authStart: v.TP_AUTH_START_URL, hook: v.TP_HOOK_URL },
     openapiBaseUrl: v.BAIDU_OPENAPI_URL ?? 'https://openapi.baidu.com',
     smartprogramBaseUrl: v.BAIDU_SMARTPROGRAM_URL ?? 'https://smartprogram.baidu.com',

@@ -219,6 +219,7 @@ test('mutant crash-on-start → setup steps FAILED with the TP\'s stderr, checks
 const BAD_CONFIG: { variable: string; value: string }[] = [
   { variable: 'TP_ENCODING_AES_KEY', value: 'short' },
   { variable: 'PREFLIGHT_PERMISSION_SETS', value: '不存在权限' },
+  { variable: 'PREFLIGHT_KEEP_RUNS', value: '-1' },
 ];
 
 for (const { variable, value } of BAD_CONFIG) {

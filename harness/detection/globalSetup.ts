@@ -8,6 +8,7 @@ import { parseConfig, type Config } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { freePort, launchTp, REFERENCE_ENTRY, urlsFromBase, type LaunchedTp, type TpUrls } from '../platform/launch.ts';
 
+import { pruneRuns } from './runs.ts';
 import { RUN_ENV } from './runEnv.ts';
 
 export default async function globalSetup(pw: FullConfig): Promise<() => Promise<void>> {
@@ -15,6 +16,7 @@ export default async function globalSetup(pw: FullConfig): Promise<() => Promise
   const runDir = process.env[RUN_ENV.runDir] ?? path.resolve('.preflight', 'runs', process.env[RUN_ENV.runId] ?? 'local');
   mkdirSync(runDir, { recursive: true });
   process.env[RUN_ENV.runDir] = runDir;
+  pruneRuns(runDir, config.keepRuns);
 
   // Chromium starts while the TP boots (both take most of a second): the authorization step's worker then connects to
   // it instead of launching its own, through Playwright's own PW_TEST_CONNECT_WS_ENDPOINT.

@@ -1,0 +1,51 @@
+// .preflight/runs housekeeping (harness/detection/runs.ts): the oldest run folders go, the current one and anything
+// that is not a run folder stay.
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { pruneRuns, RUN_ID } from '../harness/detection/runs.ts';
+
+function runId(i: number): string {
+  // Minutes apart, in order: 20261129T070000-…, 20261129T070100-…
+  return `20261129T07${String(i).padStart(2, '0')}00-${(0xabc00000 + i).toString(16)}`;
+}
+
+function makeRuns(root: string, n: number): string[] {
+  const ids = Array.from({ length: n }, (_, i) => runId(i));
+  for (const id of ids) {
+    mkdirSync(path.join(root, id, 'artifacts'), { recursive: true });
+    writeFileSync(path.join(root, id, 'pushes.json'), '[]');
+  }
+  mkdirSync(path.join(root, 'local'));
+  writeFileSync(path.join(root, 'notes.txt'), 'mine');
+  return ids;
+}
+
+test('the ids playwright.config.ts makes are what pruning recognises', () => {
+  const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${'3f2e3256'}`;
+  expect(id).toMatch(RUN_ID);
+  expect('local').not.toMatch(RUN_ID);
+});
+
+test('keeps the newest N run folders, always the current one, and never touches other files', () => {
+  const root = test.info().outputPath('runs');
+  const ids = makeRuns(root, 25);
+  // The current run is an old-looking one (a clock set back): it stays anyway.
+  const current = path.join(root, ids[3]!);
+  const removed = pruneRuns(current, 20);
+  expect(removed.map((d) => path.basename(d))).toEqual([0, 1, 2, 4, 5].map(runId));
+  const left = readdirSync(root).sort();
+  expect(left).toContain(ids[3]);
+  expect(left).toContain('local');
+  expect(left).toContain('notes.txt');
+  expect(left.filter((n) => RUN_ID.test(n))).toHaveLength(20);
+  expect(left).toContain(ids[24]);
+});
+
+test('PREFLIGHT_KEEP_RUNS=0 keeps every run; a missing folder is not an error', () => {
+  const root = test.info().outputPath('runs');
+  const ids = makeRuns(root, 5);
+  expect(pruneRuns(path.join(root, ids[4]!), 0)).toEqual([]);
+  expect(readdirSync(root).filter((n) => RUN_ID.test(n))).toHaveLength(5);
+  expect(pruneRuns(path.join(test.info().outputPath('nowhere'), runId(1)), 1)).toEqual([]);
+});
