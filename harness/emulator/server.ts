@@ -148,7 +148,8 @@ function send(res: ServerResponse, r: BaiduReply): void {
       return;
     default: {
       const text = JSON.stringify(r.body);
-      res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      // A flat header list: Node takes it as is, without walking an object's keys (this is every API reply).
+      res.writeHead(r.status, ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(text))]);
       res.end(text);
     }
   }
