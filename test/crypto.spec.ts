@@ -205,12 +205,15 @@ test.describe('failures are CryptoErrors, not crashes', () => {
 test.describe('preflight crypto CLI', () => {
   const creds = ['--aes-key', KEY, '--token', TOKEN];
 
-  test('encrypt then decrypt returns the message', () => {
+  test('encrypt then decrypt returns the message; openssl and a hand parse read the envelope too', () => {
     const msg = '{"event":"APP_SERVER_PAUSE","appId":42,"note":"暂停服务"}';
     const enc = cli(['encrypt', ...creds, '--client-id', CLIENT], msg + '\n');
     expect(enc.code, enc.stderr).toBe(0);
     const env = JSON.parse(enc.stdout);
     expect(env.MsgSignature).toBe(msgSignature(TOKEN, env.TimeStamp, env.Nonce, env.Encrypt));
+    // The independent path reads it too: sha1 of the sorted four strings, openssl's AES, the layout parsed by hand.
+    expect(env.MsgSignature).toBe(sha1([TOKEN, String(env.TimeStamp), String(env.Nonce), env.Encrypt].sort().join('')));
+    expect(parseByHand(opensslAes(KEY, Buffer.from(env.Encrypt, 'base64'), true))).toMatchObject({ padOk: true, message: msg, clientId: CLIENT });
     const dec = cli(['decrypt', ...creds, '--client-id', CLIENT], enc.stdout);
     expect(dec.code, dec.stderr).toBe(0);
     expect(JSON.parse(dec.stdout)).toEqual(JSON.parse(msg));
