@@ -28,7 +28,8 @@ const CFG = {
   floorSamples: 3,
   fullRuns: envNum('BENCH_FULL_RUNS', 3),
   fullRunTimeoutS: envNum('BENCH_FULL_RUN_TIMEOUT_S', 300),
-  rounds: envNum('BENCH_ROUNDS', 3),
+  // Five pairs: on a shared 2-core machine one pair in three can be off by a third; the median of five holds.
+  rounds: envNum('BENCH_ROUNDS', 5),
   roundS: envNum('BENCH_ROUND_S', 3),
   /** The emulator is slow for its first seconds (JIT, heap growth): 3 s per server before the measured rounds. */
   warmupS: envNum('BENCH_WARMUP_S', 3),
