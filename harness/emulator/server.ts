@@ -238,7 +238,8 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
   }
 
   const { def, wrongMethod } = routeFor(method, pathname);
-  const ctx: HandlerCtx = { emu, def: def!, req, params, files: parsed.files, facts: {} };
+  // Every field up front: one object shape for all calls keeps the handlers' property reads monomorphic.
+  const ctx: HandlerCtx = { emu, def: def!, req, params, files: parsed.files, tp: undefined, app: undefined, authorization: undefined, facts: {} };
   const flags: string[] = [];
   let result: BaiduReply;
   try {
