@@ -1,0 +1,35 @@
+// `npm run bench` is a deliverable too (issue 2 §10): a short pass proves it still measures — the emulator and the
+// bare server answer the same bytes, every reply is checked, and the JSON line carries the figures. No timing is
+// asserted here: the targets are judged by the bench itself.
+import { spawnSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { ROOT } from './helpers/runDetection.ts';
+
+test('a one-pair bench of the throughput and the Chromium floor runs clean and reports its figures', () => {
+  test.setTimeout(90_000);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/run.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 80_000,
+    env: { ...process.env, BENCH_ONLY: 'throughput,floor', BENCH_ROUNDS: '1', BENCH_ROUND_S: '1', BENCH_WARMUP_S: '1' },
+  });
+  expect(r.status, r.stderr.slice(-2000)).toBe(0);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));
+  expect(line, 'the bench prints its BENCH_JSON line').toBeTruthy();
+  const json = JSON.parse(line!.slice('BENCH_JSON '.length));
+  expect(json.errors).toEqual([]);
+  expect(json.fullRun, 'BENCH_ONLY leaves the full run out').toBeNull();
+  expect(json.floor.samplesMs).toHaveLength(3);
+  for (const server of [json.throughput.emulator, json.throughput.bare]) {
+    expect(server.rounds).toHaveLength(1);
+    const [round] = server.rounds;
+    expect(round.requests).toBeGreaterThan(0);
+    expect(round).toMatchObject({ errors: 0, timeouts: 0, non2xx: 0, mismatches: 0 });
+    expect(round.cpuUsPerReq).toBeGreaterThan(0);
+  }
+  expect(json.throughput.ratio).toBeGreaterThan(0);
+  const statuses = Object.fromEntries(json.targets.map((t: { name: string; status: string }) => [t.name, t.status]));
+  expect(statuses['full run wall time'], 'not measured, so not judged').toBe('N/A');
+  expect(['MET', 'NOT MET']).toContain(statuses['emulator req/s vs bare node:http']);
+  expect(r.stdout).toContain('emulator / bare');
+});
