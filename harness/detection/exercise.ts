@@ -73,6 +73,11 @@ export function exerciseObservations(run: Run, set: string): ExerciseObservation
   return obs;
 }
 
+/**
+ * Waits up to `timeoutMs` for `fn` to hold and says whether it did. The setup steps' wait, where a check would use
+ * expect.poll: a TP that never acts must not fail the step that gives it the chance (the check that depends on it
+ * fails, with the cause), and a caught expect.poll would still show as a failed step in every report.
+ */
 export async function until(fn: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   do {
