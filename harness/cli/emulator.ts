@@ -7,9 +7,15 @@ import { BAIDU_HOSTS } from '../emulator/tls.ts';
 const mask = (s: string) => `${s.slice(0, 4)}…(${s.length} chars)`;
 
 export async function emulatorCommand(argv: string[]): Promise<number> {
+  const usage = 'usage: preflight emulator   (configured by the same variables as a run; see README)\n';
   if (argv.includes('--help')) {
-    process.stdout.write('usage: preflight emulator   (configured by the same variables as a run; see README)\n');
+    process.stdout.write(usage);
     return 0;
+  }
+  if (argv.length) {
+    // Its settings are the run's variables; an argument is a mistake worth saying before a server starts.
+    process.stderr.write(`preflight emulator: unexpected argument '${argv[0]}'\n${usage}`);
+    return 2;
   }
   const config = loadConfigOrExit();
   const port = process.env.PREFLIGHT_EMULATOR_PORT ? config.emulatorPort : 4010;

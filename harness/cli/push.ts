@@ -1,21 +1,36 @@
 // `preflight push replay <ledger-id>`: re-sends a recorded push to the TP byte for byte, so a reviewer can reproduce
 // what a check saw. With a running emulator (PREFLIGHT_EMULATOR_URL or --emulator) it goes through the emulator and
 // lands in its ledger; otherwise the envelope saved by the run (--run DIR, default the newest run) is posted directly.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// Exit codes: 0 the TP answered as Baidu expects, 1 it did not (or the push is not there), 2 a usage error.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadPushes, PUSHES_FILE, type SealedPush } from '../detection/runs.ts';
 
 const USAGE = 'usage: preflight push replay <ledger-id> [--emulator http://127.0.0.1:4010 | --run .preflight/runs/<id>] [--to URL]\n';
+/** A TP that never answers costs this long, then the command says so (exit 1). */
+const TIMEOUT_MS = 10_000;
 
 export async function pushCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: { emulator: { type: 'string' }, run: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean' } },
-  });
+  let values: { emulator?: string; run?: string; to?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv, allowPositionals: true,
+      options: { emulator: { type: 'string' }, run: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean' } },
+    }));
+  } catch (e) {
+    process.stderr.write(`preflight push: ${(e as Error).message.split('. ')[0]}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const [verb, id] = positionals;
-  if (values.help || verb !== 'replay' || !id || !/^\d+$/.test(id)) {
+  if (verb !== 'replay' || !id || !/^\d+$/.test(id) || positionals.length > 2) {
     process.stderr.write(USAGE);
-    return values.help ? 0 : 2;
+    return 2;
   }
   const emulator = values.emulator ?? process.env.PREFLIGHT_EMULATOR_URL;
   if (emulator && !values.run) return viaEmulator(emulator, Number(id));
@@ -25,12 +40,14 @@ export async function pushCommand(argv: string[]): Promise<number> {
 async function viaEmulator(base: string, seq: number): Promise<number> {
   let res: Response;
   try {
-    res = await fetch(`${base}/__emulator/push/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seq }) });
+    res = await fetch(`${base}/__emulator/push/replay`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seq }), signal: AbortSignal.timeout(TIMEOUT_MS + 5000),
+    });
   } catch (e) {
     process.stderr.write(`preflight push: no emulator at ${base} (${(e as Error).message}); use --run to replay from a finished run\n`);
     return 1;
   }
-  const body = (await res.json()) as Record<string, unknown>;
+  const body = (await res.json().catch(() => ({ error: `HTTP ${res.status} without JSON` }))) as Record<string, unknown>;
   if (!res.ok) {
     process.stderr.write(`preflight push: ${body.error}\n`);
     return 1;
@@ -42,33 +59,47 @@ async function viaEmulator(base: string, seq: number): Promise<number> {
 function newestRun(): string {
   const dir = path.resolve('.preflight', 'runs');
   if (!existsSync(dir)) return dir;
-  const runs = readdirSync(dir).map((d) => path.join(dir, d)).filter((d) => existsSync(path.join(d, 'pushes.json')));
+  const runs = readdirSync(dir).map((d) => path.join(dir, d)).filter((d) => existsSync(path.join(d, PUSHES_FILE)));
   return runs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? dir;
 }
 
+/** The request the push was, rebuilt from what the run kept, and the body Baidu expects back. */
+function requestOf(p: SealedPush, to: string): { url: string; init: RequestInit; expected: string } {
+  if (p.echo) {
+    // The handshake carries its four values in the query and the body alike (harness/emulator/pusher.ts).
+    const params = new URLSearchParams(p.echo);
+    return {
+      url: `${to}${to.includes('?') ? '&' : '?'}${params}`,
+      init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: params.toString() },
+      expected: p.echo.echoStr,
+    };
+  }
+  return { url: to, init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(p.envelope) }, expected: 'success' };
+}
+
 async function direct(runDir: string, seq: number, to?: string): Promise<number> {
-  const file = path.join(runDir, 'pushes.json');
-  if (!existsSync(file)) {
-    process.stderr.write(`preflight push: no recorded pushes at ${file}\n`);
+  const pushes = loadPushes(runDir);
+  if (!pushes) {
+    process.stderr.write(`preflight push: no recorded pushes at ${path.join(runDir, PUSHES_FILE)}\n`);
     return 1;
   }
-  const pushes = JSON.parse(readFileSync(file, 'utf8')) as { seq: number; event: string; url: string; envelope: Record<string, string> }[];
   const p = pushes.find((x) => x.seq === seq);
   if (!p) {
     process.stderr.write(`preflight push: ledger entry ${seq} is not a push of ${runDir}\n`);
     return 1;
   }
-  const url = to ?? p.url;
+  const { url, init, expected } = requestOf(p, to ?? p.url);
   const started = performance.now();
   try {
-    const isEcho = p.event === 'echoStr';
-    const res = await fetch(url, isEcho ? { method: 'POST' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(p.envelope), signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
     const text = await res.text();
     const ms = Math.round(performance.now() - started);
-    process.stdout.write(`${p.event} push #${seq} → ${url}: HTTP ${res.status} in ${ms} ms, body ${JSON.stringify(text.slice(0, 200))}\n`);
-    return res.ok && text === 'success' ? 0 : 1;
+    process.stdout.write(`${p.event} push #${seq} → ${to ?? p.url}: HTTP ${res.status} in ${ms} ms, body ${JSON.stringify(text.slice(0, 200))}\n`);
+    if (res.ok && text === expected) return 0;
+    process.stderr.write(`preflight push: the TP answered ${JSON.stringify(text.slice(0, 80))}, Baidu expects ${JSON.stringify(expected)}\n`);
+    return 1;
   } catch (e) {
-    process.stderr.write(`preflight push: ${url}: ${(e as Error).message}\n`);
+    process.stderr.write(`preflight push: ${to ?? p.url}: ${(e as Error).message}\n`);
     return 1;
   }
 }

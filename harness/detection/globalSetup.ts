@@ -1,14 +1,14 @@
 // Starts the servers of a detection run once, before any project (they must outlive the setup project, whose state
 // the checks depend on — Playwright's auth-setup pattern). The emulator runs in the runner process; the TP under test
 // runs in its own process or is the team's own server; Chromium runs as a browser server the setup worker connects to.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserServer, type FullConfig } from '@playwright/test';
 import { parseConfig, type Config } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { freePort, launchTp, REFERENCE_ENTRY, urlsFromBase, type LaunchedTp, type TpUrls } from '../platform/launch.ts';
 
-import { pruneRuns } from './runs.ts';
+import { pruneRuns, savePushes } from './runs.ts';
 import { RUN_ENV } from './runEnv.ts';
 
 export default async function globalSetup(pw: FullConfig): Promise<() => Promise<void>> {
@@ -73,8 +73,7 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
     await em.emu.idle();
     // What a reviewer needs to re-send any push of this run to the TP later (`npx preflight push replay <seq> --run`):
     // the sealed envelopes only (ciphertext and signature, no plaintext secrets), kept under .preflight/, not reports/.
-    const pushes = em.emu.ledger.raw().filter((e) => e.dir === 'push').map((p) => ({ seq: p.seq, event: p.event, url: p.url, envelope: p.envelope, target: p.target }));
-    writeFileSync(path.join(runDir, 'pushes.json'), JSON.stringify(pushes, null, 1));
+    savePushes(runDir, em.emu.ledger.raw());
     await Promise.all([launched.then((tp) => tp?.stop(), () => {}), em.stop()]);
   };
 }

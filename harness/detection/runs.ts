@@ -1,8 +1,9 @@
 // Each run keeps its evidence under .preflight/runs/<run id>/ (observations, screenshots, the sealed pushes that
 // `preflight push replay` re-sends). About half a megabyte each: without pruning a laptop running the detection all
 // day would collect them forever. The reports themselves are self-contained and do not point here.
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { LedgerEntry } from '../emulator/ledger.ts';
 
 /** Run ids as playwright.config.ts makes them: 20261129T072854-3f2e3256. Nothing else in the folder is touched. */
 export const RUN_ID = /^\d{8}T\d{6}-[0-9a-f]{8}$/;
@@ -36,4 +37,39 @@ export function pruneRuns(current: string, keep: number): string[] {
     }
   }
   return removed;
+}
+
+/**
+ * A push of a run as `preflight push replay` re-sends it: the sealed envelope only (ciphertext and signature, no
+ * plaintext secrets), or for the echoStr handshake its four query values (none of them secret).
+ */
+export interface SealedPush {
+  seq: number;
+  event: string;
+  url: string;
+  target: 'auth' | 'message';
+  envelope: Record<string, string>;
+  echo?: { signature: string; timestamp: string; nonce: string; echoStr: string };
+}
+
+export const PUSHES_FILE = 'pushes.json';
+
+/** Keeps every push of the ledger in `<runDir>/pushes.json` (kept under .preflight/, never under reports/). */
+export function savePushes(runDir: string, entries: readonly LedgerEntry[]): SealedPush[] {
+  const pushes: SealedPush[] = [];
+  for (const e of entries) {
+    if (e.dir !== 'push') continue;
+    const p: SealedPush = { seq: e.seq, event: e.event, url: e.url, target: e.target, envelope: e.envelope };
+    if (e.event === 'echoStr') p.echo = e.message as SealedPush['echo'];
+    pushes.push(p);
+  }
+  writeFileSync(path.join(runDir, PUSHES_FILE), JSON.stringify(pushes, null, 1));
+  return pushes;
+}
+
+/** The pushes a run kept, or null when it kept none (not a run folder, or a run that never finished). */
+export function loadPushes(runDir: string): SealedPush[] | null {
+  const file = path.join(runDir, PUSHES_FILE);
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')) as SealedPush[];
 }

@@ -132,11 +132,11 @@ export class Emulator {
   }
 
   /** Sends Baidu's echoStr handshake to the TP's 消息与事件接收URL (a live probe, like the real detection). */
-  probeEcho(clientId: string, badSignature = false): Promise<PushEntry> {
+  probeEcho(clientId: string, badSignature = false, again?: { echoStr: string; nonce: string; timestamp: string }): Promise<PushEntry> {
     const tp = this.requireTp(clientId);
     return this.track(deliverEcho(this.ledger, tp, {
       timeoutMs: this.options.pushTimeoutMs, badSignature,
-      echoStr: this.ids.alnum('echoStr', 16), nonce: this.ids.digits('echoNonce', 8), timestamp: String(this.nowS()),
+      echoStr: again?.echoStr ?? this.ids.alnum('echoStr', 16), nonce: again?.nonce ?? this.ids.digits('echoNonce', 8), timestamp: again?.timestamp ?? String(this.nowS()),
     }));
   }
 

@@ -1,0 +1,174 @@
+// The `preflight` command line beyond crypto (test/crypto.spec.ts): usage errors exit 2 before anything starts, and
+// `preflight push replay` re-sends a run's pushes — the sealed envelope byte for byte, the echoStr handshake with its
+// four values — directly from the run folder or through a running emulator.
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test as base, expect } from '@playwright/test';
+import { loadPushes, savePushes } from '../harness/detection/runs.ts';
+import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
+import type { PushEntry } from '../harness/emulator/ledger.ts';
+import { SeededIds } from '../harness/seed.ts';
+import { ROOT } from './helpers/runDetection.ts';
+
+interface Cli { code: number; stdout: string; stderr: string }
+
+/** Asynchronous on purpose: the stub TP answering the replays lives in this process. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<Cli> {
+  return new Promise((resolve) => {
+    const childEnv = { ...process.env, ...env };
+    delete childEnv.PREFLIGHT_EMULATOR_URL;
+    if (env.PREFLIGHT_EMULATOR_URL) childEnv.PREFLIGHT_EMULATOR_URL = env.PREFLIGHT_EMULATOR_URL;
+    execFile(process.execPath, ['bin/preflight.js', ...args], { cwd: ROOT, env: childEnv, timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+base.describe('usage errors exit 2 with the usage, help exits 0 on stdout', () => {
+  const cases: { args: string[]; code: number; out: 'stdout' | 'stderr'; says: RegExp }[] = [
+    { args: [], code: 2, out: 'stderr', says: /missing command/ },
+    { args: ['frobnicate'], code: 2, out: 'stderr', says: /unknown command 'frobnicate'/ },
+    { args: ['--help'], code: 0, out: 'stdout', says: /usage: preflight <command>/ },
+    { args: ['push', '--help'], code: 0, out: 'stdout', says: /usage: preflight push replay/ },
+    { args: ['push', '--bogus'], code: 2, out: 'stderr', says: /Unknown option '--bogus'[\s\S]*usage: preflight push replay/ },
+    { args: ['push', 'replay', 'seven'], code: 2, out: 'stderr', says: /usage: preflight push replay/ },
+    { args: ['push', 'resend', '7'], code: 2, out: 'stderr', says: /usage: preflight push replay/ },
+    { args: ['emulator', '--help'], code: 0, out: 'stdout', says: /usage: preflight emulator/ },
+    { args: ['emulator', '--port', '4010'], code: 2, out: 'stderr', says: /unexpected argument '--port'/ },
+  ];
+  for (const c of cases) {
+    base(`preflight ${c.args.join(' ') || '(nothing)'} → exit ${c.code}`, async () => {
+      const r = await cli(c.args);
+      expect(r.code, r.stderr).toBe(c.code);
+      expect(r[c.out]).toMatch(c.says);
+      expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+/); // no stack trace
+    });
+  }
+});
+
+// --- push replay ------------------------------------------------------------------------------------------------
+
+interface Received { path: string; query: URLSearchParams; body: string }
+
+interface ReplayEnv {
+  em: StartedEmulator;
+  tp: { clientId: string; messageToken: string; encodingAesKey: string };
+  /** What the stub TP received, in order; `answer` decides its reply ('success', 'ok', or 'echo' the echoStr). */
+  received: Received[];
+  stub: { url: string; answer: 'success' | 'ok' | 'echo' };
+  runDir: string;
+  ticket: PushEntry;
+  echo: PushEntry;
+}
+
+const test = base.extend<{ replay: ReplayEnv }>({
+  replay: async ({}, use, testInfo) => {
+    const received: Received[] = [];
+    const stub = { url: '', answer: 'success' as 'success' | 'ok' | 'echo' };
+    const server: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const u = new URL(req.url ?? '/', 'http://stub');
+        received.push({ path: u.pathname, query: u.searchParams, body: Buffer.concat(chunks).toString('utf8') });
+        res.end(stub.answer === 'echo' ? (u.searchParams.get('echoStr') ?? '') : stub.answer);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ids = new SeededIds(`cli-${testInfo.testId}`);
+    const tp = { clientId: ids.alnum('clientId', 32), messageToken: ids.alnum('messageToken', 32), encodingAesKey: ids.alnum('encodingAesKey', 43) };
+    const em = await startEmulator({ seed: 'cli', ticketIntervalS: 600, pushTimeoutMs: 3000 });
+    em.emu.registerTp({
+      ...tp, tpAppId: 4242, name: 'cli TP', authEventUrl: `${stub.url}/auth-event`, messageEventUrl: `${stub.url}/message-event`,
+      authStartDomain: new URL(stub.url).host, testAppIds: [1234567], permissionSets: ['customer-service'],
+    }, { scheduleTickets: false });
+    const ticket = await em.emu.pushTicket(tp.clientId);
+    stub.answer = 'echo';
+    const echo = await em.emu.probeEcho(tp.clientId);
+    stub.answer = 'success';
+    expect([ticket.outcome, echo.outcome]).toEqual(['ok', 'ok']);
+    const runDir = testInfo.outputPath('run');
+    mkdirSync(runDir, { recursive: true });
+    savePushes(runDir, em.emu.ledger.raw());
+    await use({ em, tp, received, stub, runDir, ticket, echo });
+    await em.stop();
+    server.closeAllConnections();
+    server.close();
+  },
+});
+
+test('the run keeps the sealed envelopes and the handshake values, never a secret', async ({ replay }) => {
+  const { runDir, tp, em, ticket, echo } = replay;
+  const pushes = loadPushes(runDir)!;
+  expect(pushes.map((p) => [p.seq, p.event])).toEqual([[ticket.seq, 'ticket'], [echo.seq, 'echoStr']]);
+  expect(pushes[0]!.envelope).toEqual(ticket.envelope);
+  expect(pushes[1]!.echo).toEqual(echo.message);
+  const text = readFileSync(`${runDir}/pushes.json`, 'utf8');
+  const plainTicket = em.emu.store.newestTicket(tp.clientId)!.value;
+  for (const secret of [tp.messageToken, tp.encodingAesKey, plainTicket]) expect(text).not.toContain(secret);
+});
+
+test('--run: the ticket push is posted again byte for byte to the 授权事件接收URL', async ({ replay }) => {
+  const { runDir, received, ticket } = replay;
+  const original = received[0]!;
+  const r = await cli(['push', 'replay', String(ticket.seq), '--run', runDir]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(new RegExp(`ticket push #${ticket.seq} → .*/auth-event: HTTP 200 in \\d+ ms, body "success"`));
+  expect(received).toHaveLength(3);
+  expect(received[2]!.path).toBe('/auth-event');
+  expect(received[2]!.body).toBe(original.body);
+});
+
+test('--run: the echoStr handshake is sent again with its four values and must come back as echoStr', async ({ replay }) => {
+  const { runDir, received, echo, stub } = replay;
+  const original = received[1]!;
+  stub.answer = 'echo';
+  const ok = await cli(['push', 'replay', String(echo.seq), '--run', runDir]);
+  expect(ok.code, ok.stderr).toBe(0);
+  const again = received[2]!;
+  expect(again.path).toBe('/message-event');
+  for (const k of ['signature', 'timestamp', 'nonce', 'echoStr']) expect(again.query.get(k), k).toBe(original.query.get(k));
+  expect(again.body).toBe(original.body);
+  stub.answer = 'success';
+  const wrong = await cli(['push', 'replay', String(echo.seq), '--run', runDir]);
+  expect(wrong.code).toBe(1);
+  expect(wrong.stderr).toContain(`Baidu expects ${JSON.stringify(original.query.get('echoStr'))}`);
+});
+
+test('--to sends elsewhere; a TP that answers "ok" or an unknown ledger id exits 1 with the reason', async ({ replay }) => {
+  const { runDir, received, ticket, stub } = replay;
+  const to = await cli(['push', 'replay', String(ticket.seq), '--run', runDir, '--to', `${stub.url}/elsewhere`]);
+  expect(to.code, to.stderr).toBe(0);
+  expect(received.at(-1)!.path).toBe('/elsewhere');
+  stub.answer = 'ok';
+  const ok = await cli(['push', 'replay', String(ticket.seq), '--run', runDir]);
+  expect(ok.code).toBe(1);
+  expect(ok.stderr).toContain('the TP answered "ok", Baidu expects "success"');
+  const missing = await cli(['push', 'replay', '999', '--run', runDir]);
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain('ledger entry 999 is not a push');
+  const nowhere = await cli(['push', 'replay', '1', '--run', `${runDir}/nope`]);
+  expect(nowhere.code).toBe(1);
+  expect(nowhere.stderr).toContain('no recorded pushes at');
+});
+
+test('--emulator: the emulator re-sends both pushes, and its ledger records them as replays', async ({ replay }) => {
+  const { em, received, ticket, echo, stub } = replay;
+  const r = await cli(['push', 'replay', String(ticket.seq), '--emulator', em.url]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'ok', event: 'ticket', facts: { replayOf: ticket.seq } });
+  expect(received[2]!.body).toBe(received[0]!.body);
+  stub.answer = 'echo';
+  // PREFLIGHT_EMULATOR_URL is the same as --emulator.
+  const e = await cli(['push', 'replay', String(echo.seq)], { PREFLIGHT_EMULATOR_URL: em.url });
+  expect(e.code, e.stderr).toBe(0);
+  expect(received[3]!.query.get('echoStr')).toBe(received[1]!.query.get('echoStr'));
+  const replays = em.emu.ledger.raw().filter((x) => x.dir === 'push');
+  expect(replays).toHaveLength(4);
+  const bad = await cli(['push', 'replay', '999', '--emulator', em.url]);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain('ledger entry 999 is not a push');
+});
