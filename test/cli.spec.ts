@@ -150,9 +150,12 @@ test('--to sends elsewhere; a TP that answers "ok" or an unknown ledger id exits
   const missing = await cli(['push', 'replay', '999', '--run', runDir]);
   expect(missing.code).toBe(1);
   expect(missing.stderr).toContain('ledger entry 999 is not a push');
-  const nowhere = await cli(['push', 'replay', '1', '--run', `${runDir}/nope`]);
-  expect(nowhere.code).toBe(1);
-  expect(nowhere.stderr).toContain('no recorded pushes at');
+  const gone = await cli(['push', 'replay', '1', '--run', `${runDir}/nope`]);
+  expect(gone.code).toBe(1);
+  expect(gone.stderr).toContain('does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)');
+  const notARun = await cli(['push', 'replay', '1', '--run', ROOT]);
+  expect(notARun.code).toBe(1);
+  expect(notARun.stderr).toContain('no recorded pushes at');
 });
 
 test('--emulator: the emulator re-sends both pushes, and its ledger records them as replays', async ({ replay }) => {

@@ -78,6 +78,10 @@ function requestOf(p: SealedPush, to: string): { url: string; init: RequestInit;
 }
 
 async function direct(runDir: string, seq: number, to?: string): Promise<number> {
+  if (!existsSync(runDir)) {
+    process.stderr.write(`preflight push: ${runDir} does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)\n`);
+    return 1;
+  }
   const pushes = loadPushes(runDir);
   if (!pushes) {
     process.stderr.write(`preflight push: no recorded pushes at ${path.join(runDir, PUSHES_FILE)}\n`);
