@@ -16,8 +16,21 @@ export async function runCommand(argv) {
     argv = argv.filter((a) => a !== '--strict');
   }
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const child = spawn(process.execPath, [cli, 'test', ...argv], { stdio: 'inherit', env: process.env });
+  const child = spawn(process.execPath, [cli, 'test', ...argv], { stdio: ['inherit', 'inherit', 'pipe'], env: process.env });
+  // Playwright's own usage errors ("error: unknown option '--bogus'") exit 1, which here means "not ready": they are
+  // told apart by what its option parser writes first, and exit 2 like every other usage error of preflight.
+  let head = '';
+  child.stderr.on('data', (d) => {
+    if (head.length < 4096) head += d;
+    process.stderr.write(d);
+  });
   // Ctrl-C reaches Playwright through the terminal's process group; wait for it to write the report and exit.
   process.on('SIGINT', () => {});
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  return new Promise((resolve) => child.on('close', (code, signal) => {
+    if (code === 1 && /^error: (unknown option|option .* argument missing|missing required argument|too many arguments)/.test(head)) {
+      process.stderr.write('usage: preflight run [--strict] [playwright test options, e.g. --grep @payment, --headed]\n');
+      return resolve(2);
+    }
+    resolve(code ?? (signal ? 1 : 0));
+  }));
 }

@@ -1,6 +1,6 @@
-// The `preflight` command line beyond crypto (test/crypto.spec.ts): usage errors exit 2 before anything starts, and
-// `preflight push replay` re-sends a run's pushes — the sealed envelope byte for byte, the echoStr handshake with its
-// four values — directly from the run folder or through a running emulator.
+// The `preflight` command line beyond crypto (test/crypto.spec.ts): usage errors exit 2 before anything starts (a bad
+// .env: test/detection.spec.ts), and `preflight push replay` re-sends a run's pushes — the sealed envelope byte for
+// byte, the echoStr handshake with its four values — directly from the run folder or through a running emulator.
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -35,6 +35,9 @@ base.describe('usage errors exit 2 with the usage, help exits 0 on stdout', () =
     { args: ['push', '--bogus'], code: 2, out: 'stderr', says: /Unknown option '--bogus'[\s\S]*usage: preflight push replay/ },
     { args: ['push', 'replay', 'seven'], code: 2, out: 'stderr', says: /usage: preflight push replay/ },
     { args: ['push', 'resend', '7'], code: 2, out: 'stderr', says: /usage: preflight push replay/ },
+    { args: ['run', '--help'], code: 0, out: 'stdout', says: /usage: preflight run/ },
+    // Playwright's own parser says it; exit 1 would read as "not ready for 全网发布".
+    { args: ['run', '--bogus'], code: 2, out: 'stderr', says: /unknown option '--bogus'[\s\S]*usage: preflight run/ },
     { args: ['emulator', '--help'], code: 0, out: 'stdout', says: /usage: preflight emulator/ },
     { args: ['emulator', '--port', '4010'], code: 2, out: 'stderr', says: /unexpected argument '--port'/ },
   ];
