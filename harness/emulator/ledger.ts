@@ -22,7 +22,7 @@ export interface CallEntry {
   appId?: number;
   /** Derived facts the checks reason on (e.g. which ticket a tp/token call used). */
   facts: Record<string, unknown>;
-  flags: string[];
+  flags: readonly string[];
   referer?: string;
 }
 

@@ -107,6 +107,8 @@ export function parseQuery(search: string): Record<string, string> {
 }
 
 const NO_FILES: Record<string, UploadedFile> = Object.freeze({}) as Record<string, UploadedFile>;
+const NO_FORM: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_FLAGS: readonly string[] = Object.freeze([]);
 
 async function parse(req: IncomingMessage, search: string, body: Buffer): Promise<Parsed> {
   const query = parseQuery(search);
@@ -201,7 +203,7 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
 
   let parsed: Parsed;
   if (!hasBody(req)) {
-    parsed = { query: parseQuery(search), form: {}, files: NO_FILES };
+    parsed = { query: parseQuery(search), form: NO_FORM, files: NO_FILES };
   } else {
     const body = await readBody(req);
     if (body === null) {
@@ -240,11 +242,12 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
   const { def, wrongMethod } = routeFor(method, pathname);
   // Every field up front: one object shape for all calls keeps the handlers' property reads monomorphic.
   const ctx: HandlerCtx = { emu, def: def!, req, params, files: parsed.files, tp: undefined, app: undefined, authorization: undefined, facts: {} };
-  const flags: string[] = [];
+  // Most calls raise no flag: they share one frozen empty list instead of keeping an array each in the ledger.
+  let flags: readonly string[] = NO_FLAGS;
   let result: BaiduReply;
   try {
     if (!def) {
-      flags.push('unexpected-call');
+      flags = ['unexpected-call'];
       throw BaiduError.gateway(3, 404);
     }
     if (wrongMethod) throw BaiduError.gateway(3, 405);
@@ -253,7 +256,7 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
     if (bad) throw paramError(def, bad);
     const handler = handlers[def.id];
     if (!handler) {
-      flags.push('unimplemented');
+      flags = ['unimplemented'];
       throw BaiduError.gateway(3);
     }
     const r = handler(ctx);
