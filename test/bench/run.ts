@@ -373,8 +373,10 @@ async function main(): Promise<number> {
     ? await stage('framework floor (empty Playwright run of the same shape, 3×)', () => measureFrameworkFloor(tmp, full?.tests ?? 31))
     : undefined;
   const tput = wanted('throughput') ? await stage('throughput (emulator vs bare, interleaved)', measureThroughput) : undefined;
+  const absent = (part: string) => (wanted(part) ? 'FAILED' : 'not measured (BENCH_ONLY)');
 
   const fullVsFloor = full && floor ? round(full.wallMs / floor.medianMs, 2) : undefined;
+  const fullVsFramework = full && framework ? round(full.wallMs / framework.medianMs, 2) : undefined;
   const targets: Target[] = [
     { name: 'emulator req/s vs bare node:http', target: `≥ ${TARGETS.emulatorVsBare}×`, value: tput ? `${tput.ratio}×` : 'n/a',
       status: judge(tput && tput.ratio >= TARGETS.emulatorVsBare) },
@@ -388,14 +390,16 @@ async function main(): Promise<number> {
   out.push(table([
     ['measurement', 'figure', 'detail'],
     ['full default run (wall, median)', fmtMs(full?.wallMs),
-      full ? `runs ${full.samplesMs.map((x) => fmtMs(x)).join(', ')}; exit ${full.exitCode ?? full.signal}${full.ready ? ' (ready)' : ' (not ready)'}${full.summary.length ? ' — ' + full.summary.join(' | ') : ''}` : 'FAILED'],
-    ['floor: Chromium start + page (median)', fmtMs(floor?.medianMs), floor ? `samples ${floor.samplesMs.map((x) => fmtMs(x)).join(', ')}` : 'FAILED'],
+      full ? `runs ${full.samplesMs.map((x) => fmtMs(x)).join(', ')}; exit ${full.exitCode ?? full.signal}${full.ready ? ' (ready)' : ' (not ready)'}${full.summary.length ? ' — ' + full.summary.join(' | ') : ''}` : absent('full')],
+    ['floor: Chromium start + page (median)', fmtMs(floor?.medianMs), floor ? `samples ${floor.samplesMs.map((x) => fmtMs(x)).join(', ')}` : absent('floor')],
     ['framework floor: empty Playwright run (median)', fmtMs(framework?.medianMs),
-      framework ? `samples ${framework.samplesMs.map((x) => fmtMs(x)).join(', ')}; a setup project opening a page, then ${full?.tests ?? 31} empty tests` : 'FAILED'],
+      framework ? `samples ${framework.samplesMs.map((x) => fmtMs(x)).join(', ')}; a setup project opening a page, then ${full?.tests ?? 31} empty tests` : absent('framework')],
+    ['full run ÷ framework floor', fullVsFramework !== undefined ? `${fullVsFramework}×` : 'n/a',
+      'the run against Playwright alone in the same shape (context for the floor target)'],
     ['emulator TP-token req/s (median)', fmtInt(tput?.emulator.rpsMedian),
-      tput ? `rounds ${tput.emulator.rounds.map((r) => fmtInt(r.rps)).join(', ')}; p99 ${tput.emulator.p99MsMedian} ms` : 'FAILED'],
+      tput ? `rounds ${tput.emulator.rounds.map((r) => fmtInt(r.rps)).join(', ')}; p99 ${tput.emulator.p99MsMedian} ms` : absent('throughput')],
     ['bare node:http req/s (median)', fmtInt(tput?.bare.rpsMedian),
-      tput ? `rounds ${tput.bare.rounds.map((r) => fmtInt(r.rps)).join(', ')}; p99 ${tput.bare.p99MsMedian} ms` : 'FAILED'],
+      tput ? `rounds ${tput.bare.rounds.map((r) => fmtInt(r.rps)).join(', ')}; p99 ${tput.bare.p99MsMedian} ms` : absent('throughput')],
     ['emulator / bare', tput ? `${tput.ratio}×` : 'n/a', tput ? `per pair ${tput.roundRatios.join(', ')}; ${tput.config.rounds} × ${tput.config.roundS} s interleaved, ${tput.config.connections} conns, pipelining ${tput.config.pipelining}` : ''],
     ['emulator server CPU per request', tput ? `${tput.emulator.cpuUsPerReqMedian} µs` : 'n/a',
       tput ? `server busy ${Math.round(tput.emulator.cpuUtilMedian * 100)}% of a core; RSS ${tput.emulator.rssStartMb} → ${tput.emulator.rssEndMb} MB` : ''],
@@ -418,6 +422,7 @@ async function main(): Promise<number> {
     floor: floor ?? null,
     frameworkFloor: framework ?? null,
     fullVsFloor: fullVsFloor ?? null,
+    fullVsFrameworkFloor: fullVsFramework ?? null,
     throughput: tput ?? null,
     targets,
     errors,
