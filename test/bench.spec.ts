@@ -32,4 +32,6 @@ test('a one-pair bench of the throughput and the Chromium floor runs clean and r
   expect(statuses['full run wall time'], 'not measured, so not judged').toBe('N/A');
   expect(['MET', 'NOT MET']).toContain(statuses['emulator req/s vs bare node:http']);
   expect(r.stdout).toContain('emulator / bare');
+  expect(r.stdout, 'parts left out are said to be, not reported as failures').toContain('not measured (BENCH_ONLY)');
+  expect(r.stdout).not.toContain('FAILED');
 });
