@@ -1,7 +1,7 @@
 // The `preflight` command line beyond crypto (test/crypto.spec.ts): usage errors exit 2 before anything starts (a bad
 // .env: test/detection.spec.ts), and `preflight push replay` re-sends a run's pushes — the sealed envelope byte for
 // byte, the echoStr handshake with its four values — directly from the run folder or through a running emulator.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -177,4 +177,82 @@ test('--emulator: the emulator re-sends both pushes, and its ledger records them
   const bad = await cli(['push', 'replay', '999', '--emulator', em.url]);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('ledger entry 999 is not a push');
+});
+
+// --- preflight emulator (npm run emulator) ------------------------------------------------------------------------
+
+/** Starts the standalone emulator, gives back its first lines once it has said all it says at start, and a stop. */
+async function standalone(env: Record<string, string>): Promise<{ lines: string[]; url: string; stop: () => Promise<number | null> }> {
+  const childEnv: Record<string, string | undefined> = { ...process.env, PREFLIGHT_EMULATOR_PORT: '0', ...env };
+  for (const v of ['TP_CLIENT_ID', 'TP_MESSAGE_TOKEN', 'TP_ENCODING_AES_KEY', 'TP_AUTH_EVENT_URL', 'TP_MESSAGE_EVENT_URL', 'TP_AUTH_START_URL']) {
+    if (!(v in env)) delete childEnv[v];
+  }
+  const child = spawn(process.execPath, ['bin/preflight.js', 'emulator'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const lines = await new Promise<string[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the emulator said nothing conclusive in 20 s: ${out}${err}`)), 20_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      // The last line at start says whether a TP was registered.
+      if (/(registered the TP|register a TP with POST)[^\n]*\n/.test(out)) {
+        clearTimeout(timer);
+        resolve(out.trim().split('\n'));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the emulator exited (${code}): ${out}${err}`)));
+  });
+  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(lines[0]!)![1]!;
+  return {
+    lines, url,
+    stop: () => new Promise((resolve) => {
+      child.removeAllListeners('exit');
+      child.on('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+base('preflight emulator prints its URL and the TP credentials it was given, masking the secrets and naming what it generated', async () => {
+  const given = { TP_CLIENT_ID: 'StandaloneClient0123456789abcdef', TP_MESSAGE_TOKEN: 'StandaloneMessageToken0123456789' };
+  const em = await standalone(given);
+  try {
+    const text = em.lines.join('\n');
+    expect(text).toContain(`client_id=${given.TP_CLIENT_ID}`);
+    expect(text, 'the message token is masked').not.toContain(given.TP_MESSAGE_TOKEN);
+    expect(text).toContain(`token=${given.TP_MESSAGE_TOKEN.slice(0, 4)}…(32 chars)`);
+    expect(text).toMatch(/EncodingAESKey=\w{4}…\(43 chars\)/);
+    expect(text).toMatch(/^TP_ENCODING_AES_KEY not set: generated for this session/m);
+    expect(text).toContain('register a TP with POST /__emulator/tps');
+    const health = await fetch(`${em.url}/health`);
+    expect(health.status).toBe(200);
+  } finally {
+    expect(await em.stop(), 'SIGTERM stops it cleanly').toBe(0);
+  }
+});
+
+base('preflight emulator with the TP\'s URLs registers it and pushes the first ticket there', async () => {
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push(`${req.url} ${body}`);
+      res.end('success');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const stubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const em = await standalone({ TP_AUTH_EVENT_URL: `${stubUrl}/auth-event`, TP_MESSAGE_EVENT_URL: `${stubUrl}/message-event`, TP_AUTH_START_URL: `${stubUrl}/authorize` });
+  try {
+    expect(em.lines.at(-1)).toBe(`registered the TP; first ticket pushed to ${stubUrl}/auth-event`);
+    expect(em.lines.join('\n')).toMatch(/^TP_CLIENT_ID, TP_MESSAGE_TOKEN, TP_ENCODING_AES_KEY not set/m);
+    await expect.poll(() => received.length, { message: 'the ticket push reaches the 授权事件接收URL' }).toBe(1);
+    expect(received[0]).toMatch(/^\/auth-event \{"Nonce":.*"Encrypt":.*"MsgSignature":/);
+  } finally {
+    expect(await em.stop()).toBe(0);
+    server.closeAllConnections();
+    server.close();
+  }
 });

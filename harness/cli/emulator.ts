@@ -27,6 +27,11 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
     `TP: client_id=${tp.clientId} tpAppId=${tp.tpAppId} token=${mask(tp.messageToken)} EncodingAESKey=${mask(tp.encodingAesKey)}`,
     `授权测试名单: ${config.testAppIds.join(', ')}   seed: ${config.seed}`,
   ];
+  // Generated credentials are never printed whole (secrets stay out of logs), so a TP cannot be configured with them.
+  const generated = ['TP_CLIENT_ID', 'TP_MESSAGE_TOKEN', 'TP_ENCODING_AES_KEY'].filter((v) => !process.env[v]);
+  if (generated.length) {
+    lines.push(`${generated.join(', ')} not set: generated for this session from the seed; set them (in .env) to the values your TP is configured with`);
+  }
   if (em.httpsUrl) {
     lines.push(`HTTPS on ${em.httpsUrl} for ${BAIDU_HOSTS.join(', ')}; trust the CA: NODE_EXTRA_CA_CERTS=${em.caPath}`);
   }
