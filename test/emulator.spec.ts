@@ -687,6 +687,31 @@ test.describe('side door', () => {
     expect(after.json).toEqual(gw(110));
   });
 
+  test('POST /__emulator/tps registers a TP (a missing field is named); /health counts it; GET /__emulator/state shows it without its secrets', async ({ env, flow }) => {
+    const json = (o: unknown) => ({ body: JSON.stringify(o), contentType: 'application/json' });
+    const before = (await env.http.get('/health')).json;
+    expect(before).toMatchObject({ status: 'ok', service: 'baidu-tp-emulator' });
+    const tp = {
+      clientId: 'SideDoorClient0123456789abcdefAB', tpAppId: 777, messageToken: 'SideDoorToken', encodingAesKey: 'A'.repeat(43),
+      authEventUrl: 'http://127.0.0.1:9/auth', messageEventUrl: 'http://127.0.0.1:9/msg', authStartDomain: '127.0.0.1:9', scheduleTickets: false,
+    };
+    const { messageEventUrl: _m, ...incomplete } = tp;
+    const bad = await env.http.send('POST', '/__emulator/tps', json(incomplete));
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain('messageEventUrl is required');
+    const ok = await env.http.send('POST', '/__emulator/tps', json(tp));
+    expect(ok.json).toEqual({ registered: tp.clientId });
+    expect((await env.http.get('/health')).json.tps).toBe(before.tps + 1);
+    // A token issued before, so the state has one to show as a fingerprint.
+    const tpToken = await flow.tpToken();
+    const state = await env.http.get('/__emulator/state');
+    const text = state.text;
+    const listed = (state.json.tps as { clientId: string; testAppIds: number[] }[]).find((t) => t.clientId === tp.clientId);
+    expect(listed, 'the registered TP is in the state').toMatchObject({ tpAppId: 777, testAppIds: [] });
+    for (const secret of [tp.messageToken, tp.encodingAesKey, tpToken]) expect(text).not.toContain(secret);
+    expect(text).toContain(fingerprint('tpAccessToken', tpToken));
+  });
+
   test('GET /__emulator/ledger shows fingerprints, never a secret verbatim', async ({ env, flow }) => {
     const tp = flow.tp;
     const tickets = [await flow.ticket(), await flow.ticket()];
