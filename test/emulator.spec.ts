@@ -687,6 +687,15 @@ test.describe('side door', () => {
     expect(after.json).toEqual(gw(110));
   });
 
+  test('POST /__emulator/clock moves the emulator\'s time: a TP token expires without waiting 30 days (gateway 111)', async ({ env, flow }) => {
+    const tok = await flow.tpToken();
+    expect((await flow.http.get(P.preAuth, { access_token: tok })).json?.errno).toBe(0);
+    const moved = await env.http.send('POST', '/__emulator/clock', { body: JSON.stringify({ advanceSeconds: 2592000 + 1 }), contentType: 'application/json' });
+    expect(moved.status).toBe(200);
+    expect(moved.json.now).toBeGreaterThan(Date.now() + 2592000 * 1000);
+    expect((await flow.http.get(P.preAuth, { access_token: tok })).json).toEqual(gw(111));
+  });
+
   test('POST /__emulator/tps registers a TP (a missing field is named); /health counts it; GET /__emulator/state shows it without its secrets', async ({ env, flow }) => {
     const json = (o: unknown) => ({ body: JSON.stringify(o), contentType: 'application/json' });
     const before = (await env.http.get('/health')).json;
