@@ -1,6 +1,6 @@
 // .preflight/runs housekeeping (harness/detection/runs.ts): the oldest run folders go, the current one and anything
 // that is not a run folder stay.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { pruneRuns, RUN_ID } from '../harness/detection/runs.ts';
@@ -15,6 +15,9 @@ function makeRuns(root: string, n: number): string[] {
   for (const id of ids) {
     mkdirSync(path.join(root, id, 'artifacts'), { recursive: true });
     writeFileSync(path.join(root, id, 'pushes.json'), '[]');
+    // Finished an hour ago: old enough to be pruned.
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(path.join(root, id), hourAgo, hourAgo);
   }
   mkdirSync(path.join(root, 'local'));
   writeFileSync(path.join(root, 'notes.txt'), 'mine');
@@ -48,4 +51,14 @@ test('PREFLIGHT_KEEP_RUNS=0 keeps every run; a missing folder is not an error', 
   expect(pruneRuns(path.join(root, ids[4]!), 0)).toEqual([]);
   expect(readdirSync(root).filter((n) => RUN_ID.test(n))).toHaveLength(5);
   expect(pruneRuns(path.join(test.info().outputPath('nowhere'), runId(1)), 1)).toEqual([]);
+});
+
+test('a run folder touched in the last 15 minutes is left alone: it may be a run going on beside this one', () => {
+  const root = test.info().outputPath('runs');
+  const ids = makeRuns(root, 4);
+  const now = new Date();
+  utimesSync(path.join(root, ids[0]!), now, now);
+  const removed = pruneRuns(path.join(root, ids[3]!), 1);
+  expect(removed.map((d) => path.basename(d))).toEqual([ids[1], ids[2]]);
+  expect(readdirSync(root)).toContain(ids[0]);
 });

@@ -8,11 +8,14 @@ import type { LedgerEntry } from '../emulator/ledger.ts';
 /** Run ids as playwright.config.ts makes them: 20261129T072854-3f2e3256. Nothing else in the folder is touched. */
 export const RUN_ID = /^\d{8}T\d{6}-[0-9a-f]{8}$/;
 
+/** A folder touched this recently may belong to a run still going on beside this one: it is left alone. */
+const LIVE_MS = 15 * 60_000;
+
 /**
- * Removes the oldest run folders beside `current` so that at most `keep` remain (the current one always does).
- * keep = 0 keeps everything. Gives back the folders it removed.
+ * Removes the oldest run folders beside `current` so that at most `keep` remain (the current one always does, and so
+ * does any touched in the last 15 minutes). keep = 0 keeps everything. Gives back the folders it removed.
  */
-export function pruneRuns(current: string, keep: number): string[] {
+export function pruneRuns(current: string, keep: number, now = Date.now()): string[] {
   if (keep <= 0) return [];
   const root = path.dirname(current);
   let names: string[];
@@ -29,7 +32,8 @@ export function pruneRuns(current: string, keep: number): string[] {
   for (const name of older.slice(0, Math.max(0, excess))) {
     const dir = path.join(root, name);
     try {
-      if (!statSync(dir).isDirectory()) continue;
+      const st = statSync(dir);
+      if (!st.isDirectory() || now - st.mtimeMs < LIVE_MS) continue;
       rmSync(dir, { recursive: true, force: true });
       removed.push(dir);
     } catch {
