@@ -1,17 +1,17 @@
 // The detection run: the authorization step every permission set stands on and what each set needs the TP to do (a
 // setup project, like Playwright's auth-setup pattern), then the checks, which depend on it and are tagged per
 // permission set (`--grep @payment`).
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { loadConfigOrExit } from './harness/config.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from './harness/detection/chromium.ts';
 import { bySlug } from './harness/detection/permissionSets.ts';
+import { newRunId } from './harness/detection/runs.ts';
 
 // Evaluated in the runner first: fix the seed and run id there so every worker sees the same run.
 const config = loadConfigOrExit();
 process.env.PREFLIGHT_SEED ??= config.seed;
-process.env.PREFLIGHT_RUN_ID ??= `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+process.env.PREFLIGHT_RUN_ID ??= newRunId();
 process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env.PREFLIGHT_RUN_ID);
 const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
 

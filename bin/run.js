@@ -5,9 +5,11 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 
+const USAGE = 'usage: preflight run [--strict] [playwright test options, e.g. --grep @payment, --headed]\n';
+
 export async function runCommand(argv) {
   if (argv.includes('--help')) {
-    process.stdout.write('usage: preflight run [--strict] [playwright test options, e.g. --grep @payment, --headed]\n');
+    process.stdout.write(USAGE);
     return 0;
   }
   // --strict: extended checks and probes fail the verdict too (same as PREFLIGHT_STRICT=1).
@@ -28,7 +30,7 @@ export async function runCommand(argv) {
   process.on('SIGINT', () => {});
   return new Promise((resolve) => child.on('close', (code, signal) => {
     if (code === 1 && /^error: (unknown option|option .* argument missing|missing required argument|too many arguments)/.test(head)) {
-      process.stderr.write('usage: preflight run [--strict] [playwright test options, e.g. --grep @payment, --headed]\n');
+      process.stderr.write(USAGE);
       return resolve(2);
     }
     resolve(code ?? (signal ? 1 : 0));

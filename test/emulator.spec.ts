@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import net from 'node:net';
 import { Agent } from 'undici';
 import { CATALOGUE, endpoint, routeFor } from '../harness/baidu/catalogue.ts';
+import { formatToken, TOKEN_KINDS, type TokenType } from '../harness/baidu/tokens.ts';
 import { ERRNO, GATEWAY } from '../harness/baidu/errors.ts';
 import { msgSignature } from '../harness/crypto/msgCrypto.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
@@ -772,10 +773,10 @@ test.describe('side door', () => {
 
   test('property: tokens are redacted by their shape whatever their random tail, wherever they sit in an entry', () => {
     const tail = fc.string({ unit: fc.constantFrom(...'abcXYZ0189-_'), minLength: 1, maxLength: 12 });
-    fc.assert(fc.property(fc.constantFrom('42', '45', '46'), fc.stringMatching(/^[0-9a-f]{32}$/), tail, fc.integer({ min: 1, max: 9_999_999 }),
+    fc.assert(fc.property(fc.constantFrom<TokenType>(42, 45, 46), fc.stringMatching(/^[0-9a-f]{32}$/), tail, fc.integer({ min: 1, max: 9_999_999 }),
       (type, hex, rest, suffix) => {
-        const token = `${type}.${hex}.2592000.1798000000.${rest}-${suffix}`;
-        const kind = ({ 42: 'tpAccessToken', 45: 'authorizerAccessToken', 46: 'refreshToken' } as Record<string, string>)[type]!;
+        const token = formatToken(type, hex, 2592000, 1798000000, `${rest}-${suffix}`);
+        const kind = TOKEN_KINDS[type];
         const ledger = new Ledger();
         ledger.record({ at: 0, dir: 'page', path: `/x?access_token=${token}&b=1`, query: { access_token: token }, status: 200, facts: { [token]: [token] } });
         const text = JSON.stringify(ledger.redacted());

@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { pruneRuns, RUN_ID } from '../harness/detection/runs.ts';
+import { newRunId, pruneRuns, RUN_ID } from '../harness/detection/runs.ts';
 
 function runId(i: number): string {
   // Minutes apart, in order: 20261129T070000-…, 20261129T070100-…
@@ -24,9 +24,10 @@ function makeRuns(root: string, n: number): string[] {
   return ids;
 }
 
-test('the ids playwright.config.ts makes are what pruning recognises', () => {
-  const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${'3f2e3256'}`;
-  expect(id).toMatch(RUN_ID);
+test('the ids a run gets are what pruning recognises, and sort by age', () => {
+  expect(newRunId()).toMatch(RUN_ID);
+  expect(newRunId(new Date('2026-11-29T07:28:54Z'))).toMatch(/^20261129T072854-[0-9a-f]{8}$/);
+  expect([newRunId(new Date('2026-12-01T00:00:00Z')), newRunId(new Date('2026-11-30T23:59:59Z'))].sort()[0]).toMatch(/^20261130T235959-/);
   expect('local').not.toMatch(RUN_ID);
 });
 

@@ -5,7 +5,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadPushes, PUSHES_FILE, type SealedPush } from '../detection/runs.ts';
+import { loadPushes, PUSHES_FILE } from '../detection/runs.ts';
+import { echoRequest, pushRequest } from '../emulator/pusher.ts';
 
 const USAGE = 'usage: preflight push replay <ledger-id> [--emulator http://127.0.0.1:4010 | --run .preflight/runs/<id>] [--to URL]\n';
 /** A TP that never answers costs this long, then the command says so (exit 1). */
@@ -63,20 +64,6 @@ function newestRun(): string {
   return runs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? dir;
 }
 
-/** The request the push was, rebuilt from what the run kept, and the body Baidu expects back. */
-function requestOf(p: SealedPush, to: string): { url: string; init: RequestInit; expected: string } {
-  if (p.echo) {
-    // The handshake carries its four values in the query and the body alike (harness/emulator/pusher.ts).
-    const params = new URLSearchParams(p.echo);
-    return {
-      url: `${to}${to.includes('?') ? '&' : '?'}${params}`,
-      init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: params.toString() },
-      expected: p.echo.echoStr,
-    };
-  }
-  return { url: to, init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(p.envelope) }, expected: 'success' };
-}
-
 async function direct(runDir: string, seq: number, to?: string): Promise<number> {
   if (!existsSync(runDir)) {
     process.stderr.write(`preflight push: ${runDir} does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)\n`);
@@ -92,18 +79,20 @@ async function direct(runDir: string, seq: number, to?: string): Promise<number>
     process.stderr.write(`preflight push: ledger entry ${seq} is not a push of ${runDir}\n`);
     return 1;
   }
-  const { url, init, expected } = requestOf(p, to ?? p.url);
+  const target = to ?? p.url;
+  // The request the push was, rebuilt with the emulator's own wire format.
+  const { url, body, contentType, expected } = p.echo ? echoRequest(target, p.echo) : pushRequest(target, p.envelope);
   const started = performance.now();
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
     const text = await res.text();
     const ms = Math.round(performance.now() - started);
-    process.stdout.write(`${p.event} push #${seq} → ${to ?? p.url}: HTTP ${res.status} in ${ms} ms, body ${JSON.stringify(text.slice(0, 200))}\n`);
+    process.stdout.write(`${p.event} push #${seq} → ${target}: HTTP ${res.status} in ${ms} ms, body ${JSON.stringify(text.slice(0, 200))}\n`);
     if (res.ok && text === expected) return 0;
     process.stderr.write(`preflight push: the TP answered ${JSON.stringify(text.slice(0, 80))}, Baidu expects ${JSON.stringify(expected)}\n`);
     return 1;
   } catch (e) {
-    process.stderr.write(`preflight push: ${to ?? p.url}: ${(e as Error).message}\n`);
+    process.stderr.write(`preflight push: ${target}: ${(e as Error).message}\n`);
     return 1;
   }
 }

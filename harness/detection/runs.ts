@@ -1,11 +1,18 @@
 // Each run keeps its evidence under .preflight/runs/<run id>/ (observations, screenshots, the sealed pushes that
 // `preflight push replay` re-sends). About half a megabyte each: without pruning a laptop running the detection all
 // day would collect them forever. The reports themselves are self-contained and do not point here.
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LedgerEntry } from '../emulator/ledger.ts';
+import type { EchoValues } from '../emulator/pusher.ts';
 
-/** Run ids as playwright.config.ts makes them: 20261129T072854-3f2e3256. Nothing else in the folder is touched. */
+/** A run's id: its UTC start time and a random part, e.g. 20261129T072854-3f2e3256 (so name order is age order). */
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+}
+
+/** What newRunId makes; pruning touches nothing else in the folder. */
 export const RUN_ID = /^\d{8}T\d{6}-[0-9a-f]{8}$/;
 
 /** A folder touched this recently may belong to a run still going on beside this one: it is left alone. */
@@ -53,7 +60,7 @@ export interface SealedPush {
   url: string;
   target: 'auth' | 'message';
   envelope: Record<string, string>;
-  echo?: { signature: string; timestamp: string; nonce: string; echoStr: string };
+  echo?: EchoValues;
 }
 
 export const PUSHES_FILE = 'pushes.json';
@@ -64,7 +71,7 @@ export function savePushes(runDir: string, entries: readonly LedgerEntry[]): Sea
   for (const e of entries) {
     if (e.dir !== 'push') continue;
     const p: SealedPush = { seq: e.seq, event: e.event, url: e.url, target: e.target, envelope: e.envelope };
-    if (e.event === 'echoStr') p.echo = e.message as SealedPush['echo'];
+    if (e.event === 'echoStr') p.echo = e.message as EchoValues;
     pushes.push(p);
   }
   writeFileSync(path.join(runDir, PUSHES_FILE), JSON.stringify(pushes, null, 1));

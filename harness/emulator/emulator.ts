@@ -2,7 +2,8 @@
 // (server.ts) and the providers only call into this; tests can drive it in-process too.
 import { SeededIds } from '../seed.ts';
 import { Ledger, type PushEntry } from './ledger.ts';
-import { deliverEcho, deliverPush, type PushOptions } from './pusher.ts';
+import { echoSignature } from '../crypto/msgCrypto.ts';
+import { deliverEcho, deliverPush, type EchoValues, type PushOptions } from './pusher.ts';
 import { Store, type AppRecord, type TpRegistration } from './store.ts';
 import { seedTemplates } from './providers/development.ts';
 
@@ -132,12 +133,27 @@ export class Emulator {
   }
 
   /** Sends Baidu's echoStr handshake to the TP's 消息与事件接收URL (a live probe, like the real detection). */
-  probeEcho(clientId: string, badSignature = false, again?: { echoStr: string; nonce: string; timestamp: string }): Promise<PushEntry> {
+  probeEcho(clientId: string, badSignature = false): Promise<PushEntry> {
     const tp = this.requireTp(clientId);
-    return this.track(deliverEcho(this.ledger, tp, {
-      timeoutMs: this.options.pushTimeoutMs, badSignature,
-      echoStr: again?.echoStr ?? this.ids.alnum('echoStr', 16), nonce: again?.nonce ?? this.ids.digits('echoNonce', 8), timestamp: again?.timestamp ?? String(this.nowS()),
-    }));
+    const timestamp = String(this.nowS());
+    const nonce = this.ids.digits('echoNonce', 8);
+    const signature = badSignature ? '0'.repeat(40) : echoSignature(tp.messageToken, timestamp, nonce);
+    const values = { signature, timestamp, nonce, echoStr: this.ids.alnum('echoStr', 16) };
+    return this.track(deliverEcho(this.ledger, tp, { timeoutMs: this.options.pushTimeoutMs, values, facts: { badSignature } }));
+  }
+
+  /**
+   * Sends a recorded push again as it was (a reviewer's `preflight push replay`): the same sealed envelope, or the
+   * echoStr handshake with the same four values. The new entry names the one it replays.
+   */
+  replay(entry: PushEntry): Promise<PushEntry> {
+    const tp = this.requireTp(entry.clientId);
+    if (entry.event === 'echoStr') {
+      return this.track(deliverEcho(this.ledger, tp, {
+        timeoutMs: this.options.pushTimeoutMs, values: entry.message as EchoValues, facts: { ...entry.facts, replayOf: entry.seq },
+      }));
+    }
+    return this.push(tp, entry.target, entry.message as Record<string, unknown>, { envelope: entry.envelope, facts: { replayOf: entry.seq } });
   }
 
   eventTime(): string {

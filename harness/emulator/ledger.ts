@@ -3,6 +3,7 @@
 // emulator issued are replaced by stable fingerprints like «ticket:1a2b3c4d», so a reviewer can correlate values
 // across entries without ever seeing one.
 import { createHash } from 'node:crypto';
+import { TOKEN_KINDS, TOKEN_SHAPE, type TokenType } from '../baidu/tokens.ts';
 
 export type PushOutcome = 'ok' | 'bad-body' | 'http-error' | 'timeout' | 'connect-error' | 'too-large' | 'reset';
 
@@ -62,13 +63,8 @@ type NewEntry = Omit<CallEntry, 'seq'> | Omit<PushEntry, 'seq'> | Omit<PageEntry
 
 const MAX_ENTRIES = 50_000;
 
-/**
- * Tokens the emulator issues carry their kind in their shape (`42.` TP, `45.` authorizer access, `46.` refresh; see
- * providers/auth.ts), so they are found by format rather than registered one by one: under load that registry was a
- * Map insert per request and grew without bound.
- */
-const TOKEN_RE = /(?<![\w.-])(4[256])\.[0-9a-f]{32}\.\d+\.\d+\.[\w-]+-\d+(?![\w-])/g;
-const TOKEN_KIND: Record<string, string> = { 42: 'tpAccessToken', 45: 'authorizerAccessToken', 46: 'refreshToken' };
+// Tokens are found by their shape (harness/baidu/tokens.ts) rather than registered one by one: under load that
+// registry was a Map insert per request and grew without bound.
 
 export function fingerprint(kind: string, value: string): string {
   return `«${kind}:${createHash('sha256').update(value).digest('hex').slice(0, 8)}»`;
@@ -125,7 +121,7 @@ export class Ledger {
 
   redact<T>(value: T): T {
     if (value === undefined) return value;
-    let text = JSON.stringify(value).replace(TOKEN_RE, (m, type: string) => this.fingerprintOf(m, TOKEN_KIND[type]!));
+    let text = JSON.stringify(value).replace(TOKEN_SHAPE, (m, type: TokenType) => this.fingerprintOf(m, TOKEN_KINDS[type]));
     if (this.secrets.size > 0) {
       if (!this.secretRe || this.secretsInRe !== this.secrets.size) {
         const alts = [...this.secrets.keys()].sort((a, b) => b.length - a.length).map(escapeRe);

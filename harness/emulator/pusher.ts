@@ -2,7 +2,7 @@
 // TP did with them: status, the exact reply body, latency, and a failure cause in WeChat's alarm vocabulary
 // (timeout, connection closed, connect error, bad body, too large).
 import { request } from 'undici';
-import { echoSignature, sealPush } from '../crypto/msgCrypto.ts';
+import { sealPush } from '../crypto/msgCrypto.ts';
 import type { Ledger, PushEntry, PushOutcome } from './ledger.ts';
 import type { TpRegistration } from './store.ts';
 
@@ -26,8 +26,38 @@ interface Delivery {
   cause?: string;
 }
 
-/** One POST to the TP, measured; `expected` is the exact body a correct TP answers with. */
-async function deliver(url: string, body: string, contentType: string, expected: string, timeoutMs: number): Promise<Delivery> {
+/** A push as it goes over the wire: one POST, and the exact body a correct TP answers with. */
+export interface WireRequest {
+  url: string;
+  body: string;
+  contentType: string;
+  expected: string;
+}
+
+/** The handshake's four values, as recorded in the ledger entry's `message`. */
+export interface EchoValues {
+  signature: string;
+  timestamp: string;
+  nonce: string;
+  echoStr: string;
+}
+
+/** A sealed push (§2.1): the envelope as JSON; a TP answers exactly `success`. */
+export function pushRequest(url: string, envelope: Record<string, string>): WireRequest {
+  return { url, body: JSON.stringify(envelope), contentType: 'application/json', expected: 'success' };
+}
+
+/**
+ * The echoStr handshake (§2.7). Whether Baidu puts the four values in the query or the POST body is UNKNOWN, so they
+ * travel in both: a TP that reads either place answers, and it answers exactly echoStr.
+ */
+export function echoRequest(url: string, v: EchoValues): WireRequest {
+  const params = new URLSearchParams({ signature: v.signature, timestamp: v.timestamp, nonce: v.nonce, echoStr: v.echoStr });
+  return { url: `${url}${url.includes('?') ? '&' : '?'}${params}`, body: params.toString(), contentType: 'application/x-www-form-urlencoded', expected: v.echoStr };
+}
+
+/** One POST to the TP, measured against the reply the request expects. */
+async function deliver({ url, body, contentType, expected }: WireRequest, timeoutMs: number): Promise<Delivery> {
   const started = performance.now();
   const d: Delivery = { status: null, replyBody: '', latencyMs: 0, outcome: 'ok' };
   try {
@@ -88,7 +118,7 @@ export async function deliverPush(
   let envelope: Record<string, string> = opts.envelope ??
     { ...sealPush({ encodingAesKey: tp.encodingAesKey, token: tp.messageToken, clientId: tp.pushIdentifier ?? tp.clientId }, JSON.stringify(message)) };
   if (opts.tamper) envelope = opts.tamper(envelope);
-  const d = await deliver(url, JSON.stringify(envelope), 'application/json', 'success', opts.timeoutMs);
+  const d = await deliver(pushRequest(url, envelope), opts.timeoutMs);
   return ledger.record({
     at: Date.now(), dir: 'push', clientId: tp.clientId, target, url,
     event: String(message.Event === 'push' ? 'ticket' : (message.event ?? message.MsgType ?? 'unknown')),
@@ -97,19 +127,14 @@ export async function deliverPush(
 }
 
 /**
- * The echoStr handshake Baidu's detection sends to the 消息与事件接收URL for 客服能力权限 (reference §2.7, §7.1.3).
- * Whether Baidu puts the four values in the query or the POST body is UNKNOWN, so they travel in both: a TP that
- * reads either place answers. `outcome` is 'ok' when the body is exactly echoStr.
+ * The echoStr handshake Baidu's detection sends to the 消息与事件接收URL for 客服能力权限 (reference §2.7, §7.1.3);
+ * `outcome` is 'ok' when the body is exactly echoStr. The values are the caller's: fresh for a probe, recorded ones for
+ * a replay.
  */
-export async function deliverEcho(ledger: Ledger, tp: TpRegistration, opts: { timeoutMs: number; badSignature?: boolean; echoStr: string; nonce: string; timestamp: string }): Promise<PushEntry> {
-  const { echoStr, nonce, timestamp } = opts;
-  const signature = opts.badSignature ? '0'.repeat(40) : echoSignature(tp.messageToken, timestamp, nonce);
-  const params = new URLSearchParams({ signature, timestamp, nonce, echoStr });
-  const url = `${tp.messageEventUrl}${tp.messageEventUrl.includes('?') ? '&' : '?'}${params}`;
-  const d = await deliver(url, params.toString(), 'application/x-www-form-urlencoded', echoStr, opts.timeoutMs);
+export async function deliverEcho(ledger: Ledger, tp: TpRegistration, opts: { timeoutMs: number; values: EchoValues; facts: Record<string, unknown> }): Promise<PushEntry> {
+  const d = await deliver(echoRequest(tp.messageEventUrl, opts.values), opts.timeoutMs);
   return ledger.record({
     at: Date.now(), dir: 'push', clientId: tp.clientId, target: 'message', url: tp.messageEventUrl, event: 'echoStr',
-    message: { signature, timestamp, nonce, echoStr }, envelope: {}, ...d,
-    facts: { probe: 'echoStr', badSignature: !!opts.badSignature },
+    message: { ...opts.values }, envelope: {}, ...d, facts: { probe: 'echoStr', ...opts.facts },
   });
 }

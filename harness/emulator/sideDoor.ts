@@ -79,14 +79,7 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
       // Re-sends a recorded push byte for byte (a reviewer's `npx preflight push replay <ledger-id>`).
       const entry = emu.ledger.raw().find((e) => e.seq === Number(input.seq));
       if (!entry || entry.dir !== 'push') return bad(`ledger entry ${input.seq} is not a push`);
-      if (entry.event === 'echoStr') {
-        // The handshake again with the same four values (and the same bad signature, if it was the negative probe).
-        const m = entry.message as { echoStr: string; nonce: string; timestamp: string };
-        return reply.raw(emu.ledger.redact(await emu.probeEcho(entry.clientId, entry.facts.badSignature === true, m)));
-      }
-      const tp = emu.requireTp(entry.clientId);
-      const again = await emu.push(tp, entry.target, entry.message as Record<string, unknown>, { envelope: entry.envelope, facts: { replayOf: entry.seq } });
-      return reply.raw(emu.ledger.redact(again));
+      return reply.raw(emu.ledger.redact(await emu.replay(entry)));
     }
     // Probes (issue 4): faults Baidu can produce, injected on demand.
     case 'POST /__emulator/push/forged-ticket':

@@ -1,11 +1,10 @@
 // Redaction for everything the reporter writes (brief: "Secrets … never appear in reports, logs or git: redact them
 // in evidence"). Evidence is whatever a check chose to keep — request URLs, push bodies, store snapshots — so this
 // works on values, not on known fields: literal secrets, Baidu token shapes, 32-hex tickets, secret-named keys.
+import { TOKEN_SHAPE } from '../baidu/tokens.ts';
 
 export const REDACTED = '[REDACTED]';
 
-/** access_token / refresh_token as Baidu issues them: `45.<32 hex>.<ttl>.<issued>.<suffix>`. */
-const TOKEN_SHAPE = /\b4[256]\.[0-9a-f]{32}\.[0-9]+\.[0-9]+\.[A-Za-z0-9_-]+/g;
 /** Tickets (and other opaque ids Baidu mints as 32 lowercase hex). */
 const HEX32 = /\b[0-9a-f]{32}\b/g;
 

@@ -6,6 +6,7 @@
 // - A refresh returns a new pair and spends the old refresh token (single use, §1.6); the old access token stays
 //   valid until it expires (Baidu does not say otherwise).
 import { BaiduError, reply } from '../../baidu/envelopes.ts';
+import { formatToken, type TokenType } from '../../baidu/tokens.ts';
 import { randomChunk } from '../random.ts';
 import { bySlug } from '../../detection/permissionSets.ts';
 import type { Emulator } from '../emulator.ts';
@@ -16,10 +17,9 @@ import type { TpRegistration } from '../store.ts';
 const MAX_TP_TOKENS = 10_000;
 
 // Tokens are random, not seeded: a seed reproduces identities (apps, tickets, codes), never credentials.
-// Their shape is what the ledger's redaction finds them by (ledger.ts TOKEN_RE): keep the two in step.
-function token(emu: Emulator, type: 42 | 45 | 46, lifetime: number, suffix: string): string {
+function token(emu: Emulator, type: TokenType, lifetime: number, suffix: string): string {
   const r = randomChunk(20);
-  return `${type}.${r.toString('hex', 0, 16)}.${lifetime}.${emu.nowS() + lifetime}.${r.toString('base64url', 16)}-${suffix}`;
+  return formatToken(type, r.toString('hex', 0, 16), lifetime, emu.nowS() + lifetime, `${r.toString('base64url', 16)}-${suffix}`);
 }
 
 export function issueAuthorizerPair(emu: Emulator, clientId: string, appId: number, generation: number) {
