@@ -1,5 +1,6 @@
 // Run configuration from the environment and `.env`, validated with ajv. A bad value is a one-line message that
 // names the variable and exit code 2 — never a stack trace (brief: "Bad input gets a clear error").
+import { accessSync, constants } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
 import { Ajv } from 'ajv';
 import { SeededIds, freshSeed } from './seed.ts';
@@ -143,6 +144,15 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const set = permissionSet(raw);
     if (!set) throw new ConfigError('PREFLIGHT_GRANT', `unknown permission set ${JSON.stringify(raw.trim())}`);
     grant.push(set.slug);
+  }
+
+  // Found out here rather than as a failed authorization step half a run later.
+  if (v.CHROMIUM_PATH) {
+    try {
+      accessSync(v.CHROMIUM_PATH, constants.X_OK);
+    } catch {
+      throw new ConfigError('CHROMIUM_PATH', `${JSON.stringify(v.CHROMIUM_PATH)} is not an executable file here (unset it to use the system's Chromium or Playwright's own)`);
+    }
   }
 
   const testAppIds = v.TP_TEST_APP_IDS

@@ -14,7 +14,7 @@ setup('inject faults into the TP', async ({ run }) => {
   // the scan and every selected set's exercise. Injecting faults earlier would blame the sets' checks for them.
   const before = ['authorization', ...config.permissionSets.filter((s) => bySlug(s).suite?.setup).map((s) => `exercise-${s}`)];
   const missing = before.filter((name) => !loadObservations(run.runDir, name));
-  if (missing.length) throw new Error(`the probes would run before ${missing.join(', ')} recorded anything: the setup files ran out of order`);
+  if (missing.length) throw new Error(`the probes would run before ${missing.join(', ')} recorded anything: that step failed (see its error) or the setup files ran out of order`);
   const { appId, why } = authorizedApp(run);
   const last = async () => (await emulator.ledger()).at(-1)?.seq ?? 0;
   const obs: ProbeObservations = { appId, skipped: why, start: await last(), marks: {}, hook: {} };

@@ -220,6 +220,8 @@ const BAD_CONFIG: { variable: string; value: string }[] = [
   { variable: 'TP_ENCODING_AES_KEY', value: 'short' },
   { variable: 'PREFLIGHT_PERMISSION_SETS', value: '不存在权限' },
   { variable: 'PREFLIGHT_KEEP_RUNS', value: '-1' },
+  // Well-formed but absent: caught before the run, not as a failed authorization step.
+  { variable: 'CHROMIUM_PATH', value: '/nonexistent/chromium' },
 ];
 
 for (const { variable, value } of BAD_CONFIG) {

@@ -6,8 +6,9 @@ import path from 'node:path';
 import { chromium, type BrowserServer, type FullConfig } from '@playwright/test';
 import { parseConfig, type Config } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
-import { freePort, launchTp, REFERENCE_ENTRY, urlsFromBase, type LaunchedTp, type TpUrls } from '../platform/launch.ts';
+import { launchTp, REFERENCE_ENTRY, reserveSocket, urlsFromBase, type LaunchedTp, type TpUrls } from '../platform/launch.ts';
 
+import { publishBrowser, withdrawBrowser } from './chromium.ts';
 import { pruneRuns, savePushes } from './runs.ts';
 import { RUN_ENV } from './runEnv.ts';
 
@@ -18,14 +19,25 @@ export default async function globalSetup(pw: FullConfig): Promise<() => Promise
   process.env[RUN_ENV.runDir] = runDir;
   pruneRuns(runDir, config.keepRuns);
 
-  // Chromium starts while the TP boots (both take most of a second): the authorization step's worker then connects to
-  // it instead of launching its own, through Playwright's own PW_TEST_CONNECT_WS_ENDPOINT.
-  const browser = launchBrowser(pw);
+  // Chromium starts while the TP boots and Playwright starts the setup worker (each takes most of a second on 2 cores):
+  // nothing here waits for it — the worker's browser fixture connects once the endpoint is published in the run
+  // folder (chromium.ts), instead of launching its own.
+  withdrawBrowser(runDir);
+  const browser = launchBrowser(pw).then(
+    (server) => {
+      if (server) publishBrowser(runDir, { wsEndpoint: server.wsEndpoint() });
+      return server;
+    },
+    (e: Error) => {
+      publishBrowser(runDir, { error: e.message.split('\n')[0]! });
+      return undefined;
+    },
+  );
   try {
     const stopServers = await startServers(config, runDir);
-    const server = await browser;
-    if (server) process.env.PW_TEST_CONNECT_WS_ENDPOINT = server.wsEndpoint();
     return async () => {
+      const server = await browser;
+      withdrawBrowser(runDir);
       await Promise.all([stopServers(), server?.close()]);
     };
   } catch (e) {
@@ -39,17 +51,17 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
   const em = await startEmulator({ seed: config.seed, ticketIntervalS: config.ticketIntervalS, pushTimeoutMs: Math.max(5000, config.pushBudgetMs * 2), port: config.emulatorPort,
     weeklyAuditQuota: config.auditQuota, auditDelayMs: config.auditDelayMs, httpsPort: config.emulatorHttpsPort });
   let tpUrls: TpUrls;
-  // The harness's own TP boots (most of a second) while Playwright starts the first worker: its port is fixed now so
+  // The harness's own TP boots (most of a second) while Playwright starts the first worker: its socket is bound now so
   // its URLs are known, and the emulator's side door holds the worker's first call until it listens (Emulator.startup).
   let launched: Promise<LaunchedTp | undefined> = Promise.resolve(undefined);
   if (config.platform === 'external') {
     tpUrls = { authEvent: config.tpUrls.authEvent!, messageEvent: config.tpUrls.messageEvent!, authStart: config.tpUrls.authStart!, hook: config.tpUrls.hook };
   } else {
     const entry = process.env.PREFLIGHT_REFERENCE_ENTRY ? path.resolve(process.env.PREFLIGHT_REFERENCE_ENTRY) : REFERENCE_ENTRY;
-    const port = await freePort();
-    tpUrls = urlsFromBase(`http://127.0.0.1:${port}`);
+    const socket = await reserveSocket();
+    tpUrls = urlsFromBase(`http://127.0.0.1:${socket.port}`);
     tpUrls.hook = config.tpUrls.hook ?? tpUrls.hook;
-    launched = launchTp(entry, config, em.url, { port });
+    launched = launchTp(entry, config, em.url, { socket });
   }
   em.emu.registerTp({
     clientId: config.tp.clientId,
@@ -79,12 +91,12 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
 }
 
 /**
- * Launches the run's Chromium with the options the config gives the workers (`--headed` included). Undefined when it
- * cannot start here or a remote browser is configured: the worker then launches or connects on its own, and the
- * authorization step reports why that failed.
+ * Launches the run's Chromium with the options the config gives the workers (`--headed` included). Undefined when a
+ * remote browser is configured (PW_TEST_CONNECT_WS_ENDPOINT: Playwright's own fixture connects to it); rejects when
+ * it cannot start here — the worker then launches on its own, and the authorization step reports why that failed.
  */
 async function launchBrowser(pw: FullConfig): Promise<BrowserServer | undefined> {
   if (process.env.PW_TEST_CONNECT_WS_ENDPOINT) return undefined;
   const use = pw.projects[0]?.use ?? {};
-  return chromium.launchServer({ ...use.launchOptions, headless: use.headless ?? use.launchOptions?.headless ?? true }).catch(() => undefined);
+  return chromium.launchServer({ timeout: 30_000, ...use.launchOptions, headless: use.headless ?? use.launchOptions?.headless ?? true });
 }

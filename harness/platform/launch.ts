@@ -2,7 +2,8 @@
 // External TPs are not started: their URLs come from the configuration. Either way the harness then reaches the
 // TP only through these URLs — one code path (issue 4).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import { PATHS } from './reference/server.ts';
@@ -27,8 +28,18 @@ export function urlsFromBase(base: string): TpUrls {
   return { authEvent: base + PATHS.authEvents, messageEvent: base + PATHS.messageEvents, authStart: base + PATHS.authStart, hook: base + PATHS.hook };
 }
 
-/** A TCP port free on 127.0.0.1 right now (the kernel's pick), for a server whose URL must be known before it starts. */
+/**
+ * A TCP port free on 127.0.0.1 right now, for a server of another process whose URL must be known before it starts
+ * (the emulator of an external-mode run). Picked below the kernel's ephemeral range when it can be: a port the kernel
+ * handed out is soon handed out again — to a listen(0) such as Chromium's or to an outgoing connection — before that
+ * server binds it, and it dies with EADDRINUSE. For a TP the harness launches, reserveSocket() leaves no gap at all.
+ */
 export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  for (let attempt = 0; low > 11_000 && attempt < 20; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    if (await canBind(port)) return port;
+  }
   const server = createServer();
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -36,11 +47,43 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 0;
+  } catch {
+    return 0; // not Linux: the kernel's pick
+  }
+}
+
+function canBind(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A socket listening on 127.0.0.1, held until launchTp hands it to the TP process: its port — so the TP's URLs — is
+ * known before the TP boots, and no other socket can take it meanwhile (a port merely found free was taken by
+ * Chromium's or an outgoing connection's now and then, and the TP died with EADDRINUSE).
+ */
+export interface ReservedSocket {
+  port: number;
+  server: Server;
+}
+
+export async function reserveSocket(): Promise<ReservedSocket> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
 /**
  * Spawns `entry` (a module that calls runReferenceTp) with the TP's variables pointed at the emulator; resolves once it
- * listens. `port` fixes its port (0: any), so its URLs can be handed out before it is up.
+ * listens. `socket` is handed over for it to listen on (its URLs can be given out before it is up); else `port` (0: any).
  */
-export async function launchTp(entry: string, config: Config, emulatorUrl: string, opts: { port?: number; timeoutMs?: number } = {}): Promise<LaunchedTp> {
+export async function launchTp(entry: string, config: Config, emulatorUrl: string, opts: { port?: number; socket?: ReservedSocket; timeoutMs?: number } = {}): Promise<LaunchedTp> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: {
@@ -52,9 +95,16 @@ export async function launchTp(entry: string, config: Config, emulatorUrl: strin
       BAIDU_OPENAPI_URL: emulatorUrl,
       BAIDU_SMARTPROGRAM_URL: emulatorUrl,
       REFERENCE_TP_PORT: String(opts.port ?? 0),
+      ...(opts.socket ? { REFERENCE_TP_LISTEN: 'ipc' } : {}),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.socket ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
+  if (opts.socket) {
+    const { server } = opts.socket;
+    // The child gets its own copy of the socket; ours is closed once sent (or once the child is gone).
+    child.send('listen', server, () => server.close());
+    child.once('exit', () => server.close());
+  }
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const base = await new Promise<string>((resolve, reject) => {

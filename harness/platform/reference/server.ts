@@ -1,7 +1,7 @@
 // The reference TP: what a correct Baidu third-party platform does, reached by the harness only through its URLs
 // (exactly as a team's own TP is). Its decisions live in `Behaviour` so mutants can break one at a time.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { BaiduApiError, BaiduClient } from '../../baidu/client.ts';
 import { CryptoError, decryptMessage, echoSignature, openPush, signaturesEqual } from '../../crypto/msgCrypto.ts';
 import { DEFAULT_BEHAVIOUR, type Behaviour } from './behaviour.ts';
@@ -18,6 +18,8 @@ export interface ReferenceTpConfig {
   smartprogramBaseUrl: string;
   port?: number;
   host?: string;
+  /** A listening socket handed over by the process that launched this TP (launch.ts); port and host are then unused. */
+  listenOn?: Server;
 }
 
 export const PATHS = {
@@ -210,8 +212,12 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
       if (!res.headersSent) text(res, 500, `reference TP error: ${(e as Error).message}`);
     });
   });
-  await new Promise<void>((resolve) => server.listen(cfg.port ?? 0, cfg.host ?? '127.0.0.1', resolve));
-  selfUrl = `http://${cfg.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => {
+    if (cfg.listenOn) server.listen(cfg.listenOn, resolve);
+    else server.listen(cfg.port ?? 0, cfg.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  selfUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return {
     url: selfUrl,
     close: () => new Promise<void>((resolve) => {
