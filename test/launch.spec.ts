@@ -1,0 +1,46 @@
+// Starting the TP under test (harness/platform/launch.ts): its URLs are handed out before it boots, so its port must
+// stay its own from the moment it is chosen until it listens.
+import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { parseConfig } from '../harness/config.ts';
+import { freePort, launchTp, REFERENCE_ENTRY, reserveSocket } from '../harness/platform/launch.ts';
+
+const canBind = (port: number) => new Promise<boolean>((resolve) => {
+  const s = createServer();
+  s.once('error', () => resolve(false));
+  s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+});
+
+test('a reserved socket is nobody else\'s until the launched TP listens on exactly it', async () => {
+  const socket = await reserveSocket();
+  expect(await canBind(socket.port), 'held while the TP boots').toBe(false);
+  // The emulator is not needed to boot: the TP calls Baidu only when something asks it to.
+  const tp = await launchTp(REFERENCE_ENTRY, parseConfig({}), 'http://127.0.0.1:9', { socket });
+  try {
+    expect(new URL(tp.urls.authEvent).port).toBe(String(socket.port));
+    const health = await fetch(`http://127.0.0.1:${socket.port}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    expect(socket.server.listening, 'the launcher let go of its copy').toBe(false);
+  } finally {
+    await tp.stop();
+  }
+  expect(await canBind(socket.port), 'free again once the TP is gone').toBe(true);
+});
+
+test('a TP that dies before listening is reported with its own words, and the reserved socket is let go', async () => {
+  const socket = await reserveSocket();
+  const crash = new URL('./mutants/crash-on-start.ts', import.meta.url).pathname;
+  await expect(launchTp(crash, parseConfig({}), 'http://127.0.0.1:9', { socket })).rejects.toThrow(/exited with code 3 before listening: crash-on-start/);
+  await expect.poll(() => canBind(socket.port)).toBe(true);
+});
+
+test('freePort picks a bindable port below the kernel\'s ephemeral range, where no listen(0) or connect() lands', async () => {
+  const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+  const ports = await Promise.all(Array.from({ length: 5 }, () => freePort()));
+  for (const port of ports) {
+    if (low > 11_000) expect(port).toBeLessThan(low);
+    expect(await canBind(port)).toBe(true);
+  }
+});
