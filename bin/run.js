@@ -4,6 +4,7 @@
 // .env exits 2 with one line naming the variable, before anything starts.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 
 const USAGE = 'usage: preflight run [--strict] [playwright test options, e.g. --grep @payment, --headed]\n';
 
@@ -26,9 +27,19 @@ export async function runCommand(argv) {
     if (head.length < 4096) head += d;
     process.stderr.write(d);
   });
-  // Ctrl-C reaches Playwright through the terminal's process group; wait for it to write the report and exit.
-  process.on('SIGINT', () => {});
+  // Stopping a run loses nothing: Ctrl-C, a CI job's SIGTERM or a closed terminal reach Playwright as the SIGINT it
+  // handles — it stops the tests, writes the report of what ran, and tears the servers down — and the exit code then
+  // says which signal it was (128 + its number). A terminal's Ctrl-C also reaches Playwright directly; it ignores the
+  // repeat.
+  let stoppedBy;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      stoppedBy ??= signal;
+      child.kill('SIGINT');
+    });
+  }
   return new Promise((resolve) => child.on('close', (code, signal) => {
+    if (stoppedBy) return resolve(128 + constants.signals[stoppedBy]);
     if (code === 1 && /^error: (unknown option|option .* argument missing|missing required argument|too many arguments)/.test(head)) {
       process.stderr.write(USAGE);
       return resolve(2);

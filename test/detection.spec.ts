@@ -213,6 +213,22 @@ test('mutant crash-on-start → setup steps FAILED with the TP\'s stderr, checks
   expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
 });
 
+// Stopping a run loses nothing: a CI job's SIGTERM (or Ctrl-C) mid-run still writes the report of what ran, says
+// so first, exits 128 + the signal's number, and leaves no process behind (Playwright, workers, Chromium, the TP).
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  test(`${signal} to preflight run mid-run → report written and headed "interrupted", exit ${signal === 'SIGTERM' ? 143 : 130}, nothing left running`, async ({}, testInfo) => {
+    test.setTimeout(TIMEOUT);
+    const run = await runDetection({ outDir: testInfo.outputPath('run'), stopWhen: { stdout: /✓ +1 \[setup\]/, signal } });
+    const report = reportOf(run);
+    expect(run.exitCode, tail(run)).toBe(signal === 'SIGTERM' ? 143 : 130);
+    expect(report.verdict.ready).toBe(false);
+    expect(report.verdict.headline.en).toMatch(/^Ready for 全网发布: no — the run was interrupted, /);
+    expect(report.verdict.headline.zh).toMatch(/^可以全网发布：否 — 运行被中断，/);
+    expect(report.steps.find((s) => s.title === 'authorize a test mini-program by scanning the QR code')?.status, 'what ran before the signal is kept').toBe('PASSED');
+    expect(run.survivors, 'processes of the run still alive after it exited').toEqual([]);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Bad configuration: exit 2 before anything starts, one line on stderr naming the variable.
 

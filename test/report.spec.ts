@@ -188,6 +188,16 @@ test.describe('buildReport', () => {
     expect(unknown.verdict.ready).toBe(false);
   });
 
+  test('a run stopped by a signal or the global timeout is not ready, and the headline says so first', () => {
+    const interrupted = buildReport({ ...input(allPass()), stopped: 'interrupted' });
+    expectValid(interrupted);
+    expect(interrupted.verdict).toMatchObject({ status: 'FAILED', ready: false });
+    expect(interrupted.verdict.headline.en).toBe('Ready for 全网发布: no — the run was interrupted');
+    expect(interrupted.verdict.headline.zh).toBe('可以全网发布：否 — 运行被中断');
+    const timedOut = buildReport({ ...input(allPass().slice(0, 2)), stopped: 'timedout' });
+    expect(timedOut.verdict.headline.en).toBe('Ready for 全网发布: no — the run timed out, 3 checks not run');
+  });
+
   test('an unreadable check-result cannot back a pass', () => {
     const tests = allPass();
     tests[0] = { ...rec('auth.a'), attachments: [{ name: 'check-result', contentType: 'application/json', body: '{not json' }] };

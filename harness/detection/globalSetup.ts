@@ -98,5 +98,11 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
 async function launchBrowser(pw: FullConfig): Promise<BrowserServer | undefined> {
   if (process.env.PW_TEST_CONNECT_WS_ENDPOINT) return undefined;
   const use = pw.projects[0]?.use ?? {};
-  return chromium.launchServer({ timeout: 30_000, ...use.launchOptions, headless: use.headless ?? use.launchOptions?.headless ?? true });
+  // No signal handlers of its own: on Ctrl-C (or the SIGTERM `preflight run` turns into one) Playwright stops the run,
+  // writes the report and runs the teardown that closes this browser; Playwright-core's default handler would exit
+  // the runner first, and the report of the run so far would be lost.
+  return chromium.launchServer({
+    timeout: 30_000, ...use.launchOptions, headless: use.headless ?? use.launchOptions?.headless ?? true,
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+  });
 }

@@ -116,6 +116,8 @@ export interface BuildInput {
   tests: TestRecord[];
   /** Errors outside any test (config load, worker crash, global setup): each is a FAILED harness step. */
   harnessErrors?: string[];
+  /** Stopped by a signal (Ctrl-C, SIGTERM) or a global timeout before every test ran: the headline says so first. */
+  stopped?: 'interrupted' | 'timedout';
   /** Registries, injectable for tests; default to the real ones. */
   checks?: readonly CheckDef[];
   permissionSets?: readonly PermissionSet[];
@@ -407,12 +409,14 @@ export function buildReport(input: BuildInput): Report {
   // Verdict over the authorization stage and the selected sets; a selected stage with nothing run cannot pass.
   const stepFailures = steps.filter((s) => s.status === 'FAILED').length;
   const verdictInputs = stages.filter((s) => s.selected).map((s) => (s.status === 'SKIPPED' ? 'FAILED' : s.status));
-  if (stepFailures) verdictInputs.push('FAILED');
+  if (stepFailures || input.stopped) verdictInputs.push('FAILED');
   const status = worst(verdictInputs) as VerdictStatus; // SKIPPED mapped away above
   const ready = status === 'PASSED' || status === 'WARNING';
 
   const zh: string[] = [];
   const en: string[] = [];
+  if (input.stopped === 'interrupted') { zh.push('运行被中断'); en.push('the run was interrupted'); }
+  if (input.stopped === 'timedout') { zh.push('运行超时'); en.push('the run timed out'); }
   if (failed) { zh.push(`${failed} 项检测未通过`); en.push(`${plural(failed, 'check')} failed`); }
   if (waiting) { zh.push(`${waiting} 项检测等待操作`); en.push(`${plural(waiting, 'check')} waiting for action`); }
   if (notRun) { zh.push(`${notRun} 项检测未运行`); en.push(`${plural(notRun, 'check')} not run`); }

@@ -112,6 +112,7 @@ export default class DetectionReporter implements Reporter {
     const harnessErrors = [...this.errors];
     if (this.configError) harnessErrors.unshift(this.configError);
     if (result.status === 'timedout') harnessErrors.push('global timeout reached before all tests finished / 运行超时');
+    if (result.status === 'interrupted') harnessErrors.push('the run was interrupted before all tests finished / 运行被中断');
 
     const redact = createRedactor(configSecrets(config));
     const built = buildReport({
@@ -123,6 +124,7 @@ export default class DetectionReporter implements Reporter {
       config,
       tests,
       harnessErrors,
+      stopped: result.status === 'interrupted' || result.status === 'timedout' ? result.status : undefined,
       checks: this.checks,
     });
     const report = redact(built) as Report;

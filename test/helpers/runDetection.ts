@@ -3,7 +3,7 @@
 // Every call is an independent run: its own report and run directories, a fixed seed, and none of an outer detection
 // run's per-run variables.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckStatus } from '../../harness/detection/checks.ts';
@@ -28,6 +28,8 @@ export interface RunDetectionOptions {
   outDir: string;
   /** The whole process group is killed after this long (default 110 s, under the 120 s test timeout). */
   timeoutMs?: number;
+  /** Sends `signal` to `preflight run` alone (as a CI job or a closed terminal does) once its stdout matches. */
+  stopWhen?: { stdout: RegExp; signal: NodeJS.Signals };
 }
 
 export interface DetectionRun {
@@ -36,6 +38,8 @@ export interface DetectionRun {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** With stopWhen: the run's processes (Playwright, workers, Chromium, the TP) still alive 3 s after it exited. */
+  survivors?: string[];
 }
 
 /** Variables an outer run (or an outer Playwright worker) sets that must not leak into a nested, independent run. */
@@ -87,7 +91,14 @@ export async function runDetection(opts: RunDetectionOptions): Promise<Detection
   live.add(child.pid!);
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  let tree: Map<number, string> | undefined;
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    if (opts.stopWhen && !tree && opts.stopWhen.stdout.test(stdout)) {
+      tree = descendants(child.pid!);
+      child.kill(opts.stopWhen.signal);
+    }
+  });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const timeoutMs = opts.timeoutMs ?? 110_000;
   let timedOut = false;
@@ -107,6 +118,11 @@ export async function runDetection(opts: RunDetectionOptions): Promise<Detection
     live.delete(child.pid!);
   });
   if (timedOut) stderr += `\n[runDetection] killed after ${timeoutMs} ms\n`;
+  let survivors: string[] | undefined;
+  if (tree) {
+    await new Promise((r) => setTimeout(r, 3000));
+    survivors = [...tree].filter(([pid]) => existsSync(`/proc/${pid}`)).map(([pid, cmd]) => `${pid} ${cmd}`);
+  }
   const durationMs = Math.round(performance.now() - started);
   // Beside (not inside) the reports dir, for whoever debugs a failed assertion.
   writeFileSync(join(outDir, 'stdout.txt'), stdout);
@@ -121,7 +137,35 @@ export async function runDetection(opts: RunDetectionOptions): Promise<Detection
       report = null;
     }
   }
-  return { exitCode, report, stdout, stderr, durationMs };
+  return { exitCode, report, stdout, stderr, durationMs, survivors };
+}
+
+/** Every process below `root` right now (Linux /proc), pid → command line. */
+function descendants(root: number): Map<number, string> {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // Field 4 of /proc/<pid>/stat is the parent's pid; the command name (field 2) may hold spaces, so cut after ')'.
+      const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const out = new Map<number, string>();
+  const walk = (pid: number) => {
+    for (const c of children.get(pid) ?? []) {
+      try {
+        out.set(c, readFileSync(`/proc/${c}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 120));
+      } catch {
+        continue;
+      }
+      walk(c);
+    }
+  };
+  walk(root);
+  return out;
 }
 
 /** check id → status, for every check in the report. */
