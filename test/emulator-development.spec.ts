@@ -5,6 +5,7 @@ import { BaiduApiError, BaiduClient } from '../harness/baidu/client.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import { authorize } from '../harness/emulator/providers/auth.ts';
+import { holdAudits } from '../harness/emulator/providers/development.ts';
 
 const TP = {
   clientId: 'DevProviderClientId0000000000000', tpAppId: 77, name: 'dev', messageToken: 'devtoken', encodingAesKey: 'b'.repeat(43),
@@ -106,8 +107,11 @@ test('withdraw returns a package under review to development; rollback restores 
   await ctx.em.emu.idle();
   await ctx.client.call('pkg.releasePackage', { package_id: v1.package_id }, token);
   const v2 = await upload(ctx, token, '3.0.1');
+  // Held, so the 50 ms audit cannot decide before the withdrawal on a busy machine.
+  holdAudits(ctx.em.emu, TP.testAppIds[0]!, true);
   await ctx.client.call('pkg.submitPackageAudit', { package_id: v2.package_id, content: 'c', remark: 'r' }, token);
   await ctx.client.call('pkg.withdrawPackageAudit', { package_id: v2.package_id }, token);
+  holdAudits(ctx.em.emu, TP.testAppIds[0]!, false);
   expect((await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).find((p) => p.package_id === v2.package_id)!.status).toBe(3);
   await ctx.client.call('pkg.submitPackageAudit', { package_id: v2.package_id, content: 'c', remark: 'r' }, token);
   await ctx.em.emu.idle();
@@ -116,6 +120,31 @@ test('withdraw returns a package under review to development; rollback restores 
   await ctx.em.emu.idle();
   const online = (await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).filter((p) => p.status === 1);
   expect(online.map((p) => p.version)).toEqual(['3.0.0']);
+});
+
+test('side door app/audit-hold: a held decision waits (the package stays 审核中, nothing is pushed) and runs at once when released', async ({ ctx }) => {
+  const token = await ctx.app();
+  const hold = async (body: unknown) => {
+    const res = await fetch(`${ctx.em.url}/__emulator/app/audit-hold`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+  const auditPushes = () => ctx.em.emu.ledger.raw().filter((e) => e.dir === 'push' && e.event.startsWith('PACKAGE_AUDIT_')).length;
+  const status = async (id: number) => (await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).find((p) => p.package_id === id)!.status;
+
+  expect(await hold({ appId: TP.testAppIds[0], hold: true })).toEqual({ status: 200, json: { appId: TP.testAppIds[0], hold: true, decisions: 0 } });
+  const pkg = await upload(ctx, token, '4.0.0');
+  await ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token);
+  await sleep(200); // four times the audit delay
+  expect(await status(pkg.package_id), 'still under review').toBe(4);
+  expect(auditPushes()).toBe(0);
+  expect((await hold({ appId: TP.testAppIds[0], hold: false })).json).toMatchObject({ hold: false, decisions: 1 });
+  await ctx.em.emu.idle();
+  expect(await status(pkg.package_id), 'decided once released').toBe(6);
+  expect(auditPushes()).toBe(1);
+
+  // Bad input is named, never a 500.
+  expect(await hold({ appId: 1, hold: true })).toEqual({ status: 400, json: { error: 'no app 1' } });
+  expect((await hold({ appId: TP.testAppIds[0], hold: 'yes' })).status).toBe(400);
 });
 
 test('app/qrcode is a real PNG whose QR names the app; bad width and missing online version are Baidu errors', async ({ ctx }) => {

@@ -72,6 +72,10 @@ export class EmulatorHandle {
   probe(name: 'push/forged-ticket' | 'tp/revoke-tokens' | 'app/expire-token' | 'app/reauthorize' | 'app/unauthorize', body: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.req('POST', `/__emulator/${name}`, body);
   }
+  /** Holds the app's audit decisions (a reviewer who has not got to them) or releases them. */
+  holdAudits(appId: number, hold: boolean): Promise<{ decisions: number }> {
+    return this.req('POST', '/__emulator/app/audit-hold', { appId, hold });
+  }
   replay(seq: number): Promise<PushEntry> {
     return this.req('POST', '/__emulator/push/replay', { seq });
   }

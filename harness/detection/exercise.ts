@@ -30,6 +30,8 @@ export interface ExerciseStep {
   key?: string;
   instructions: string;
   satisfied: (appId: number) => Promise<boolean>;
+  /** Before the TP is asked (also when it is not, because an earlier step stalled or hung). */
+  before?: (appId: number) => Promise<void>;
   after?: (appId: number) => Promise<void>;
   /** An optional hook action: when the TP does not support it, record that and go on without WAITING. */
   optional?: boolean;
@@ -44,6 +46,7 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
     let hung: string | undefined;
     for (const s of steps) {
       const key = s.key ?? s.action;
+      await s.before?.(appId);
       if (hung) {
         obs.actions[key] = { action: s.action, outcome: 'error', durationMs: 0, cause: `not attempted: ${hung}` };
         continue;

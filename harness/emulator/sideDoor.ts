@@ -4,6 +4,7 @@ import { reply, type BaiduReply } from '../baidu/envelopes.ts';
 import type { Emulator } from './emulator.ts';
 import type { TpRegistration } from './store.ts';
 import { authorize, unauthorize } from './providers/auth.ts';
+import { holdAudits } from './providers/development.ts';
 
 const VERSION = '0.1.0';
 
@@ -114,6 +115,13 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
       });
     case 'POST /__emulator/app/unauthorize':
       return withTp(emu, input, async (clientId) => reply.raw(emu.ledger.redact(await unauthorize(emu, emu.requireTp(clientId), Number(input.appId)))));
+    case 'POST /__emulator/app/audit-hold': {
+      // The reviewer has not got to the app's submissions yet (hold: true), or gets to them now (hold: false).
+      if (!emu.store.apps.has(Number(input.appId))) return bad(`no app ${input.appId}`);
+      if (typeof input.hold !== 'boolean') return bad('hold must be true or false');
+      // `decisions`: how many are waiting (hold) or were just released.
+      return reply.raw({ appId: Number(input.appId), hold: input.hold, decisions: holdAudits(emu, Number(input.appId), input.hold) });
+    }
     case 'POST /__emulator/app/state': {
       // Test precondition: an app whose name or category has not passed Baidu's basic-info audit (69001–69003).
       const app = emu.store.apps.get(Number(input.appId));

@@ -100,6 +100,8 @@ export class Store {
   previousOnline = new Map<number, PackageRecord>();
   /** Per app: remaining audit submissions this week. */
   auditQuota = new Map<number, number>();
+  /** Per app: audit decisions the reviewer holds back (side door `app/audit-hold`), run in order once released. */
+  heldAudits = new Map<number, (() => unknown)[]>();
   payments = new Map<number, PaymentState>();
   /** Per app: refresh answers held back for a while (the refresh-race probe). */
   slowRefresh = new Map<number, { delayMs: number; untilMs: number }>();
@@ -113,7 +115,7 @@ export class Store {
   /** Forgets everything a run produced; keeps the registered TPs and their apps. */
   reset(): void {
     for (const m of [this.tickets, this.tpTokens, this.preAuthCodes, this.authCodes, this.authorizerTokens, this.refreshTokens, this.authorizations, this.scans,
-      this.packages, this.previousOnline, this.slowRefresh, this.auditQuota, this.payments, this.tpDomains, this.tpWebviewDomains, this.appDomains, this.appWebviewDomains] as Map<unknown, unknown>[]) {
+      this.packages, this.previousOnline, this.slowRefresh, this.auditQuota, this.heldAudits, this.payments, this.tpDomains, this.tpWebviewDomains, this.appDomains, this.appWebviewDomains] as Map<unknown, unknown>[]) {
       m.clear();
     }
     this.images.clear();
@@ -148,6 +150,7 @@ export class Store {
       templates: o(this.templates),
       packages: o(this.packages),
       auditQuota: o(this.auditQuota),
+      auditsHeld: [...this.heldAudits.keys()],
       payments: o(this.payments),
       tpDomains: o(this.tpDomains),
       appDomains: o(this.appDomains),

@@ -3,7 +3,9 @@
 // - Upload finishes `uploadDelayMs` after the call (Baidu: "~3 s"); a finished upload has upload_status 2 (INFERRED:
 //   only 1 uploading and 3 failed are documented). An app has at most one development package; a new upload replaces it.
 // - The audit decides after `auditDelayMs`: it fails when the submission's content contains "[audit-fail]" (so tests
-//   can exercise PACKAGE_AUDIT_FAIL), otherwise it passes; the result is pushed to the 消息与事件接收URL.
+//   can exercise PACKAGE_AUDIT_FAIL), otherwise it passes; the result is pushed to the 消息与事件接收URL. The side door
+//   can hold an app's decisions (`app/audit-hold`) — a reviewer who has not got to it yet — so that a withdrawal is
+//   exercised against a submission that is certainly still under review, however slow the machine.
 // - Releasing a package that has not passed audit answers 69012 (the only release errno Baidu documents).
 // - Rollback needs a previous online version; without one it answers 40001.
 import QRCode from 'qrcode';
@@ -198,7 +200,11 @@ function quota(emu: Emulator, appId: number): number {
 
 function startAudit(emu: Emulator, pkg: PackageRecord, clientId: string, content: string): void {
   pkg.status = 4;
-  later(emu, emu.options.auditDelayMs ?? 100, async () => {
+  later(emu, emu.options.auditDelayMs ?? 100, () => {
+    const held = emu.store.heldAudits.get(pkg.appId);
+    return held ? void held.push(decide) : decide();
+  });
+  const decide = async () => {
     if (pkg.status !== 4) return; // withdrawn meanwhile
     const fail = content.includes('[audit-fail]');
     pkg.status = fail ? 5 : 6;
@@ -208,7 +214,19 @@ function startAudit(emu: Emulator, pkg: PackageRecord, clientId: string, content
       appId: pkg.appId, tpAppId: tp.tpAppId, eventTime: emu.eventTime(), event: fail ? 'PACKAGE_AUDIT_FAIL' : 'PACKAGE_AUDIT_PASS',
       packageId: pkg.packageId, packageVersion: pkg.version, ...(fail ? { reason: pkg.auditMsg } : {}),
     }, { facts: { appId: pkg.appId, packageId: pkg.packageId } });
-  });
+  };
+}
+
+/** Holds an app's audit decisions, or releases them: each held one then decides at once (a withdrawn one does nothing). */
+export function holdAudits(emu: Emulator, appId: number, hold: boolean): number {
+  const held = emu.store.heldAudits.get(appId);
+  if (hold) {
+    if (!held) emu.store.heldAudits.set(appId, []);
+    return held?.length ?? 0;
+  }
+  emu.store.heldAudits.delete(appId);
+  for (const decide of held ?? []) later(emu, 0, decide);
+  return held?.length ?? 0;
 }
 
 function page<T>(items: T[], params: Record<string, string>, map: (t: T) => unknown) {
