@@ -35,3 +35,24 @@ test('a one-pair bench of the throughput and the Chromium floor runs clean and r
   expect(r.stdout, 'parts left out are said to be, not reported as failures').toContain('not measured (BENCH_ONLY)');
   expect(r.stdout).not.toContain('FAILED');
 });
+
+test('one full run: its wall time, its exit, and where the time went — parts that add up to the wall time', () => {
+  test.setTimeout(120_000);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/run.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 110_000,
+    env: { ...process.env, BENCH_ONLY: 'full', BENCH_FULL_RUNS: '1' },
+  });
+  expect(r.status, r.stderr.slice(-2000)).toBe(0);
+  const json = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '))!.slice('BENCH_JSON '.length));
+  expect(json.errors).toEqual([]);
+  const full = json.fullRun;
+  expect(full).toMatchObject({ exitCode: 0, ready: true, tests: 31 });
+  const p = full.phases;
+  for (const k of ['runnerStartMs', 'setupTestsMs', 'checksMs', 'workersAndSetupMs', 'reportAndExitMs']) expect(p[k], k).toBeGreaterThan(0);
+  const sum = p.runnerStartMs + p.setupTestsMs + p.checksMs + p.workersAndSetupMs + p.reportAndExitMs;
+  // The parts come from two clocks (the bench's and the report's timestamps): equal to the wall time within 50 ms.
+  expect(Math.abs(sum - full.wallMs)).toBeLessThan(50);
+  expect(r.stdout).toContain("where the median run's time went");
+});

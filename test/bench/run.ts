@@ -121,7 +121,35 @@ async function measureFullRuns(tmp: string): Promise<FullRunsFigures> {
   return { ...mid, wallMs: round(median(samplesMs)), samplesMs, tests };
 }
 
-interface FullRunFigures { wallMs: number; exitCode: number | null; signal: string | null; ready: boolean; summary: string[] }
+interface FullRunFigures { wallMs: number; exitCode: number | null; signal: string | null; ready: boolean; summary: string[]; phases?: Phases }
+
+/**
+ * Where a run's wall time went, from its own report: until the reporter's onBegin (node, Playwright's runner, the
+ * config and the suites loaded); the setup project's tests (scan, exercises, probes); the checks; everything else
+ * between onBegin and the report (global setup, both workers' starts and stops, teardown); and after it (report files,
+ * exit).
+ */
+interface Phases { runnerStartMs: number; setupTestsMs: number; checksMs: number; workersAndSetupMs: number; reportAndExitMs: number }
+
+function phasesOf(reportFile: string, spawnedAt: number, exitedAt: number): Phases | undefined {
+  try {
+    const r = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+      startedAt: string; finishedAt: string; durationMs: number;
+      steps: { project: string; durationMs: number }[]; checks: { durationMs: number }[];
+    };
+    const setupTestsMs = r.steps.filter((s) => s.project === 'setup').reduce((a, s) => a + s.durationMs, 0);
+    const checksMs = r.checks.reduce((a, c) => a + c.durationMs, 0) + r.steps.filter((s) => s.project === 'detection').reduce((a, s) => a + s.durationMs, 0);
+    return {
+      runnerStartMs: round(Date.parse(r.startedAt) - spawnedAt),
+      setupTestsMs,
+      checksMs,
+      workersAndSetupMs: round(r.durationMs - setupTestsMs - checksMs),
+      reportAndExitMs: round(exitedAt - Date.parse(r.finishedAt)),
+    };
+  } catch {
+    return undefined; // no report (the run failed): the wall time is still reported
+  }
+}
 
 async function measureFullRun(tmp: string): Promise<FullRunFigures> {
   mkdirSync(tmp, { recursive: true });
@@ -134,6 +162,7 @@ async function measureFullRun(tmp: string): Promise<FullRunFigures> {
   const logFile = path.join(tmp, 'full-run.log');
   const fd = openSync(logFile, 'w');
   const t0 = performance.now();
+  const spawnedAt = Date.now();
   // Detached: its own process group, so a timeout or the bench's cleanup also ends Playwright's workers and browsers.
   const child = spawnTracked(process.execPath, ['bin/preflight.js', 'run'], { stdio: ['ignore', fd, fd], env, detached: true });
   closeSync(fd);
@@ -147,6 +176,7 @@ async function measureFullRun(tmp: string): Promise<FullRunFigures> {
     child.once('exit', (c, s) => resolve({ code: c, signal: s }));
   });
   const wallMs = performance.now() - t0;
+  const exitedAt = Date.now();
   clearTimeout(timer);
   // Anything the run left behind in its group (it should have closed its browsers) goes now.
   killTracked(child);
@@ -164,7 +194,7 @@ async function measureFullRun(tmp: string): Promise<FullRunFigures> {
     process.stderr.write(output.split('\n').slice(-30).join('\n') + '\n');
     throw new Error(`the full run did not run (exit ${code ?? signal}; log above)`);
   }
-  return { wallMs: round(wallMs), exitCode: code, signal, ready: code === 0, summary };
+  return { wallMs: round(wallMs), exitCode: code, signal, ready: code === 0, summary, phases: phasesOf(path.join(tmp, 'reports', 'preflight-report.json'), spawnedAt, exitedAt) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -391,6 +421,9 @@ async function main(): Promise<number> {
     ['measurement', 'figure', 'detail'],
     ['full default run (wall, median)', fmtMs(full?.wallMs),
       full ? `runs ${full.samplesMs.map((x) => fmtMs(x)).join(', ')}; exit ${full.exitCode ?? full.signal}${full.ready ? ' (ready)' : ' (not ready)'}${full.summary.length ? ' — ' + full.summary.join(' | ') : ''}` : absent('full')],
+    ['  where the median run\'s time went', full?.phases ? fmtMs(full.wallMs) : 'n/a',
+      full?.phases ? `runner start ${fmtMs(full.phases.runnerStartMs)}; setup tests (scan, exercises, probes) ${fmtMs(full.phases.setupTestsMs)}; `
+        + `checks ${fmtMs(full.phases.checksMs)}; global setup + 2 worker starts/stops ${fmtMs(full.phases.workersAndSetupMs)}; report files + exit ${fmtMs(full.phases.reportAndExitMs)}` : ''],
     ['floor: Chromium start + page (median)', fmtMs(floor?.medianMs), floor ? `samples ${floor.samplesMs.map((x) => fmtMs(x)).join(', ')}` : absent('floor')],
     ['framework floor: empty Playwright run (median)', fmtMs(framework?.medianMs),
       framework ? `samples ${framework.samplesMs.map((x) => fmtMs(x)).join(', ')}; a setup project opening a page, then ${full?.tests ?? 31} empty tests` : absent('framework')],
