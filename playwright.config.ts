@@ -1,6 +1,7 @@
 // The detection run: the authorization step every permission set stands on and what each set needs the TP to do (a
 // setup project, like Playwright's auth-setup pattern), then the checks, which depend on it and are tagged per
 // permission set (`--grep @payment`).
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { loadConfigOrExit } from './harness/config.ts';
@@ -14,6 +15,10 @@ process.env.PREFLIGHT_SEED ??= config.seed;
 process.env.PREFLIGHT_RUN_ID ??= newRunId();
 process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env.PREFLIGHT_RUN_ID);
 const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
+// Allure adds result files and never removes any: without this, allure-results would mix every earlier run into this
+// one's Allure report (and grow by ~90 files a run). Only in the runner (workers evaluate this file too), and only
+// once the configuration is valid, so a bad .env loses nothing.
+if (!process.env.TEST_WORKER_INDEX) rmSync(path.join(reports, 'allure-results'), { recursive: true, force: true });
 
 // The suite files of the selected sets (harness/detection/permissionSets.ts says which file mirrors which set).
 const file = (name: string) => new RegExp(`(^|/)${name.replace(/\./g, '\\.')}$`);

@@ -3,7 +3,7 @@
 // admin's phone — it decodes the QR from a screenshot, opens it, picks the test mini-program and confirms.
 // TP faults are recorded, not thrown: the checks that depend on this step judge them, so the run goes on.
 import { devices } from '@playwright/test';
-import { test as setup } from '../fixtures/index.ts';
+import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { until } from '../harness/detection/exercise.ts';
 import { saveObservations, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
@@ -11,7 +11,7 @@ import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { SeededIds } from '../harness/seed.ts';
 
 // A dependency of every project: Playwright runs it whatever --grep selects.
-setup('authorize a test mini-program by scanning the QR code', async ({ page, browser, run }) => {
+setup('authorize a test mini-program by scanning the QR code', asSetupStep('authorization'), async ({ page, browser, run }) => {
   const { config, emulator, tpUrls, runDir } = run;
   const obs: AuthorizationObservations = {
     appId: null,

@@ -1,10 +1,10 @@
 // 开发管理权限, exercised (a setup project: the checks in development.spec.ts depend on it, and Playwright runs a
 // dependency whatever --grep says, so one check can be re-run alone). The TP uploads a package for the authorized app,
 // submits it, releases it once the audit passed, then a second version exercises withdraw and rollback.
-import { test as setup } from '../fixtures/index.ts';
+import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { authorizedApp, exercise, successfulCalls, until } from '../harness/detection/exercise.ts';
 
-setup('the TP develops code for the authorized app', async ({ run }) => {
+setup('the TP develops code for the authorized app', asSetupStep('development'), async ({ run }) => {
   const ok = (id: string) => async (appId: number) => (await successfulCalls(run, id, appId)).length > 0;
   const audits = async (appId: number) => (await run.emulator.pushes((p) => p.event.startsWith('PACKAGE_AUDIT_') && p.facts.appId === appId)).length;
   const hold = (on: boolean) => async (appId: number) => void (await run.emulator.holdAudits(appId, on));

@@ -1,9 +1,9 @@
 // 支付服务权限, exercised (a setup project the payment checks depend on): the TP onboards the authorized test app to
 // Baidu payments — account, developer config, payment service — and answers the result pushes.
-import { test as setup } from '../fixtures/index.ts';
+import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { exercise, successfulCalls, until } from '../harness/detection/exercise.ts';
 
-setup('the TP onboards the authorized app to payments', async ({ run }) => {
+setup('the TP onboards the authorized app to payments', asSetupStep('payment'), async ({ run }) => {
   const all = async (appId: number) =>
     (await Promise.all(['pay.createAccount', 'pay.submitDevelopConfig', 'pay.createPaymentService'].map((id) => successfulCalls(run, id, appId)))).every((l) => l.length > 0);
   await exercise(run, 'payment', [{

@@ -1,13 +1,13 @@
 // Probes beyond Baidu's detection (issue 4 §3), a setup project that runs once every permission set has exercised
 // the app: inject the faults a TP meets in production — a forged push, a replayed push, an authorizer token that
 // expires early, a re-authorization, a cancelled authorization — and record when each happened (probes.spec.ts judges).
-import { test as setup } from '../fixtures/index.ts';
+import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { loadObservations, saveObservations, type ProbeObservations } from '../harness/detection/observations.ts';
 import { bySlug } from '../harness/detection/permissionSets.ts';
 import { authorizedApp } from '../harness/detection/exercise.ts';
 import { performAction } from '../harness/detection/hook.ts';
 
-setup('inject faults into the TP', async ({ run }) => {
+setup('inject faults into the TP', asSetupStep('authorization'), async ({ run }) => {
   const { config, emulator } = run;
   const clientId = config.tp.clientId;
   // The setup project runs its files in name order in one worker (playwright.config.ts): the probes come last, after

@@ -2,7 +2,7 @@
 // valid and leaks no secret) and against mutants of it (test/mutants/), each of which must make exactly the matching
 // check FAILED — the proof that a check catches the TP bug it is named after. Plus the CLI's configuration errors.
 import { test, expect } from '@playwright/test';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
@@ -64,6 +64,9 @@ test.describe('default run (reference TP)', () => {
     testInfo.setTimeout(TIMEOUT);
     const outDir = testInfo.outputPath('default-run');
     reportDir = join(outDir, 'reports');
+    // What an earlier run left: this run's Allure results must not include it.
+    mkdirSync(join(reportDir, 'allure-results'), { recursive: true });
+    writeFileSync(join(reportDir, 'allure-results', 'earlier-run-result.json'), '{"name":"an earlier run"}');
     run = await runDetection({ outDir, env: { TP_MESSAGE_TOKEN: MESSAGE_TOKEN, TP_ENCODING_AES_KEY: AES_KEY } });
   });
 
@@ -121,6 +124,20 @@ test.describe('default run (reference TP)', () => {
       expect.soft(text.includes(AES_KEY), `TP_ENCODING_AES_KEY in ${rel}`).toBe(false);
       expect.soft(TOKEN_PATTERN.exec(text)?.[0], `an access/refresh token in ${rel}`).toBeUndefined();
     }
+  });
+
+  test('Allure results hold this run only, labelled by stage, permission set and check', async () => {
+    const dir = join(reportDir, 'allure-results');
+    const results = readdirSync(dir).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { name: string; labels: { name: string; value: string }[] });
+    expect(results.map((r) => r.name), 'the earlier run\'s file is gone').not.toContain('an earlier run');
+    expect(results, `one result per test of this run\n${tail(run)}`).toHaveLength(31);
+    const labels = (title: string) => {
+      const r = results.find((x) => x.name === title);
+      expect(r, title).toBeTruthy();
+      return Object.fromEntries(r!.labels.filter((l) => ['stage', 'permissionSet', 'check', 'epic'].includes(l.name)).map((l) => [l.name, l.value]));
+    };
+    expect(labels('package/submitaudit succeeds')).toEqual({ stage: 'detection', permissionSet: 'development', check: 'dev.submit-audit', epic: '开发管理权限 / Development management' });
+    expect(labels('authorize a test mini-program by scanning the QR code')).toEqual({ stage: 'setup', permissionSet: 'authorization', epic: '授权流程 / Authorization chain' });
   });
 
   test('junit.xml is written', async () => {
