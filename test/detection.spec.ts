@@ -2,12 +2,13 @@
 // valid and leaks no secret) and against mutants of it (test/mutants/), each of which must make exactly the matching
 // check FAILED — the proof that a check catches the TP bug it is named after. Plus the CLI's configuration errors.
 import { test, expect } from '@playwright/test';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
 import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
 import type { Report } from '../harness/report/model.ts';
+import { reportTexts } from './helpers/reportTexts.ts';
 import { ROOT, checkStatuses, runDetection, type DetectionRun, tail, reportOf } from './helpers/runDetection.ts';
 
 test.describe.configure({ mode: 'parallel' });
@@ -26,16 +27,6 @@ function authorizationChecks(report: Report) {
 }
 
 
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
 
 const decodeEntities = (s: string) =>
   s
@@ -115,11 +106,10 @@ test.describe('default run (reference TP)', () => {
     reportOf(run);
     expect(MESSAGE_TOKEN).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(AES_KEY).toMatch(/^[A-Za-z0-9]{43}$/);
-    const files = filesUnder(reportDir);
-    expect(files.length).toBeGreaterThan(2);
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      const rel = file.slice(reportDir.length + 1);
+    const texts = await reportTexts(reportDir);
+    expect(texts.length).toBeGreaterThan(2);
+    expect(texts.some((t) => t.name.startsWith('playwright-html/index.html!')), 'the HTML report\'s embedded data is read too').toBe(true);
+    for (const { name: rel, text } of texts) {
       expect.soft(text.includes(MESSAGE_TOKEN), `TP_MESSAGE_TOKEN in ${rel}`).toBe(false);
       expect.soft(text.includes(AES_KEY), `TP_ENCODING_AES_KEY in ${rel}`).toBe(false);
       expect.soft(TOKEN_PATTERN.exec(text)?.[0], `an access/refresh token in ${rel}`).toBeUndefined();
