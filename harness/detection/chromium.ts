@@ -31,7 +31,7 @@ export function withdrawBrowser(runDir: string): void {
   rmSync(path.join(runDir, BROWSER_FILE), { force: true });
 }
 
-/** Waits for the runner's Chromium; undefined when it could not start (the worker then launches its own). */
+/** Waits for the runner's Chromium: its endpoint, or why it could not start (the worker then launches its own); undefined after timeoutMs. */
 export async function awaitBrowser(runDir: string, timeoutMs: number): Promise<BrowserHandoff | undefined> {
   const file = path.join(runDir, BROWSER_FILE);
   const deadline = Date.now() + timeoutMs;

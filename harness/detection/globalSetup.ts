@@ -42,6 +42,7 @@ export default async function globalSetup(pw: FullConfig): Promise<() => Promise
     };
   } catch (e) {
     await (await browser)?.close();
+    withdrawBrowser(runDir);
     throw e;
   }
 }
