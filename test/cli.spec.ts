@@ -253,3 +253,18 @@ base('preflight emulator with the TP\'s URLs registers it and pushes the first t
     server.close();
   }
 });
+
+base('preflight emulator on a port someone holds exits 1 with one line naming the port and PREFLIGHT_EMULATOR_PORT', async () => {
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const port = (holder.address() as AddressInfo).port;
+  try {
+    const r = await cli(['emulator'], { PREFLIGHT_EMULATOR_PORT: String(port) });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `preflight: the emulator cannot listen on 127.0.0.1:${port}: the port is in use — stop what holds it, or choose another port with PREFLIGHT_EMULATOR_PORT`,
+    ]);
+  } finally {
+    holder.close();
+  }
+});

@@ -10,7 +10,7 @@ import { formatToken, TOKEN_KINDS, type TokenType } from '../harness/baidu/token
 import { ERRNO, GATEWAY } from '../harness/baidu/errors.ts';
 import { msgSignature } from '../harness/crypto/msgCrypto.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
-import { startEmulator, type Emulator } from '../harness/emulator/index.ts';
+import { EmulatorPortError, startEmulator, type Emulator } from '../harness/emulator/index.ts';
 import { parseQuery } from '../harness/emulator/server.ts';
 import { EmulatorHandle } from '../harness/detection/emulatorHandle.ts';
 import { fingerprint, Ledger } from '../harness/emulator/ledger.ts';
@@ -675,6 +675,29 @@ test.describe('robustness: Baidu envelopes, never a 500', () => {
     await flow.expectNoInternalErrors();
     await flow.expectHealthy();
   });
+});
+
+test('a held port is said plainly; when the HTTPS port is the held one, the HTTP server it already started is closed', async () => {
+  const holder = net.createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const held = (holder.address() as net.AddressInfo).port;
+  try {
+    const http = startEmulator({ port: held });
+    await expect(http).rejects.toBeInstanceOf(EmulatorPortError);
+    await expect(http).rejects.toThrow(`the emulator cannot listen on 127.0.0.1:${held}: the port is in use — stop what holds it, or choose another port with PREFLIGHT_EMULATOR_PORT`);
+
+    // The HTTP port is taken (and released) first so the test knows which one the emulator would have used.
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const httpPort = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    await expect(startEmulator({ port: httpPort, httpsPort: held })).rejects.toThrow(/127\.0\.0\.1:\d+ \(HTTPS\): the port is in use .* PREFLIGHT_EMULATOR_HTTPS_PORT$/);
+    const again = net.createServer();
+    await new Promise<void>((resolve, reject) => again.once('error', reject).listen(httpPort, '127.0.0.1', resolve));
+    await new Promise((r) => again.close(r));
+  } finally {
+    holder.close();
+  }
 });
 
 test.describe('side door', () => {

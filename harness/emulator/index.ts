@@ -18,13 +18,20 @@ export async function startEmulator(opts: Partial<EmulatorOptions> & { port?: nu
   const { port: _p, host: _h, handlers: _hs, httpsPort, ...rest } = opts;
   const emu = new Emulator({ ...rest, seed: opts.seed ?? '1', ticketIntervalS: opts.ticketIntervalS ?? 600, pushTimeoutMs: opts.pushTimeoutMs ?? 5000 });
   const handlers = { ...defaultHandlers(), ...opts.handlers };
-  const server: RunningServer = await listen(emu, handlers, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  const host = opts.host ?? '127.0.0.1';
+  const server: RunningServer = await listen(emu, handlers, opts.port ?? 0, host).catch((e) => Promise.reject(portError(e, host, opts.port ?? 0, false)));
   let secure: RunningServer | undefined;
   let caPath: string | undefined;
   if (httpsPort !== undefined) {
-    const tls = await ensureCertificates();
-    caPath = tls.caPath;
-    secure = await listen(emu, handlers, httpsPort, opts.host ?? '127.0.0.1', tls);
+    try {
+      const tls = await ensureCertificates();
+      caPath = tls.caPath;
+      secure = await listen(emu, handlers, httpsPort, host, tls);
+    } catch (e) {
+      emu.stop();
+      await server.close();
+      throw portError(e, host, httpsPort, true);
+    }
   }
   return {
     emu,
@@ -37,6 +44,18 @@ export async function startEmulator(opts: Partial<EmulatorOptions> & { port?: nu
       await Promise.all([server.close(), secure?.close()]);
     },
   };
+}
+
+/** A port someone else holds, said plainly: which port, which server, and the variable that chose it. */
+export class EmulatorPortError extends Error {
+  constructor(readonly port: number, readonly https: boolean, host: string) {
+    super(`the emulator cannot listen on ${host}:${port}${https ? ' (HTTPS)' : ''}: the port is in use — stop what holds it, `
+      + `or choose another port with ${https ? 'PREFLIGHT_EMULATOR_HTTPS_PORT' : 'PREFLIGHT_EMULATOR_PORT'}`);
+  }
+}
+
+function portError(e: unknown, host: string, port: number, https: boolean): unknown {
+  return (e as NodeJS.ErrnoException)?.code === 'EADDRINUSE' ? new EmulatorPortError(port, https, host) : e;
 }
 
 export { Emulator };
