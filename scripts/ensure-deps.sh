@@ -15,11 +15,16 @@ have_chromium() {
 }
 have_cjk_fonts() { fc-list :lang=zh 2>/dev/null | grep -q .; }
 
+# Debian's headless-only Chromium starts in less than half the time of the full browser and makes a run about a
+# second faster (harness/detection/chromium.ts prefers it for headless runs). Optional: older releases lack it.
+have_headless_shell() { [ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/lib/chromium/chromium-headless-shell ]; }
+can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+
 missing=()
 have_chromium || missing+=(chromium)
 have_cjk_fonts || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  if can_apt; then
     echo "preflight setup: installing ${missing[*]} from Debian's packages" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
@@ -28,4 +33,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "preflight setup: missing ${missing[*]}; install them (apt-get install ${missing[*]}) or set CHROMIUM_PATH" >&2
     have_chromium || exit 1
   fi
+fi
+# Only when the package index already knows it (no apt-get update on every run); a failure costs nothing but speed.
+if ! have_headless_shell && can_apt && apt-cache show chromium-headless-shell >/dev/null 2>&1; then
+  echo "preflight setup: installing chromium-headless-shell from Debian's packages (faster headless runs)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-headless-shell >&2 \
+    || echo "preflight setup: chromium-headless-shell could not be installed; runs use the full Chromium" >&2
 fi

@@ -1,9 +1,10 @@
 // Starting the TP under test (harness/platform/launch.ts): its URLs are handed out before it boots, so its port must
-// stay its own from the moment it is chosen until it listens.
+// stay its own from the moment it is chosen until it listens. And which Chromium a run starts.
 import { createServer } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { parseConfig } from '../harness/config.ts';
+import { chromiumExecutable } from '../harness/detection/chromium.ts';
 import { freePort, launchTp, REFERENCE_ENTRY, reserveSocket } from '../harness/platform/launch.ts';
 
 const canBind = (port: number) => new Promise<boolean>((resolve) => {
@@ -43,4 +44,13 @@ test('freePort picks a bindable port below the kernel\'s ephemeral range, where 
     if (low > 11_000) expect(port).toBeLessThan(low);
     expect(await canBind(port)).toBe(true);
   }
+});
+
+test('which Chromium: CHROMIUM_PATH first; a headless run takes Debian\'s headless shell when installed; --headed the full browser', () => {
+  expect(chromiumExecutable('/opt/my/chrome', { headless: true })).toBe('/opt/my/chrome');
+  const shell = '/usr/lib/chromium/chromium-headless-shell';
+  const full = chromiumExecutable();
+  expect(full, 'the full browser is never the shell').not.toBe(shell);
+  expect(chromiumExecutable(undefined, { headless: false })).toBe(full);
+  expect(chromiumExecutable(undefined, { headless: true })).toBe(existsSync(shell) ? shell : full);
 });

@@ -8,7 +8,7 @@ import { parseConfig, type Config } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { launchTp, REFERENCE_ENTRY, reserveSocket, urlsFromBase, type LaunchedTp, type TpUrls } from '../platform/launch.ts';
 
-import { publishBrowser, withdrawBrowser } from './chromium.ts';
+import { chromiumExecutable, publishBrowser, withdrawBrowser } from './chromium.ts';
 import { pruneRuns, savePushes } from './runs.ts';
 import { RUN_ENV } from './runEnv.ts';
 
@@ -23,7 +23,7 @@ export default async function globalSetup(pw: FullConfig): Promise<() => Promise
   // nothing here waits for it — the worker's browser fixture connects once the endpoint is published in the run
   // folder (chromium.ts), instead of launching its own.
   withdrawBrowser(runDir);
-  const browser = launchBrowser(pw).then(
+  const browser = launchBrowser(pw, config).then(
     (server) => {
       if (server) publishBrowser(runDir, { wsEndpoint: server.wsEndpoint() });
       return server;
@@ -96,14 +96,18 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
  * remote browser is configured (PW_TEST_CONNECT_WS_ENDPOINT: Playwright's own fixture connects to it); rejects when
  * it cannot start here — the worker then launches on its own, and the authorization step reports why that failed.
  */
-async function launchBrowser(pw: FullConfig): Promise<BrowserServer | undefined> {
+async function launchBrowser(pw: FullConfig, config: Config): Promise<BrowserServer | undefined> {
   if (process.env.PW_TEST_CONNECT_WS_ENDPOINT) return undefined;
   const use = pw.projects[0]?.use ?? {};
+  const headless = use.headless ?? use.launchOptions?.headless ?? true;
+  // The config names the full browser (what `--headed` and a worker's own launch need); a headless run takes
+  // Debian's headless shell when it is installed and CHROMIUM_PATH does not say otherwise.
+  const executablePath = headless ? chromiumExecutable(config.chromiumPath, { headless }) ?? use.launchOptions?.executablePath : use.launchOptions?.executablePath;
   // No signal handlers of its own: on Ctrl-C (or the SIGTERM `preflight run` turns into one) Playwright stops the run,
   // writes the report and runs the teardown that closes this browser; Playwright-core's default handler would exit
   // the runner first, and the report of the run so far would be lost.
   return chromium.launchServer({
-    timeout: 30_000, ...use.launchOptions, headless: use.headless ?? use.launchOptions?.headless ?? true,
+    timeout: 30_000, ...use.launchOptions, executablePath, headless,
     handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
   });
 }

@@ -56,7 +56,8 @@ const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 interface FloorFigures { samplesMs: number[]; medianMs: number; executablePath: string | undefined }
 
 async function measureFloor(): Promise<FloorFigures> {
-  const executablePath = chromiumExecutable(process.env.CHROMIUM_PATH || undefined);
+  // The Chromium a headless run launches (Debian's headless shell when installed): the floor is that browser's own.
+  const executablePath = chromiumExecutable(process.env.CHROMIUM_PATH || undefined, { headless: true });
   const samplesMs: number[] = [];
   for (let i = 0; i < CFG.floorSamples; i++) {
     const t0 = performance.now();
@@ -77,7 +78,7 @@ async function measureFloor(): Promise<FloorFigures> {
 async function measureFrameworkFloor(tmp: string, tests: number): Promise<FloorFigures> {
   const dir = path.join(tmp, 'framework-floor');
   mkdirSync(dir, { recursive: true });
-  const executablePath = chromiumExecutable(process.env.CHROMIUM_PATH || undefined);
+  const executablePath = chromiumExecutable(process.env.CHROMIUM_PATH || undefined, { headless: true });
   const pw = `import { test } from ${JSON.stringify(path.resolve('node_modules/@playwright/test/index.mjs'))};\n`;
   writeFileSync(path.join(dir, 'a.setup.mjs'), `${pw}test('setup', async ({ page }) => { await page.goto('data:text/html,<p>floor</p>'); });\n`);
   writeFileSync(path.join(dir, 'b.spec.mjs'), `${pw}for (let i = 0; i < ${tests}; i++) test('check ' + i, async ({}, info) => { await info.attach('check-result', { body: '{}', contentType: 'application/json' }); });\n`);
