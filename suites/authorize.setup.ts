@@ -7,12 +7,14 @@ import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { until } from '../harness/detection/exercise.ts';
 import { saveObservations, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
-import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
+import { AUTH_PAGE, BROWSER_ANNOTATION } from '../harness/detection/runEnv.ts';
 import { SeededIds } from '../harness/seed.ts';
 
 // A dependency of every project: Playwright runs it whatever --grep selects.
 setup('authorize a test mini-program by scanning the QR code', asSetupStep('authorization'), async ({ page, browser, run }) => {
   const { config, emulator, tpUrls, runDir } = run;
+  // For the report's versions: a reviewer reproducing this run should know which Chromium scanned.
+  setup.info().annotations.push({ type: BROWSER_ANNOTATION, description: browser.version() });
   const obs: AuthorizationObservations = {
     appId: null,
     startPage: { url: tpUrls.authStart, status: null },

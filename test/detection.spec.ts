@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
 import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
 import type { Report } from '../harness/report/model.ts';
+import { chromiumExecutable } from '../harness/detection/chromium.ts';
 import { reportTexts } from './helpers/reportTexts.ts';
 import { ROOT, checkStatuses, runDetection, type DetectionRun, tail, reportOf } from './helpers/runDetection.ts';
 
@@ -128,6 +129,12 @@ test.describe('default run (reference TP)', () => {
     };
     expect(labels('package/submitaudit succeeds')).toEqual({ stage: 'detection', permissionSet: 'development', check: 'dev.submit-audit', epic: '开发管理权限 / Development management' });
     expect(labels('authorize a test mini-program by scanning the QR code')).toEqual({ stage: 'setup', permissionSet: 'authorization', epic: '授权流程 / Authorization chain' });
+  });
+
+  test('the report names the Chromium that scanned: its version and the executable a headless run picks', async () => {
+    const { versions } = reportOf(run);
+    expect(versions.browser).toBe(`${versions.browser?.split(' ')[0]} (${chromiumExecutable(undefined, { headless: true }) ?? "Playwright's own"})`);
+    expect(versions.browser).toMatch(/^\d+\.\d+\.\d+\.\d+ \(/);
   });
 
   test('junit.xml is written', async () => {

@@ -103,6 +103,7 @@ async function launchBrowser(pw: FullConfig, config: Config): Promise<BrowserSer
   // The config names the full browser (what `--headed` and a worker's own launch need); a headless run takes
   // Debian's headless shell when it is installed and CHROMIUM_PATH does not say otherwise.
   const executablePath = headless ? chromiumExecutable(config.chromiumPath, { headless }) ?? use.launchOptions?.executablePath : use.launchOptions?.executablePath;
+  process.env[RUN_ENV.browserExecutable] = executablePath ?? "Playwright's own";
   // No signal handlers of its own: on Ctrl-C (or the SIGTERM `preflight run` turns into one) Playwright stops the run,
   // writes the report and runs the teardown that closes this browser; Playwright-core's default handler would exit
   // the runner first, and the report of the run so far would be lost.

@@ -5,7 +5,12 @@ export const RUN_ENV = {
   tpUrls: 'PREFLIGHT_TP_URLS',
   runDir: 'PREFLIGHT_RUN_DIR',
   runId: 'PREFLIGHT_RUN_ID',
+  /** Set by the global setup for the reporter (same process): the Chromium executable the run launched. */
+  browserExecutable: 'PREFLIGHT_BROWSER_EXECUTABLE',
 } as const;
+
+/** The annotation through which the scan reports the browser's version to the reporter. */
+export const BROWSER_ANNOTATION = 'browser';
 
 /** Where Baidu serves the authorization page (reference §1.3), on the smartprogram host. */
 export const AUTH_PAGE = '/mappconsole/tp/authorization';

@@ -71,7 +71,8 @@ export interface Report {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
-  versions: { harness: string; node: string; playwright: string };
+  /** browser: the Chromium the scan used (version and executable), when the scan ran. */
+  versions: { harness: string; node: string; playwright: string; browser?: string };
   target: Config['target'];
   platform: Config['platform'];
   strict: boolean;

@@ -8,6 +8,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, Test
 import { configSecrets, parseConfig, type Config } from '../config.ts';
 import { freshSeed } from '../seed.ts';
 import type { CheckDef } from '../detection/checks.ts';
+import { BROWSER_ANNOTATION, RUN_ENV } from '../detection/runEnv.ts';
 import { buildReport, CHECK_RESULT_ATTACHMENT, STATUS_LABEL, validateReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
@@ -120,7 +121,7 @@ export default class DetectionReporter implements Reporter {
       runId: process.env.PREFLIGHT_RUN_ID || `${this.startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${config.seed}`,
       startedAt: this.startedAt,
       finishedAt: new Date(),
-      versions: { harness: harnessVersion(), node: process.version, playwright: this.pwConfig?.version ?? 'unknown' },
+      versions: { harness: harnessVersion(), node: process.version, playwright: this.pwConfig?.version ?? 'unknown', ...this.browserVersion(tests) },
       config,
       tests,
       harnessErrors,
@@ -150,6 +151,13 @@ export default class DetectionReporter implements Reporter {
 
     this.printSummary(report, htmlPath, cwd);
     return { status: report.verdict.ready ? 'passed' : 'failed' };
+  }
+
+  /** What the scan's browser said it is (a `browser` annotation) and which executable the run launched (globalSetup). */
+  private browserVersion(tests: TestRecord[]): { browser?: string } {
+    const version = tests.flatMap((t) => t.annotations).find((a) => a.type === BROWSER_ANNOTATION)?.description;
+    const executable = process.env[RUN_ENV.browserExecutable];
+    return version ? { browser: executable ? `${version} (${executable})` : version } : {};
   }
 
   private record(test: TestCase, r: TestResult, rel: (p: string) => string): TestRecord {
