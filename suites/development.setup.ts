@@ -2,7 +2,7 @@
 // dependency whatever --grep says, so one check can be re-run alone). The TP uploads a package for the authorized app,
 // submits it, releases it once the audit passed, then a second version exercises withdraw and rollback.
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
-import { authorizedApp, exercise, successfulCalls, until } from '../harness/detection/exercise.ts';
+import { exercise, successfulCalls, until } from '../harness/detection/exercise.ts';
 
 setup('the TP develops code for the authorized app', asSetupStep('development'), async ({ run }) => {
   const ok = (id: string) => async (appId: number) => (await successfulCalls(run, id, appId)).length > 0;
@@ -10,29 +10,24 @@ setup('the TP develops code for the authorized app', asSetupStep('development'),
   const hold = (on: boolean) => async (appId: number) => void (await run.emulator.holdAudits(appId, on));
   let seen = 0;
   const auditDone = async (appId: number) => void (await until(async () => (await audits(appId)) > seen, 5000), (seen = await audits(appId)));
-  try {
-    await exercise(run, 'development', [
-      { action: 'upload-package', instructions: '在第三方平台为该小程序上传代码包 / upload a code package from a template (package/upload)', satisfied: ok('pkg.uploadPackage') },
-      {
-        action: 'submit-audit', instructions: '提交代码包审核 / submit the package for audit (package/submitaudit)', satisfied: ok('pkg.submitPackageAudit'),
-        // The audit result arrives as a push; release only makes sense after it.
-        after: auditDone,
-      },
-      { action: 'release', instructions: '审核通过后发布 / release the package that passed audit (package/release)', satisfied: ok('pkg.releasePackage') },
-      // A second version exercises withdraw and rollback (extended checks): upload, submit, withdraw, submit again,
-      // release once it passed, then roll back to the first version.
-      { action: 'upload-package', key: 'upload-package#2', optional: true, instructions: 'upload a second version', satisfied: async () => false },
-      // The reviewer holds this submission until the TP withdrew it: otherwise, on a busy machine, the emulated audit
-      // (100 ms) could decide before the withdrawal arrives, and the withdraw check would blame the TP for it.
-      { action: 'submit-audit', key: 'submit-audit#2', optional: true, instructions: 'submit the second version', satisfied: async () => false, before: hold(true) },
-      { action: 'withdraw-audit', optional: true, instructions: '撤回审核 / withdraw the submission (package/withdraw)', satisfied: async () => false },
-      { action: 'submit-audit', key: 'submit-audit#3', optional: true, instructions: 'submit the second version again', satisfied: async () => false, before: hold(false), after: auditDone },
-      { action: 'release', key: 'release#2', optional: true, instructions: 'release the second version', satisfied: async () => false },
-      { action: 'rollback', optional: true, instructions: '回滚 / roll back to the previous version (package/rollback)', satisfied: async () => false },
-    ]);
-  } finally {
-    // Whatever stopped the exercise, the reviewer gets back to work before anything else runs.
-    const { appId } = authorizedApp(run);
-    if (appId) await run.emulator.holdAudits(appId, false);
-  }
+  await exercise(run, 'development', [
+    { action: 'upload-package', instructions: '在第三方平台为该小程序上传代码包 / upload a code package from a template (package/upload)', satisfied: ok('pkg.uploadPackage') },
+    {
+      action: 'submit-audit', instructions: '提交代码包审核 / submit the package for audit (package/submitaudit)', satisfied: ok('pkg.submitPackageAudit'),
+      // The audit result arrives as a push; release only makes sense after it.
+      after: auditDone,
+    },
+    { action: 'release', instructions: '审核通过后发布 / release the package that passed audit (package/release)', satisfied: ok('pkg.releasePackage') },
+    // A second version exercises withdraw and rollback (extended checks): upload, submit, withdraw, submit again,
+    // release once it passed, then roll back to the first version.
+    { action: 'upload-package', key: 'upload-package#2', optional: true, instructions: 'upload a second version', satisfied: async () => false },
+    // The reviewer holds this submission until the TP withdrew it: otherwise, on a busy machine, the emulated audit
+    // (100 ms) could decide before the withdrawal arrives, and the withdraw check would blame the TP for it. `before`
+    // runs for every step, asked or not, so the hold always ends at submit-audit#3.
+    { action: 'submit-audit', key: 'submit-audit#2', optional: true, instructions: 'submit the second version', satisfied: async () => false, before: hold(true) },
+    { action: 'withdraw-audit', optional: true, instructions: '撤回审核 / withdraw the submission (package/withdraw)', satisfied: async () => false },
+    { action: 'submit-audit', key: 'submit-audit#3', optional: true, instructions: 'submit the second version again', satisfied: async () => false, before: hold(false), after: auditDone },
+    { action: 'release', key: 'release#2', optional: true, instructions: 'release the second version', satisfied: async () => false },
+    { action: 'rollback', optional: true, instructions: '回滚 / roll back to the previous version (package/rollback)', satisfied: async () => false },
+  ]);
 });

@@ -5,19 +5,20 @@ import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { ROOT } from './helpers/runDetection.ts';
 
-test('a one-pair bench of the throughput and the Chromium floor runs clean and reports its figures', () => {
-  test.setTimeout(90_000);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/run.ts'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 80_000,
-    env: { ...process.env, BENCH_ONLY: 'throughput,floor', BENCH_ROUNDS: '1', BENCH_ROUND_S: '1', BENCH_WARMUP_S: '1' },
-  });
+/** Runs `npm run bench`'s script with `env`; it must exit 0 and print its BENCH_JSON line with no measurement error. */
+function bench(env: Record<string, string>, timeoutMs: number) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/run.ts'], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, ...env } });
   expect(r.status, r.stderr.slice(-2000)).toBe(0);
   const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));
   expect(line, 'the bench prints its BENCH_JSON line').toBeTruthy();
   const json = JSON.parse(line!.slice('BENCH_JSON '.length));
   expect(json.errors).toEqual([]);
+  return { stdout: r.stdout, json };
+}
+
+test('a one-pair bench of the throughput and the Chromium floor runs clean and reports its figures', () => {
+  test.setTimeout(90_000);
+  const { stdout, json } = bench({ BENCH_ONLY: 'throughput,floor', BENCH_ROUNDS: '1', BENCH_ROUND_S: '1', BENCH_WARMUP_S: '1' }, 80_000);
   expect(json.fullRun, 'BENCH_ONLY leaves the full run out').toBeNull();
   expect(json.floor.samplesMs).toHaveLength(3);
   for (const server of [json.throughput.emulator, json.throughput.bare]) {
@@ -31,22 +32,14 @@ test('a one-pair bench of the throughput and the Chromium floor runs clean and r
   const statuses = Object.fromEntries(json.targets.map((t: { name: string; status: string }) => [t.name, t.status]));
   expect(statuses['full run wall time'], 'not measured, so not judged').toBe('N/A');
   expect(['MET', 'NOT MET']).toContain(statuses['emulator req/s vs bare node:http']);
-  expect(r.stdout).toContain('emulator / bare');
-  expect(r.stdout, 'parts left out are said to be, not reported as failures').toContain('not measured (BENCH_ONLY)');
-  expect(r.stdout).not.toContain('FAILED');
+  expect(stdout).toContain('emulator / bare');
+  expect(stdout, 'parts left out are said to be, not reported as failures').toContain('not measured (BENCH_ONLY)');
+  expect(stdout).not.toContain('FAILED');
 });
 
 test('one full run: its wall time, its exit, and where the time went — parts that add up to the wall time', () => {
   test.setTimeout(120_000);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/run.ts'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 110_000,
-    env: { ...process.env, BENCH_ONLY: 'full', BENCH_FULL_RUNS: '1' },
-  });
-  expect(r.status, r.stderr.slice(-2000)).toBe(0);
-  const json = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '))!.slice('BENCH_JSON '.length));
-  expect(json.errors).toEqual([]);
+  const { stdout, json } = bench({ BENCH_ONLY: 'full', BENCH_FULL_RUNS: '1' }, 110_000);
   const full = json.fullRun;
   expect(full).toMatchObject({ exitCode: 0, ready: true, tests: 31 });
   const p = full.phases;
@@ -54,5 +47,5 @@ test('one full run: its wall time, its exit, and where the time went — parts t
   const sum = p.runnerStartMs + p.setupTestsMs + p.checksMs + p.workersAndSetupMs + p.reportAndExitMs;
   // The parts come from two clocks (the bench's and the report's timestamps): equal to the wall time within 50 ms.
   expect(Math.abs(sum - full.wallMs)).toBeLessThan(50);
-  expect(r.stdout).toContain("where the median run's time went");
+  expect(stdout).toContain("where the median run's time went");
 });

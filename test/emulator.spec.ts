@@ -12,6 +12,7 @@ import { msgSignature } from '../harness/crypto/msgCrypto.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
 import { EmulatorPortError, startEmulator, type Emulator } from '../harness/emulator/index.ts';
 import { parseQuery } from '../harness/emulator/server.ts';
+import { canBind, freePort } from '../harness/platform/launch.ts';
 import { EmulatorHandle } from '../harness/detection/emulatorHandle.ts';
 import { fingerprint, Ledger } from '../harness/emulator/ledger.ts';
 import type { TpRegistration } from '../harness/emulator/store.ts';
@@ -686,15 +687,10 @@ test('a held port is said plainly; when the HTTPS port is the held one, the HTTP
     await expect(http).rejects.toBeInstanceOf(EmulatorPortError);
     await expect(http).rejects.toThrow(`the emulator cannot listen on 127.0.0.1:${held}: the port is in use — stop what holds it, or choose another port with PREFLIGHT_EMULATOR_PORT`);
 
-    // The HTTP port is taken (and released) first so the test knows which one the emulator would have used.
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const httpPort = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
+    // A known HTTP port, so the test can see it free again afterwards.
+    const httpPort = await freePort();
     await expect(startEmulator({ port: httpPort, httpsPort: held })).rejects.toThrow(/127\.0\.0\.1:\d+ \(HTTPS\): the port is in use .* PREFLIGHT_EMULATOR_HTTPS_PORT$/);
-    const again = net.createServer();
-    await new Promise<void>((resolve, reject) => again.once('error', reject).listen(httpPort, '127.0.0.1', resolve));
-    await new Promise((r) => again.close(r));
+    expect(await canBind(httpPort), 'the HTTP server it had started is closed').toBe(true);
   } finally {
     holder.close();
   }

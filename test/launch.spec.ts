@@ -1,17 +1,10 @@
 // Starting the TP under test (harness/platform/launch.ts): its URLs are handed out before it boots, so its port must
 // stay its own from the moment it is chosen until it listens. And which Chromium a run starts.
-import { createServer } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { parseConfig } from '../harness/config.ts';
 import { chromiumExecutable } from '../harness/detection/chromium.ts';
-import { freePort, launchTp, REFERENCE_ENTRY, reserveSocket } from '../harness/platform/launch.ts';
-
-const canBind = (port: number) => new Promise<boolean>((resolve) => {
-  const s = createServer();
-  s.once('error', () => resolve(false));
-  s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-});
+import { canBind, freePort, launchTp, REFERENCE_ENTRY, reserveSocket } from '../harness/platform/launch.ts';
 
 test('a reserved socket is nobody else\'s until the launched TP listens on exactly it', async () => {
   const socket = await reserveSocket();

@@ -233,6 +233,22 @@ for (const q of QUOTA_CASES) {
   });
 }
 
+// An instant audit (PREFLIGHT_AUDIT_DELAY_MS=0) is what a busy machine makes of the 100 ms one: without the reviewer
+// holding the submission the TP then withdraws, the audit decides first and a correct TP's withdrawal is refused
+// ("no package under review"), a WARNING that blames the TP (seen under load in npm test).
+test('PREFLIGHT_AUDIT_DELAY_MS=0, reference TP → every development check PASSED (the audit cannot beat the withdrawal)', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await runDetection({
+    outDir: testInfo.outputPath('run'),
+    env: { PREFLIGHT_AUDIT_DELAY_MS: '0', PREFLIGHT_PERMISSION_SETS: 'development', PREFLIGHT_PROBES: '0' },
+    timeoutMs: RUN_TIMEOUT,
+  });
+  const report = reportOf(run);
+  const dev = report.checks.filter((c) => c.permissionSet === 'development');
+  expect(dev.length).toBeGreaterThan(0);
+  expect(dev.filter((c) => c.status !== 'PASSED').map((c) => `${c.id}: ${c.status} — ${c.reason}`), tail(run, 1500)).toEqual([]);
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Selecting a permission set by its Chinese name: only that set's setup and checks run.
 

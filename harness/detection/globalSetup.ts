@@ -102,13 +102,15 @@ async function launchBrowser(pw: FullConfig, config: Config): Promise<BrowserSer
   const headless = use.headless ?? use.launchOptions?.headless ?? true;
   // The config names the full browser (what `--headed` and a worker's own launch need); a headless run takes
   // Debian's headless shell when it is installed and CHROMIUM_PATH does not say otherwise.
-  const executablePath = headless ? chromiumExecutable(config.chromiumPath, { headless }) ?? use.launchOptions?.executablePath : use.launchOptions?.executablePath;
-  process.env[RUN_ENV.browserExecutable] = executablePath ?? "Playwright's own";
+  const executablePath = headless ? chromiumExecutable(config.chromiumPath, { headless }) : use.launchOptions?.executablePath;
   // No signal handlers of its own: on Ctrl-C (or the SIGTERM `preflight run` turns into one) Playwright stops the run,
   // writes the report and runs the teardown that closes this browser; Playwright-core's default handler would exit
   // the runner first, and the report of the run so far would be lost.
-  return chromium.launchServer({
+  const server = await chromium.launchServer({
     timeout: 30_000, ...use.launchOptions, executablePath, headless,
     handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
   });
+  // For the report's versions (the reporter runs in this process); only a browser that started names itself.
+  process.env[RUN_ENV.browserExecutable] = executablePath ?? "Playwright's own";
+  return server;
 }

@@ -40,9 +40,7 @@ export async function freePort(): Promise<number> {
     const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
     if (await canBind(port)) return port;
   }
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, server } = await reserveSocket();
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
@@ -55,7 +53,8 @@ function ephemeralLow(): number {
   }
 }
 
-function canBind(port: number): Promise<boolean> {
+/** Whether 127.0.0.1:port can be bound right now (bound and let go at once). */
+export function canBind(port: number): Promise<boolean> {
   const server = createServer();
   return new Promise((resolve) => {
     server.once('error', () => resolve(false));
@@ -81,9 +80,9 @@ export async function reserveSocket(): Promise<ReservedSocket> {
 
 /**
  * Spawns `entry` (a module that calls runReferenceTp) with the TP's variables pointed at the emulator; resolves once it
- * listens. `socket` is handed over for it to listen on (its URLs can be given out before it is up); else `port` (0: any).
+ * listens. `socket` is handed over for it to listen on (its URLs can be given out before it is up); else any free port.
  */
-export async function launchTp(entry: string, config: Config, emulatorUrl: string, opts: { port?: number; socket?: ReservedSocket; timeoutMs?: number } = {}): Promise<LaunchedTp> {
+export async function launchTp(entry: string, config: Config, emulatorUrl: string, opts: { socket?: ReservedSocket; timeoutMs?: number } = {}): Promise<LaunchedTp> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: {
@@ -94,7 +93,7 @@ export async function launchTp(entry: string, config: Config, emulatorUrl: strin
       TP_ENCODING_AES_KEY: config.tp.encodingAesKey,
       BAIDU_OPENAPI_URL: emulatorUrl,
       BAIDU_SMARTPROGRAM_URL: emulatorUrl,
-      REFERENCE_TP_PORT: String(opts.port ?? 0),
+      REFERENCE_TP_PORT: '0',
       ...(opts.socket ? { REFERENCE_TP_LISTEN: 'ipc' } : {}),
     },
     stdio: opts.socket ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

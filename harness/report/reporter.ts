@@ -112,8 +112,6 @@ export default class DetectionReporter implements Reporter {
     const tests: TestRecord[] = [...this.finished.values()].map(({ test, result: r }) => this.record(test, r, rel));
     const harnessErrors = [...this.errors];
     if (this.configError) harnessErrors.unshift(this.configError);
-    if (result.status === 'timedout') harnessErrors.push('global timeout reached before all tests finished / 运行超时');
-    if (result.status === 'interrupted') harnessErrors.push('the run was interrupted before all tests finished / 运行被中断');
 
     const redact = createRedactor(configSecrets(config));
     const built = buildReport({

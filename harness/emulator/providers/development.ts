@@ -200,10 +200,6 @@ function quota(emu: Emulator, appId: number): number {
 
 function startAudit(emu: Emulator, pkg: PackageRecord, clientId: string, content: string): void {
   pkg.status = 4;
-  later(emu, emu.options.auditDelayMs ?? 100, () => {
-    const held = emu.store.heldAudits.get(pkg.appId);
-    return held ? void held.push(decide) : decide();
-  });
   const decide = async () => {
     if (pkg.status !== 4) return; // withdrawn meanwhile
     const fail = content.includes('[audit-fail]');
@@ -215,18 +211,26 @@ function startAudit(emu: Emulator, pkg: PackageRecord, clientId: string, content
       packageId: pkg.packageId, packageVersion: pkg.version, ...(fail ? { reason: pkg.auditMsg } : {}),
     }, { facts: { appId: pkg.appId, packageId: pkg.packageId } });
   };
+  // A held app's decision waits in its queue until the side door releases it.
+  later(emu, emu.options.auditDelayMs ?? 100, () => {
+    const held = emu.store.heldAudits.get(pkg.appId);
+    return held ? void held.push(decide) : decide();
+  });
 }
 
-/** Holds an app's audit decisions, or releases them: each held one then decides at once (a withdrawn one does nothing). */
+/**
+ * Holds an app's audit decisions, or releases them: each held one then decides at once (a withdrawn one does nothing).
+ * Gives back how many are waiting (hold) or were released.
+ */
 export function holdAudits(emu: Emulator, appId: number, hold: boolean): number {
-  const held = emu.store.heldAudits.get(appId);
+  const held = emu.store.heldAudits.get(appId) ?? [];
   if (hold) {
-    if (!held) emu.store.heldAudits.set(appId, []);
-    return held?.length ?? 0;
+    emu.store.heldAudits.set(appId, held);
+  } else {
+    emu.store.heldAudits.delete(appId);
+    for (const decide of held) later(emu, 0, decide);
   }
-  emu.store.heldAudits.delete(appId);
-  for (const decide of held ?? []) later(emu, 0, decide);
-  return held?.length ?? 0;
+  return held.length;
 }
 
 function page<T>(items: T[], params: Record<string, string>, map: (t: T) => unknown) {
