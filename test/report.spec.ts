@@ -308,6 +308,11 @@ test.describe('renderHtml', () => {
       expect(html).toContain(label);
     }
     expect(html).not.toMatch(/<(link|script)[^>]+(src|href)=["']https?:/); // no external assets
+    // The failed set's reason names its failed check by title and links to it (the JSON keeps bare ids).
+    const devRow = html.slice(html.indexOf('href="#stage-development"'), html.indexOf('</tr>', html.indexOf('href="#stage-development"')));
+    expect(devRow).toMatch(/<ul class="not-passed"><li><span class="badge[^"]*">[^<]*FAILED<\/span> <a href="#check-dev\.baidu">/);
+    expect(devRow).not.toContain('dev.ext'); // passed checks are not listed
+    expect(html).toContain('<details class="check" id="check-dev.baidu" open>');
   });
 });
 
@@ -437,6 +442,9 @@ test.describe('DetectionReporter in a Playwright run', () => {
     expect(c.reason).not.toMatch(/\u001b\[/);
     expect(run.htmlText).toContain('class="banner not-ready"');
     expect(run.htmlText).toContain('<details class="check" id="check-auth.b" open>');
+    // The console names the failed check, its reason and the command that re-runs it — a CI log is often all one reads.
+    expect(run.stdout).toMatch(/\n +✗ auth\.b +.+\n +.*ticket push answered "fail" instead of "success".*\n +PREFLIGHT_SEED=inline7 .*-g "check auth\\.b"\n/);
+    expect(run.stdout).toMatch(/\n +- dev\.probe .*\n +needs a phone\n/); // a skip shows its reason, no command
     // test.skip(cond, reason) inside the test: the reason comes from the runtime 'skip' annotation.
     expect(run.report.checks.find((x) => x.id === 'dev.probe')).toMatchObject({ status: 'SKIPPED', reason: 'needs a phone' });
   });

@@ -76,12 +76,26 @@ function groupByKind(checks: CheckReport[]): [CheckReport['kind'], CheckReport[]
   return (['baidu', 'extended', 'probe'] as const).map((k) => [k, checks.filter((c) => c.kind === k)] as [CheckReport['kind'], CheckReport[]]).filter(([, l]) => l.length);
 }
 
+/**
+ * A set's reason as people read it: each check that did not pass, linked to its details, with its title — the JSON's
+ * reason lists bare ids. Unselected or all-skipped sets keep their one-line reason.
+ */
+function stageReason(s: StageReport, checks: CheckReport[]): string {
+  const notPassed = s.selected
+    ? s.checks.map((id) => checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c && c.status !== 'PASSED')
+    : [];
+  if (!s.reason || notPassed.length === 0 || (s.status === 'SKIPPED' && notPassed.every((c) => c.status === 'SKIPPED'))) return esc(s.reason);
+  return `<ul class="not-passed">${notPassed
+    .map((c) => `<li>${badge(c.status)} <a href="#check-${esc(c.id)}">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></a> <code class="cid">${esc(c.id)}</code></li>`)
+    .join('')}</ul>`;
+}
+
 function renderStage(s: StageReport, checks: CheckReport[], images: Map<string, string>): string {
   const own = s.checks.map((id) => checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
   return `<section class="stage" id="stage-${esc(s.slug)}">
 <h2>${badge(s.status)} ${esc(s.name.zh)} <span class="en">/ ${esc(s.name.en)}</span></h2>
 <p class="muted">权限集 / Permission set: <code>${esc(s.slug)}</code> · ${s.selected ? '已选择 / selected' : '未选择 / not selected'} · ${s.baiduDetected ? '百度检测 / detected by Baidu' : '百度不检测 / not detected by Baidu'}</p>
-${s.reason ? `<p class="reason">${esc(s.reason)}</p>` : ''}
+${s.reason ? `<div class="reason">${stageReason(s, checks)}</div>` : ''}
 ${own.length ? groupByKind(own).map(([kind, list]) => `<h3 class="kind">${esc(KIND_HEADING[kind])}</h3>\n${list.map((c) => renderCheck(c, images)).join('\n')}`).join('\n') : '<p class="muted">没有检测项 / no checks</p>'}
 </section>`;
 }
@@ -118,13 +132,21 @@ pre.reason{background:#fff8f8;border-color:#ffcecb}
 .cmd{display:flex;gap:8px;align-items:flex-start;margin:4px 0}
 .cmd code{flex:1;background:#24292f;color:#f6f8fa;padding:6px 8px;border-radius:6px;word-break:break-all}
 .copy{font-size:12px;cursor:pointer}
+ul.not-passed{margin:0;padding:0;list-style:none}ul.not-passed li{margin:2px 0}
 .shots{display:flex;flex-wrap:wrap;gap:8px}
 figure{margin:0}figure img{max-width:480px;border:1px solid #d0d7de}figcaption{font-size:12px;color:#57606a}
 footer{margin-top:24px}
 `;
 
 // Copy buttons: the Clipboard API where the page is a secure context (file:// is in Chromium), else a selection.
+// A link to a check opens its details (Chromium does on its own; other browsers do not).
 const SCRIPT = `
+function openTarget() {
+  var e = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (e && e.tagName === 'DETAILS') e.open = true;
+}
+window.addEventListener('hashchange', openTarget);
+openTarget();
 document.addEventListener('click', function (ev) {
   var b = ev.target;
   if (!b || !b.classList || !b.classList.contains('copy')) return;
@@ -144,7 +166,7 @@ export function renderHtml(report: Report, images: Map<string, string>): string 
   const stageRows = report.stages
     .map(
       (s) => `<tr class="${s.selected ? 'selected' : 'unselected'}"><td><a href="#stage-${esc(s.slug)}">${esc(s.name.zh)}</a> <span class="en">/ ${esc(s.name.en)}</span></td>
-<td>${badge(s.status)}</td><td>${s.selected ? '是 / yes' : '否 / no'}</td><td>${s.baiduDetected ? '是 / yes' : '否 / no'}</td><td>${s.checks.length}</td><td class="reason">${esc(s.reason)}</td></tr>`,
+<td>${badge(s.status)}</td><td>${s.selected ? '是 / yes' : '否 / no'}</td><td>${s.baiduDetected ? '是 / yes' : '否 / no'}</td><td>${s.checks.length}</td><td class="reason">${stageReason(s, report.checks)}</td></tr>`,
     )
     .join('\n');
   const steps = report.steps.length

@@ -7,9 +7,9 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { configSecrets, parseConfig, type Config } from '../config.ts';
 import { freshSeed } from '../seed.ts';
-import type { CheckDef } from '../detection/checks.ts';
+import type { CheckDef, CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, RUN_ENV } from '../detection/runEnv.ts';
-import { buildReport, CHECK_RESULT_ATTACHMENT, STATUS_LABEL, validateReport, type Report, type TestRecord } from './model.ts';
+import { buildReport, CHECK_RESULT_ATTACHMENT, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 
@@ -25,6 +25,8 @@ export interface DetectionReporterOptions {
 
 /** Screenshots beyond this many bytes are listed by path instead of embedded, to keep the HTML openable. */
 const IMAGE_BUDGET_BYTES = 2 * 1024 * 1024;
+/** Checks listed under a set in the console summary; the rest are counted (the report has them all). */
+const MAX_CHECK_LINES = 8;
 
 function harnessVersion(): string {
   try {
@@ -221,6 +223,24 @@ export default class DetectionReporter implements Reporter {
     return out;
   }
 
+  /**
+   * A CI log is often all a person reads: each check of a selected set that did not pass gets its title, its reason
+   * and the command that re-runs it, so a warning (a passing Playwright test) is not just an id.
+   */
+  private checkLines(report: Report, ids: string[], oneLine: (s: string, max?: number) => string): string[] {
+    const MARK: Partial<Record<CheckStatus, string>> = { FAILED: '✗', WARNING: '!', WAITING: '…', SKIPPED: '-' };
+    const shown = ids
+      .map((id) => report.checks.find((c) => c.id === id))
+      .filter((c): c is CheckReport => !!c && c.status !== 'PASSED');
+    const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
+      `      ${MARK[c.status] ?? '?'} ${c.id}  ${c.title.zh} / ${c.title.en}`,
+      ...(c.reason ? [`        ${oneLine(c.reason, 200)}`] : []),
+      ...(c.reproduce[0] && c.status !== 'SKIPPED' ? [`        ${c.reproduce[0]}`] : []),
+    ]);
+    if (shown.length > MAX_CHECK_LINES) lines.push(`      … ${shown.length - MAX_CHECK_LINES} more / 另有 ${shown.length - MAX_CHECK_LINES} 项 (see the report)`);
+    return lines;
+  }
+
   private printSummary(report: Report, htmlPath: string, cwd: string): void {
     const oneLine = (s: string, max = 160) => {
       const t = s.replace(/\s*\n\s*/g, ' ').trim();
@@ -230,10 +250,13 @@ export default class DetectionReporter implements Reporter {
       '',
       `${report.verdict.headline.zh}`,
       `${report.verdict.headline.en}`,
-      ...report.stages.map((s) => {
+      ...report.stages.flatMap((s) => {
         const label = `${STATUS_LABEL[s.status].zh} / ${s.status}`;
         const reason = s.selected ? s.reason : '未选择 / not selected';
-        return `  ${label}${' '.repeat(Math.max(1, 20 - displayWidth(label)))}${s.name.zh} / ${s.name.en}${reason ? ` — ${oneLine(reason)}` : ''}`;
+        return [
+          `  ${label}${' '.repeat(Math.max(1, 20 - displayWidth(label)))}${s.name.zh} / ${s.name.en}${reason ? ` — ${oneLine(reason)}` : ''}`,
+          ...(s.selected ? this.checkLines(report, s.checks, oneLine) : []),
+        ];
       }),
       ...(report.steps.some((s) => s.status === 'FAILED')
         ? [`  框架步骤失败 / harness steps failed: ${report.steps.filter((s) => s.status === 'FAILED').map((s) => s.title).join('; ')}`]
