@@ -6,6 +6,8 @@ export default defineConfig({
   testDir: '.',
   testMatch: /.*\.spec\.ts$/,
   outputDir: '../test-results/self',
+  // Parity snapshots (test/emulator-parity.spec.ts) are the same on every platform: no -linux suffix.
+  snapshotPathTemplate: '{testDir}/{testFilePath}-snapshots/{arg}{ext}',
   timeout: 120_000,
   fullyParallel: true,
   workers: 2,

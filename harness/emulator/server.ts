@@ -246,6 +246,8 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
   let flags: readonly string[] = NO_FLAGS;
   let result: BaiduReply;
   try {
+    // An unknown path or method is a miss at the HTTP layer (404/405, as the gateway's front answers it); the
+    // gateway's business codes for a known route go out with 200 (BaiduError.gateway says why).
     if (!def) {
       flags = ['unexpected-call'];
       throw BaiduError.gateway(3, 404);
