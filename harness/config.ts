@@ -48,6 +48,44 @@ export interface Config {
   smartprogramBaseUrl: string;
 }
 
+/** Defaults of the numeric run options (README's configuration table). */
+export const DEFAULTS = { ticketIntervalS: 600, pushBudgetMs: 2000, exchangeBudgetMs: 5000, waitS: 20, auditQuota: 10, auditDelayMs: 100 } as const;
+
+/** The 授权测试名单 a seed gives when TP_TEST_APP_IDS is not set. */
+function seededTestAppIds(seed: string): number[] {
+  const ids = new SeededIds(seed);
+  return [0, 1, 2].map(() => ids.int('testAppId', 1_000_000, 99_999_999));
+}
+
+export type ReproducibleConfig = Pick<Config, 'seed' | 'target' | 'platform' | 'permissionSets' | 'strict'> &
+  Partial<Pick<Config, 'probes' | 'grant' | 'testAppIds' | 'ticketIntervalS' | 'pushBudgetMs' | 'exchangeBudgetMs' | 'waitS' | 'auditQuota' | 'auditDelayMs'>>;
+
+/**
+ * The run's options that change what a check sees and differ from their defaults, as `VAR=value`, for a reproduce
+ * command: a reviewer on another machine has the seed but not the run's environment or `.env`. Never a secret, a TP
+ * URL or a path of this machine — those belong to the TP's own setup. Fields a caller leaves out count as defaults.
+ */
+export function reproduceEnv(c: ReproducibleConfig): string[] {
+  const out: string[] = [];
+  const differs = (k: string, v: unknown, dflt: unknown) => {
+    if (v !== undefined && String(v) !== String(dflt)) out.push(`${k}=${v}`);
+  };
+  differs('PREFLIGHT_TARGET', c.target, 'emulator');
+  differs('PREFLIGHT_PLATFORM', c.platform, 'reference');
+  differs('PREFLIGHT_PERMISSION_SETS', c.permissionSets.join(','), DEFAULT_PERMISSION_SETS.join(','));
+  if (c.strict) out.push('PREFLIGHT_STRICT=1');
+  if (c.probes === false) out.push('PREFLIGHT_PROBES=0');
+  differs('PREFLIGHT_GRANT', c.grant?.join(','), c.permissionSets.join(','));
+  differs('TP_TEST_APP_IDS', c.testAppIds?.join(','), seededTestAppIds(c.seed).join(','));
+  differs('PREFLIGHT_TICKET_INTERVAL_S', c.ticketIntervalS, DEFAULTS.ticketIntervalS);
+  differs('PREFLIGHT_PUSH_BUDGET_MS', c.pushBudgetMs, DEFAULTS.pushBudgetMs);
+  differs('PREFLIGHT_EXCHANGE_BUDGET_MS', c.exchangeBudgetMs, DEFAULTS.exchangeBudgetMs);
+  differs('PREFLIGHT_WAIT_S', c.waitS, DEFAULTS.waitS);
+  differs('PREFLIGHT_AUDIT_QUOTA', c.auditQuota, DEFAULTS.auditQuota);
+  differs('PREFLIGHT_AUDIT_DELAY_MS', c.auditDelayMs, DEFAULTS.auditDelayMs);
+  return out;
+}
+
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
     super(`${variable}: ${message}`);
@@ -155,9 +193,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
-  const testAppIds = v.TP_TEST_APP_IDS
-    ? v.TP_TEST_APP_IDS.split(',').map(Number)
-    : [0, 1, 2].map(() => ids.int('testAppId', 1_000_000, 99_999_999));
+  const testAppIds = v.TP_TEST_APP_IDS ? v.TP_TEST_APP_IDS.split(',').map(Number) : seededTestAppIds(seed);
 
   return {
     target: (v.PREFLIGHT_TARGET ?? 'emulator') as Target,
@@ -177,13 +213,13 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emulatorPort: Number(v.PREFLIGHT_EMULATOR_PORT ?? (platform === 'external' ? 4010 : 0)),
     emulatorHost: '127.0.0.1',
     emulatorHttpsPort: v.PREFLIGHT_EMULATOR_HTTPS_PORT ? Number(v.PREFLIGHT_EMULATOR_HTTPS_PORT) : undefined,
-    ticketIntervalS: Number(v.PREFLIGHT_TICKET_INTERVAL_S ?? 600),
-    pushBudgetMs: Number(v.PREFLIGHT_PUSH_BUDGET_MS ?? 2000),
-    exchangeBudgetMs: Number(v.PREFLIGHT_EXCHANGE_BUDGET_MS ?? 5000),
-    waitS: Number(v.PREFLIGHT_WAIT_S ?? 20),
+    ticketIntervalS: Number(v.PREFLIGHT_TICKET_INTERVAL_S ?? DEFAULTS.ticketIntervalS),
+    pushBudgetMs: Number(v.PREFLIGHT_PUSH_BUDGET_MS ?? DEFAULTS.pushBudgetMs),
+    exchangeBudgetMs: Number(v.PREFLIGHT_EXCHANGE_BUDGET_MS ?? DEFAULTS.exchangeBudgetMs),
+    waitS: Number(v.PREFLIGHT_WAIT_S ?? DEFAULTS.waitS),
     grant,
-    auditQuota: Number(v.PREFLIGHT_AUDIT_QUOTA ?? 10),
-    auditDelayMs: Number(v.PREFLIGHT_AUDIT_DELAY_MS ?? 100),
+    auditQuota: Number(v.PREFLIGHT_AUDIT_QUOTA ?? DEFAULTS.auditQuota),
+    auditDelayMs: Number(v.PREFLIGHT_AUDIT_DELAY_MS ?? DEFAULTS.auditDelayMs),
     keepRuns: Number(v.PREFLIGHT_KEEP_RUNS ?? 20),
     tpUrls: { authEvent: v.TP_AUTH_EVENT_URL, messageEvent: v.TP_MESSAGE_EVENT_URL, authStart: v.TP_AUTH_START_URL, hook: v.TP_HOOK_URL },
     openapiBaseUrl: v.BAIDU_OPENAPI_URL ?? 'https://openapi.baidu.com',

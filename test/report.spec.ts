@@ -18,6 +18,7 @@ import {
 } from '../harness/report/model.ts';
 import { createRedactor } from '../harness/report/redact.ts';
 import { renderHtml } from '../harness/report/html.ts';
+import { parseConfig, reproduceEnv } from '../harness/config.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = 'reportseed42';
@@ -216,6 +217,14 @@ test.describe('buildReport', () => {
     ]);
     const dflt = buildReport(input(allPass(), { permissionSets: ['development', 'customer-service', 'payment'] }));
     expect(check(dflt, 'auth.b').reproduce[0]).toBe(`PREFLIGHT_SEED=${SEED} npx playwright test --project=detection -g "check auth\\.b"`);
+    // A reviewer elsewhere has the seed but not the run's .env: every option that changes what a check sees and is
+    // not its default travels in the command (a partial grant, a short budget, no probes…); defaults do not.
+    const parsed = parseConfig({ PREFLIGHT_SEED: SEED, PREFLIGHT_PERMISSION_SETS: '开发管理权限,payment', PREFLIGHT_GRANT: 'payment', PREFLIGHT_PROBES: '0',
+      PREFLIGHT_PUSH_BUDGET_MS: '500', PREFLIGHT_AUDIT_QUOTA: '0', PREFLIGHT_WAIT_S: '20', TP_TEST_APP_IDS: '123,456', TP_MESSAGE_TOKEN: 'NotInTheCommand1' });
+    const opts = buildReport(input(allPass(), parsed));
+    expect(check(opts, 'auth.b').reproduce[0]).toBe(`PREFLIGHT_SEED=${SEED} PREFLIGHT_PERMISSION_SETS=development,payment PREFLIGHT_PROBES=0 PREFLIGHT_GRANT=payment `
+      + 'TP_TEST_APP_IDS=123,456 PREFLIGHT_PUSH_BUDGET_MS=500 PREFLIGHT_AUDIT_QUOTA=0 npx playwright test --project=detection -g "check auth\\.b"');
+    expect(reproduceEnv(parseConfig({ PREFLIGHT_SEED: SEED }))).toEqual([]); // the seeded 授权测试名单 is a default too
   });
 
   test('the schema rejects a report that breaks the shape', () => {

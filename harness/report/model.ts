@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { CHECKS, type CheckAttachment, type CheckDef, type CheckKind, type CheckStatus } from '../detection/checks.ts';
-import { AUTHORIZATION_STAGE, DEFAULT_PERMISSION_SETS, PERMISSION_SETS, type PermissionSet } from '../detection/permissionSets.ts';
-import type { Config } from '../config.ts';
+import { AUTHORIZATION_STAGE, PERMISSION_SETS, type PermissionSet } from '../detection/permissionSets.ts';
+import { reproduceEnv, type Config, type ReproducibleConfig } from '../config.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Report shape
@@ -113,7 +113,7 @@ export interface BuildInput {
   startedAt: Date;
   finishedAt: Date;
   versions: Report['versions'];
-  config: Pick<Config, 'seed' | 'target' | 'platform' | 'permissionSets' | 'strict'>;
+  config: ReproducibleConfig;
   tests: TestRecord[];
   /** Errors outside any test (config load, worker crash, global setup): each is a FAILED harness step. */
   harnessErrors?: string[];
@@ -179,6 +179,13 @@ function shellDoubleQuote(s: string): string {
   return `"${s.replace(/\\(?=[$`"\\\n]|$)|[$`"]/g, (m) => `\\${m}`)}"`;
 }
 
+/** `VAR=value`, the value double-quoted when the shell would otherwise split or expand it. */
+function shellAssignment(a: string): string {
+  const i = a.indexOf('=');
+  const value = a.slice(i + 1);
+  return /^[\w,.:\/-]*$/.test(value) ? a : `${a.slice(0, i)}=${shellDoubleQuote(value)}`;
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -188,11 +195,7 @@ function escapeRegExp(s: string): string {
  * and the env carries any non-default run options, so the command reruns the same check with the same identities.
  */
 export function reproduceCommand(config: BuildInput['config'], project: string, title: string): string {
-  const env = [`PREFLIGHT_SEED=${config.seed}`];
-  if (config.target !== 'emulator') env.push(`PREFLIGHT_TARGET=${config.target}`);
-  if (config.platform !== 'reference') env.push(`PREFLIGHT_PLATFORM=${config.platform}`);
-  if (config.permissionSets.join(',') !== DEFAULT_PERMISSION_SETS.join(',')) env.push(`PREFLIGHT_PERMISSION_SETS=${config.permissionSets.join(',')}`);
-  if (config.strict) env.push('PREFLIGHT_STRICT=1');
+  const env = [`PREFLIGHT_SEED=${config.seed}`, ...reproduceEnv(config).map(shellAssignment)];
   const projectArg = project ? ` --project=${/^[\w.-]+$/.test(project) ? project : shellDoubleQuote(project)}` : '';
   return `${env.join(' ')} npx playwright test${projectArg} -g ${shellDoubleQuote(escapeRegExp(title))}`;
 }
