@@ -9,7 +9,7 @@ import { configSecrets, parseConfig, type Config } from '../config.ts';
 import { freshSeed } from '../seed.ts';
 import type { CheckDef, CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, RUN_ENV } from '../detection/runEnv.ts';
-import { buildReport, CHECK_RESULT_ATTACHMENT, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
+import { buildReport, CHECK_RESULT_ATTACHMENT, NOT_RUN_REASON, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 
@@ -229,15 +229,17 @@ export default class DetectionReporter implements Reporter {
    */
   private checkLines(report: Report, ids: string[], oneLine: (s: string, max?: number) => string): string[] {
     const MARK: Partial<Record<CheckStatus, string>> = { FAILED: '✗', WARNING: '!', WAITING: '…', SKIPPED: '-' };
-    const shown = ids
-      .map((id) => report.checks.find((c) => c.id === id))
-      .filter((c): c is CheckReport => !!c && c.status !== 'PASSED');
+    const own = ids.map((id) => report.checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
+    // Checks that did not run (a -g rerun of one check, a stopped run) are counted, not listed one by one.
+    const notRun = own.filter((c) => c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON).length;
+    const shown = own.filter((c) => c.status !== 'PASSED' && !(c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON));
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
       `      ${MARK[c.status] ?? '?'} ${c.id}  ${c.title.zh} / ${c.title.en}`,
       ...(c.reason ? [`        ${oneLine(c.reason, 200)}`] : []),
       ...(c.reproduce[0] && c.status !== 'SKIPPED' ? [`        ${c.reproduce[0]}`] : []),
     ]);
     if (shown.length > MAX_CHECK_LINES) lines.push(`      … ${shown.length - MAX_CHECK_LINES} more / 另有 ${shown.length - MAX_CHECK_LINES} 项 (see the report)`);
+    if (notRun && notRun < own.length) lines.push(`      - ${notRun} not run / ${notRun} 项未运行`);
     return lines;
   }
 
