@@ -115,10 +115,9 @@ class Recorder {
   private record(id: string, label: string, request: Exchange['request'], reply: HttpReply): void {
     const contentType = String(reply.headers['content-type'] ?? '');
     const disposition = reply.headers['content-disposition'];
-    const raw = Buffer.from(reply.text, 'latin1');
-    const body = reply.json !== undefined ? reply.json : contentType.startsWith('image/') || contentType.startsWith('application/octet-stream')
-      ? `<${contentType.split(';')[0]} ${reply.headers['content-length'] ?? raw.length} bytes>`
-      : reply.text;
+    // Binary bodies (the QR PNG, the domain file) are pinned by type and length; the text helper cannot keep bytes.
+    const binary = /^(image\/|application\/octet-stream)/.test(contentType);
+    const body = reply.json !== undefined ? reply.json : binary ? `<${contentType.split(';')[0]} ${reply.headers['content-length']} bytes>` : reply.text;
     const list = this.exchanges.get(id) ?? [];
     list.push({ case: label, request, response: { status: reply.status, contentType, ...(disposition ? { contentDisposition: String(disposition) } : {}), body } });
     this.exchanges.set(id, list);
