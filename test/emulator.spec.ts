@@ -491,7 +491,7 @@ test.describe('app/info (§1.7) and authorization lifecycle', () => {
     // After an authorization the same call recovers a code that exchanges.
     await flow.authorize(appId, ['development'], tok);
     const ok = await flow.http.send('POST', P.retrieve, { query: { access_token: tok }, form: { app_id: appId } });
-    expect(ok.json).toMatchObject({ errno: 0, data: { authorization_code: expect.any(String), expires_in: 3600 } });
+    expect(ok.json).toMatchObject({ errno: 0, data: { authorization_code: expect.any(String), expires_in: 18_000 } }); // reference §1.8 sample
     expect((await flow.exchange(tok, ok.json.data.authorization_code)).status).toBe(200);
   });
 
