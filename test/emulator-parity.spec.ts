@@ -2,7 +2,7 @@
 // catalogue, one canonical call that succeeds and the errors the row itself implies (no access_token, a token that
 // Baidu never issued, the other kind of token, a required parameter left out, a permission set the app did not
 // grant, the wrong HTTP method) are sent over real HTTP and recorded as the wire shows them: status, content type,
-// body. Issued tokens and times become placeholders (`<app_token:1>`, `<time>`); everything else is seeded, so the
+// body. Issued tokens and times become placeholders (`<app_token:1>`, `<time: "dddd/dd/dd dd:dd:dd">`); the rest is seeded, so the
 // exchanges are the same on every machine.
 //
 // The snapshots live in test/emulator-parity.spec.ts-snapshots/<endpoint id>.json. A difference fails the test with
@@ -37,7 +37,7 @@ interface Exchange {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Placeholders: a value Baidu issues (token, code) is replaced wherever it appears by its kind and the order in which
-// it was first seen, so the snapshot still shows which token a call used; times become <time>.
+// it was first seen, so the snapshot still shows which token a call used; a time becomes its shape.
 
 class Placeholders {
   private names = new Map<string, string>();
@@ -56,8 +56,13 @@ class Placeholders {
     return n;
   }
 
-  apply(v: unknown, key = ''): unknown {
-    if (/(^|_)time$|Time$|^timestamp$/i.test(key) && (typeof v === 'number' || typeof v === 'string') && v !== '') return '<time>';
+  /** `times`: shape the times too (replies); a request's values are the script's own constants and stay as sent. */
+  apply(v: unknown, key = '', times = true): unknown {
+    // A time keeps its shape (unix seconds or milliseconds, or the string's layout): the format is part of the wire.
+    if (times && /(^|_)time$|Time$|^timestamp$/i.test(key) && (typeof v === 'number' || typeof v === 'string') && v !== '') {
+      const digits = String(v).replace(/\d/g, 'd');
+      return typeof v === 'number' ? `<time: number ${digits.length === 13 ? 'unix ms' : digits.length === 10 ? 'unix s' : digits}>` : `<time: "${digits}">`;
+    }
     if (key === 'content' && typeof v === 'string') {
       const plain = this.decrypt(v);
       if (plain !== null) return { '<decrypted>': this.apply(JSON.parse(plain)) };
@@ -67,8 +72,8 @@ class Placeholders {
       for (const [value, n] of this.names) s = s.split(value).join(n);
       return s;
     }
-    if (Array.isArray(v)) return v.map((x) => this.apply(x));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.apply(x, k)]));
+    if (Array.isArray(v)) return v.map((x) => this.apply(x, '', times));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.apply(x, k, times)]));
     return v;
   }
 }
@@ -313,7 +318,7 @@ for (const def of CATALOGUE) {
     expect(exchanges.length, `the parity script makes no canonical call to ${def.id}: add one`).toBeGreaterThan(0);
     expect(exchanges[0]!.response.status, 'the canonical call succeeds').toBe(200);
     for (const x of exchanges) expect(x.response.status, `${x.case}: never a 500`).toBeLessThan(500);
-    const pinned = { endpoint: def.id, zh: def.zh, doc: `reference §${def.doc}`, exchanges: parity.ph.apply(exchanges) };
+    const pinned = { endpoint: def.id, zh: def.zh, doc: `reference §${def.doc}`, exchanges: exchanges.map((x) => ({ case: x.case, request: parity.ph.apply(x.request, '', false), response: parity.ph.apply(x.response) })) };
     expect(`${JSON.stringify(pinned, null, 2)}\n`).toMatchSnapshot(`${def.id}.json`);
   });
 }
