@@ -2,6 +2,7 @@
 // Each check reads what the setup step and the emulator's ledger recorded, so one broken link fails its own check
 // and the others still report.
 import { test, expect, asCheck } from '../fixtures/index.ts';
+import { ackProblem } from '../fixtures/judge.ts';
 import { errorOf, succeeded } from '../harness/detection/emulatorHandle.ts';
 import { loadObservations, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
@@ -18,9 +19,10 @@ test('ticket pushes are acknowledged with exactly "success" in time', asCheck('a
   check.evidence('ticket pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
   for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq} --run ${run.runDir}`);
   expect(pushes.length, 'the emulator pushed no ticket').toBeGreaterThan(0);
+  // A thrown sentence, not expect(outcome).toBe('ok'): the matcher's "Expected/Received" would show our labels.
   for (const p of pushes) {
-    expect(p.outcome, `ticket push #${p.seq} to ${p.url}: ${p.cause}`).toBe('ok');
-    expect(p.latencyMs, `ticket push #${p.seq} answered in ${p.latencyMs} ms, over the ${run.config.pushBudgetMs} ms budget`).toBeLessThanOrEqual(run.config.pushBudgetMs);
+    const problem = ackProblem(p, run.config.pushBudgetMs);
+    if (problem) throw new Error(problem);
   }
 });
 
@@ -84,9 +86,10 @@ test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authori
   check.evidence('AUTHORIZED pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
   for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq} --run ${run.runDir}`);
   expect(pushes.length, 'Baidu sent no AUTHORIZED push (emulator fault)').toBeGreaterThan(0);
+  // A thrown sentence, not expect(outcome).toBe('ok'): the matcher's "Expected/Received" would show our labels.
   for (const p of pushes) {
-    expect(p.outcome, `${p.event} push #${p.seq} to ${p.url}: ${p.cause}`).toBe('ok');
-    expect(p.latencyMs, `${p.event} push #${p.seq} answered in ${p.latencyMs} ms, over the ${run.config.pushBudgetMs} ms budget`).toBeLessThanOrEqual(run.config.pushBudgetMs);
+    const problem = ackProblem(p, run.config.pushBudgetMs);
+    if (problem) throw new Error(problem);
   }
 });
 
