@@ -37,7 +37,8 @@ export default defineConfig({
   retries: 0,
   reporter: [
     ['list'],
-    ['junit', { outputFile: path.join(reports, 'junit.xml') }],
+    // Annotations as JUnit properties: a warning's reason (fixtures/index.ts) shows in CI's test view.
+    ['junit', { outputFile: path.join(reports, 'junit.xml'), embedAnnotationsAsProperties: true }],
     ['html', { outputFolder: path.join(reports, 'playwright-html'), open: 'never' }],
     ['allure-playwright', { resultsDir: path.join(reports, 'allure-results'), detail: false }],
     ['./harness/report/reporter.ts', { outputDir: reports }],

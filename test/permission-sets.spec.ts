@@ -4,7 +4,7 @@
 // Chinese name, and a TP whose hook performs no action (WAITING). A full run costs 30–70 s of a 2-core machine, so a
 // mutant that only touches one permission set runs with only that set selected.
 import { test, expect } from '@playwright/test';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECKS, checkDef, type CheckStatus } from '../harness/detection/checks.ts';
 import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
@@ -119,6 +119,14 @@ for (const m of MUTANTS) {
       expect.soft(report.verdict.ready, `an extended check only warns: ${report.verdict.headline.en}`).toBe(true);
       expect.soft(report.verdict.status).toBe('WARNING');
       expect.soft(run.exitCode, tail(run, 1500)).toBe(0);
+      // CI dashboards show the warning beside the pass: a JUnit property and an Allure tag and description.
+      const reports = join(testInfo.outputPath('run'), 'reports');
+      expect.soft(readFileSync(join(reports, 'junit.xml'), 'utf8'), 'JUnit property').toContain(`<property name="warning" value="WARNING: ${xmlEscape(target.reason).slice(0, 40)}`);
+      const allure = readdirSync(join(reports, 'allure-results')).filter((f) => f.endsWith('-result.json'))
+        .map((f) => JSON.parse(readFileSync(join(reports, 'allure-results', f), 'utf8')) as { labels: { name: string; value: string }[]; description?: string })
+        .find((r) => r.labels.some((l) => l.name === 'check' && l.value === m.check));
+      expect.soft(allure?.labels.filter((l) => l.name === 'tag').map((l) => l.value), 'Allure tags').toContain('WARNING');
+      expect.soft(allure?.description, 'Allure description').toMatch(/^WARNING: /);
     } else {
       expect.soft(report.verdict.ready, report.verdict.headline.en).toBe(false);
       expect.soft(report.verdict.status).toBe('FAILED');
@@ -317,4 +325,16 @@ test('a TP without hook actions (501) → payment Baidu checks WAITING, not read
   expect.soft(report.verdict.ready, report.verdict.headline.en).toBe(false);
   expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
   expect.soft(run.stdout, 'the console says what the team must do').toMatch(/^WAITING /m);
+  // CI dashboards agree with the verdict: the waiting checks are failed tests in Playwright's list and in JUnit,
+  // while the report keeps them WAITING with the reason alone.
+  for (const c of baidu) expect.soft(c.reason, c.id).not.toMatch(/^(Error: )?WAITING: /);
+  expect.soft(run.stdout.match(/^ +✘ .*@payment @baidu.*$/gm) ?? [], 'failed lines in the list').toHaveLength(3);
+  const junit = readFileSync(join(testInfo.outputPath('run'), 'reports', 'junit.xml'), 'utf8');
+  // (Playwright's JUnit counts a failure raised in a fixture's teardown as an error; CI shows both red.)
+  const count = (attr: string) => Number(new RegExp(`<testsuites [^>]*${attr}="(\\d+)"`).exec(junit)?.[1]);
+  expect.soft(count('failures') + count('errors'), 'JUnit failures and errors').toBe(3);
 });
+
+function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

@@ -108,3 +108,9 @@ export interface CheckAttachment {
   /** Commands a reviewer can run to reproduce what the check saw. */
   reproduce: string[];
 }
+
+/**
+ * A check that waits on a Baidu rule fails its Playwright test with this prefix, so CI dashboards agree with the
+ * verdict; the report model reads the status from the attachment and drops this error from the reason.
+ */
+export const WAITING_PREFIX = 'WAITING: ';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import { CHECKS, type CheckAttachment, type CheckDef, type CheckKind, type CheckStatus } from '../detection/checks.ts';
+import { CHECKS, WAITING_PREFIX, type CheckAttachment, type CheckDef, type CheckKind, type CheckStatus } from '../detection/checks.ts';
 import { AUTHORIZATION_STAGE, PERMISSION_SETS, type PermissionSet } from '../detection/permissionSets.ts';
 import { reproduceEnv, type Config, type ReproducibleConfig } from '../config.ts';
 
@@ -245,8 +245,12 @@ function statusOf(rec: TestRecord, att: CheckAttachment | undefined): { status: 
   switch (rec.outcome) {
     case 'expected':
       return { status: att?.status ?? 'PASSED', reason: att?.reason ?? '' };
-    case 'unexpected':
-      return { status: 'FAILED', reason: joinReasons(errorSummary(rec.errors) || 'failed', att?.reason) };
+    case 'unexpected': {
+      // A blocking WAITING fails its test on purpose (fixtures/index.ts); any other error still makes it FAILED.
+      const others = rec.errors.filter((e) => !stripAnsi(e).replace(/^Error: /, '').startsWith(WAITING_PREFIX));
+      if (att?.status === 'WAITING' && others.length === 0) return { status: 'WAITING', reason: att.reason ?? '' };
+      return { status: 'FAILED', reason: joinReasons(errorSummary(others) || 'failed', att?.reason) };
+    }
     case 'skipped':
       // A check may record that it is waiting for a person (scan, approval) and then skip the rest of the test.
       if (att?.status === 'WAITING') return { status: 'WAITING', reason: joinReasons(att.reason, skipReason(rec)) };
