@@ -57,6 +57,9 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
   let launched: Promise<LaunchedTp | undefined> = Promise.resolve(undefined);
   if (config.platform === 'external') {
     tpUrls = { authEvent: config.tpUrls.authEvent!, messageEvent: config.tpUrls.messageEvent!, authStart: config.tpUrls.authStart!, hook: config.tpUrls.hook };
+    // The one address a team's TP must be configured with; a TP still calling openapi.baidu.com shows up only as
+    // "the TP never called …" otherwise.
+    process.stdout.write(`百度模拟 / emulator: ${em.url} — point your TP's Baidu base URL (OpenAPI and the authorization page) here\n`);
   } else {
     const entry = process.env.PREFLIGHT_REFERENCE_ENTRY ? path.resolve(process.env.PREFLIGHT_REFERENCE_ENTRY) : REFERENCE_ENTRY;
     const socket = await reserveSocket();

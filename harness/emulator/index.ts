@@ -49,8 +49,10 @@ export async function startEmulator(opts: Partial<EmulatorOptions> & { port?: nu
 /** A port someone else holds, said plainly: which port, which server, and the variable that chose it. */
 export class EmulatorPortError extends Error {
   constructor(readonly port: number, readonly https: boolean, host: string) {
-    super(`the emulator cannot listen on ${host}:${port}${https ? ' (HTTPS)' : ''}: the port is in use — stop what holds it, `
-      + `or choose another port with ${https ? 'PREFLIGHT_EMULATOR_HTTPS_PORT' : 'PREFLIGHT_EMULATOR_PORT'}`);
+    super(`the emulator cannot listen on ${host}:${port}${https ? ' (HTTPS)' : ''}: the port is in use — stop what holds it `
+      + `(a \`npm run emulator\` still running? a run starts its own), or choose another port with ${https ? 'PREFLIGHT_EMULATOR_HTTPS_PORT' : 'PREFLIGHT_EMULATOR_PORT'}`);
+    // A machine's state, not a bug: no stack, so Playwright prints the sentence without our source around it.
+    this.stack = `Error: ${this.message}`;
   }
 }
 
