@@ -9,6 +9,7 @@ import { test as base, expect } from '@playwright/test';
 import { loadPushes, savePushes } from '../harness/detection/runs.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import type { PushEntry } from '../harness/emulator/ledger.ts';
+import { freePort } from '../harness/platform/launch.ts';
 import { SeededIds } from '../harness/seed.ts';
 import { ROOT } from './helpers/runDetection.ts';
 
@@ -181,7 +182,7 @@ test('--emulator: the emulator re-sends both pushes, and its ledger records them
 // --- preflight emulator (npm run emulator) ------------------------------------------------------------------------
 
 /** Starts the standalone emulator, gives back its first lines once it has said all it says at start, and a stop. */
-async function standalone(env: Record<string, string>): Promise<{ lines: string[]; url: string; stop: () => Promise<number | null> }> {
+async function standalone(env: Record<string, string>): Promise<{ lines: string[]; url: string; output: () => string; stop: () => Promise<number | null> }> {
   const unset = Object.fromEntries(['TP_CLIENT_ID', 'TP_MESSAGE_TOKEN', 'TP_ENCODING_AES_KEY', 'TP_AUTH_EVENT_URL', 'TP_MESSAGE_EVENT_URL', 'TP_AUTH_START_URL'].map((v) => [v, undefined]));
   const childEnv = { ...process.env, ...unset, PREFLIGHT_EMULATOR_PORT: '0', ...env };
   const child = spawn(process.execPath, ['bin/preflight.js', 'emulator'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -202,7 +203,7 @@ async function standalone(env: Record<string, string>): Promise<{ lines: string[
   });
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(lines[0]!)![1]!;
   return {
-    lines, url,
+    lines, url, output: () => out,
     stop: () => new Promise((resolve) => {
       child.removeAllListeners('exit');
       child.on('exit', (code) => resolve(code));
@@ -243,10 +244,33 @@ base('preflight emulator with the TP\'s URLs registers it and pushes the first t
   const stubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const em = await standalone({ TP_AUTH_EVENT_URL: `${stubUrl}/auth-event`, TP_MESSAGE_EVENT_URL: `${stubUrl}/message-event`, TP_AUTH_START_URL: `${stubUrl}/authorize` });
   try {
-    expect(em.lines.at(-1)).toBe(`registered the TP; first ticket pushed to ${stubUrl}/auth-event`);
+    expect(em.lines.at(-1)).toBe(`registered the TP; pushing its first ticket to ${stubUrl}/auth-event`);
     expect(em.lines.join('\n')).toMatch(/^TP_CLIENT_ID, TP_MESSAGE_TOKEN, TP_ENCODING_AES_KEY not set/m);
     await expect.poll(() => received.length, { message: 'the ticket push reaches the 授权事件接收URL' }).toBe(1);
     expect(received[0]).toMatch(/^\/auth-event \{"Nonce":.*"Encrypt":.*"MsgSignature":/);
+    await expect.poll(em.output, { message: 'it says the TP acknowledged it' }).toMatch(/^first ticket acknowledged by the TP \(push #\d+, \d+ ms\)$/m);
+  } finally {
+    expect(await em.stop()).toBe(0);
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+base('preflight emulator started before the TP says the first ticket failed and pushes a new one until the TP acknowledges it', async () => {
+  // A port nobody listens on yet: the TP "starts" a moment after the emulator.
+  const port = await freePort();
+  const tpUrl = `http://127.0.0.1:${port}`;
+  const em = await standalone({ TP_AUTH_EVENT_URL: `${tpUrl}/auth-event`, TP_MESSAGE_EVENT_URL: `${tpUrl}/message-event`, TP_AUTH_START_URL: `${tpUrl}/authorize` });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('success'));
+  });
+  try {
+    await expect.poll(em.output, { message: 'the failure is said, not hidden' })
+      .toMatch(/^first ticket push #\d+ failed: .*ECONNREFUSED.*; pushing a new ticket every 3 s until the TP answers "success"$/m);
+    expect(em.output()).not.toMatch(/acknowledged/);
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    await expect.poll(em.output, { message: 'a later ticket reaches the TP once it listens', timeout: 10_000 }).toMatch(/^first ticket acknowledged by the TP/m);
   } finally {
     expect(await em.stop()).toBe(0);
     server.closeAllConnections();
@@ -262,7 +286,7 @@ base('preflight emulator on a port someone holds exits 1 with one line naming th
     const r = await cli(['emulator'], { PREFLIGHT_EMULATOR_PORT: String(port) });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
-      `preflight: the emulator cannot listen on 127.0.0.1:${port}: the port is in use — stop what holds it, or choose another port with PREFLIGHT_EMULATOR_PORT`,
+      `preflight: the emulator cannot listen on 127.0.0.1:${port}: the port is in use — stop what holds it (a \`npm run emulator\` still running? a run starts its own), or choose another port with PREFLIGHT_EMULATOR_PORT`,
     ]);
   } finally {
     holder.close();

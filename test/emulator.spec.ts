@@ -688,7 +688,8 @@ test('a held port is said plainly; when the HTTPS port is the held one, the HTTP
     await expect(http).rejects.toThrow(`the emulator cannot listen on 127.0.0.1:${held}: the port is in use — stop what holds it `
       + '(a `npm run emulator` still running? a run starts its own), or choose another port with PREFLIGHT_EMULATOR_PORT');
     // No stack: Playwright would print our source around an environment problem.
-    expect((await http.catch((e: Error) => e)).stack).toBe(`Error: ${(await http.catch((e: Error) => e)).message}`);
+    const err = (await http.catch((e: unknown) => e)) as Error;
+    expect(err.stack).toBe(`Error: ${err.message}`);
 
     // A known HTTP port, so the test can see it free again afterwards.
     const httpPort = await freePort();

@@ -1,7 +1,9 @@
 // `npm run emulator`: the Baidu emulator on its own, for a team developing its TP against it. Registers the TP
 // from the environment when its URLs are given; otherwise POST /__emulator/tps registers one later.
 import { loadConfigOrExit } from '../config.ts';
-import { startEmulator } from '../emulator/index.ts';
+import { startEmulator, type StartedEmulator } from '../emulator/index.ts';
+
+const FIRST_TICKET_RETRY_MS = 3000;
 import { BAIDU_HOSTS } from '../emulator/tls.ts';
 
 const mask = (s: string) => `${s.slice(0, 4)}…(${s.length} chars)`;
@@ -41,16 +43,38 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
       authEventUrl: tpUrls.authEvent, messageEventUrl: tpUrls.messageEvent, authStartDomain: new URL(tpUrls.authStart).host,
       testAppIds: config.testAppIds, permissionSets: config.permissionSets,
     });
-    void em.emu.pushTicket(tp.clientId);
-    lines.push(`registered the TP; first ticket pushed to ${tpUrls.authEvent}`);
+    lines.push(`registered the TP; pushing its first ticket to ${tpUrls.authEvent}`);
   } else {
     lines.push('no TP_AUTH_EVENT_URL / TP_MESSAGE_EVENT_URL / TP_AUTH_START_URL: register a TP with POST /__emulator/tps');
   }
   process.stdout.write(lines.join('\n') + '\n');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  let stopping = false;
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      stopping = true;
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
+  if (em.emu.store.tps.has(tp.clientId)) void firstTicket(em.emu, tp.clientId, () => stopping);
+  await stopped;
   await em.stop();
   return 0;
+}
+
+/**
+ * The first ticket, until the TP acknowledges one: a team often starts the emulator before its TP, and without a
+ * ticket the TP can do nothing until the next scheduled push (10 minutes by default). Says what happened, plainly.
+ */
+async function firstTicket(emu: StartedEmulator['emu'], clientId: string, stopping: () => boolean, retryMs = FIRST_TICKET_RETRY_MS): Promise<void> {
+  for (let attempt = 1; !stopping(); attempt++) {
+    const p = await emu.pushTicket(clientId);
+    if (p.outcome === 'ok') {
+      process.stdout.write(`first ticket acknowledged by the TP (push #${p.seq}, ${Math.round(p.latencyMs)} ms)\n`);
+      return;
+    }
+    if (attempt === 1) process.stdout.write(`first ticket push #${p.seq} failed: ${p.cause}; pushing a new ticket every ${retryMs / 1000} s until the TP answers "success"\n`);
+    await new Promise((r) => setTimeout(r, retryMs).unref());
+  }
 }
