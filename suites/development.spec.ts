@@ -2,7 +2,7 @@
 // succeeded for an authorized test app (reference §7.1.3). Extended checks (WARNING unless --strict) cover the rest
 // of the lifecycle a TP gets wrong in production.
 import { test, asCheck } from '../fixtures/index.ts';
-import { judgeEverSucceeded, judgePushesAcked, needsApp } from '../fixtures/judge.ts';
+import { judgeEverSucceeded, judgePushesAcked, needsApp, optionalActionSkipped } from '../fixtures/judge.ts';
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall } from '../harness/detection/evidence.ts';
 import { exerciseObservations } from '../harness/detection/exercise.ts';
@@ -66,7 +66,7 @@ test('a submission under review can be withdrawn', asCheck('dev.withdraw-audit')
   const calls = (await run.beforeProbes.calls('pkg.withdrawPackageAudit')).filter((c) => c.appId === appId);
   check.evidence('withdraw-audit (hook)', act);
   check.evidence('package/withdraw calls', callView(calls));
-  test.skip(!calls.length && act?.outcome === 'waiting', `the TP's hook does not support withdraw-audit (optional)`);
+  test.skip(!calls.length && act?.outcome === 'waiting', optionalActionSkipped(run, 'withdraw-audit'));
   if (!calls.some(succeeded)) check.fail(calls.length ? `package/withdraw failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/withdraw${act?.cause ? `: ${act.cause}` : ''}`);
 });
 
@@ -77,6 +77,6 @@ test('a release can be rolled back to the previous version', asCheck('dev.rollba
   const calls = (await run.beforeProbes.calls('pkg.rollbackPackage')).filter((c) => c.appId === appId);
   check.evidence('rollback (hook)', act);
   check.evidence('package/rollback calls', callView(calls));
-  test.skip(!calls.length && act?.outcome === 'waiting', `the TP's hook does not support rollback (optional)`);
+  test.skip(!calls.length && act?.outcome === 'waiting', optionalActionSkipped(run, 'rollback'));
   if (!calls.some(succeeded)) check.fail(calls.length ? `package/rollback failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/rollback${act?.cause ? `: ${act.cause}` : ''}`);
 });

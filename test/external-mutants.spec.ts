@@ -51,3 +51,32 @@ for (const c of CASES) {
     }
   });
 }
+
+// A team's TP without a hook (TP_HOOK_URL unset): nobody asks it to act, so the development checks wait for a person,
+// the console says how to stop waiting, and the optional actions' checks say there is no hook (not "unsupported").
+test('external mode without TP_HOOK_URL: development checks WAITING with a hint, optional actions skipped for want of a hook', async ({}, testInfo) => {
+  test.setTimeout(180_000);
+  const emulatorPort = await freePort();
+  const env = { ...CREDENTIALS, PREFLIGHT_PERMISSION_SETS: 'development' };
+  const tp = await launchTp(fileURLToPath(new URL('../harness/platform/reference/main.ts', import.meta.url)), parseConfig(env), `http://127.0.0.1:${emulatorPort}`);
+  try {
+    const run = await runDetection({
+      outDir: testInfo.outputPath('run'),
+      env: {
+        ...env, PREFLIGHT_PLATFORM: 'external', PREFLIGHT_EMULATOR_PORT: String(emulatorPort), PREFLIGHT_WAIT_S: '1', PREFLIGHT_PROBES: '0',
+        TP_AUTH_EVENT_URL: tp.urls.authEvent, TP_MESSAGE_EVENT_URL: tp.urls.messageEvent, TP_AUTH_START_URL: tp.urls.authStart,
+      },
+    });
+    expect(run.report, run.stderr.slice(-2000)).not.toBeNull();
+    const statuses = checkStatuses(run.report!);
+    expect.soft(statuses['dev.package-upload']).toBe('WAITING');
+    expect.soft(run.stdout).toMatch(/^WAITING \(no TP_HOOK_URL is configured\): .*waiting up to 1 s \(PREFLIGHT_WAIT_S: 0 skips the wait; or leave this set out of PREFLIGHT_PERMISSION_SETS\)$/m);
+    for (const id of ['dev.withdraw-audit', 'dev.rollback']) {
+      const c = run.report!.checks.find((x) => x.id === id)!;
+      expect.soft(`${c.status}: ${c.reason}`, id).toMatch(/^SKIPPED: no TP_HOOK_URL is configured, so nobody asked the TP to .* \(optional\)$/);
+    }
+    expect.soft(run.exitCode).toBe(1);
+  } finally {
+    await tp.stop();
+  }
+});

@@ -63,7 +63,8 @@ export async function performAction(r: ActionRequest): Promise<ActionResult> {
     }
   }
   const why = r.hookUrl ? `the hook does not support "${r.action}" (HTTP ${hookStatus})` : 'no TP_HOOK_URL is configured';
-  (r.log ?? ((l) => process.stdout.write(l + '\n')))(`WAITING (${why}): ${r.instructions} — app ${r.appId}; waiting up to ${r.waitS} s`);
+  (r.log ?? ((l) => process.stdout.write(l + '\n')))(`WAITING (${why}): ${r.instructions} — app ${r.appId}; waiting up to ${r.waitS} s `
+    + '(PREFLIGHT_WAIT_S: 0 skips the wait; or leave this set out of PREFLIGHT_PERMISSION_SETS)');
   const deadline = Date.now() + r.waitS * 1000;
   do {
     if (await r.satisfied()) return done({ outcome: 'done', hookStatus, hookBody, cause: `${why}; the calls arrived while waiting` });
