@@ -32,7 +32,7 @@ test('the TP token is requested with the newest ticket', asCheck('auth.tp-token-
   expect(calls.length, 'the TP never called /public/2.0/smartapp/auth/tp/token').toBeGreaterThan(0);
   for (const c of calls) {
     if (c.facts.staleTicket) throw new Error(`tp/token call #${c.seq} used ticket #${c.facts.ticketSeq} although ticket #${c.facts.newestTicketSeq} had been pushed: the TP must keep the newest ticket`);
-    expect(c.facts.ticket, `tp/token call #${c.seq} used a ticket Baidu never pushed or one that has expired (50003)`).toBeUndefined();
+    if (c.facts.ticket !== undefined) throw new Error(`tp/token call #${c.seq} used a ticket Baidu never pushed or one that has expired (50003)`);
   }
   expect(calls.some(succeeded), `no tp/token call succeeded: ${calls.map(errorOf).join('; ')}`).toBe(true);
 });
@@ -43,9 +43,10 @@ test('the authorization page is reached from the 授权发起页 with its Refere
   check.evidence('browser', { startPage: obs.startPage, authorizationPage: obs.authorizationPage });
   check.evidence('authorization page requests', pages);
   check.reproduce(`curl -si '${run.tpUrls.authStart}'`);
-  expect(obs.startPage.error, `the 授权发起页 ${obs.startPage.url} did not lead to Baidu's authorization page`).toBeUndefined();
+  // Sentences, not expect(x).toBeUndefined(): the matcher's "Received:" would bury what happened under its own text.
+  if (obs.startPage.error) throw new Error(`the 授权发起页 ${obs.startPage.url} did not lead to Baidu's authorization page: ${obs.startPage.error}`);
   expect(obs.authorizationPage.reached, 'the browser never reached the authorization page').toBe(true);
-  expect(obs.authorizationPage.error, `Baidu's authorization page refused the request`).toBeUndefined();
+  if (obs.authorizationPage.error) throw new Error(`Baidu's authorization page refused the request: ${obs.authorizationPage.error}`);
   expect(pages.at(-1)?.referer, 'the authorization page request carried no Referer').toBeTruthy();
 });
 
@@ -55,7 +56,7 @@ test('scan authorization: the QR is decoded and confirmed on a phone', asCheck('
   for (const s of obs.screenshots) await test.info().attach(s.name, { path: s.path, contentType: 'image/png' }).catch(() => {});
   test.skip(!obs.authorizationPage.reached || !!obs.authorizationPage.error, 'needs the authorization page (see auth.start-page-referer)');
   expect(obs.qr.decoded, obs.qr.error).toBe(true);
-  expect(obs.mobile.error, 'the phone could not confirm the authorization').toBeUndefined();
+  if (obs.mobile.error) throw new Error(`the phone could not confirm the authorization: ${obs.mobile.error}`);
   expect(obs.mobile.confirmed).toBe(true);
 });
 

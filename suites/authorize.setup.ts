@@ -61,12 +61,17 @@ setup('authorize a test mini-program by scanning the QR code', asSetupStep('auth
       const res = await page.goto(tpUrls.authStart, { referer: new URL(tpUrls.authStart).origin + '/', timeout: 10_000 });
       obs.startPage.status = res?.status() ?? null;
       if (!onAuthPage()) {
+        // An error page or a page with nothing to follow is said at once, not after a 5 s wait for a navigation.
+        if (obs.startPage.status !== null && obs.startPage.status >= 400) throw new Error(`it answered HTTP ${obs.startPage.status}`);
         const link = page.locator(`a[href*="${AUTH_PAGE}"]`).or(page.locator('button, input[type=submit]')).first();
-        if (await link.count()) await link.click({ timeout: 5000 });
-        await page.waitForURL((u) => u.toString().startsWith(authPage), { timeout: 5000 });
+        if (!(await link.count())) throw new Error(`it neither redirected to ${authPage} nor shows a link or button to it`);
+        await link.click({ timeout: 5000 });
+        await page.waitForURL((u) => u.toString().startsWith(authPage), { timeout: 5000 })
+          .catch(() => Promise.reject(new Error(`after a click on its link or button the browser was still at ${scrubUrl(page.url())} 5 s later`)));
       }
     })).catch(async (e: Error) => {
-      obs.startPage.error = `${e.message.split('\n')[0]} (status ${obs.startPage.status}, page text: ${(await page.locator('body').innerText().catch(() => '')).slice(0, 200)})`;
+      const text = (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
+      obs.startPage.error = `${e.message.split('\n')[0]}${text ? ` (page text: ${text})` : ''}`;
     });
     await shot(page, 'start-or-authorization-page');
     if (!onAuthPage()) return;

@@ -80,3 +80,44 @@ test('external mode without TP_HOOK_URL: development checks WAITING with a hint,
     await tp.stop();
   }
 });
+
+// A team's setup mistakes, each said in words that point at the fix (and quickly: no wait for a navigation that
+// cannot come).
+const MISTAKES = [
+  {
+    name: 'a 授权发起页 URL that answers 404',
+    urls: (u: Record<string, string>) => ({ ...u, TP_AUTH_START_URL: `${u.TP_AUTH_START_URL}-typo` }),
+    check: 'auth.start-page-referer', reason: /^(Error: )?the 授权发起页 http:\/\/127\.0\.0\.1:\d+\/\S+-typo did not lead to Baidu's authorization page: it answered HTTP 404/,
+  },
+  {
+    name: 'an 授权事件接收URL nobody listens on',
+    urls: (u: Record<string, string>) => ({ ...u, TP_AUTH_EVENT_URL: 'http://127.0.0.1:9/baidu/auth' }),
+    check: 'auth.ticket-ack', reason: /ECONNREFUSED.* — is the TP running and listening at that URL\?/,
+  },
+];
+
+for (const m of MISTAKES) {
+  test(`external mode, ${m.name}: ${m.check} FAILED and says why`, async ({}, testInfo) => {
+    test.setTimeout(180_000);
+    const emulatorPort = await freePort();
+    const env = { ...CREDENTIALS, PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: '0' };
+    const tp = await launchTp(fileURLToPath(new URL('../harness/platform/reference/main.ts', import.meta.url)), parseConfig(env), `http://127.0.0.1:${emulatorPort}`);
+    try {
+      const run = await runDetection({
+        outDir: testInfo.outputPath('run'),
+        env: {
+          ...env, PREFLIGHT_PLATFORM: 'external', PREFLIGHT_EMULATOR_PORT: String(emulatorPort),
+          ...m.urls({ TP_AUTH_EVENT_URL: tp.urls.authEvent, TP_MESSAGE_EVENT_URL: tp.urls.messageEvent, TP_AUTH_START_URL: tp.urls.authStart, TP_HOOK_URL: tp.urls.hook! }),
+        },
+      });
+      expect(run.report, run.stderr.slice(-2000)).not.toBeNull();
+      const target = run.report!.checks.find((x) => x.id === m.check)!;
+      expect.soft(target.status, target.reason).toBe('FAILED');
+      expect.soft(target.reason).toMatch(m.reason);
+      expect.soft(target.reason, 'no matcher text').not.toMatch(/Received:|Expected:/);
+      expect.soft(run.exitCode).toBe(1);
+    } finally {
+      await tp.stop();
+    }
+  });
+}
