@@ -137,6 +137,12 @@ test.describe('default run (reference TP)', () => {
     expect(versions.browser).toMatch(/^\d+\.\d+\.\d+\.\d+ \(/);
   });
 
+  test('the run folder keeps its own copy of the report (a later -g rerun replaces reports/, not this)', async () => {
+    const runDir = join(reportDir, '..', 'run');
+    expect(readFileSync(join(runDir, 'preflight-report.json'), 'utf8')).toBe(readFileSync(join(reportDir, 'preflight-report.json'), 'utf8'));
+    expect(readFileSync(join(runDir, 'preflight-report.html'), 'utf8')).toBe(readFileSync(join(reportDir, 'preflight-report.html'), 'utf8'));
+  });
+
   test('junit.xml is written', async () => {
     test.setTimeout(TIMEOUT);
     const file = join(reportDir, 'junit.xml');

@@ -144,10 +144,23 @@ export default class DetectionReporter implements Reporter {
     mkdirSync(outDir, { recursive: true });
     const jsonPath = path.join(outDir, 'preflight-report.json');
     const htmlPath = path.join(outDir, 'preflight-report.html');
-    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    const jsonText = `${JSON.stringify(report, null, 2)}\n`;
     // The HTML is built from the redacted report and then redacted again as text: defence in depth for anything
     // the renderer adds (titles, paths) and cheap next to the cost of a leaked token.
-    writeFileSync(htmlPath, redact(renderHtml(report, this.images(report, cwd))) as string);
+    const htmlText = redact(renderHtml(report, this.images(report, cwd))) as string;
+    writeFileSync(jsonPath, jsonText);
+    writeFileSync(htmlPath, htmlText);
+    // The run's folder keeps its own copy: the next run (a -g rerun of one check, say) replaces reports/, and the
+    // full report it replaced stays readable at .preflight/runs/<run>/.
+    const runDir = process.env[RUN_ENV.runDir];
+    if (runDir) {
+      try {
+        writeFileSync(path.join(runDir, 'preflight-report.json'), jsonText);
+        writeFileSync(path.join(runDir, 'preflight-report.html'), htmlText);
+      } catch {
+        // A run folder removed under us costs the copy, never the report.
+      }
+    }
 
     this.printSummary(report, htmlPath, cwd);
     return { status: report.verdict.ready ? 'passed' : 'failed' };
