@@ -29,7 +29,8 @@ setup('inject faults into the TP', asSetupStep('authorization'), async ({ run })
       await emulator.probe('push/forged-ticket', { clientId });
       await emulator.probe('tp/revoke-tokens', { clientId });
       // Anything needing a TP token will do; the 授权发起页 asks for a pre-auth code.
-      await fetch(run.tpUrls.authStart, { headers: { referer: new URL(run.tpUrls.authStart).origin + '/' }, signal: AbortSignal.timeout(10_000) }).catch(() => {});
+      obs.forgedTrigger = await fetch(run.tpUrls.authStart, { headers: { referer: new URL(run.tpUrls.authStart).origin + '/' }, redirect: 'manual', signal: AbortSignal.timeout(10_000) })
+        .then((r) => `HTTP ${r.status}`, (e: Error) => `no answer (${(e.cause as Error | undefined)?.message ?? e.message})`);
       await mark('forgedDone');
       // A genuine ticket again, so a TP that adopted the forged one can recover and the next probes judge their own
       // property, not this one's consequences.

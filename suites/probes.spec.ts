@@ -2,7 +2,7 @@
 import { test, asCheck } from '../fixtures/index.ts';
 import { judgePushesAcked } from '../fixtures/judge.ts';
 import { succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
-import { callView, pushView } from '../harness/detection/evidence.ts';
+import { callView, explainCall, pushView } from '../harness/detection/evidence.ts';
 import { loadObservations, type ProbeObservations } from '../harness/detection/observations.ts';
 import type { Run } from '../harness/detection/run.ts';
 
@@ -25,7 +25,11 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
   check.evidence('tp/token calls after the TP token was revoked', callView(tokens));
   const adopted = tokens.find((c) => c.facts.ticket === 'forged');
   if (adopted) throw new Error(`tp/token call #${adopted.seq} used the ticket from a push whose MsgSignature was forged: the TP does not verify push signatures, so anyone can feed it tickets and events`);
-  if (!tokens.some(succeeded)) check.fail('after Baidu invalidated its TP token (gateway error 110) the TP did not get a new one with its newest genuine ticket');
+  if (tokens.some(succeeded)) return;
+  if (tokens.length) return check.fail(`after Baidu invalidated its TP token (gateway error 110) the TP asked for a new one but did not get it: ${explainCall(tokens.at(-1)!)}`);
+  // Nothing to judge: say so, and why, rather than blame signature checking the TP may well do.
+  check.fail(`cannot tell whether the TP would adopt a forged ticket: after Baidu invalidated its TP token (gateway error 110) and the `
+    + `授权发起页 was opened (${probes(run).forgedTrigger ?? 'not opened'}), the TP asked for no new TP token — a TP should get a new one when Baidu answers 110`);
 });
 
 test('a replayed push is acknowledged but not acted on twice', asCheck('probe.replayed-push-idempotent'), async ({ run, check }) => {

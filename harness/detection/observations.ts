@@ -25,6 +25,8 @@ export interface ProbeObservations {
   skipped?: string;
   marks: Record<string, number>;
   hook: Record<string, unknown>;
+  /** What the 授权发起页 answered when the forged-push probe asked it to make the TP use a TP token. */
+  forgedTrigger?: string;
 }
 
 export function observationsPath(runDir: string, name: string): string {
