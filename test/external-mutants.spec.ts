@@ -97,8 +97,10 @@ const MISTAKES = [
     name: 'an 授权事件接收URL nobody listens on',
     urls: (u: Record<string, string>) => ({ ...u, TP_AUTH_EVENT_URL: 'http://127.0.0.1:9/baidu/auth' }),
     check: 'auth.ticket-ack', reason: /ECONNREFUSED.* — is the TP running and listening at that URL\?/,
+    // Named once, before anything else, at the start of the run.
+    stdout: /^注意 \/ note: nothing answers at 127\.0\.0\.1:9 \(TP_AUTH_EVENT_URL\): ECONNREFUSED — is your TP running there\?$/m,
   },
-] as { name: string; urls: (u: Record<string, string>) => Record<string, string>; check: string; reason: RegExp; probes?: boolean; also?: { check: string; status: string; reason: RegExp } }[];
+] as { name: string; urls: (u: Record<string, string>) => Record<string, string>; check: string; reason: RegExp; stdout?: RegExp; probes?: boolean; also?: { check: string; status: string; reason: RegExp } }[];
 
 for (const m of MISTAKES) {
   test(`external mode, ${m.name}: ${m.check} FAILED and says why`, async ({}, testInfo) => {
@@ -119,6 +121,7 @@ for (const m of MISTAKES) {
       expect.soft(target.status, target.reason).toBe('FAILED');
       expect.soft(target.reason).toMatch(m.reason);
       expect.soft(target.reason, 'no matcher text').not.toMatch(/Received:|Expected:/);
+      if (m.stdout) expect.soft(run.stdout).toMatch(m.stdout);
       if (m.also) {
         const also = run.report!.checks.find((x) => x.id === m.also!.check)!;
         expect.soft(`${also.status}: ${also.reason}`, m.also.check).toMatch(new RegExp(`^${m.also.status}: ${m.also.reason.source.replace(/^\^/, '')}`));

@@ -108,6 +108,7 @@ test('a Python TP started by hand passes every Baidu check in external mode', as
     expect(bad.map((c) => `${c.id}: ${c.status} — ${c.reason}`), `extended and probe checks neither PASSED nor WARNING\n${context()}`).toEqual([]);
 
     expect(report.platform).toBe('external');
+    expect(run.stdout, 'a running TP gets no "nothing answers" note').not.toMatch(/nothing answers at/);
     expect(run.stdout, 'the run names the address the TP must use').toContain(`emulator: http://127.0.0.1:${emulatorPort} — point your TP's Baidu base URL`);
     expect(report.verdict.ready, `verdict ${report.verdict.status}\n${context()}`).toBe(true);
     expect(run.exitCode, context()).toBe(0);

@@ -2,6 +2,7 @@
 // the checks depend on — Playwright's auth-setup pattern). The emulator runs in the runner process; the TP under test
 // runs in its own process or is the team's own server; Chromium runs as a browser server the setup worker connects to.
 import { mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { chromium, type BrowserServer, type FullConfig } from '@playwright/test';
 import { parseConfig, type Config } from '../config.ts';
@@ -60,6 +61,8 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
     // The one address a team's TP must be configured with; a TP still calling openapi.baidu.com shows up only as
     // "the TP never called …" otherwise.
     process.stdout.write(`百度模拟 / emulator: ${em.url} — point your TP's Baidu base URL (OpenAPI and the authorization page) here\n`);
+    // A TP that is not running shows up as several failed checks; one line first names the cause.
+    for (const line of await unreachable(tpUrls)) process.stdout.write(`${line}\n`);
   } else {
     const entry = process.env.PREFLIGHT_REFERENCE_ENTRY ? path.resolve(process.env.PREFLIGHT_REFERENCE_ENTRY) : REFERENCE_ENTRY;
     const socket = await reserveSocket();
@@ -92,6 +95,31 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
     savePushes(runDir, em.emu.ledger.raw());
     await Promise.all([launched.then((tp) => tp?.stop(), () => {}), em.stop()]);
   };
+}
+
+const VARIABLE_OF: Record<keyof TpUrls, string> = { authEvent: 'TP_AUTH_EVENT_URL', messageEvent: 'TP_MESSAGE_EVENT_URL', authStart: 'TP_AUTH_START_URL', hook: 'TP_HOOK_URL' };
+
+/** One line per host:port of the TP's URLs that accepts no connection (within a second), naming its variables. */
+async function unreachable(urls: TpUrls): Promise<string[]> {
+  const byOrigin = new Map<string, string[]>();
+  for (const [key, url] of Object.entries(urls) as [keyof TpUrls, string | undefined][]) {
+    if (!url) continue;
+    const u = new URL(url);
+    const origin = `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+    byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), VARIABLE_OF[key]]);
+  }
+  const lines = await Promise.all([...byOrigin].map(([origin, vars]) => new Promise<string | undefined>((resolve) => {
+    const [host, port] = [origin.slice(0, origin.lastIndexOf(':')), Number(origin.slice(origin.lastIndexOf(':') + 1))];
+    const socket = net.connect({ host: host.replace(/^\[|\]$/g, ''), port, timeout: 1000 });
+    const done = (why?: string) => {
+      socket.destroy();
+      resolve(why && `注意 / note: nothing answers at ${origin} (${vars.join(', ')}): ${why} — is your TP running there?`);
+    };
+    socket.once('connect', () => done());
+    socket.once('timeout', () => done('no connection within 1 s'));
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+  })));
+  return lines.filter((l): l is string => !!l);
 }
 
 /**
