@@ -19,6 +19,10 @@ const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
 // one's Allure report (and grow by ~90 files a run). Only in the runner (workers evaluate this file too), and only
 // once the configuration is valid, so a bad .env loses nothing.
 if (!process.env.TEST_WORKER_INDEX) rmSync(path.join(reports, 'allure-results'), { recursive: true, force: true });
+// A CI job's cancel or timeout often signals the whole process group, so this runner gets a SIGTERM of its own and
+// would die of it before writing the report. It becomes the SIGINT that Playwright handles gracefully (bin/run.js
+// does the same for a signal sent to it alone; Playwright ignores the repeat).
+if (!process.env.TEST_WORKER_INDEX) for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => process.kill(process.pid, 'SIGINT'));
 
 // The suite files of the selected sets (harness/detection/permissionSets.ts says which file mirrors which set).
 const file = (name: string) => new RegExp(`(^|/)${name.replace(/\./g, '\\.')}$`);

@@ -237,10 +237,23 @@ test('mutant crash-on-start → setup steps FAILED with the TP\'s stderr, checks
 
 // Stopping a run loses nothing: a CI job's SIGTERM (or Ctrl-C) mid-run still writes the report of what ran, says
 // so first, exits 128 + the signal's number, and leaves no process behind (Playwright, workers, Chromium, the TP).
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  test(`${signal} to preflight run mid-run → report written and headed "interrupted", exit ${signal === 'SIGTERM' ? 143 : 130}, nothing left running`, async ({}, testInfo) => {
+const STOPS = [
+  { name: 'SIGTERM to preflight run', signal: 'SIGTERM' },
+  { name: 'SIGINT to preflight run', signal: 'SIGINT' },
+  // What CI systems do on cancel or timeout: every process of the job gets it, Playwright's runner included.
+  { name: 'SIGTERM to the whole process group', signal: 'SIGTERM', group: true },
+  // The README's command: npm passes the signal on to its script, which must reach the run (not only a shell).
+  { name: 'SIGTERM to npm run preflight', signal: 'SIGTERM', viaNpm: true },
+] as const satisfies readonly { name: string; signal: NodeJS.Signals; group?: boolean; viaNpm?: boolean }[];
+
+for (const stop of STOPS) {
+  const { signal } = stop;
+  test(`${stop.name} mid-run → report written and headed "interrupted", exit ${signal === 'SIGTERM' ? 143 : 130}, nothing left running`, async ({}, testInfo) => {
     test.setTimeout(TIMEOUT);
-    const run = await runDetection({ outDir: testInfo.outputPath('run'), stopWhen: { stdout: /✓ +1 \[setup\]/, signal } });
+    const run = await runDetection({
+      outDir: testInfo.outputPath('run'), viaNpm: 'viaNpm' in stop,
+      stopWhen: { stdout: /✓ +1 \[setup\]/, signal, group: 'group' in stop },
+    });
     const report = reportOf(run);
     expect(run.exitCode, tail(run)).toBe(signal === 'SIGTERM' ? 143 : 130);
     expect(report.verdict.ready).toBe(false);

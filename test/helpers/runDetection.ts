@@ -28,8 +28,13 @@ export interface RunDetectionOptions {
   outDir: string;
   /** The whole process group is killed after this long (default 110 s, under the 120 s test timeout). */
   timeoutMs?: number;
-  /** Sends `signal` to `preflight run` alone (as a CI job or a closed terminal does) once its stdout matches. */
-  stopWhen?: { stdout: RegExp; signal: NodeJS.Signals };
+  /**
+   * Sends `signal` once stdout matches: to the started process alone (a closed terminal, `kill <pid>`), or with
+   * `group` to its whole process group (what many CI systems do on cancel or timeout).
+   */
+  stopWhen?: { stdout: RegExp; signal: NodeJS.Signals; group?: boolean };
+  /** Start it the way the README says, `npm run preflight -- …`, instead of `node bin/preflight.js run …`. */
+  viaNpm?: boolean;
 }
 
 export interface DetectionRun {
@@ -81,7 +86,10 @@ export async function runDetection(opts: RunDetectionOptions): Promise<Detection
   Object.assign(env, opts.env ?? {});
 
   const started = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'preflight.js'), 'run', ...(opts.args ?? [])], {
+  const [command, argv] = opts.viaNpm
+    ? ['npm', ['run', '--silent', 'preflight', '--', ...(opts.args ?? [])]]
+    : [process.execPath, [join(ROOT, 'bin', 'preflight.js'), 'run', ...(opts.args ?? [])]];
+  const child = spawn(command, argv, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,7 +104,8 @@ export async function runDetection(opts: RunDetectionOptions): Promise<Detection
     stdout += d;
     if (opts.stopWhen && !tree && opts.stopWhen.stdout.test(stdout)) {
       tree = descendants(child.pid!);
-      child.kill(opts.stopWhen.signal);
+      if (opts.stopWhen.group) process.kill(-child.pid!, opts.stopWhen.signal);
+      else child.kill(opts.stopWhen.signal);
     }
   });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
