@@ -1,6 +1,7 @@
 // Run configuration from the environment and `.env`, validated with ajv. A bad value is a one-line message that
 // names the variable and exit code 2 — never a stack trace (brief: "Bad input gets a clear error").
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { Ajv } from 'ajv';
 import { SeededIds, freshSeed } from './seed.ts';
@@ -42,6 +43,8 @@ export interface Config {
   auditDelayMs: number;
   /** How many run folders .preflight/runs keeps (0 = all). */
   keepRuns: number;
+  /** A module started in place of the reference TP (the project's mutants), absolute; none = the reference TP. */
+  referenceEntry?: string;
   /** External-platform URLs (issue 4); the reference TP fills them itself. */
   tpUrls: { authEvent?: string; messageEvent?: string; authStart?: string; hook?: string };
   openapiBaseUrl: string;
@@ -58,7 +61,7 @@ function seededTestAppIds(seed: string): number[] {
 }
 
 export type ReproducibleConfig = Pick<Config, 'seed' | 'target' | 'platform' | 'permissionSets' | 'strict'> &
-  Partial<Pick<Config, 'probes' | 'grant' | 'testAppIds' | 'ticketIntervalS' | 'pushBudgetMs' | 'exchangeBudgetMs' | 'waitS' | 'auditQuota' | 'auditDelayMs'>>;
+  Partial<Pick<Config, 'referenceEntry' | 'probes' | 'grant' | 'testAppIds' | 'ticketIntervalS' | 'pushBudgetMs' | 'exchangeBudgetMs' | 'waitS' | 'auditQuota' | 'auditDelayMs'>>;
 
 /**
  * The run's options that change what a check sees and differ from their defaults, as `VAR=value`, for a reproduce
@@ -74,6 +77,8 @@ export function reproduceEnv(c: ReproducibleConfig): string[] {
   differs('PREFLIGHT_PLATFORM', c.platform, 'reference');
   differs('PREFLIGHT_PERMISSION_SETS', c.permissionSets.join(','), DEFAULT_PERMISSION_SETS.join(','));
   if (c.strict) out.push('PREFLIGHT_STRICT=1');
+  // Another TP than the reference one answered (a mutant): rerunning without it would test the reference TP instead.
+  if (c.referenceEntry) out.push(`PREFLIGHT_REFERENCE_ENTRY=${displayPath(c.referenceEntry)}`);
   if (c.probes === false) out.push('PREFLIGHT_PROBES=0');
   differs('PREFLIGHT_GRANT', c.grant?.join(','), c.permissionSets.join(','));
   differs('TP_TEST_APP_IDS', c.testAppIds?.join(','), seededTestAppIds(c.seed).join(','));
@@ -84,6 +89,12 @@ export function reproduceEnv(c: ReproducibleConfig): string[] {
   differs('PREFLIGHT_AUDIT_QUOTA', c.auditQuota, DEFAULTS.auditQuota);
   differs('PREFLIGHT_AUDIT_DELAY_MS', c.auditDelayMs, DEFAULTS.auditDelayMs);
   return out;
+}
+
+/** A path as a person reruns it from the project's folder: relative when it is inside it. */
+export function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +138,7 @@ export const VARIABLES: Record<string, VarSpec> = {
   PREFLIGHT_AUDIT_QUOTA: { pattern: '^[0-9]+$', describe: 'audit submissions per week in the emulator' },
   PREFLIGHT_AUDIT_DELAY_MS: { pattern: '^[0-9]+$', describe: 'milliseconds before the emulated audit result is pushed' },
   PREFLIGHT_KEEP_RUNS: { pattern: '^[0-9]{1,6}$', describe: 'how many run folders .preflight/runs keeps (0 = all)' },
+  PREFLIGHT_REFERENCE_ENTRY: { pattern: '^.+\\.(ts|js|mjs)$', describe: 'a module that starts a TP in place of the reference TP (e.g. test/mutants/first-ticket.ts)' },
   BAIDU_OPENAPI_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
   BAIDU_SMARTPROGRAM_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
 };
@@ -193,6 +205,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const referenceEntry = v.PREFLIGHT_REFERENCE_ENTRY ? path.resolve(v.PREFLIGHT_REFERENCE_ENTRY) : undefined;
+  if (referenceEntry && !existsSync(referenceEntry)) throw new ConfigError('PREFLIGHT_REFERENCE_ENTRY', `${JSON.stringify(v.PREFLIGHT_REFERENCE_ENTRY)} does not exist`);
+
   const testAppIds = v.TP_TEST_APP_IDS ? v.TP_TEST_APP_IDS.split(',').map(Number) : seededTestAppIds(seed);
 
   return {
@@ -221,6 +236,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditQuota: Number(v.PREFLIGHT_AUDIT_QUOTA ?? DEFAULTS.auditQuota),
     auditDelayMs: Number(v.PREFLIGHT_AUDIT_DELAY_MS ?? DEFAULTS.auditDelayMs),
     keepRuns: Number(v.PREFLIGHT_KEEP_RUNS ?? 20),
+    referenceEntry,
     tpUrls: { authEvent: v.TP_AUTH_EVENT_URL, messageEvent: v.TP_MESSAGE_EVENT_URL, authStart: v.TP_AUTH_START_URL, hook: v.TP_HOOK_URL },
     openapiBaseUrl: v.BAIDU_OPENAPI_URL ?? 'https://openapi.baidu.com',
     smartprogramBaseUrl: v.BAIDU_SMARTPROGRAM_URL ?? 'https://smartprogram.baidu.com',

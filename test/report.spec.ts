@@ -225,6 +225,13 @@ test.describe('buildReport', () => {
     expect(check(opts, 'auth.b').reproduce[0]).toBe(`PREFLIGHT_SEED=${SEED} PREFLIGHT_PERMISSION_SETS=development,payment PREFLIGHT_PROBES=0 PREFLIGHT_GRANT=payment `
       + 'TP_TEST_APP_IDS=123,456 PREFLIGHT_PUSH_BUDGET_MS=500 PREFLIGHT_AUDIT_QUOTA=0 npx playwright test --project=detection -g "check auth\\.b"');
     expect(reproduceEnv(parseConfig({ PREFLIGHT_SEED: SEED }))).toEqual([]); // the seeded 授权测试名单 is a default too
+    // A mutant answered as the TP: the command must start it again, and the report names it.
+    const mutant = parseConfig({ PREFLIGHT_SEED: SEED, PREFLIGHT_REFERENCE_ENTRY: 'test/mutants/first-ticket.ts' });
+    const mutantReport = buildReport(input(allPass(), mutant));
+    expect(check(mutantReport, 'auth.a').reproduce[0]).toMatch(/^PREFLIGHT_SEED=\S+ PREFLIGHT_REFERENCE_ENTRY=test\/mutants\/first-ticket\.ts npx playwright test /);
+    expect(mutantReport.referenceEntry).toBe('test/mutants/first-ticket.ts');
+    expectValid(mutantReport);
+    expect(() => parseConfig({ PREFLIGHT_REFERENCE_ENTRY: 'test/mutants/none.ts' })).toThrow(/^PREFLIGHT_REFERENCE_ENTRY: "test\/mutants\/none\.ts" does not exist$/);
   });
 
   test('the schema rejects a report that breaks the shape', () => {

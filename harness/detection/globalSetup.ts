@@ -64,7 +64,7 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
     // A TP that is not running shows up as several failed checks; one line first names the cause.
     for (const line of await unreachable(tpUrls)) process.stdout.write(`${line}\n`);
   } else {
-    const entry = process.env.PREFLIGHT_REFERENCE_ENTRY ? path.resolve(process.env.PREFLIGHT_REFERENCE_ENTRY) : REFERENCE_ENTRY;
+    const entry = config.referenceEntry ?? REFERENCE_ENTRY;
     const socket = await reserveSocket();
     tpUrls = urlsFromBase(`http://127.0.0.1:${socket.port}`);
     tpUrls.hook = config.tpUrls.hook ?? tpUrls.hook;

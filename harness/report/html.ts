@@ -180,7 +180,7 @@ ${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="m
     ['运行 ID / Run id', report.runId],
     ['种子 / Seed', report.seed],
     ['目标 / Target', report.target],
-    ['平台 / Platform', report.platform],
+    ['平台 / Platform', report.referenceEntry ? `${report.platform} — ${report.referenceEntry} (PREFLIGHT_REFERENCE_ENTRY)` : report.platform],
     ['严格模式 / Strict', report.strict ? 'yes' : 'no'],
     ['权限集 / Permission sets', report.permissionSets.selected.join(', ')],
     ['开始 / Started', report.startedAt],

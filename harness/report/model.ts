@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { CHECKS, WAITING_PREFIX, type CheckAttachment, type CheckDef, type CheckKind, type CheckStatus } from '../detection/checks.ts';
 import { AUTHORIZATION_STAGE, PERMISSION_SETS, type PermissionSet } from '../detection/permissionSets.ts';
-import { reproduceEnv, type Config, type ReproducibleConfig } from '../config.ts';
+import { displayPath, reproduceEnv, type Config, type ReproducibleConfig } from '../config.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Report shape
@@ -75,6 +75,8 @@ export interface Report {
   versions: { harness: string; node: string; playwright: string; browser?: string };
   target: Config['target'];
   platform: Config['platform'];
+  /** Another module than the reference TP answered as the TP (PREFLIGHT_REFERENCE_ENTRY, e.g. a mutant). */
+  referenceEntry?: string;
   strict: boolean;
   permissionSets: { selected: string[] };
   verdict: { status: VerdictStatus; ready: boolean; headline: Bilingual };
@@ -447,6 +449,7 @@ export function buildReport(input: BuildInput): Report {
     versions: { ...input.versions },
     target: config.target,
     platform: config.platform,
+    ...(config.referenceEntry && config.platform === 'reference' ? { referenceEntry: displayPath(config.referenceEntry) } : {}),
     strict: config.strict,
     permissionSets: { selected: [...config.permissionSets] },
     verdict: { status, ready, headline },
