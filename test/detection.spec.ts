@@ -147,7 +147,11 @@ test.describe('default run (reference TP)', () => {
     test.setTimeout(TIMEOUT);
     const file = join(reportDir, 'junit.xml');
     expect(existsSync(file), `${file}\n${tail(run)}`).toBe(true);
-    expect(readFileSync(file, 'utf8')).toMatch(/<testsuites[\s>]/);
+    const junit = readFileSync(file, 'utf8');
+    const report = reportOf(run);
+    // One testcase per check (and per harness step), nothing failed, every check named.
+    expect(junit).toMatch(new RegExp(`<testsuites name="baidu-tp-preflight" tests="${report.checks.length + report.steps.length}" failures="0" errors="0" `));
+    for (const c of report.checks) expect(junit).toContain(`name="${c.id}: `);
   });
 
   // Expected to pass once every default permission set has its suite; until then their checks are SKIPPED

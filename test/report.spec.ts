@@ -1,7 +1,7 @@
 // The report: verdict rules and redaction as pure functions, then the reporter end to end inside a real
 // Playwright run (a nested `playwright test` over generated specs, like Playwright's own runInlineTest).
 import { test, expect, type TestInfo } from '@playwright/test';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import {
 } from '../harness/report/model.ts';
 import { createRedactor } from '../harness/report/redact.ts';
 import { renderHtml } from '../harness/report/html.ts';
+import { renderJunit } from '../harness/report/junit.ts';
 import { parseConfig, reproduceEnv } from '../harness/config.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -296,6 +297,49 @@ test.describe('redaction', () => {
       for (const secret of [TOKEN, TICKET, 'SuperSecretMsgToken']) expect(text).not.toContain(secret);
     }
     expect(html).toContain('<details class="check" id="check-auth.a" open>');
+  });
+});
+
+test.describe('renderJunit', () => {
+  // Python's XML parser: an independent check that the file is well-formed, and a reader of what CI systems read.
+  function parseJunit(text: string): { totals: Record<string, string>; cases: { suite: string; name: string; kind: string; type: string; props: Record<string, string> }[] } {
+    const script = `
+import json, sys, xml.etree.ElementTree as E
+root = E.fromstring(sys.stdin.read())
+cases = []
+for s in root.findall('testsuite'):
+    for c in s.findall('testcase'):
+        el = next((x for x in c if x.tag in ('failure', 'error', 'skipped')), None)
+        props = {p.get('name'): p.get('value') for p in c.findall('properties/property')}
+        cases.append({'suite': s.get('id'), 'name': c.get('name'), 'kind': el.tag if el is not None else 'pass', 'type': (el.get('type') or '') if el is not None else '', 'props': props})
+print(json.dumps({'totals': dict(root.attrib), 'cases': cases}))`;
+    return JSON.parse(execFileSync('python3', ['-c', script], { input: text, encoding: 'utf8' }));
+  }
+
+  test('one testcase per check, a <failure> exactly where the verdict is held back, warnings as passes with their reason', () => {
+    const tests = allPass();
+    tests[1] = rec('auth.b', 'unexpected', { errors: ['Error: ticket push answered "ok" <not> "success" & more'] });
+    tests[2] = rec('dev.baidu', 'expected', { att: { status: 'WAITING', reason: 'upload a package in your console' } });
+    tests[3] = rec('dev.ext', 'unexpected', { errors: ['Error: slow'] });
+    tests[4] = rec('dev.probe', 'expected', { att: { status: 'WARNING', reason: 'refreshed twice' } });
+    const r = buildReport({ ...input([...tests, rec(undefined, 'unexpected', { errors: ['Error: the TP did not start'] })]), stopped: 'interrupted' });
+    const { totals, cases } = parseJunit(renderJunit(r, 'interrupted'));
+    const byName = (prefix: string) => cases.find((c) => c.name.startsWith(prefix))!;
+    expect(byName('auth.a:')).toMatchObject({ suite: 'authorization', kind: 'pass' });
+    expect(byName('auth.b:')).toMatchObject({ kind: 'failure', type: 'FAILED' });
+    expect(byName('dev.baidu:')).toMatchObject({ suite: 'development', kind: 'failure', type: 'WAITING' });
+    // An extended check's failure only warns without --strict: a pass that says so.
+    expect(byName('dev.ext:')).toMatchObject({ kind: 'pass', props: { status: 'FAILED (extended: a warning unless --strict)', reason: 'Error: slow' } });
+    expect(byName('dev.probe:')).toMatchObject({ kind: 'pass', props: { status: 'WARNING', reason: 'refreshed twice' } });
+    expect(cases.filter((c) => c.suite === 'harness').map((c) => [c.kind, c.type])).toEqual([['error', 'harness'], ['error', 'interrupted']]);
+    expect(totals).toMatchObject({ tests: String(cases.length), failures: '2', errors: '2', skipped: String(cases.filter((c) => c.kind === 'skipped').length) });
+
+    const strict = parseJunit(renderJunit(buildReport(input(tests, { strict: true }))));
+    expect(strict.cases.find((c) => c.name.startsWith('dev.ext:'))).toMatchObject({ kind: 'failure', type: 'FAILED' });
+    expect(strict.totals.failures).toBe('3');
+    // Unselected sets' checks are skipped with the reason.
+    const unselected = parseJunit(renderJunit(buildReport(input(allPass().slice(0, 2), { permissionSets: ['payment'] }))));
+    expect(unselected.cases.find((c) => c.name.startsWith('dev.baidu:'))).toMatchObject({ kind: 'skipped' });
   });
 });
 

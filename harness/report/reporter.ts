@@ -12,6 +12,7 @@ import { BROWSER_ANNOTATION, RUN_ENV } from '../detection/runEnv.ts';
 import { buildReport, CHECK_RESULT_ATTACHMENT, NOT_RUN_REASON, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
+import { renderJunit } from './junit.ts';
 
 export interface DetectionReporterOptions {
   /** Where preflight-report.json/.html go; relative paths are resolved against the Playwright config's directory. */
@@ -150,6 +151,8 @@ export default class DetectionReporter implements Reporter {
     const htmlText = redact(renderHtml(report, this.images(report, cwd))) as string;
     writeFileSync(jsonPath, jsonText);
     writeFileSync(htmlPath, htmlText);
+    const stopped = result.status === 'interrupted' || result.status === 'timedout' ? result.status : undefined;
+    writeFileSync(path.join(outDir, 'junit.xml'), redact(renderJunit(report, stopped)) as string);
     // The run's folder keeps its own copy: the next run (a -g rerun of one check, say) replaces reports/, and the
     // full report it replaced stays readable at .preflight/runs/<run>/.
     const runDir = process.env[RUN_ENV.runDir];
