@@ -146,7 +146,11 @@ test.describe('buildReport', () => {
     expect(stage(r, 'authorization').status).toBe('SKIPPED');
     expect(stage(r, 'development')).toMatchObject({ status: 'SKIPPED', reason: 'no check ran / 没有检测运行' });
     expect(r.verdict).toMatchObject({ status: 'FAILED', ready: false });
-    expect(r.verdict.headline.en).toBe('Ready for 全网发布: no — 4 checks not run');
+    // Filtered with -g: not ready, but whether what ran passed is said.
+    expect(r.verdict.headline.en).toBe('Ready for 全网发布: no — 4 checks not run, the 1 check that ran passed');
+    expect(r.verdict.headline.zh).toBe('可以全网发布：否 — 4 项检测未运行，运行的 1 项全部通过');
+    const failedToo = buildReport(input([rec('auth.a', 'unexpected', { errors: ['Error: x'] })]));
+    expect(failedToo.verdict.headline.en).toBe('Ready for 全网发布: no — 1 check failed, 4 checks not run');
   });
 
   test('a selected set with no registered check cannot be ready', () => {

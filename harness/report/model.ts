@@ -430,6 +430,13 @@ export function buildReport(input: BuildInput): Report {
   if (failed) { zh.push(`${failed} 项检测未通过`); en.push(`${plural(failed, 'check')} failed`); }
   if (waiting) { zh.push(`${waiting} 项检测等待操作`); en.push(`${plural(waiting, 'check')} waiting for action`); }
   if (notRun) { zh.push(`${notRun} 项检测未运行`); en.push(`${plural(notRun, 'check')} not run`); }
+  // A run filtered with -g/--grep cannot be ready (the verdict needs every check), but whether what it ran passed is
+  // what its user wants to know.
+  const ran = counted - notRun;
+  if (notRun && ran > 0 && !failed && !waiting && !stepFailures && !input.stopped) {
+    zh.push(`运行的 ${ran} 项${warnings ? '无失败' : '全部通过'}`);
+    en.push(`the ${plural(ran, 'check')} that ran ${warnings ? 'had no failure' : 'passed'}`);
+  }
   if (emptyStages) { zh.push(`${emptyStages} 个权限集没有检测`); en.push(`${plural(emptyStages, 'permission set')} without checks`); }
   if (stepFailures) { zh.push(`${stepFailures} 个框架步骤失败`); en.push(`${plural(stepFailures, 'harness step')} failed`); }
   if (warnings) { zh.push(`${warnings} 项警告`); en.push(plural(warnings, 'warning')); }
