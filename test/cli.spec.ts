@@ -154,11 +154,17 @@ test('--to sends elsewhere; a TP that answers "ok" or an unknown ledger id exits
   expect(missing.code).toBe(1);
   expect(missing.stderr).toContain('ledger entry 999 is not a push');
   const gone = await cli(['push', 'replay', '1', '--run', `${runDir}/nope`]);
-  expect(gone.code).toBe(1);
+  expect(gone.code, 'a run folder that does not exist is a usage error').toBe(2);
   expect(gone.stderr).toContain('does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)');
   const notARun = await cli(['push', 'replay', '1', '--run', ROOT]);
   expect(notARun.code).toBe(1);
   expect(notARun.stderr).toContain('no recorded pushes at');
+  // After the run the TP is gone: said plainly, with the way out.
+  const nobody = `http://127.0.0.1:${await freePort()}/baidu/auth`;
+  const down = await cli(['push', 'replay', String(ticket.seq), '--run', runDir, '--to', nobody]);
+  expect(down.code).toBe(1);
+  expect(down.stderr.trim()).toBe(`preflight push: could not reach the TP at ${nobody} (ECONNREFUSED); a run's reference TP stops `
+    + 'when the run ends — start your TP and replay again, or send the push elsewhere with --to URL');
 });
 
 test('--emulator: the emulator re-sends both pushes, and its ledger records them as replays', async ({ replay }) => {

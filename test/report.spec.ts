@@ -259,6 +259,10 @@ test.describe('redaction', () => {
     expect(redact('abc def')).toBe('abc def');
     // Not a standalone 32-hex run.
     expect(redact(`x${TICKET}0`)).toBe(`x${TICKET}0`);
+    // A reproduce command's shell variable is a name, not a value: it stays, so the command stays usable.
+    expect(redact('curl "${BAIDU:-http://127.0.0.1:4010}/x?access_token=$AUTHORIZER_ACCESS_TOKEN&ticket=$TICKET"'))
+      .toBe('curl "${BAIDU:-http://127.0.0.1:4010}/x?access_token=$AUTHORIZER_ACCESS_TOKEN&ticket=$TICKET"');
+    expect(redact('/x?access_token=$lowercase')).toBe('/x?access_token=[REDACTED]');
   });
 
   test('secret-named keys, URL queries and serialized JSON', () => {

@@ -1,7 +1,8 @@
 // `preflight push replay <ledger-id>`: re-sends a recorded push to the TP byte for byte, so a reviewer can reproduce
 // what a check saw. With a running emulator (PREFLIGHT_EMULATOR_URL or --emulator) it goes through the emulator and
 // lands in its ledger; otherwise the envelope saved by the run (--run DIR, default the newest run) is posted directly.
-// Exit codes: 0 the TP answered as Baidu expects, 1 it did not (or the push is not there), 2 a usage error.
+// Exit codes: 0 the TP answered as Baidu expects, 1 it did not (or could not be reached, or the push is not in the
+// run), 2 a usage error (a bad option, a run folder that does not exist).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -66,8 +67,9 @@ function newestRun(): string {
 
 async function direct(runDir: string, seq: number, to?: string): Promise<number> {
   if (!existsSync(runDir)) {
+    // The argument names nothing: a usage error, like a bad option.
     process.stderr.write(`preflight push: ${runDir} does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)\n`);
-    return 1;
+    return 2;
   }
   const pushes = loadPushes(runDir);
   if (!pushes) {
@@ -92,7 +94,11 @@ async function direct(runDir: string, seq: number, to?: string): Promise<number>
     process.stderr.write(`preflight push: the TP answered ${JSON.stringify(text.slice(0, 80))}, Baidu expects ${JSON.stringify(expected)}\n`);
     return 1;
   } catch (e) {
-    process.stderr.write(`preflight push: ${target}: ${(e as Error).message}\n`);
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    const why = err.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS} ms` : err.cause?.code ?? err.cause?.message ?? err.message;
+    // The usual case: the run's TP stopped with its run. Say so, and how to send the push anyway.
+    process.stderr.write(`preflight push: could not reach the TP at ${target} (${why}); a run's reference TP stops when the run ends — `
+      + 'start your TP and replay again, or send the push elsewhere with --to URL\n');
     return 1;
   }
 }

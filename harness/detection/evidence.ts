@@ -27,14 +27,20 @@ const placeholder = (v: string) => {
   return m ? `$${m[1]!.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}` : v;
 };
 
-/** A curl command equivalent to a recorded call, against the emulator (or Baidu, with real tokens). */
-export function curlFor(e: CallEntry, baseUrl: string): string {
+/**
+ * A curl command equivalent to a recorded call. The run's emulator is gone when a reviewer reads the report, so the
+ * base is a shell default — `npm run emulator`'s port, or BAIDU (e.g. https://openapi.baidu.com) — and secrets are
+ * shell variables the reviewer sets to live values; the trailing comment says so.
+ */
+export function curlFor(e: CallEntry): string {
   const q = new URLSearchParams(Object.entries(e.query).map(([k, v]) => [k, placeholder(v)]));
-  const url = `${baseUrl}${e.path}${q.size ? `?${decodeURIComponent(q.toString())}` : ''}`;
-  if (e.method === 'GET') return `curl -s "${url}"`;
+  const url = `\${BAIDU:-http://127.0.0.1:4010}${e.path}${q.size ? `?${decodeURIComponent(q.toString())}` : ''}`;
+  const vars = [...new Set([...Object.values(e.query), ...Object.values(e.form)].map(placeholder).filter((v) => /^\$[A-Z_]+$/.test(v)))];
+  const note = `  # against npm run emulator (or BAIDU=<base URL>)${vars.length ? `, with ${vars.map((v) => v.slice(1)).join(', ')} set to ${vars.length > 1 ? 'live values' : 'a live value'}` : ''}`;
+  if (e.method === 'GET') return `curl -s "${url}"${note}`;
   const def = e.endpointId ? safeEndpoint(e.endpointId) : undefined;
   const form = Object.entries(e.form).map(([k, v]) => `--data-urlencode ${JSON.stringify(`${k}=${placeholder(v)}`)}`).join(' ');
-  return def?.body === 'multipart' ? `curl -s -X POST "${url}" -F multipartFile=@image.png` : `curl -s -X POST "${url}" ${form}`.trim();
+  return `${def?.body === 'multipart' ? `curl -s -X POST "${url}" -F multipartFile=@image.png` : `curl -s -X POST "${url}" ${form}`.trim()}${note}`;
 }
 
 function safeEndpoint(id: string) {

@@ -24,7 +24,8 @@ const SECRET_SUFFIXES = ['accesstoken', 'refreshtoken', 'ticket', 'aeskey', 'pre
  * the emulator ledger's `«ticket:1a2b3c4d»` (harness/emulator/ledger.ts), which let a reviewer correlate values.
  */
 function isFingerprint(v: string): boolean {
-  return v.startsWith('[') || /^«[^»]*»$/.test(v);
+  // …and a reproduce command's shell variable (`access_token=$ACCESS_TOKEN`): a name, never a value.
+  return v.startsWith('[') || /^«[^»]*»$/.test(v) || /^\$[A-Z][A-Z0-9_]*$/.test(v);
 }
 
 function normalizeKey(key: string): string {
