@@ -251,7 +251,7 @@ export default class DetectionReporter implements Reporter {
     const shown = own.filter((c) => c.status !== 'PASSED' && !(c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON));
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
       `      ${MARK[c.status] ?? '?'} ${c.id}  ${c.title.zh} / ${c.title.en}`,
-      ...(c.reason ? [`        ${oneLine(c.reason, 200)}`] : []),
+      ...(c.reason ? [`        ${oneLine(c.reason.replace(/^Error: /, ""), 240)}`] : []),
       ...(c.reproduce[0] && c.status !== 'SKIPPED' ? [`        ${c.reproduce[0]}`] : []),
     ]);
     if (shown.length > MAX_CHECK_LINES) lines.push(`      … ${shown.length - MAX_CHECK_LINES} more / 另有 ${shown.length - MAX_CHECK_LINES} 项 (see the report)`);
@@ -270,11 +270,10 @@ export default class DetectionReporter implements Reporter {
       `${report.verdict.headline.en}`,
       ...report.stages.flatMap((s) => {
         const label = `${STATUS_LABEL[s.status].zh} / ${s.status}`;
-        const reason = s.selected ? s.reason : '未选择 / not selected';
-        return [
-          `  ${label}${' '.repeat(Math.max(1, 20 - displayWidth(label)))}${s.name.zh} / ${s.name.en}${reason ? ` — ${oneLine(reason)}` : ''}`,
-          ...(s.selected ? this.checkLines(report, s.checks, oneLine) : []),
-        ];
+        const lines = s.selected ? this.checkLines(report, s.checks, oneLine) : [];
+        // The lines below name each check that did not pass; the set's grouped list of ids would only repeat them.
+        const reason = !s.selected ? '未选择 / not selected' : lines.length ? '' : s.reason;
+        return [`  ${label}${' '.repeat(Math.max(1, 20 - displayWidth(label)))}${s.name.zh} / ${s.name.en}${reason ? ` — ${oneLine(reason)}` : ''}`, ...lines];
       }),
       ...(report.steps.some((s) => s.status === 'FAILED')
         ? [`  框架步骤失败 / harness steps failed: ${report.steps.filter((s) => s.status === 'FAILED').map((s) => (s.error ? `${s.title}: ${oneLine(s.error.split('\n')[0]!, 300)}` : s.title)).join('; ')}`]
