@@ -227,6 +227,21 @@ for (const m of MUTANTS) {
 }
 
 // A TP that dies before it listens: the run goes on to write its report, which names the TP's own words.
+// Correct TPs whose 授权发起页 leads on differently (test/variants/): by HTTP 302, or by script after the page loaded.
+for (const variant of ['start-page-redirect', 'start-page-script']) {
+  test(`variant ${variant}: every authorization check PASSED`, async ({}, testInfo) => {
+    test.setTimeout(TIMEOUT);
+    const run = await runDetection({
+      outDir: testInfo.outputPath('run'), args: ['--grep', '@authorization'],
+      env: { PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: '0', PREFLIGHT_REFERENCE_ENTRY: join(ROOT, 'test', 'variants', `${variant}.ts`) },
+    });
+    const report = reportOf(run);
+    const auth = authorizationChecks(report).filter((c) => c.kind === 'baidu');
+    expect(auth.filter((c) => c.status !== 'PASSED').map((c) => `${c.id}: ${c.status} ${c.reason}`), tail(run)).toEqual([]);
+    expect(auth.length).toBeGreaterThan(0);
+  });
+}
+
 test('mutant crash-on-start → setup steps FAILED with the TP\'s stderr, checks not run, report written, exit 1', async ({}, testInfo) => {
   test.setTimeout(TIMEOUT);
   const run = await runDetection({ mutant: 'crash-on-start', outDir: testInfo.outputPath('run'), env: { PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: '0' } });

@@ -40,6 +40,11 @@ export interface Behaviour {
   unsupportedActions: string[];
   /** Catalogue ids of calls the TP silently leaves out while claiming the action was done. */
   skipCalls: string[];
+  /**
+   * How the 授权发起页 leads to Baidu's authorization page — all three are correct and seen in real TPs: a link the
+   * admin clicks, an HTTP 302, or a script that sets location once the page has loaded.
+   */
+  startPage: 'link' | 'redirect' | 'script';
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
@@ -60,4 +65,5 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   singleFlightRefresh: true,
   handleReauthorization: true,
   dedupePushes: true,
+  startPage: 'link',
 };

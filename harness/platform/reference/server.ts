@@ -143,8 +143,14 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     target.searchParams.set('client_id', cfg.clientId);
     target.searchParams.set('pre_auth_code', preAuthCode);
     target.searchParams.set('redirect_uri', selfUrl + PATHS.callback);
-    text(res, 200, page('授权给第三方平台', `<h1>小程序授权 / Authorize your mini program</h1>
-<p><a id="authorize" href="${esc(target.toString())}">前往百度授权 / Authorize with Baidu</a></p>`), 'text/html; charset=utf-8');
+    if (b.startPage === 'redirect') {
+      res.writeHead(302, { location: target.toString() }).end();
+      return;
+    }
+    const go = b.startPage === 'script'
+      ? `<p>正在前往百度授权… / Redirecting to Baidu…</p><script>setTimeout(() => { location.href = ${JSON.stringify(target.toString()).replace(/</g, '\\u003c')}; }, 300);</script>`
+      : `<p><a id="authorize" href="${esc(target.toString())}">前往百度授权 / Authorize with Baidu</a></p>`;
+    text(res, 200, page('授权给第三方平台', `<h1>小程序授权 / Authorize your mini program</h1>\n${go}`), 'text/html; charset=utf-8');
   }
 
   async function preAuth(): Promise<string> {
