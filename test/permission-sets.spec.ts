@@ -121,7 +121,7 @@ for (const m of MUTANTS) {
       expect.soft(run.exitCode, tail(run, 1500)).toBe(0);
       // CI dashboards show the warning beside the pass: a JUnit property and an Allure tag and description.
       const reports = join(testInfo.outputPath('run'), 'reports');
-      expect.soft(readFileSync(join(reports, 'junit.xml'), 'utf8'), 'JUnit: a pass with the warning').toContain(`<property name="status" value="WARNING"/><property name="reason" value="${xmlEscape(target.reason)}"/>`);
+      expect.soft(readFileSync(join(reports, 'junit.xml'), 'utf8'), 'JUnit: a pass with the warning').toContain(`<property name="status" value="WARNING"/><property name="reason" value="${xmlEscape(target.reason.replace(/^Error: /, '')).replace(/\n/g, '&#10;')}"/>`);
       const allure = readdirSync(join(reports, 'allure-results')).filter((f) => f.endsWith('-result.json'))
         .map((f) => JSON.parse(readFileSync(join(reports, 'allure-results', f), 'utf8')) as { labels: { name: string; value: string }[]; description?: string })
         .find((r) => r.labels.some((l) => l.name === 'check' && l.value === m.check));

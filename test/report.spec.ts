@@ -329,7 +329,7 @@ print(json.dumps({'totals': dict(root.attrib), 'cases': cases}))`;
     tests[1] = rec('auth.b', 'unexpected', { errors: ['Error: ticket push answered "ok" <not> "success" & more'] });
     tests[2] = rec('dev.baidu', 'expected', { att: { status: 'WAITING', reason: 'upload a package in your console' } });
     tests[3] = rec('dev.ext', 'unexpected', { errors: ['Error: slow'] });
-    tests[4] = rec('dev.probe', 'expected', { att: { status: 'WARNING', reason: 'refreshed twice' } });
+    tests[4] = rec('dev.probe', 'expected', { att: { status: 'WARNING', reason: 'refreshed twice\nonce too often' } });
     const r = buildReport({ ...input([...tests, rec(undefined, 'unexpected', { errors: ['Error: the TP did not start'] })]), stopped: 'interrupted' });
     const { totals, cases } = parseJunit(renderJunit(r, 'interrupted'));
     const byName = (prefix: string) => cases.find((c) => c.name.startsWith(prefix))!;
@@ -337,8 +337,9 @@ print(json.dumps({'totals': dict(root.attrib), 'cases': cases}))`;
     expect(byName('auth.b:')).toMatchObject({ kind: 'failure', type: 'FAILED' });
     expect(byName('dev.baidu:')).toMatchObject({ suite: 'development', kind: 'failure', type: 'WAITING' });
     // An extended check's failure only warns without --strict: a pass that says so.
-    expect(byName('dev.ext:')).toMatchObject({ kind: 'pass', props: { status: 'FAILED (extended: a warning unless --strict)', reason: 'Error: slow' } });
-    expect(byName('dev.probe:')).toMatchObject({ kind: 'pass', props: { status: 'WARNING', reason: 'refreshed twice' } });
+    expect(byName('dev.ext:')).toMatchObject({ kind: 'pass', props: { status: 'FAILED (extended: a warning unless --strict)', reason: 'slow' } });
+    // Line breaks survive an attribute (escaped; a parser would fold raw ones into spaces).
+    expect(byName('dev.probe:')).toMatchObject({ kind: 'pass', props: { status: 'WARNING', reason: 'refreshed twice\nonce too often' } });
     expect(cases.filter((c) => c.suite === 'harness').map((c) => [c.kind, c.type])).toEqual([['error', 'harness'], ['error', 'interrupted']]);
     expect(totals).toMatchObject({ tests: String(cases.length), failures: '2', errors: '2', skipped: String(cases.filter((c) => c.kind === 'skipped').length) });
 
@@ -348,6 +349,10 @@ print(json.dumps({'totals': dict(root.attrib), 'cases': cases}))`;
     // Unselected sets' checks are skipped with the reason.
     const unselected = parseJunit(renderJunit(buildReport(input(allPass().slice(0, 2), { permissionSets: ['payment'] }))));
     expect(unselected.cases.find((c) => c.name.startsWith('dev.baidu:'))).toMatchObject({ kind: 'skipped' });
+    // A selected set without any check cannot pass (the model's rule), and junit.xml says so instead of an empty suite.
+    const empty = parseJunit(renderJunit(buildReport(input(allPass(), { permissionSets: ['development', 'payment'] }))));
+    expect(empty.cases.filter((c) => c.suite === 'payment')).toEqual([expect.objectContaining({ kind: 'error', type: 'no-checks' })]);
+    expect(empty.totals.errors).toBe('1');
   });
 });
 

@@ -114,3 +114,12 @@ export interface CheckAttachment {
  * verdict; the report model reads the status from the attachment and drops this error from the reason.
  */
 export const WAITING_PREFIX = 'WAITING: ';
+
+/**
+ * Whether a check's status keeps the verdict at "not ready": anything but PASSED or WARNING from one of Baidu's rules,
+ * or from any check under PREFLIGHT_STRICT. Ours (extended, probes) otherwise only warn. The one rule the report
+ * model, junit.xml and the check fixture share.
+ */
+export function holdsVerdict(kind: CheckKind, status: CheckStatus, strict: boolean): boolean {
+  return status !== 'PASSED' && status !== 'WARNING' && (kind === 'baidu' || strict);
+}

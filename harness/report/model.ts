@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import { CHECKS, WAITING_PREFIX, type CheckAttachment, type CheckDef, type CheckKind, type CheckStatus } from '../detection/checks.ts';
+import { CHECKS, holdsVerdict, WAITING_PREFIX, type CheckAttachment, type CheckDef, type CheckKind, type CheckStatus } from '../detection/checks.ts';
 import { AUTHORIZATION_STAGE, PERMISSION_SETS, type PermissionSet } from '../detection/permissionSets.ts';
 import { displayPath, reproduceEnv, type Config, type ReproducibleConfig } from '../config.ts';
 
@@ -388,7 +388,7 @@ export function buildReport(input: BuildInput): Report {
 
     // Extended and probe checks are ours, not Baidu's: the verdict rests on Baidu's checks, so anything but PASSED
     // from ours (failed, skipped, waiting) only warns, unless PREFLIGHT_STRICT.
-    const demoted = (c: CheckReport) => c.status !== 'PASSED' && c.status !== 'WARNING' && c.kind !== 'baidu' && !config.strict;
+    const demoted = (c: CheckReport) => c.status !== 'PASSED' && c.status !== 'WARNING' && !holdsVerdict(c.kind, c.status, config.strict);
     const effective = stageChecks.map((c) => (demoted(c) ? 'WARNING' : c.status));
     const allSkipped = stageChecks.every((c) => c.status === 'SKIPPED');
     const status: CheckStatus = allSkipped ? 'SKIPPED' : worst(effective);
