@@ -273,10 +273,33 @@ base('preflight emulator started before the TP says the first ticket failed and 
   });
   try {
     await expect.poll(em.output, { message: 'the failure is said, not hidden' })
-      .toMatch(/^first ticket push #\d+ failed: .*ECONNREFUSED.*; pushing a new ticket every 3 s until the TP answers "success"$/m);
+      .toMatch(/^first ticket push failed: .*ECONNREFUSED.*; pushing a new ticket every 3 s until the TP answers "success"$/m);
     expect(em.output()).not.toMatch(/acknowledged/);
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     await expect.poll(em.output, { message: 'a later ticket reaches the TP once it listens', timeout: 10_000 }).toMatch(/^first ticket acknowledged by the TP/m);
+  } finally {
+    expect(await em.stop()).toBe(0);
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+base('preflight emulator whose TP answers the first ticket wrongly says so once, with the likely cause, and does not retry', async () => {
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received.push(req.url ?? '');
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const tpUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const em = await standalone({ TP_AUTH_EVENT_URL: `${tpUrl}/auth-event`, TP_MESSAGE_EVENT_URL: `${tpUrl}/message-event`, TP_AUTH_START_URL: `${tpUrl}/authorize` });
+  try {
+    await expect.poll(em.output).toMatch(/^ticket push #\d+ was not acknowledged: reply body was "ok", not exactly "success" — the TP must answer exactly "success"; .*TP_MESSAGE_TOKEN/m);
+    await new Promise((r) => setTimeout(r, 3500)); // longer than the retry interval
+    expect(received, 'no retry: a wrong answer is a fault to fix, not to wait out').toHaveLength(1);
   } finally {
     expect(await em.stop()).toBe(0);
     server.closeAllConnections();

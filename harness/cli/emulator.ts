@@ -2,10 +2,10 @@
 // from the environment when its URLs are given; otherwise POST /__emulator/tps registers one later.
 import { loadConfigOrExit } from '../config.ts';
 import { startEmulator, type StartedEmulator } from '../emulator/index.ts';
-
-const FIRST_TICKET_RETRY_MS = 3000;
 import { BAIDU_HOSTS } from '../emulator/tls.ts';
 
+/** How often the first ticket is pushed again while the TP does not listen yet. */
+const FIRST_TICKET_RETRY_MS = 3000;
 const mask = (s: string) => `${s.slice(0, 4)}…(${s.length} chars)`;
 
 export async function emulatorCommand(argv: string[]): Promise<number> {
@@ -57,7 +57,9 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  if (em.emu.store.tps.has(tp.clientId)) void firstTicket(em.emu, tp.clientId, () => stopping);
+  if (em.emu.store.tps.has(tp.clientId)) {
+    firstTicket(em.emu, tp.clientId, () => stopping).catch((e: Error) => process.stderr.write(`preflight emulator: first ticket: ${e.message}\n`));
+  }
   await stopped;
   await em.stop();
   return 0;
@@ -68,13 +70,22 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
  * ticket the TP can do nothing until the next scheduled push (10 minutes by default). Says what happened, plainly.
  */
 async function firstTicket(emu: StartedEmulator['emu'], clientId: string, stopping: () => boolean, retryMs = FIRST_TICKET_RETRY_MS): Promise<void> {
-  for (let attempt = 1; !stopping(); attempt++) {
+  let said = '';
+  while (!stopping()) {
     const p = await emu.pushTicket(clientId);
     if (p.outcome === 'ok') {
       process.stdout.write(`first ticket acknowledged by the TP (push #${p.seq}, ${Math.round(p.latencyMs)} ms)\n`);
       return;
     }
-    if (attempt === 1) process.stdout.write(`first ticket push #${p.seq} failed: ${p.cause}; pushing a new ticket every ${retryMs / 1000} s until the TP answers "success"\n`);
+    // Not up yet: try again. Up but answering wrongly: a fault to fix, not to wait out — say so and stop retrying
+    // (the scheduled pushes go on).
+    const notUp = p.outcome === 'connect-error' || p.outcome === 'timeout';
+    const line = notUp
+      ? `first ticket push failed: ${p.cause}; pushing a new ticket every ${retryMs / 1000} s until the TP answers "success"`
+      : `ticket push #${p.seq} was not acknowledged: ${p.cause} — the TP must answer exactly "success"; a TP that refuses pushes usually holds another 消息验证TOKEN or 消息加解密Key than TP_MESSAGE_TOKEN / TP_ENCODING_AES_KEY`;
+    if (line !== said) process.stdout.write(`${line}\n`);
+    said = line;
+    if (!notUp) return;
     await new Promise((r) => setTimeout(r, retryMs).unref());
   }
 }
