@@ -177,6 +177,8 @@ async function script(em: StartedEmulator, rec: Recorder): Promise<void> {
   const grants: Record<keyof typeof APP, string[]> = { full: TP.permissionSets, payOnly: ['payment'], devOnly: ['development'] };
   for (const which of Object.keys(APP) as (keyof typeof APP)[]) {
     const { code } = authorize(emu, TP, APP[which], grants[which]);
+    // Its AUTHORIZED push takes a ledger number when it ends: settle it before the next call, so numbers are fixed.
+    await emu.idle();
     rec.ph.name(code, 'authorization_code');
     // The full app's exchange is the canonical call; the others are set up quietly.
     const params = { grant_type: 'app_to_tp_authorization_code', code };
