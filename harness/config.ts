@@ -78,7 +78,7 @@ export function reproduceEnv(c: ReproducibleConfig): string[] {
   differs('PREFLIGHT_PERMISSION_SETS', c.permissionSets.join(','), DEFAULT_PERMISSION_SETS.join(','));
   if (c.strict) out.push('PREFLIGHT_STRICT=1');
   // Another TP than the reference one answered (a mutant): rerunning without it would test the reference TP instead.
-  if (c.referenceEntry) out.push(`PREFLIGHT_REFERENCE_ENTRY=${displayPath(c.referenceEntry)}`);
+  if (c.referenceEntry && c.platform === 'reference') out.push(`PREFLIGHT_REFERENCE_ENTRY=${displayPath(c.referenceEntry)}`);
   if (c.probes === false) out.push('PREFLIGHT_PROBES=0');
   differs('PREFLIGHT_GRANT', c.grant?.join(','), c.permissionSets.join(','));
   differs('TP_TEST_APP_IDS', c.testAppIds?.join(','), seededTestAppIds(c.seed).join(','));

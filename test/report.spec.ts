@@ -178,6 +178,16 @@ test.describe('buildReport', () => {
     expect(waiting.verdict.headline.zh).toBe('可以全网发布：否 — 1 项检测等待操作');
   });
 
+  test('a waiting Baidu check fails its test on purpose (fixtures/index.ts): WAITING with its own reason; another error still FAILED', () => {
+    const tests = allPass();
+    tests[2] = rec('dev.baidu', 'unexpected', { errors: ['Error: WAITING: upload a package in your console'], att: { status: 'WAITING', reason: 'upload a package in your console' } });
+    const r = buildReport(input(tests));
+    expect(check(r, 'dev.baidu')).toMatchObject({ status: 'WAITING', reason: 'upload a package in your console' });
+    expect(r.verdict).toMatchObject({ status: 'WAITING', ready: false });
+    tests[2] = rec('dev.baidu', 'unexpected', { errors: ['Error: WAITING: upload a package', 'Error: the evidence could not be read'], att: { status: 'WAITING', reason: 'upload a package' } });
+    expect(check(buildReport(input(tests)), 'dev.baidu')).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('the evidence could not be read') });
+  });
+
   test('harness steps are listed, do not count as checks, and a failed one fails the run', () => {
     const ok = buildReport(input([...allPass(), rec(undefined)]));
     expect(ok.steps).toEqual([{ title: 'a harness step', project: 'detection', file: 'suites/x.spec.ts', status: 'PASSED', durationMs: 12, error: '' }]);

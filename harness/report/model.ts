@@ -433,7 +433,8 @@ export function buildReport(input: BuildInput): Report {
   // A run filtered with -g/--grep cannot be ready (the verdict needs every check), but whether what it ran passed is
   // what its user wants to know.
   const ran = counted - notRun;
-  if (notRun && ran > 0 && !failed && !waiting && !stepFailures && !input.stopped) {
+  const leftOut = checks.filter((c) => c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON && (c.permissionSet === AUTHORIZATION_STAGE.slug || selected.has(c.permissionSet))).length;
+  if (!ready && leftOut && ran > 0 && !failed && !waiting && !stepFailures && !input.stopped) {
     zh.push(`运行的 ${ran} 项${warnings ? '无失败' : '全部通过'}`);
     en.push(`the ${plural(ran, 'check')} that ran ${warnings ? 'had no failure' : 'passed'}`);
   }
