@@ -20,9 +20,19 @@ const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
 // once the configuration is valid, so a bad .env loses nothing.
 if (!process.env.TEST_WORKER_INDEX) rmSync(path.join(reports, 'allure-results'), { recursive: true, force: true });
 // A CI job's cancel or timeout often signals the whole process group, so this runner gets a SIGTERM of its own and
-// would die of it before writing the report. It becomes the SIGINT that Playwright handles gracefully (bin/run.js
-// does the same for a signal sent to it alone; Playwright ignores the repeat).
-if (!process.env.TEST_WORKER_INDEX) for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => process.kill(process.pid, 'SIGINT'));
+// would die of it before writing the report. While Playwright runs the tests it listens for SIGINT, and the signal
+// becomes that graceful stop (bin/run.js does the same for a signal sent to it alone; Playwright ignores the repeat).
+// Outside that window (loading, or the report being written) the signal keeps its usual meaning.
+if (!process.env.TEST_WORKER_INDEX) {
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      if (process.listenerCount('SIGINT') > 0) return void process.kill(process.pid, 'SIGINT');
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
 
 // The suite files of the selected sets (harness/detection/permissionSets.ts says which file mirrors which set).
 const file = (name: string) => new RegExp(`(^|/)${name.replace(/\./g, '\\.')}$`);
