@@ -149,6 +149,10 @@ test.describe('buildReport', () => {
     // Filtered with -g: not ready, but whether what ran passed is said.
     expect(r.verdict.headline.en).toBe('Ready for 全网发布: no — 4 checks not run, the 1 check that ran passed');
     expect(r.verdict.headline.zh).toBe('可以全网发布：否 — 4 项检测未运行，运行的 1 项全部通过');
+    // Only Baidu's checks ran (--grep @baidu): the extended and probe checks left out hold the verdict too.
+    const baiduOnly = buildReport(input(allPass().filter((t) => !['dev.ext', 'dev.probe'].includes(t.title.replace(/^check /, '')))));
+    expect(check(baiduOnly, 'dev.ext')).toMatchObject({ status: 'SKIPPED', reason: NOT_RUN_REASON });
+    expect(baiduOnly.verdict.ready).toBe(false);
     const failedToo = buildReport(input([rec('auth.a', 'unexpected', { errors: ['Error: x'] })]));
     expect(failedToo.verdict.headline.en).toBe('Ready for 全网发布: no — 1 check failed, 4 checks not run');
   });

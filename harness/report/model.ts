@@ -388,7 +388,10 @@ export function buildReport(input: BuildInput): Report {
 
     // Extended and probe checks are ours, not Baidu's: the verdict rests on Baidu's checks, so anything but PASSED
     // from ours (failed, skipped, waiting) only warns, unless PREFLIGHT_STRICT.
-    const demoted = (c: CheckReport) => c.status !== 'PASSED' && c.status !== 'WARNING' && !holdsVerdict(c.kind, c.status, config.strict);
+    // A check that did not run at all (left out by -g/--grep, or a stopped run) proves nothing either way: it holds
+    // the verdict whatever its kind, so a filtered run is never "ready".
+    const leftOut = (c: CheckReport) => c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON;
+    const demoted = (c: CheckReport) => c.status !== 'PASSED' && c.status !== 'WARNING' && !holdsVerdict(c.kind, c.status, config.strict) && !leftOut(c);
     const effective = stageChecks.map((c) => (demoted(c) ? 'WARNING' : c.status));
     const allSkipped = stageChecks.every((c) => c.status === 'SKIPPED');
     const status: CheckStatus = allSkipped ? 'SKIPPED' : worst(effective);
