@@ -9,6 +9,7 @@ import { saveObservations, scrubUrl, type AuthorizationObservations } from '../h
 import { decodeQr } from '../harness/detection/qr.ts';
 import { AUTH_PAGE, BROWSER_ANNOTATION } from '../harness/detection/runEnv.ts';
 import { SeededIds } from '../harness/seed.ts';
+import { configSecrets } from '../harness/config.ts';
 
 // A dependency of every project: Playwright runs it whatever --grep selects.
 setup('authorize a test mini-program by scanning the QR code', asSetupStep('authorization'), async ({ page, browser, run }) => {
@@ -147,6 +148,6 @@ setup('authorize a test mini-program by scanning the QR code', asSetupStep('auth
     }));
   } finally {
     await closePhone();
-    saveObservations(runDir, 'authorization', obs);
+    saveObservations(runDir, 'authorization', obs, configSecrets(config));
   }
 });

@@ -3,6 +3,7 @@
 // expires early, a re-authorization, a cancelled authorization — and record when each happened (probes.spec.ts judges).
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { loadObservations, saveObservations, type ProbeObservations } from '../harness/detection/observations.ts';
+import { configSecrets } from '../harness/config.ts';
 import { bySlug } from '../harness/detection/permissionSets.ts';
 import { authorizedApp } from '../harness/detection/exercise.ts';
 import { performAction } from '../harness/detection/hook.ts';
@@ -71,6 +72,6 @@ setup('inject faults into the TP', asSetupStep('authorization'), async ({ run })
       await mark('unauthDone');
     });
   } finally {
-    saveObservations(run.runDir, 'probes', obs);
+    saveObservations(run.runDir, 'probes', obs, configSecrets(run.config));
   }
 });

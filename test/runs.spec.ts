@@ -1,8 +1,9 @@
-// .preflight/runs housekeeping (harness/detection/runs.ts): the oldest run folders go, the current one and anything
+// .preflight/runs (harness/detection/runs.ts, observations.ts): the oldest run folders go, the current one and anything
 // that is not a run folder stay.
-import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { loadObservations, saveObservations } from '../harness/detection/observations.ts';
 import { newRunId, pruneRuns, RUN_ID } from '../harness/detection/runs.ts';
 
 function runId(i: number): string {
@@ -62,4 +63,15 @@ test('a run folder touched in the last 15 minutes is left alone: it may be a run
   const removed = pruneRuns(path.join(root, ids[3]!), 1);
   expect(removed.map((d) => path.basename(d))).toEqual([ids[1], ids[2]]);
   expect(readdirSync(root)).toContain(ids[0]);
+});
+
+test('observations are written redacted: checks quote them in reasons that reach reports no redactor reads', ({}, testInfo) => {
+  const dir = testInfo.outputPath('run');
+  const secret = 'ObservedMessageToken42';
+  const token = '45.0123456789abcdef0123456789abcdef.3600.1700000000.abc-123';
+  saveObservations(dir, 'exercise-development', { actions: { 'upload-package': { cause: `hook said: token ${token}, key ${secret}`, hookBody: { access_token: 'x' } } }, appId: 7 }, [secret]);
+  const text = readFileSync(path.join(dir, 'exercise-development.json'), 'utf8');
+  expect(text).not.toContain(secret);
+  expect(text).not.toContain(token);
+  expect(loadObservations<{ appId: number }>(dir, 'exercise-development')?.appId, 'the rest is kept').toBe(7);
 });

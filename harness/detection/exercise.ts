@@ -4,6 +4,7 @@ import type { Run } from './run.ts';
 import { succeeded, type CallEntry } from './emulatorHandle.ts';
 import { performAction, type ActionResult } from './hook.ts';
 import { loadObservations, saveObservations, type AuthorizationObservations } from './observations.ts';
+import { configSecrets } from '../config.ts';
 
 export interface ExerciseObservations {
   appId: number | null;
@@ -66,7 +67,7 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
     }
     return obs;
   } finally {
-    saveObservations(run.runDir, `exercise-${set}`, obs);
+    saveObservations(run.runDir, `exercise-${set}`, obs, configSecrets(run.config));
   }
 }
 

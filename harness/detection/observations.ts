@@ -3,6 +3,7 @@
 // committed); URLs are stored with their secrets replaced.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { createRedactor } from '../report/redact.ts';
 
 export interface AuthorizationObservations {
   appId: number | null;
@@ -33,9 +34,13 @@ export function observationsPath(runDir: string, name: string): string {
   return path.join(runDir, `${name}.json`);
 }
 
-export function saveObservations(runDir: string, name: string, data: unknown): void {
+/**
+ * Written redacted: checks quote observations in their reasons (a TP's page text, what its hook answered), and those
+ * reach Playwright's HTML report and Allure, which no redactor reads. `secrets`: the run's (configSecrets).
+ */
+export function saveObservations(runDir: string, name: string, data: unknown, secrets: string[]): void {
   mkdirSync(runDir, { recursive: true });
-  writeFileSync(observationsPath(runDir, name), JSON.stringify(data, null, 2));
+  writeFileSync(observationsPath(runDir, name), JSON.stringify(createRedactor(secrets)(data), null, 2));
 }
 
 export function loadObservations<T>(runDir: string, name: string): T | null {
