@@ -1,5 +1,5 @@
 // .preflight/runs (harness/detection/runs.ts, observations.ts): the oldest run folders go, the current one and anything
-// that is not a run folder stay.
+// that is not a run folder stay; what a setup step observed is written redacted.
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
