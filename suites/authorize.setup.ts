@@ -66,15 +66,23 @@ setup('authorize a test mini-program by scanning the QR code', asSetupStep('auth
         if (obs.startPage.status !== null && obs.startPage.status >= 400) throw new Error(`it answered HTTP ${obs.startPage.status}`);
         const reached = () => page.waitForURL((u) => u.toString().startsWith(authPage), { timeout: 5000 }).then(() => true, () => false);
         const link = page.locator(`a[href*="${AUTH_PAGE}"]`).or(page.locator('button, input[type=submit]')).first();
-        if (await link.count()) {
-          await link.click({ timeout: 5000 });
+        // Whichever comes first: the page goes on by itself (a script or meta refresh, maybe after fetching a
+        // pre_auth_code), or it shows a link or button (maybe rendered late) — then the admin clicks it.
+        const first = await Promise.race([
+          reached().then((ok) => (ok ? 'reached' : 'nothing')),
+          link.waitFor({ timeout: 5000 }).then(() => 'link', () => 'nothing'),
+        ]);
+        if (first === 'link' && !onAuthPage()) {
+          await link.click({ timeout: 5000 }).catch((e: Error) => {
+            if (!onAuthPage()) throw e; // the page's own script got there first: fine
+          });
           if (!(await reached())) throw new Error(`after a click on its link or button the browser was still at ${scrubUrl(page.url())} 5 s later`);
-        } else if (!(await reached())) {
-          // Nothing to click: the page may still redirect by script or meta refresh (after fetching a pre_auth_code).
+        } else if (!onAuthPage()) {
           throw new Error(`it neither redirected to ${authPage} within 5 s nor shows a link or button to it`);
         }
       }
     })).catch(async (e: Error) => {
+      if (onAuthPage()) return; // it got there after all (a redirect racing the click): nothing went wrong
       const text = (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
       obs.startPage.error = `${e.message.split('\n')[0]}${text ? ` (page text: ${text})` : ''}`;
     });

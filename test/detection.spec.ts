@@ -226,9 +226,9 @@ for (const m of MUTANTS) {
   });
 }
 
-// A TP that dies before it listens: the run goes on to write its report, which names the TP's own words.
-// Correct TPs whose 授权发起页 leads on differently (test/variants/): by HTTP 302, or by script after the page loaded.
-for (const variant of ['start-page-redirect', 'start-page-script']) {
+// Correct TPs whose 授权发起页 leads on differently (test/variants/): by HTTP 302, by script after the page loaded, or
+// with a link rendered late.
+for (const variant of ['start-page-redirect', 'start-page-script', 'start-page-late-link']) {
   test(`variant ${variant}: every authorization check PASSED`, async ({}, testInfo) => {
     test.setTimeout(TIMEOUT);
     const run = await runDetection({
@@ -242,6 +242,7 @@ for (const variant of ['start-page-redirect', 'start-page-script']) {
   });
 }
 
+// A TP that dies before it listens: the run goes on to write its report, which names the TP's own words.
 test('mutant crash-on-start → setup steps FAILED with the TP\'s stderr, checks not run, report written, exit 1', async ({}, testInfo) => {
   test.setTimeout(TIMEOUT);
   const run = await runDetection({ mutant: 'crash-on-start', outDir: testInfo.outputPath('run'), env: { PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: '0' } });

@@ -41,10 +41,10 @@ export interface Behaviour {
   /** Catalogue ids of calls the TP silently leaves out while claiming the action was done. */
   skipCalls: string[];
   /**
-   * How the 授权发起页 leads to Baidu's authorization page — all three are correct and seen in real TPs: a link the
-   * admin clicks, an HTTP 302, or a script that sets location once the page has loaded.
+   * How the 授权发起页 leads to Baidu's authorization page — all are correct and seen in real TPs: a link the admin
+   * clicks, an HTTP 302, a script that sets location once the page has loaded, or a link a script renders late.
    */
-  startPage: 'link' | 'redirect' | 'script';
+  startPage: 'link' | 'redirect' | 'script' | 'late-link';
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
