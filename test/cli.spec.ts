@@ -284,7 +284,7 @@ base('preflight emulator started before the TP says the first ticket failed and 
   }
 });
 
-base('preflight emulator whose TP answers the first ticket wrongly says so once, with the likely cause, and does not retry', async () => {
+base('preflight emulator whose TP answers the first ticket wrongly says so once and does not retry', async () => {
   const received: string[] = [];
   const server = createServer((req, res) => {
     req.resume();
@@ -297,7 +297,7 @@ base('preflight emulator whose TP answers the first ticket wrongly says so once,
   const tpUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const em = await standalone({ TP_AUTH_EVENT_URL: `${tpUrl}/auth-event`, TP_MESSAGE_EVENT_URL: `${tpUrl}/message-event`, TP_AUTH_START_URL: `${tpUrl}/authorize` });
   try {
-    await expect.poll(em.output).toMatch(/^ticket push #\d+ was not acknowledged: reply body was "ok", not exactly "success" — the TP must answer exactly "success"; .*TP_MESSAGE_TOKEN/m);
+    await expect.poll(em.output).toMatch(/^ticket push #\d+ was not acknowledged: reply body was "ok", not exactly "success"$/m);
     await new Promise((r) => setTimeout(r, 3500)); // longer than the retry interval
     expect(received, 'no retry: a wrong answer is a fault to fix, not to wait out').toHaveLength(1);
   } finally {

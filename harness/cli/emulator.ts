@@ -3,6 +3,7 @@
 import { loadConfigOrExit } from '../config.ts';
 import { startEmulator, type StartedEmulator } from '../emulator/index.ts';
 import { BAIDU_HOSTS } from '../emulator/tls.ts';
+import { pushHint, tpNotUp } from '../detection/pushHint.ts';
 
 /** How often the first ticket is pushed again while the TP does not listen yet. */
 const FIRST_TICKET_RETRY_MS = 3000;
@@ -79,10 +80,10 @@ async function firstTicket(emu: StartedEmulator['emu'], clientId: string, stoppi
     }
     // Not up yet: try again. Up but answering wrongly: a fault to fix, not to wait out — say so and stop retrying
     // (the scheduled pushes go on).
-    const notUp = p.outcome === 'connect-error' || p.outcome === 'timeout';
+    const notUp = tpNotUp(p);
     const line = notUp
       ? `first ticket push failed: ${p.cause}; pushing a new ticket every ${retryMs / 1000} s until the TP answers "success"`
-      : `ticket push #${p.seq} was not acknowledged: ${p.cause} — the TP must answer exactly "success"; a TP that refuses pushes usually holds another 消息验证TOKEN or 消息加解密Key than TP_MESSAGE_TOKEN / TP_ENCODING_AES_KEY`;
+      : `ticket push #${p.seq} was not acknowledged: ${p.cause}${pushHint(p)}`;
     if (line !== said) process.stdout.write(`${line}\n`);
     said = line;
     if (!notUp) return;
