@@ -59,7 +59,6 @@ function suite(name: string, id: string, cases: Case[]): { xml: string; cases: C
   };
 }
 
-/** `stopped`: the run was interrupted or timed out — an error of the run itself, whatever the checks said. */
 /** A selected set with no check at all cannot pass (the model's rule): said as an error of its suite. */
 function emptySetCase(st: StageReport): Case {
   return {
@@ -69,6 +68,7 @@ function emptySetCase(st: StageReport): Case {
   };
 }
 
+/** `stopped`: the run was interrupted or timed out — an error of the run itself, whatever the checks said. */
 export function renderJunit(report: Report, stopped?: 'interrupted' | 'timedout'): string {
   const suites = report.stages.map((st) => {
     const cases = st.checks.map((id) => report.checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c).map((c) => checkCase(c, report));

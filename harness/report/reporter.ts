@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { configSecrets, parseConfig, type Config } from '../config.ts';
 import { freshSeed } from '../seed.ts';
-import type { CheckDef, CheckStatus } from '../detection/checks.ts';
+import { holdsVerdict, type CheckDef, type CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, RUN_ENV } from '../detection/runEnv.ts';
 import { buildReport, CHECK_RESULT_ATTACHMENT, NOT_RUN_REASON, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
@@ -250,8 +250,9 @@ export default class DetectionReporter implements Reporter {
     const notRun = own.filter((c) => c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON).length;
     const shown = own.filter((c) => c.status !== 'PASSED' && !(c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON));
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
-      `      ${MARK[c.status] ?? '?'} ${c.id}  ${c.title.zh} / ${c.title.en}`,
-      ...(c.reason ? [`        ${oneLine(c.reason.replace(/^Error: /, ""), 240)}`] : []),
+      // An extended check that failed only warns without --strict: its line says so (the set shows WARNING).
+      `      ${MARK[c.status] ?? '?'} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'WARNING' && c.status !== 'SKIPPED' && !holdsVerdict(c.kind, c.status, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
+      ...(c.reason ? [`        ${oneLine(c.reason.replace(/^Error: /, ''), 240)}`] : []),
       ...(c.reproduce[0] && c.status !== 'SKIPPED' ? [`        ${c.reproduce[0]}`] : []),
     ]);
     if (shown.length > MAX_CHECK_LINES) lines.push(`      … ${shown.length - MAX_CHECK_LINES} more / 另有 ${shown.length - MAX_CHECK_LINES} 项 (see the report)`);
