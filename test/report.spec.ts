@@ -149,6 +149,10 @@ test.describe('buildReport', () => {
     // Filtered with -g: not ready, but whether what ran passed is said.
     expect(r.verdict.headline.en).toBe('Ready for 全网发布: no — 4 checks not run, the 1 check that ran passed');
     expect(r.verdict.headline.zh).toBe('可以全网发布：否 — 4 项检测未运行，运行的 1 项全部通过');
+    // A probe switched off is skipped with its reason: said as skipped (it only warns), not as "not run".
+    const probesOff = allPass();
+    probesOff[4] = rec('dev.probe', 'skipped', { annotations: [{ type: 'check', description: 'dev.probe' }, { type: 'skip', description: 'the probes are off (PREFLIGHT_PROBES=0)' }] });
+    expect(buildReport(input(probesOff)).verdict.headline.en).toBe('Ready for 全网发布: yes — 1 check skipped');
     // Only Baidu's checks ran (--grep @baidu): the extended and probe checks left out hold the verdict too.
     const baiduOnly = buildReport(input(allPass().filter((t) => !['dev.ext', 'dev.probe'].includes(t.title.replace(/^check /, '')))));
     expect(check(baiduOnly, 'dev.ext')).toMatchObject({ status: 'SKIPPED', reason: NOT_RUN_REASON });

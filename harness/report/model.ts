@@ -368,7 +368,7 @@ export function buildReport(input: BuildInput): Report {
 
   const checks: CheckReport[] = [];
   const stages: StageReport[] = [];
-  let failed = 0, waiting = 0, notRun = 0, warnings = 0, emptyStages = 0, counted = 0;
+  let failed = 0, waiting = 0, notRun = 0, skipped = 0, warnings = 0, emptyStages = 0, counted = 0;
 
   for (const sd of stageDefs) {
     const defs = registry.filter((c) => c.permissionSet === sd.slug);
@@ -414,7 +414,8 @@ export function buildReport(input: BuildInput): Report {
     for (const c of stageChecks) {
       if (c.status === 'FAILED') demoted(c) ? warnings++ : failed++;
       else if (c.status === 'WAITING') waiting++;
-      else if (c.status === 'SKIPPED') notRun++;
+      // A skip that only warns (probes switched off, an optional hook action) is said as skipped, not as "not run".
+      else if (c.status === 'SKIPPED') demoted(c) ? skipped++ : notRun++;
       else if (c.status === 'WARNING') warnings++;
     }
   }
@@ -435,7 +436,7 @@ export function buildReport(input: BuildInput): Report {
   if (notRun) { zh.push(`${notRun} 项检测未运行`); en.push(`${plural(notRun, 'check')} not run`); }
   // A run filtered with -g/--grep cannot be ready (the verdict needs every check), but whether what it ran passed is
   // what its user wants to know.
-  const ran = counted - notRun;
+  const ran = counted - notRun - skipped;
   const leftOut = checks.filter((c) => c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON && (c.permissionSet === AUTHORIZATION_STAGE.slug || selected.has(c.permissionSet))).length;
   if (!ready && leftOut && ran > 0 && !failed && !waiting && !stepFailures && !input.stopped) {
     zh.push(`运行的 ${ran} 项${warnings ? '无失败' : '全部通过'}`);
@@ -444,6 +445,7 @@ export function buildReport(input: BuildInput): Report {
   if (emptyStages) { zh.push(`${emptyStages} 个权限集没有检测`); en.push(`${plural(emptyStages, 'permission set')} without checks`); }
   if (stepFailures) { zh.push(`${stepFailures} 个框架步骤失败`); en.push(`${plural(stepFailures, 'harness step')} failed`); }
   if (warnings) { zh.push(`${warnings} 项警告`); en.push(plural(warnings, 'warning')); }
+  if (skipped) { zh.push(`${skipped} 项检测跳过`); en.push(`${plural(skipped, 'check')} skipped`); }
   if (zh.length === 0) { zh.push(`全部 ${counted} 项检测通过`); en.push(`all ${plural(counted, 'check')} passed`); }
   const headline = {
     zh: `可以全网发布：${ready ? '是' : '否'} — ${zh.join('，')}`,
