@@ -2,7 +2,7 @@
 // Each check reads what the setup step and the emulator's ledger recorded, so one broken link fails its own check
 // and the others still report.
 import { test, expect, asCheck } from '../fixtures/index.ts';
-import { ackProblem } from '../fixtures/judge.ts';
+import { judgePushesAcked } from '../fixtures/judge.ts';
 import { errorOf, succeeded } from '../harness/detection/emulatorHandle.ts';
 import { loadObservations, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
@@ -15,15 +15,7 @@ function observations(runDir: string): AuthorizationObservations {
 
 test('ticket pushes are acknowledged with exactly "success" in time', asCheck('auth.ticket-ack'), async ({ run, check }) => {
   // Probes' forged tickets and replays are judged by the probes, not here.
-  const pushes = await run.beforeProbes.pushes((p) => p.event === 'ticket' && p.facts.replayOf === undefined && p.facts.probe === undefined);
-  check.evidence('ticket pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
-  for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq} --run ${run.runDir}`);
-  expect(pushes.length, 'the emulator pushed no ticket').toBeGreaterThan(0);
-  // A thrown sentence, not expect(outcome).toBe('ok'): the matcher's "Expected/Received" would show our labels.
-  for (const p of pushes) {
-    const problem = ackProblem(p, run.config.pushBudgetMs);
-    if (problem) throw new Error(problem);
-  }
+  await judgePushesAcked(run, check, 'ticket', (p) => p.event === 'ticket' && p.facts.replayOf === undefined && p.facts.probe === undefined);
 });
 
 test('the TP token is requested with the newest ticket', asCheck('auth.tp-token-newest-ticket'), async ({ run, check }) => {
@@ -83,15 +75,7 @@ test('the authorization code is exchanged within the budget', asCheck('auth.code
 test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authorized-push-ack'), async ({ run, check }) => {
   const obs = observations(run.runDir);
   test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
-  const pushes = await run.beforeProbes.pushes((p) => p.event === 'AUTHORIZED' && p.facts.appId === obs.appId && p.facts.replayOf === undefined);
-  check.evidence('AUTHORIZED pushes', pushes.map(({ seq, url, status, replyBody, latencyMs, outcome, cause, message }) => ({ seq, url, status, replyBody, latencyMs, outcome, cause, message })));
-  for (const p of pushes) check.reproduce(`npx preflight push replay ${p.seq} --run ${run.runDir}`);
-  expect(pushes.length, 'Baidu sent no AUTHORIZED push (emulator fault)').toBeGreaterThan(0);
-  // A thrown sentence, not expect(outcome).toBe('ok'): the matcher's "Expected/Received" would show our labels.
-  for (const p of pushes) {
-    const problem = ackProblem(p, run.config.pushBudgetMs);
-    if (problem) throw new Error(problem);
-  }
+  await judgePushesAcked(run, check, 'AUTHORIZED', (p) => p.event === 'AUTHORIZED' && p.facts.appId === obs.appId && p.facts.replayOf === undefined);
 });
 
 test('app/info is read with the authorizer token', asCheck('auth.app-info-read'), async ({ run, check }) => {

@@ -18,7 +18,8 @@ async function between(run: Run, endpointId: string, from: number, to: number): 
 }
 
 test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-push-ignored'), async ({ run, check }) => {
-  const { marks } = probes(run);
+  const obs = probes(run);
+  const { marks } = obs;
   const forged = (await run.emulator.pushes((p) => p.facts.probe === 'forged-signature')).filter((p) => p.seq > marks.forged!);
   const tokens = await between(run, 'authprocess.getTpToken', marks.forged!, marks.forgedDone!);
   check.evidence('forged ticket push', pushView(forged));
@@ -29,7 +30,7 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
   if (tokens.length) return check.fail(`after Baidu invalidated its TP token (gateway error 110) the TP asked for a new one but did not get it: ${explainCall(tokens.at(-1)!)}`);
   // Nothing to judge: say so, and why, rather than blame signature checking the TP may well do.
   check.fail(`cannot tell whether the TP would adopt a forged ticket: after Baidu invalidated its TP token (gateway error 110) and the `
-    + `授权发起页 was opened (${probes(run).forgedTrigger ?? 'not opened'}), the TP asked for no new TP token — a TP should get a new one when Baidu answers 110`);
+    + `授权发起页 was opened (${obs.forgedTrigger ?? 'not opened'}), the TP asked for no new TP token — a TP should get a new one when Baidu answers 110`);
 });
 
 test('a replayed push is acknowledged but not acted on twice', asCheck('probe.replayed-push-idempotent'), async ({ run, check }) => {

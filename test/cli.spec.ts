@@ -236,74 +236,74 @@ base('preflight emulator prints its URL and the TP credentials it was given, mas
   }
 });
 
-base('preflight emulator with the TP\'s URLs registers it and pushes the first ticket there', async () => {
+/** A stand-in TP that answers every push with `answer` and records `<path> <body>`; on `port` when given (0: any). */
+async function pushTarget(answer: string, port = 0): Promise<{ received: string[]; env: Record<string, string>; listen: () => Promise<void>; close: () => void }> {
   const received: string[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       received.push(`${req.url} ${body}`);
-      res.end('success');
+      res.end(answer);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const stubUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const em = await standalone({ TP_AUTH_EVENT_URL: `${stubUrl}/auth-event`, TP_MESSAGE_EVENT_URL: `${stubUrl}/message-event`, TP_AUTH_START_URL: `${stubUrl}/authorize` });
+  const listen = () => new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  if (port === 0) {
+    await listen();
+    port = (server.address() as AddressInfo).port;
+  }
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    received, listen,
+    env: { TP_AUTH_EVENT_URL: `${url}/auth-event`, TP_MESSAGE_EVENT_URL: `${url}/message-event`, TP_AUTH_START_URL: `${url}/authorize` },
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+base('preflight emulator with the TP\'s URLs registers it and pushes the first ticket there', async () => {
+  const tp = await pushTarget('success');
+  const em = await standalone(tp.env);
   try {
-    expect(em.lines.at(-1)).toBe(`registered the TP; pushing its first ticket to ${stubUrl}/auth-event`);
+    expect(em.lines.at(-1)).toBe(`registered the TP; pushing its first ticket to ${tp.env.TP_AUTH_EVENT_URL}`);
     expect(em.lines.join('\n')).toMatch(/^TP_CLIENT_ID, TP_MESSAGE_TOKEN, TP_ENCODING_AES_KEY not set/m);
-    await expect.poll(() => received.length, { message: 'the ticket push reaches the 授权事件接收URL' }).toBe(1);
-    expect(received[0]).toMatch(/^\/auth-event \{"Nonce":.*"Encrypt":.*"MsgSignature":/);
+    await expect.poll(() => tp.received.length, { message: 'the ticket push reaches the 授权事件接收URL' }).toBe(1);
+    expect(tp.received[0]).toMatch(/^\/auth-event \{"Nonce":.*"Encrypt":.*"MsgSignature":/);
     await expect.poll(em.output, { message: 'it says the TP acknowledged it' }).toMatch(/^first ticket acknowledged by the TP \(push #\d+, \d+ ms\)$/m);
   } finally {
     expect(await em.stop()).toBe(0);
-    server.closeAllConnections();
-    server.close();
+    tp.close();
   }
 });
 
 base('preflight emulator started before the TP says the first ticket failed and pushes a new one until the TP acknowledges it', async () => {
   // A port nobody listens on yet: the TP "starts" a moment after the emulator.
-  const port = await freePort();
-  const tpUrl = `http://127.0.0.1:${port}`;
-  const em = await standalone({ TP_AUTH_EVENT_URL: `${tpUrl}/auth-event`, TP_MESSAGE_EVENT_URL: `${tpUrl}/message-event`, TP_AUTH_START_URL: `${tpUrl}/authorize` });
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.end('success'));
-  });
+  const tp = await pushTarget('success', await freePort());
+  const em = await standalone(tp.env);
   try {
     await expect.poll(em.output, { message: 'the failure is said, not hidden' })
       .toMatch(/^first ticket push failed: .*ECONNREFUSED.*; pushing a new ticket every 3 s until the TP answers "success"$/m);
     expect(em.output()).not.toMatch(/acknowledged/);
-    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    await tp.listen();
     await expect.poll(em.output, { message: 'a later ticket reaches the TP once it listens', timeout: 10_000 }).toMatch(/^first ticket acknowledged by the TP/m);
   } finally {
     expect(await em.stop()).toBe(0);
-    server.closeAllConnections();
-    server.close();
+    tp.close();
   }
 });
 
 base('preflight emulator whose TP answers the first ticket wrongly says so once and does not retry', async () => {
-  const received: string[] = [];
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received.push(req.url ?? '');
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const tpUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const em = await standalone({ TP_AUTH_EVENT_URL: `${tpUrl}/auth-event`, TP_MESSAGE_EVENT_URL: `${tpUrl}/message-event`, TP_AUTH_START_URL: `${tpUrl}/authorize` });
+  const tp = await pushTarget('ok');
+  const em = await standalone(tp.env);
   try {
     await expect.poll(em.output).toMatch(/^ticket push #\d+ was not acknowledged: reply body was "ok", not exactly "success"$/m);
     await new Promise((r) => setTimeout(r, 3500)); // longer than the retry interval
-    expect(received, 'no retry: a wrong answer is a fault to fix, not to wait out').toHaveLength(1);
+    expect(tp.received, 'no retry: a wrong answer is a fault to fix, not to wait out').toHaveLength(1);
   } finally {
     expect(await em.stop()).toBe(0);
-    server.closeAllConnections();
-    server.close();
+    tp.close();
   }
 });
 

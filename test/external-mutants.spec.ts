@@ -2,10 +2,10 @@
 // like a team's own TP, configured only through the documented variables; the harness reaches it only through its
 // URLs (PREFLIGHT_PLATFORM=external) and must catch it exactly as in the embedded run.
 import { fileURLToPath } from 'node:url';
-import { test, expect } from '@playwright/test';
+import { test, expect, type TestInfo } from '@playwright/test';
 import { parseConfig } from '../harness/config.ts';
 import { launchTp } from '../harness/platform/launch.ts';
-import { checkStatuses, runDetection, freePort } from './helpers/runDetection.ts';
+import { checkStatuses, runDetection, freePort, type DetectionRun } from './helpers/runDetection.ts';
 
 const CREDENTIALS = {
   TP_CLIENT_ID: 'ExtMutantClientIdQ1w2E3r4T5y6U7i8',
@@ -14,6 +14,27 @@ const CREDENTIALS = {
   TP_ENCODING_AES_KEY: 'ExtMutantAesKeyA1s2D3f4G5h6J7k8L9z0X1c2V3b4',
 };
 
+/**
+ * Starts `entry` by hand, before Baidu (the emulator) is up, exactly as a team starts its own TP, then runs the
+ * detection against it through its URLs only. `urls` may change the variables the run is given (a team's mistakes).
+ */
+async function runExternal(testInfo: TestInfo, o: { entry?: string; env: Record<string, string>; urls?: (u: Record<string, string>) => Record<string, string> }): Promise<DetectionRun> {
+  const emulatorPort = await freePort();
+  const env = { ...CREDENTIALS, ...o.env };
+  const entry = fileURLToPath(new URL(o.entry ?? '../harness/platform/reference/main.ts', import.meta.url));
+  const tp = await launchTp(entry, parseConfig(env), `http://127.0.0.1:${emulatorPort}`);
+  try {
+    const urls = { TP_AUTH_EVENT_URL: tp.urls.authEvent, TP_MESSAGE_EVENT_URL: tp.urls.messageEvent, TP_AUTH_START_URL: tp.urls.authStart, TP_HOOK_URL: tp.urls.hook! };
+    const run = await runDetection({
+      outDir: testInfo.outputPath('run'),
+      env: { ...env, PREFLIGHT_PLATFORM: 'external', PREFLIGHT_EMULATOR_PORT: String(emulatorPort), ...(o.urls ? o.urls(urls) : urls) },
+    });
+    expect(run.report, run.stderr.slice(-2000)).not.toBeNull();
+    return run;
+  } finally {
+    await tp.stop();
+  }
+}
 
 const CASES = [
   { mutant: 'ticket-ack-ok', check: 'auth.ticket-ack', status: 'FAILED', sets: 'customer-service' },
@@ -27,28 +48,13 @@ test.describe.configure({ mode: 'parallel' });
 for (const c of CASES) {
   test(`external mode catches ${c.mutant} (${c.check} ${c.status})`, async ({}, testInfo) => {
     test.setTimeout(180_000);
-    const emulatorPort = await freePort();
-    const env = { ...CREDENTIALS, PREFLIGHT_PERMISSION_SETS: c.sets };
-    // Started by hand, before Baidu (the emulator) is up, exactly as a team starts its own TP.
-    const tp = await launchTp(fileURLToPath(new URL(`./mutants/${c.mutant}.ts`, import.meta.url)), parseConfig(env), `http://127.0.0.1:${emulatorPort}`);
-    try {
-      const run = await runDetection({
-        outDir: testInfo.outputPath('run'),
-        env: {
-          ...env, PREFLIGHT_PLATFORM: 'external', PREFLIGHT_EMULATOR_PORT: String(emulatorPort),
-          TP_AUTH_EVENT_URL: tp.urls.authEvent, TP_MESSAGE_EVENT_URL: tp.urls.messageEvent, TP_AUTH_START_URL: tp.urls.authStart, TP_HOOK_URL: tp.urls.hook!,
-        },
-      });
-      expect(run.report, run.stderr.slice(-2000)).not.toBeNull();
-      const statuses = checkStatuses(run.report!);
-      const target = run.report!.checks.find((x) => x.id === c.check)!;
-      expect(statuses[c.check], target.reason).toBe(c.status);
-      expect(target.reason).not.toBe('');
-      expect(run.report!.platform).toBe('external');
-      expect(run.exitCode).toBe(1);
-    } finally {
-      await tp.stop();
-    }
+    const run = await runExternal(testInfo, { entry: `./mutants/${c.mutant}.ts`, env: { PREFLIGHT_PERMISSION_SETS: c.sets } });
+    const statuses = checkStatuses(run.report!);
+    const target = run.report!.checks.find((x) => x.id === c.check)!;
+    expect(statuses[c.check], target.reason).toBe(c.status);
+    expect(target.reason).not.toBe('');
+    expect(run.report!.platform).toBe('external');
+    expect(run.exitCode).toBe(1);
   });
 }
 
@@ -56,37 +62,38 @@ for (const c of CASES) {
 // the console says how to stop waiting, and the optional actions' checks say there is no hook (not "unsupported").
 test('external mode without TP_HOOK_URL: development checks WAITING with a hint, optional actions skipped for want of a hook', async ({}, testInfo) => {
   test.setTimeout(180_000);
-  const emulatorPort = await freePort();
-  const env = { ...CREDENTIALS, PREFLIGHT_PERMISSION_SETS: 'development' };
-  const tp = await launchTp(fileURLToPath(new URL('../harness/platform/reference/main.ts', import.meta.url)), parseConfig(env), `http://127.0.0.1:${emulatorPort}`);
-  try {
-    const run = await runDetection({
-      outDir: testInfo.outputPath('run'),
-      env: {
-        ...env, PREFLIGHT_PLATFORM: 'external', PREFLIGHT_EMULATOR_PORT: String(emulatorPort), PREFLIGHT_WAIT_S: '1', PREFLIGHT_PROBES: '0',
-        TP_AUTH_EVENT_URL: tp.urls.authEvent, TP_MESSAGE_EVENT_URL: tp.urls.messageEvent, TP_AUTH_START_URL: tp.urls.authStart,
-      },
-    });
-    expect(run.report, run.stderr.slice(-2000)).not.toBeNull();
-    const statuses = checkStatuses(run.report!);
-    expect.soft(statuses['dev.package-upload']).toBe('WAITING');
-    expect.soft(run.stdout).toMatch(/^WAITING \(no TP_HOOK_URL is configured\): .*waiting up to 1 s \(PREFLIGHT_WAIT_S: 0 skips the wait; or leave this set out of PREFLIGHT_PERMISSION_SETS\)$/m);
-    for (const id of ['dev.withdraw-audit', 'dev.rollback']) {
-      const c = run.report!.checks.find((x) => x.id === id)!;
-      expect.soft(`${c.status}: ${c.reason}`, id).toMatch(/^SKIPPED: no TP_HOOK_URL is configured, so nobody asked the TP to .* \(optional\)$/);
-    }
-    expect.soft(run.exitCode).toBe(1);
-  } finally {
-    await tp.stop();
+  const run = await runExternal(testInfo, {
+    env: { PREFLIGHT_PERMISSION_SETS: 'development', PREFLIGHT_WAIT_S: '1', PREFLIGHT_PROBES: '0' },
+    urls: ({ TP_HOOK_URL: _hook, ...rest }) => rest,
+  });
+  expect.soft(checkStatuses(run.report!)['dev.package-upload']).toBe('WAITING');
+  expect.soft(run.stdout).toMatch(/^WAITING \(no TP_HOOK_URL is configured\): .*waiting up to 1 s \(PREFLIGHT_WAIT_S: 0 skips the wait; or leave this set out of PREFLIGHT_PERMISSION_SETS\)$/m);
+  for (const id of ['dev.withdraw-audit', 'dev.rollback']) {
+    const c = run.report!.checks.find((x) => x.id === id)!;
+    expect.soft(c.status, id).toBe('SKIPPED');
+    expect.soft(c.reason, id).toMatch(/^no TP_HOOK_URL is configured, so nobody asked the TP to .* \(optional\)$/);
   }
+  expect.soft(run.exitCode).toBe(1);
 });
 
 // A team's setup mistakes, each said in words that point at the fix (and quickly: no wait for a navigation that
 // cannot come).
-const MISTAKES = [
+interface Mistake {
+  name: string;
+  urls: (u: Record<string, string>) => Record<string, string>;
+  check: string;
+  reason: RegExp;
+  /** A line the run prints first. */
+  stdout?: RegExp;
+  probes?: boolean;
+  /** Another check the mistake shows in, and how. */
+  also?: { check: string; status: string; reason: RegExp };
+}
+
+const MISTAKES: Mistake[] = [
   {
     name: 'a 授权发起页 URL that answers 404',
-    urls: (u: Record<string, string>) => ({ ...u, TP_AUTH_START_URL: `${u.TP_AUTH_START_URL}-typo` }),
+    urls: (u) => ({ ...u, TP_AUTH_START_URL: `${u.TP_AUTH_START_URL}-typo` }),
     check: 'auth.start-page-referer', reason: /^(Error: )?the 授权发起页 http:\/\/127\.0\.0\.1:\d+\/\S+-typo did not lead to Baidu's authorization page: it answered HTTP 404/,
     // The forged-push probe then has nothing to judge (no TP token is asked for): it says so instead of blaming
     // signature checking.
@@ -95,40 +102,26 @@ const MISTAKES = [
   },
   {
     name: 'an 授权事件接收URL nobody listens on',
-    urls: (u: Record<string, string>) => ({ ...u, TP_AUTH_EVENT_URL: 'http://127.0.0.1:9/baidu/auth' }),
+    urls: (u) => ({ ...u, TP_AUTH_EVENT_URL: 'http://127.0.0.1:9/baidu/auth' }),
     check: 'auth.ticket-ack', reason: /ECONNREFUSED.* — is the TP running and listening at that URL\?/,
-    // Named once, before anything else, at the start of the run.
     stdout: /^注意 \/ note: nothing answers at 127\.0\.0\.1:9 \(TP_AUTH_EVENT_URL\): ECONNREFUSED — is your TP running there\?$/m,
   },
-] as { name: string; urls: (u: Record<string, string>) => Record<string, string>; check: string; reason: RegExp; stdout?: RegExp; probes?: boolean; also?: { check: string; status: string; reason: RegExp } }[];
+];
 
 for (const m of MISTAKES) {
   test(`external mode, ${m.name}: ${m.check} FAILED and says why`, async ({}, testInfo) => {
     test.setTimeout(180_000);
-    const emulatorPort = await freePort();
-    const env = { ...CREDENTIALS, PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: m.probes ? '1' : '0' };
-    const tp = await launchTp(fileURLToPath(new URL('../harness/platform/reference/main.ts', import.meta.url)), parseConfig(env), `http://127.0.0.1:${emulatorPort}`);
-    try {
-      const run = await runDetection({
-        outDir: testInfo.outputPath('run'),
-        env: {
-          ...env, PREFLIGHT_PLATFORM: 'external', PREFLIGHT_EMULATOR_PORT: String(emulatorPort),
-          ...m.urls({ TP_AUTH_EVENT_URL: tp.urls.authEvent, TP_MESSAGE_EVENT_URL: tp.urls.messageEvent, TP_AUTH_START_URL: tp.urls.authStart, TP_HOOK_URL: tp.urls.hook! }),
-        },
-      });
-      expect(run.report, run.stderr.slice(-2000)).not.toBeNull();
-      const target = run.report!.checks.find((x) => x.id === m.check)!;
-      expect.soft(target.status, target.reason).toBe('FAILED');
-      expect.soft(target.reason).toMatch(m.reason);
-      expect.soft(target.reason, 'no matcher text').not.toMatch(/Received:|Expected:/);
-      if (m.stdout) expect.soft(run.stdout).toMatch(m.stdout);
-      if (m.also) {
-        const also = run.report!.checks.find((x) => x.id === m.also!.check)!;
-        expect.soft(`${also.status}: ${also.reason}`, m.also.check).toMatch(new RegExp(`^${m.also.status}: ${m.also.reason.source.replace(/^\^/, '')}`));
-      }
-      expect.soft(run.exitCode).toBe(1);
-    } finally {
-      await tp.stop();
+    const run = await runExternal(testInfo, { env: { PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: m.probes ? '1' : '0' }, urls: m.urls });
+    const target = run.report!.checks.find((x) => x.id === m.check)!;
+    expect.soft(target.status, target.reason).toBe('FAILED');
+    expect.soft(target.reason).toMatch(m.reason);
+    expect.soft(target.reason, 'no matcher text').not.toMatch(/Received:|Expected:/);
+    if (m.stdout) expect.soft(run.stdout).toMatch(m.stdout);
+    if (m.also) {
+      const also = run.report!.checks.find((x) => x.id === m.also!.check)!;
+      expect.soft(also.status, m.also.check).toBe(m.also.status);
+      expect.soft(also.reason, m.also.check).toMatch(m.also.reason);
     }
+    expect.soft(run.exitCode).toBe(1);
   });
 }

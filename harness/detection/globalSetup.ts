@@ -101,19 +101,20 @@ const VARIABLE_OF: Record<keyof TpUrls, string> = { authEvent: 'TP_AUTH_EVENT_UR
 
 /** One line per host:port of the TP's URLs that accepts no connection (within a second), naming its variables. */
 async function unreachable(urls: TpUrls): Promise<string[]> {
-  const byOrigin = new Map<string, string[]>();
+  const byOrigin = new Map<string, { host: string; port: number; vars: string[] }>();
   for (const [key, url] of Object.entries(urls) as [keyof TpUrls, string | undefined][]) {
     if (!url) continue;
     const u = new URL(url);
-    const origin = `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
-    byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), VARIABLE_OF[key]]);
+    const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+    const at = byOrigin.get(u.host) ?? { host: u.hostname.replace(/^\[|\]$/g, ''), port, vars: [] };
+    at.vars.push(VARIABLE_OF[key]);
+    byOrigin.set(u.host, at);
   }
-  const lines = await Promise.all([...byOrigin].map(([origin, vars]) => new Promise<string | undefined>((resolve) => {
-    const [host, port] = [origin.slice(0, origin.lastIndexOf(':')), Number(origin.slice(origin.lastIndexOf(':') + 1))];
-    const socket = net.connect({ host: host.replace(/^\[|\]$/g, ''), port, timeout: 1000 });
+  const lines = await Promise.all([...byOrigin.values()].map(({ host, port, vars }) => new Promise<string | undefined>((resolve) => {
+    const socket = net.connect({ host, port, timeout: 1000 });
     const done = (why?: string) => {
       socket.destroy();
-      resolve(why && `注意 / note: nothing answers at ${origin} (${vars.join(', ')}): ${why} — is your TP running there?`);
+      resolve(why && `注意 / note: nothing answers at ${host}:${port} (${vars.join(', ')}): ${why} — is your TP running there?`);
     };
     socket.once('connect', () => done());
     socket.once('timeout', () => done('no connection within 1 s'));

@@ -6,65 +6,58 @@
 // <skipped> with the reason, and a pass otherwise, a warning's reason in its properties and system-out — plus a
 // suite of harness steps, where a failed step or a stopped run is an <error>.
 import { holdsVerdict } from '../detection/checks.ts';
-import type { CheckReport, Report, StageReport, StepReport } from './model.ts';
+import { plainReason, type CheckReport, type Report, type StepReport } from './model.ts';
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
   // XML 1.0 cannot carry most control characters, even escaped.
   // eslint-disable-next-line no-control-regex
   .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
-const firstLine = (s: string) => s.split('\n').find((l) => l.trim())?.replace(/^Error: /, '').trim() ?? '';
+const firstLine = (s: string) => plainReason(s.split('\n').find((l) => l.trim()) ?? '').trim();
 
 /** An attribute value: XML parsers fold raw line breaks and tabs in attributes into spaces, so they are escaped. */
 const attr = (s: string) => xml(s).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 
-interface Case { xml: string; failure: boolean; error: boolean; skipped: boolean; ms: number }
+type Outcome = 'pass' | 'failure' | 'error' | 'skipped';
+interface Case { xml: string; outcome: Outcome; ms: number }
+
+/** One <testcase>; `inner` is its failure/error/skipped element or its properties and output (empty for a plain pass). */
+function testcase(classname: string, name: string, ms: number, outcome: Outcome, inner = ''): Case {
+  return { xml: `<testcase classname="${attr(`preflight.${classname}`)}" name="${attr(name)}" time="${seconds(ms)}">${inner}</testcase>`, outcome, ms };
+}
+
+/** tests/failures/errors/skipped attributes over some cases. */
+function counts(cases: Case[]): string {
+  const n = (o: Outcome) => cases.filter((c) => c.outcome === o).length;
+  return `tests="${cases.length}" failures="${n('failure')}" errors="${n('error')}" skipped="${n('skipped')}"`;
+}
 
 function checkCase(c: CheckReport, report: Report): Case {
-  const name = `${c.id}: ${c.title.en} / ${c.title.zh}`;
-  const open = `<testcase classname="${xml(`preflight.${c.permissionSet}`)}" name="${xml(name)}" time="${seconds(c.durationMs)}">`;
+  const at = (outcome: Outcome, inner = '') => testcase(c.permissionSet, `${c.id}: ${c.title.en} / ${c.title.zh}`, c.durationMs, outcome, inner);
   const details = [c.reason, ...(c.reproduce.length ? ['', 'reproduce / 复现:', ...c.reproduce.map((r) => `  ${r}`)] : [])].join('\n');
   // SKIPPED stays <skipped> even where it holds the verdict (a -g rerun would otherwise list every check it left
   // out as a failure); the run's exit code and the testsuites' verdict property still say "not ready".
-  if (c.status === 'SKIPPED') {
-    return { xml: `${open}<skipped message="${attr(firstLine(c.reason))}"/></testcase>`, failure: false, error: false, skipped: true, ms: c.durationMs };
-  }
-  if (holdsVerdict(c.kind, c.status, report.strict)) {
-    return { xml: `${open}<failure type="${c.status}" message="${attr(firstLine(c.reason))}">${xml(details)}</failure></testcase>`, failure: true, error: false, skipped: false, ms: c.durationMs };
-  }
-  if (c.status === 'PASSED') return { xml: `${open}</testcase>`, failure: false, error: false, skipped: false, ms: c.durationMs };
+  if (c.status === 'SKIPPED') return at('skipped', `<skipped message="${attr(firstLine(c.reason))}"/>`);
+  if (holdsVerdict(c.kind, c.status, report.strict)) return at('failure', `<failure type="${c.status}" message="${attr(firstLine(c.reason))}">${xml(details)}</failure>`);
+  if (c.status === 'PASSED') return at('pass');
   // Passes that carry a note: a warning, or an extended check's failure that only warns without --strict.
   const shown = c.status === 'WARNING' ? 'WARNING' : `${c.status} (extended: a warning unless --strict)`;
-  return {
-    xml: `${open}<properties><property name="status" value="${xml(shown)}"/><property name="reason" value="${attr(c.reason.replace(/^Error: /, ''))}"/></properties>`
-      + `<system-out>${xml(`${shown}: ${details}`)}</system-out></testcase>`,
-    failure: false, error: false, skipped: false, ms: c.durationMs,
-  };
+  return at('pass', `<properties><property name="status" value="${attr(shown)}"/><property name="reason" value="${attr(plainReason(c.reason))}"/></properties>`
+    + `<system-out>${xml(`${shown}: ${details}`)}</system-out>`);
 }
 
 function stepCase(s: StepReport): Case {
-  const open = `<testcase classname="${xml(`preflight.${s.project || 'harness'}`)}" name="${xml(s.title)}" time="${seconds(s.durationMs)}">`;
-  if (s.status === 'FAILED') return { xml: `${open}<error type="harness" message="${attr(firstLine(s.error))}">${xml(s.error)}</error></testcase>`, failure: false, error: true, skipped: false, ms: s.durationMs };
-  if (s.status === 'SKIPPED') return { xml: `${open}<skipped message="${attr(firstLine(s.error))}"/></testcase>`, failure: false, error: false, skipped: true, ms: s.durationMs };
-  return { xml: `${open}</testcase>`, failure: false, error: false, skipped: false, ms: s.durationMs };
+  const classname = s.project || 'harness';
+  if (s.status === 'FAILED') return testcase(classname, s.title, s.durationMs, 'error', `<error type="harness" message="${attr(firstLine(s.error))}">${xml(s.error)}</error>`);
+  if (s.status === 'SKIPPED') return testcase(classname, s.title, s.durationMs, 'skipped', `<skipped message="${attr(firstLine(s.error))}"/>`);
+  return testcase(classname, s.title, s.durationMs, 'pass');
 }
 
 function suite(name: string, id: string, cases: Case[]): { xml: string; cases: Case[] } {
-  const count = (k: 'failure' | 'error' | 'skipped') => cases.filter((c) => c[k]).length;
   const ms = cases.reduce((n, c) => n + c.ms, 0);
   return {
-    xml: `<testsuite name="${xml(name)}" id="${xml(id)}" tests="${cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(ms)}">\n`
-      + `${cases.map((c) => `  ${c.xml}`).join('\n')}\n</testsuite>`,
+    xml: `<testsuite name="${attr(name)}" id="${attr(id)}" ${counts(cases)} time="${seconds(ms)}">\n${cases.map((c) => `  ${c.xml}`).join('\n')}\n</testsuite>`,
     cases,
-  };
-}
-
-/** A selected set with no check at all cannot pass (the model's rule): said as an error of its suite. */
-function emptySetCase(st: StageReport): Case {
-  return {
-    xml: `<testcase classname="preflight.${attr(st.slug)}" name="${attr(`${st.slug}: no detection check for this permission set / 该权限集没有检测项`)}" time="0">`
-      + `<error type="no-checks" message="${attr(st.reason || 'no check ran')}"/></testcase>`,
-    failure: false, error: true, skipped: false, ms: 0,
   };
 }
 
@@ -72,22 +65,24 @@ function emptySetCase(st: StageReport): Case {
 export function renderJunit(report: Report, stopped?: 'interrupted' | 'timedout'): string {
   const suites = report.stages.map((st) => {
     const cases = st.checks.map((id) => report.checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c).map((c) => checkCase(c, report));
-    return suite(`${st.name.zh} / ${st.name.en}`, st.slug, st.selected && cases.length === 0 ? [emptySetCase(st)] : cases);
+    // A selected set with no check at all cannot pass (the model's rule): said as an error of its suite.
+    const empty = st.selected && cases.length === 0
+      ? [testcase(st.slug, `${st.slug}: no detection check for this permission set / 该权限集没有检测项`, 0, 'error', `<error type="no-checks" message="${attr(st.reason || 'no check ran')}"/>`)]
+      : [];
+    return suite(`${st.name.zh} / ${st.name.en}`, st.slug, [...cases, ...empty]);
   });
   const steps = report.steps.map(stepCase);
   if (stopped) {
     const what = stopped === 'interrupted' ? 'the run was interrupted / 运行被中断' : 'the run timed out / 运行超时';
-    steps.push({ xml: `<testcase classname="preflight.harness" name="the run / 运行" time="0"><error type="${stopped}" message="${xml(what)}"/></testcase>`, failure: false, error: true, skipped: false, ms: 0 });
+    steps.push(testcase('harness', 'the run / 运行', 0, 'error', `<error type="${stopped}" message="${attr(what)}"/>`));
   }
   if (steps.length) suites.push(suite('框架步骤 / Harness steps', 'harness', steps));
-  const all = suites.flatMap((s) => s.cases);
-  const count = (k: 'failure' | 'error' | 'skipped') => all.filter((c) => c[k]).length;
   const props: [string, string][] = [
     ['verdict', report.verdict.status], ['ready', String(report.verdict.ready)], ['headline', report.verdict.headline.en],
     ['headline.zh', report.verdict.headline.zh], ['runId', report.runId], ['seed', report.seed], ['platform', report.platform],
   ];
   return `<?xml version="1.0" encoding="UTF-8"?>\n`
-    + `<testsuites name="baidu-tp-preflight" tests="${all.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(report.durationMs)}" timestamp="${xml(report.startedAt)}">\n`
-    + `<properties>${props.map(([k, v]) => `<property name="${xml(k)}" value="${xml(v)}"/>`).join('')}</properties>\n`
+    + `<testsuites name="baidu-tp-preflight" ${counts(suites.flatMap((s) => s.cases))} time="${seconds(report.durationMs)}" timestamp="${attr(report.startedAt)}">\n`
+    + `<properties>${props.map(([k, v]) => `<property name="${attr(k)}" value="${attr(v)}"/>`).join('')}</properties>\n`
     + `${suites.map((s) => s.xml).join('\n')}\n</testsuites>\n`;
 }

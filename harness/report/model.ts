@@ -131,6 +131,11 @@ export const CHECK_RESULT_ATTACHMENT = 'check-result';
 
 export const NOT_SELECTED_REASON = 'not selected in PREFLIGHT_PERMISSION_SETS / 未选择该权限集';
 export const NOT_RUN_REASON = 'not run';
+
+/** A check of a selected stage that never ran (left out by -g/--grep, or the run stopped first): it proves nothing. */
+export function isLeftOut(c: Pick<CheckReport, 'status' | 'reason'>): boolean {
+  return c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON;
+}
 export const NO_CHECK_RAN_REASON = 'no check ran / 没有检测运行';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -163,6 +168,11 @@ export function stripAnsi(s: string): string {
 }
 
 /** The first few meaningful lines of an error message, without ANSI colours or stack frames. */
+/** A reason as people read it: without the `Error: ` a thrown sentence carries (the JSON keeps it verbatim). */
+export function plainReason(reason: string): string {
+  return reason.replace(/^Error: /, '');
+}
+
 export function errorSummary(messages: string[], maxLines = 4, maxChars = 1000): string {
   for (const raw of messages) {
     const lines = stripAnsi(raw)
@@ -249,7 +259,7 @@ function statusOf(rec: TestRecord, att: CheckAttachment | undefined): { status: 
       return { status: att?.status ?? 'PASSED', reason: att?.reason ?? '' };
     case 'unexpected': {
       // A blocking WAITING fails its test on purpose (fixtures/index.ts); any other error still makes it FAILED.
-      const others = rec.errors.filter((e) => !stripAnsi(e).replace(/^Error: /, '').startsWith(WAITING_PREFIX));
+      const others = rec.errors.filter((e) => !plainReason(stripAnsi(e)).startsWith(WAITING_PREFIX));
       if (att?.status === 'WAITING' && others.length === 0) return { status: 'WAITING', reason: att.reason ?? '' };
       return { status: 'FAILED', reason: joinReasons(errorSummary(others) || 'failed', att?.reason) };
     }
@@ -368,7 +378,7 @@ export function buildReport(input: BuildInput): Report {
 
   const checks: CheckReport[] = [];
   const stages: StageReport[] = [];
-  let failed = 0, waiting = 0, notRun = 0, skipped = 0, warnings = 0, emptyStages = 0, counted = 0;
+  let failed = 0, waiting = 0, notRun = 0, leftOut = 0, skipped = 0, warnings = 0, emptyStages = 0, counted = 0;
 
   for (const sd of stageDefs) {
     const defs = registry.filter((c) => c.permissionSet === sd.slug);
@@ -387,11 +397,9 @@ export function buildReport(input: BuildInput): Report {
     }
 
     // Extended and probe checks are ours, not Baidu's: the verdict rests on Baidu's checks, so anything but PASSED
-    // from ours (failed, skipped, waiting) only warns, unless PREFLIGHT_STRICT.
-    // A check that did not run at all (left out by -g/--grep, or a stopped run) proves nothing either way: it holds
-    // the verdict whatever its kind, so a filtered run is never "ready".
-    const leftOut = (c: CheckReport) => c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON;
-    const demoted = (c: CheckReport) => c.status !== 'PASSED' && c.status !== 'WARNING' && !holdsVerdict(c.kind, c.status, config.strict) && !leftOut(c);
+    // from ours (failed, skipped, waiting) only warns, unless PREFLIGHT_STRICT — except a check that never ran, which
+    // proves nothing either way and holds the verdict whatever its kind (a filtered run is never "ready").
+    const demoted = (c: CheckReport) => c.status !== 'PASSED' && c.status !== 'WARNING' && !holdsVerdict(c.kind, c.status, config.strict) && !isLeftOut(c);
     const effective = stageChecks.map((c) => (demoted(c) ? 'WARNING' : c.status));
     const allSkipped = stageChecks.every((c) => c.status === 'SKIPPED');
     const status: CheckStatus = allSkipped ? 'SKIPPED' : worst(effective);
@@ -417,6 +425,7 @@ export function buildReport(input: BuildInput): Report {
       // A skip that only warns (probes switched off, an optional hook action) is said as skipped, not as "not run".
       else if (c.status === 'SKIPPED') demoted(c) ? skipped++ : notRun++;
       else if (c.status === 'WARNING') warnings++;
+      if (isLeftOut(c)) leftOut++;
     }
   }
 
@@ -437,7 +446,6 @@ export function buildReport(input: BuildInput): Report {
   // A run filtered with -g/--grep cannot be ready (the verdict needs every check), but whether what it ran passed is
   // what its user wants to know.
   const ran = counted - notRun - skipped;
-  const leftOut = checks.filter((c) => c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON && (c.permissionSet === AUTHORIZATION_STAGE.slug || selected.has(c.permissionSet))).length;
   if (!ready && leftOut && ran > 0 && !failed && !waiting && !stepFailures && !input.stopped) {
     zh.push(`运行的 ${ran} 项${warnings ? '无失败' : '全部通过'}`);
     en.push(`the ${plural(ran, 'check')} that ran ${warnings ? 'had no failure' : 'passed'}`);

@@ -9,7 +9,7 @@ import { configSecrets, parseConfig, type Config } from '../config.ts';
 import { freshSeed } from '../seed.ts';
 import { holdsVerdict, type CheckDef, type CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, RUN_ENV } from '../detection/runEnv.ts';
-import { buildReport, CHECK_RESULT_ATTACHMENT, NOT_RUN_REASON, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
+import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
@@ -247,12 +247,12 @@ export default class DetectionReporter implements Reporter {
     const MARK: Partial<Record<CheckStatus, string>> = { FAILED: '✗', WARNING: '!', WAITING: '…', SKIPPED: '-' };
     const own = ids.map((id) => report.checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
     // Checks that did not run (a -g rerun of one check, a stopped run) are counted, not listed one by one.
-    const notRun = own.filter((c) => c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON).length;
-    const shown = own.filter((c) => c.status !== 'PASSED' && !(c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON));
+    const notRun = own.filter(isLeftOut).length;
+    const shown = own.filter((c) => c.status !== 'PASSED' && !isLeftOut(c));
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
       // An extended check that failed only warns without --strict: its line says so (the set shows WARNING).
       `      ${MARK[c.status] ?? '?'} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'WARNING' && c.status !== 'SKIPPED' && !holdsVerdict(c.kind, c.status, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
-      ...(c.reason ? [`        ${oneLine(c.reason.replace(/^Error: /, ''), 240)}`] : []),
+      ...(c.reason ? [`        ${oneLine(plainReason(c.reason), 240)}`] : []),
       ...(c.reproduce[0] && c.status !== 'SKIPPED' ? [`        ${c.reproduce[0]}`] : []),
     ]);
     if (shown.length > MAX_CHECK_LINES) lines.push(`      … ${shown.length - MAX_CHECK_LINES} more / 另有 ${shown.length - MAX_CHECK_LINES} 项 (see the report)`);

@@ -149,12 +149,12 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     }
     const link = `<a id="authorize" href="${esc(target.toString())}">前往百度授权 / Authorize with Baidu</a>`;
     const inScript = (v: string) => JSON.stringify(v).replace(/</g, '\\u003c');
-    const go = b.startPage === 'script'
-      ? `<p>正在前往百度授权… / Redirecting to Baidu…</p><script>setTimeout(() => { location.href = ${inScript(target.toString())}; }, 300);</script>`
-      : b.startPage === 'late-link'
-        ? `<p id="slot">加载中… / Loading…</p><script>setTimeout(() => { document.getElementById('slot').innerHTML = ${inScript(link)}; }, 300);</script>`
-        : `<p>${link}</p>`;
-    text(res, 200, page('授权给第三方平台', `<h1>小程序授权 / Authorize your mini program</h1>\n${go}`), 'text/html; charset=utf-8');
+    const body: Record<Exclude<Behaviour['startPage'], 'redirect'>, string> = {
+      link: `<p>${link}</p>`,
+      script: `<p>正在前往百度授权… / Redirecting to Baidu…</p><script>setTimeout(() => { location.href = ${inScript(target.toString())}; }, 300);</script>`,
+      'late-link': `<p id="slot">加载中… / Loading…</p><script>setTimeout(() => { document.getElementById('slot').innerHTML = ${inScript(link)}; }, 300);</script>`,
+    };
+    text(res, 200, page('授权给第三方平台', `<h1>小程序授权 / Authorize your mini program</h1>\n${body[b.startPage]}`), 'text/html; charset=utf-8');
   }
 
   async function preAuth(): Promise<string> {
