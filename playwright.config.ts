@@ -63,10 +63,11 @@ export default defineConfig({
     screenshot: 'off',
   },
   // Two projects, so a run costs two Playwright worker processes (each ~1 s of CPU to start on 2 cores), not one per
-  // stage. 'setup' is the step every check stands on (Playwright's auth-setup pattern) and runs whatever --grep
-  // selects, so any single check can be re-run alone with -g: one worker runs its files in name order — the scan
-  // (authorize), each selected set's exercise, then the probes, which inject faults only after every set acted
-  // (probes.setup.ts refuses to run out of order). The checks only read what the setup left, in milliseconds; they
+  // stage. 'setup' is what the checks stand on (Playwright's auth-setup pattern); Playwright runs a dependency whatever
+  // --grep selects, so each step skips itself when no selected check needs it and a single check re-runs alone with
+  // -g (harness/detection/selection.ts). One worker runs its files in name order — the scan (authorize), each selected
+  // set's exercise, then the probes, which inject faults only after every set acted (probes.setup.ts refuses to run
+  // out of order). The checks only read what the setup left, in milliseconds; they
   // judge the TP before the probes (Run.beforeProbes), so the probes' faults never blame a set's check.
   projects: [
     { name: 'setup', testMatch: [file('authorize.setup.ts'), ...setups, ...probes], fullyParallel: false, workers: 1 },

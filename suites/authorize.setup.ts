@@ -11,7 +11,7 @@ import { AUTH_PAGE, BROWSER_ANNOTATION } from '../harness/detection/runEnv.ts';
 import { SeededIds } from '../harness/seed.ts';
 import { configSecrets } from '../harness/config.ts';
 
-// A dependency of every project: Playwright runs it whatever --grep selects.
+// What every check but 客服能力权限's stands on: a run whose selected checks need none of it skips it (selection.ts).
 setup('authorize a test mini-program by scanning the QR code', asSetupStep('authorization'), async ({ page, browser, run }) => {
   const { config, emulator, tpUrls, runDir } = run;
   // For the report's versions: a reviewer reproducing this run should know which Chromium scanned.

@@ -1,5 +1,5 @@
-// 开发管理权限, exercised (a setup project: the checks in development.spec.ts depend on it, and Playwright runs a
-// dependency whatever --grep says, so one check can be re-run alone). The TP uploads a package for the authorized app,
+// 开发管理权限, exercised (a setup step the checks in development.spec.ts depend on: a rerun of one of them with -g
+// runs it, a rerun of another set's check skips it). The TP uploads a package for the authorized app,
 // submits it, releases it once the audit passed, then a second version exercises withdraw and rollback.
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { exercise, successfulCalls, until } from '../harness/detection/exercise.ts';

@@ -7,13 +7,16 @@ import { configSecrets } from '../harness/config.ts';
 import { bySlug } from '../harness/detection/permissionSets.ts';
 import { authorizedApp } from '../harness/detection/exercise.ts';
 import { performAction } from '../harness/detection/hook.ts';
+import { whyNotNeeded, type SetupStep } from '../harness/detection/selection.ts';
 
-setup('inject faults into the TP', asSetupStep('authorization'), async ({ run }) => {
+setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async ({ run }) => {
   const { config, emulator } = run;
   const clientId = config.tp.clientId;
   // The setup project runs its files in name order in one worker (playwright.config.ts): the probes come last, after
   // the scan and every selected set's exercise. Injecting faults earlier would blame the sets' checks for them.
-  const before = ['authorization', ...config.permissionSets.filter((s) => bySlug(s).suite?.setup).map((s) => `exercise-${s}`)];
+  // Only the steps this run needs: a rerun of probe checks alone leaves the sets' exercises out (selection.ts).
+  const before = (['authorization', ...config.permissionSets.filter((s) => bySlug(s).suite?.setup).map((s) => `exercise-${s}`)] as SetupStep[])
+    .filter((step) => !whyNotNeeded(step));
   const missing = before.filter((name) => !loadObservations(run.runDir, name));
   if (missing.length) throw new Error(`the probes would run before ${missing.join(', ')} recorded anything: that step failed (see its error) or the setup files ran out of order`);
   const { appId, why } = authorizedApp(run);

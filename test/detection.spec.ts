@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
 import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
+import { NOT_NEEDED_REASON } from '../harness/detection/selection.ts';
 import type { Report } from '../harness/report/model.ts';
 import { chromiumExecutable } from '../harness/detection/chromium.ts';
 import { reportTexts } from './helpers/reportTexts.ts';
@@ -241,6 +242,32 @@ for (const variant of ['start-page-redirect', 'start-page-script', 'start-page-l
     expect(auth.length).toBeGreaterThan(0);
   });
 }
+
+// A rerun of some checks runs only the setup steps they stand on (harness/detection/selection.ts): one development
+// check and the probes need the scan, the development exercise and the probes' faults — not the payment exercise,
+// which a TP without a hook would make everyone wait through — and the probes still come after what did run.
+test('a -g rerun runs only the setup steps its checks stand on; the others are SKIPPED as not needed', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await runDetection({ outDir: testInfo.outputPath('run'), args: ['-g', '@probe|package/submitaudit succeeds'] });
+  const report = reportOf(run);
+  const steps = Object.fromEntries(report.steps.map((s) => [s.file, `${s.status}${s.reason ? `: ${s.reason}` : ''}${s.error ? `: ${s.error}` : ''}`]));
+  expect(steps, tail(run)).toEqual({
+    'suites/authorize.setup.ts': 'PASSED',
+    'suites/development.setup.ts': 'PASSED',
+    'suites/payment.setup.ts': `SKIPPED: ${NOT_NEEDED_REASON}`,
+    'suites/probes.setup.ts': 'PASSED',
+  });
+  const ran = report.checks.filter((c) => c.status !== 'SKIPPED');
+  expect.soft(ran.map((c) => `${c.id} ${c.status}`).sort()).toEqual(
+    ['dev.submit-audit', ...CHECKS.filter((c) => c.kind === 'probe').map((c) => c.id)].map((id) => `${id} PASSED`).sort(),
+  );
+  // The HTML and JUnit say why a step did not run.
+  const reports = join(testInfo.outputPath('run'), 'reports');
+  expect.soft(readFileSync(join(reports, 'preflight-report.html'), 'utf8')).toContain(NOT_NEEDED_REASON.split(' / ')[0]);
+  expect.soft(readFileSync(join(reports, 'junit.xml'), 'utf8')).toMatch(/name="the TP onboards the authorized app to payments"[^>]*><skipped message="not needed by the selected checks/);
+  expect.soft(report.verdict.ready, 'a filtered run is never ready').toBe(false);
+  expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
+});
 
 // A TP that dies before it listens: the run goes on to write its report, which names the TP's own words.
 test('mutant crash-on-start → setup steps FAILED with the TP\'s stderr, checks not run, report written, exit 1', async ({}, testInfo) => {

@@ -7,6 +7,8 @@ export const RUN_ENV = {
   runId: 'PREFLIGHT_RUN_ID',
   /** Set by the global setup for the reporter (same process): the Chromium executable the run launched. */
   browserExecutable: 'PREFLIGHT_BROWSER_EXECUTABLE',
+  /** Set by the reporter for the workers: the check ids the filters selected (selection.ts). */
+  selectedChecks: 'PREFLIGHT_SELECTED_CHECKS',
 } as const;
 
 /** The annotation through which the scan reports the browser's version to the reporter. */

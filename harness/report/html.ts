@@ -172,8 +172,8 @@ export function renderHtml(report: Report, images: Map<string, string>): string 
   const steps = report.steps.length
     ? `<section class="stage" id="steps"><h2>框架步骤 <span class="en">/ Harness steps</span></h2>
 <p class="muted">不计入检测；失败的步骤使整个运行失败 / Not checks; a failed step fails the run.</p>
-<table><thead><tr><th>步骤 / Step</th><th>项目 / Project</th><th>状态 / Status</th><th>耗时 / Duration</th><th>错误 / Error</th></tr></thead><tbody>
-${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="muted">${esc(s.file)}</span>` : ''}</td><td>${esc(s.project)}</td><td>${badge(s.status)}</td><td>${esc(duration(s.durationMs))}</td><td>${s.error ? `<pre class="reason">${esc(s.error)}</pre>` : ''}</td></tr>`).join('\n')}
+<table><thead><tr><th>步骤 / Step</th><th>项目 / Project</th><th>状态 / Status</th><th>耗时 / Duration</th><th>错误或原因 / Error or reason</th></tr></thead><tbody>
+${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="muted">${esc(s.file)}</span>` : ''}</td><td>${esc(s.project)}</td><td>${badge(s.status)}</td><td>${esc(duration(s.durationMs))}</td><td>${s.error ? `<pre class="reason">${esc(s.error)}</pre>` : s.reason ? `<span class="muted">${esc(s.reason)}</span>` : ''}</td></tr>`).join('\n')}
 </tbody></table></section>`
     : '';
   const meta: [string, string][] = [

@@ -49,7 +49,7 @@ function checkCase(c: CheckReport, report: Report): Case {
 function stepCase(s: StepReport): Case {
   const classname = s.project || 'harness';
   if (s.status === 'FAILED') return testcase(classname, s.title, s.durationMs, 'error', `<error type="harness" message="${attr(firstLine(s.error))}">${xml(s.error)}</error>`);
-  if (s.status === 'SKIPPED') return testcase(classname, s.title, s.durationMs, 'skipped', `<skipped message="${attr(firstLine(s.error))}"/>`);
+  if (s.status === 'SKIPPED') return testcase(classname, s.title, s.durationMs, 'skipped', `<skipped message="${attr(firstLine(s.reason || s.error))}"/>`);
   return testcase(classname, s.title, s.durationMs, 'pass');
 }
 

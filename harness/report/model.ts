@@ -62,6 +62,8 @@ export interface StepReport {
   status: CheckStatus;
   durationMs: number;
   error: string;
+  /** Why a SKIPPED step did not run (e.g. no selected check stands on it). */
+  reason?: string;
 }
 
 export interface Report {
@@ -273,10 +275,6 @@ function statusOf(rec: TestRecord, att: CheckAttachment | undefined): { status: 
   }
 }
 
-function stepStatus(rec: TestRecord): CheckStatus {
-  return statusOf(rec, undefined).status;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // buildReport
 
@@ -318,13 +316,15 @@ export function buildReport(input: BuildInput): Report {
     if (checkIds.length === 0) for (const p of parsed) if (p.att) checkIds.push(p.att.checkId);
 
     if (checkIds.length === 0) {
+      const { status, reason } = statusOf(rec, undefined);
       steps.push({
         title: rec.titlePath.join(' › ') || rec.title,
         project: rec.project,
         file: rec.file,
-        status: stepStatus(rec),
+        status,
         durationMs: rec.durationMs,
         error: errorSummary(rec.errors),
+        ...(status === 'SKIPPED' ? { reason } : {}),
       });
       continue;
     }
