@@ -1,11 +1,13 @@
 // Probes beyond Baidu's detection (issue 4 §3), a setup project that runs once every permission set has exercised
 // the app: inject the faults a TP meets in production — a forged push, a replayed push, an authorizer token that
-// expires early, a re-authorization, a cancelled authorization — and record when each happened (probes.spec.ts judges).
+// expires early, a re-authorization with a push and one without, a cancelled authorization — and record when each happened (probes.spec.ts judges).
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
-import { loadObservations, saveObservations, type ProbeObservations } from '../harness/detection/observations.ts';
+import { loadObservations, saveObservations, scrubUrl, type ProbeObservations } from '../harness/detection/observations.ts';
+import { succeeded } from '../harness/detection/emulatorHandle.ts';
+import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { configSecrets } from '../harness/config.ts';
 import { bySlug } from '../harness/detection/permissionSets.ts';
-import { authorizedApp } from '../harness/detection/exercise.ts';
+import { authorizedApp, until } from '../harness/detection/exercise.ts';
 import { performAction } from '../harness/detection/hook.ts';
 import { whyNotNeeded, type SetupStep } from '../harness/detection/selection.ts';
 
@@ -67,6 +69,22 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await emulator.probe('app/reauthorize', { clientId, appId });
       await hook('afterReauth');
       await mark('reauthDone');
+    });
+
+    await setup.step('re-authorize with the same permission sets: no push, the new code comes only through the callback', async () => {
+      await mark('silentReauth');
+      const { location } = await emulator.probe('app/reauthorize', { clientId, appId, silent: true }) as { location?: string };
+      if (location) {
+        // The admin's browser follows the authorization page's redirect to the TP, Referer and all.
+        const answer = await fetch(location, { headers: { referer: new URL(AUTH_PAGE, emulator.url).toString() }, redirect: 'manual', signal: AbortSignal.timeout(10_000) })
+          .then((r) => `HTTP ${r.status}`, (e: Error) => `no answer (${(e.cause as Error | undefined)?.message ?? e.message})`);
+        obs.silentCallback = { url: scrubUrl(location), answer };
+        // A TP may exchange after answering: give it the exchange budget, no more.
+        const exchanged = async () => (await emulator.calls('authprocess.getOAuthToken')).some((c) => c.seq > obs.marks.silentReauth! && c.facts.grantType === 'app_to_tp_authorization_code' && succeeded(c));
+        await until(exchanged, config.exchangeBudgetMs);
+      }
+      await hook('afterSilentReauth');
+      await mark('silentReauthDone');
     });
 
     await setup.step('cancel the authorization (UNAUTHORIZED)', async () => {

@@ -75,6 +75,29 @@ test('after UPDATE_AUTHORIZED the TP stops using the stale token', asCheck('prob
   if (!infos.some(succeeded)) check.fail('no successful app/info call after the re-authorization');
 });
 
+test('a re-authorization that pushes nothing: the code from the callback is exchanged', asCheck('probe.silent-reauthorization'), async ({ run, check }) => {
+  const obs = probes(run);
+  test.skip(!obs.appId || obs.marks.silentReauthDone === undefined, obs.skipped ?? 'the probes stopped before this one');
+  test.skip(!obs.silentCallback, 'the app was not authorized through the authorization page: there is no callback to bring a new code');
+  const { silentReauth: from, silentReauthDone: to } = obs.marks as Record<string, number>;
+  const exchanges = (await between(run, 'authprocess.getOAuthToken', from, to)).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
+  const infos = await between(run, 'authprocess.getAppInfo', from, to);
+  check.evidence('the callback the admin\'s browser followed (Baidu pushed nothing)', obs.silentCallback);
+  check.evidence('pushes to the TP meanwhile (none: the permission sets did not change)', pushView(await run.emulator.pushes((p) => p.seq > from && p.seq <= to && p.facts.appId === obs.appId)));
+  check.evidence('code exchanges after the callback', callView(exchanges));
+  check.evidence('app/info calls afterwards', callView(infos));
+  check.evidence('hook read-app-info', obs.hook.afterSilentReauth);
+  if (!exchanges.some(succeeded)) {
+    throw new Error(exchanges.length
+      ? `the TP tried to exchange the code from its callback but failed: ${explainCall(exchanges.at(-1)!)}`
+      : `the app was re-authorized with the same permission sets, so no UPDATE_AUTHORIZED came; its callback (${obs.silentCallback!.answer}) brought the new authorization code, and the TP never exchanged it within ${run.config.exchangeBudgetMs} ms. `
+        + 'Exchange the code the callback brings, not only pushed ones: the token from before the re-authorization no longer works');
+  }
+  const stale = infos.find((c) => c.facts.staleAuthorizerToken);
+  if (stale && !infos.some((c) => c.seq > stale.seq && succeeded(c))) throw new Error(`app/info call #${stale.seq} used the authorizer token from before the re-authorization and the TP never recovered`);
+  if (stale) check.fail(`app/info call #${stale.seq} first used the stale token (gateway error 110) before recovering`);
+});
+
 test('the UNAUTHORIZED push is acknowledged', asCheck('probe.unauthorized-ack'), async ({ run, check }) => {
   const obs = probes(run);
   test.skip(!obs.appId, obs.skipped ?? 'no authorized app');

@@ -41,7 +41,7 @@ test('one full run: its wall time, its exit, and where the time went — parts t
   test.setTimeout(120_000);
   const { stdout, json } = bench({ BENCH_ONLY: 'full', BENCH_FULL_RUNS: '1' }, 110_000);
   const full = json.fullRun;
-  expect(full).toMatchObject({ exitCode: 0, ready: true, tests: 31 });
+  expect(full).toMatchObject({ exitCode: 0, ready: true, tests: 32 });
   const p = full.phases;
   for (const k of ['runnerStartMs', 'setupTestsMs', 'checksMs', 'workersAndSetupMs', 'reportAndExitMs']) expect(p[k], k).toBeGreaterThan(0);
   const sum = p.runnerStartMs + p.setupTestsMs + p.checksMs + p.workersAndSetupMs + p.reportAndExitMs;

@@ -481,6 +481,46 @@ test.describe('app/info (§1.7) and authorization lifecycle', () => {
     expect((fresh.json.data.auth_info as { scope_name: string }[]).map((a) => a.scope_name)).toEqual(['开发管理权限']);
   });
 
+  test('re-authorizing with the same sets: a new code in the redirect, no push, and the old authorizer token stops working', async ({ env, flow }) => {
+    const appId = flow.tp.testAppIds[1]!;
+    const t = await flow.authorizerTokens(appId, ['development', 'payment']);
+    await env.emu.idle();
+    const pushesBefore = env.stub.forClient(flow.tp.clientId, 'auth').length;
+    // The same two sets, ticked in the other order: nothing changed.
+    const again = await flow.authorize(appId, ['payment', 'development'], t.tpToken);
+    await env.emu.idle();
+    expect(env.stub.forClient(flow.tp.clientId, 'auth').slice(pushesBefore).map((p) => p.message?.event ?? p.message?.MsgType)).toEqual([]);
+    expect(again.code).not.toBe(t.code);
+    expect((await flow.http.get(P.appInfo, { access_token: t.access })).json).toEqual(gw(110));
+    const t2 = await flow.exchange(t.tpToken, again.code);
+    expect(t2.status, t2.text).toBe(200);
+    expect((await flow.http.get(P.appInfo, { access_token: t2.json.access_token })).json).toMatchObject({ errno: 0, data: { app_id: appId } });
+  });
+
+  test('side door app/reauthorize: UPDATE_AUTHORIZED by default; "silent" pushes nothing and hands back the callback with the new code', async ({ env, flow }) => {
+    const appId = flow.tp.testAppIds[0]!;
+    const t = await flow.authorizerTokens(appId, ['development']);
+    await env.emu.idle();
+    const door = async (body: Record<string, unknown>) => flow.http.send('POST', '/__emulator/app/reauthorize', { body: JSON.stringify({ clientId: flow.tp.clientId, appId, ...body }), contentType: 'application/json' });
+
+    const pushed = await door({});
+    expect(pushed.json).toEqual({ event: 'UPDATE_AUTHORIZED' });
+    expect(env.stub.events(flow.tp.clientId, 'UPDATE_AUTHORIZED')).toHaveLength(1);
+
+    const silent = await door({ silent: true });
+    expect(silent.status, silent.text).toBe(200);
+    expect(silent.json.event).toBeNull();
+    const loc = new URL(silent.json.location);
+    expect(`${loc.origin}${loc.pathname}`).toBe(REDIRECT_URI);
+    expect(loc.searchParams.get('expires_in')).toBe('3600');
+    await env.emu.idle();
+    expect(env.stub.events(flow.tp.clientId, 'UPDATE_AUTHORIZED')).toHaveLength(1);
+    expect((await flow.exchange(t.tpToken, loc.searchParams.get('authorization_code')!)).status).toBe(200);
+
+    expect((await door({ silent: 'yes' })).json).toEqual({ error: 'silent must be true or false' });
+    expect((await door({ appId: 1 })).json).toEqual({ error: `app 1 has not authorized ${flow.tp.clientId}` });
+  });
+
   test('retrieve/authorizationcode for an app without authorization gets 50032', async ({ flow }) => {
     const tok = await flow.tpToken();
     const appId = flow.tp.testAppIds[0]!;

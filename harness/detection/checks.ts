@@ -45,6 +45,8 @@ export const CHECKS: readonly CheckDef[] = [
     title: { zh: '凭据提前失效时只刷新一次', en: 'An early-expired authorizer token is refreshed once, never with a spent refresh token' }, requirement: 'reference §1.6; field notes pain 10' },
   { id: 'probe.reauthorization', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
     title: { zh: '重新授权后不再使用旧凭据', en: 'After UPDATE_AUTHORIZED the TP stops using the stale token' }, requirement: 'reference §2.6; field notes pain 5' },
+  { id: 'probe.silent-reauthorization', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
+    title: { zh: '无推送的重新授权：使用回调中的授权码', en: 'A re-authorization that pushes nothing: the code from the callback is exchanged' }, requirement: 'reference §1.4, §2.6; field notes pains 5, 19' },
   { id: 'probe.unauthorized-ack', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
     title: { zh: 'UNAUTHORIZED推送应答success', en: 'UNAUTHORIZED push acknowledged with "success"' }, requirement: 'reference §2.6' },
 

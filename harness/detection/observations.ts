@@ -28,6 +28,8 @@ export interface ProbeObservations {
   hook: Record<string, unknown>;
   /** What the 授权发起页 answered when the forged-push probe asked it to make the TP use a TP token. */
   forgedTrigger?: string;
+  /** The re-authorization without a push: the callback the admin's browser followed (code scrubbed) and its answer. */
+  silentCallback?: { url: string; answer: string };
 }
 
 export function observationsPath(runDir: string, name: string): string {

@@ -4,6 +4,7 @@ import { reply, type BaiduReply } from '../baidu/envelopes.ts';
 import type { Emulator } from './emulator.ts';
 import type { TpRegistration } from './store.ts';
 import { authorize, unauthorize } from './providers/auth.ts';
+import { LIFETIME } from './emulator.ts';
 import { holdAudits } from './providers/development.ts';
 
 const VERSION = '0.1.0';
@@ -105,13 +106,24 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
         return reply.raw({ expired: n });
       });
     case 'POST /__emulator/app/reauthorize':
+      // The admin authorizes again with the same sets, so that what later checks see does not change. By default
+      // UPDATE_AUTHORIZED is pushed as when the sets change (probe.reauthorization); `"silent": true` is what the
+      // authorization page does when nothing changed — no push — and the reply's `location` is the callback the
+      // admin's browser then follows, code included (the page hands it to the browser the same way; the one
+      // unredacted secret here, for the harness to play that browser).
       return withTp(emu, input, async (clientId) => {
         const tp = emu.requireTp(clientId);
         const prev = emu.store.authorization(clientId, Number(input.appId));
         if (!prev?.active) return bad(`app ${input.appId} has not authorized ${clientId}`);
-        const { event } = authorize(emu, tp, prev.appId, prev.granted);
+        if (input.silent !== undefined && typeof input.silent !== 'boolean') return bad('silent must be true or false');
+        if (input.silent && !prev.redirectUri) return bad(`app ${prev.appId} was not authorized through the authorization page: no redirect_uri to send a new code to`);
+        const { code, event } = authorize(emu, tp, prev.appId, prev.granted, { push: !input.silent });
         await emu.idle();
-        return reply.raw({ event });
+        if (!input.silent) return reply.raw({ event });
+        const location = new URL(prev.redirectUri!);
+        location.searchParams.set('authorization_code', code);
+        location.searchParams.set('expires_in', String(LIFETIME.authorizationCode));
+        return reply.raw({ event, location: location.toString() });
       });
     case 'POST /__emulator/app/unauthorize':
       return withTp(emu, input, async (clientId) => reply.raw(emu.ledger.redact(await unauthorize(emu, emu.requireTp(clientId), Number(input.appId)))));

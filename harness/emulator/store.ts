@@ -37,7 +37,11 @@ export interface PreAuthCode { clientId: string; expiresAt: number; used: boolea
 export interface AuthCode { clientId: string; appId: number; expiresAt: number; used: boolean; issuedAt: number }
 export interface AuthorizerToken { clientId: string; appId: number; expiresAt: number; generation: number }
 export interface RefreshToken { clientId: string; appId: number; used: boolean; generation: number }
-export interface Authorization { clientId: string; appId: number; granted: string[]; generation: number; active: boolean }
+export interface Authorization {
+  clientId: string; appId: number; granted: string[]; generation: number; active: boolean;
+  /** The TP's redirect_uri when it was granted through the authorization page (where a new code is sent). */
+  redirectUri?: string;
+}
 
 /** A code package of an app (reference §3.11): status 1 online, 3 development, 4 in review, 5 audit failed, 6 passed, 8 rolling back. */
 export interface PackageRecord {

@@ -118,7 +118,7 @@ async function measureFullRuns(tmp: string): Promise<FullRunsFigures> {
   }
   const samplesMs = runs.map((r) => r.wallMs);
   const mid = [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((runs.length - 1) / 2)]!;
-  const tests = Number(/^(\d+) passed/.exec(mid.summary[0] ?? '')?.[1] ?? 31);
+  const tests = Number(/^(\d+) passed/.exec(mid.summary[0] ?? '')?.[1] ?? 32);
   return { ...mid, wallMs: round(median(samplesMs)), samplesMs, tests };
 }
 
@@ -401,7 +401,7 @@ async function main(): Promise<number> {
   const floor = wanted('floor') ? await stage('floor (Chromium start + first page, 3×)', measureFloor) : undefined;
   const full = wanted('full') ? await stage(`full default detection run (${CFG.fullRuns}×)`, () => measureFullRuns(tmp)) : undefined;
   const framework = wanted('framework')
-    ? await stage('framework floor (empty Playwright run of the same shape, 3×)', () => measureFrameworkFloor(tmp, full?.tests ?? 31))
+    ? await stage('framework floor (empty Playwright run of the same shape, 3×)', () => measureFrameworkFloor(tmp, full?.tests ?? 32))
     : undefined;
   const tput = wanted('throughput') ? await stage('throughput (emulator vs bare, interleaved)', measureThroughput) : undefined;
   const absent = (part: string) => (wanted(part) ? 'FAILED' : 'not measured (BENCH_ONLY)');
@@ -427,7 +427,7 @@ async function main(): Promise<number> {
         + `checks ${fmtMs(full.phases.checksMs)}; global setup + 2 worker starts/stops ${fmtMs(full.phases.workersAndSetupMs)}; report files + exit ${fmtMs(full.phases.reportAndExitMs)}` : ''],
     ['floor: Chromium start + page (median)', fmtMs(floor?.medianMs), floor ? `samples ${floor.samplesMs.map((x) => fmtMs(x)).join(', ')}` : absent('floor')],
     ['framework floor: empty Playwright run (median)', fmtMs(framework?.medianMs),
-      framework ? `samples ${framework.samplesMs.map((x) => fmtMs(x)).join(', ')}; a setup project opening a page, then ${full?.tests ?? 31} empty tests` : absent('framework')],
+      framework ? `samples ${framework.samplesMs.map((x) => fmtMs(x)).join(', ')}; a setup project opening a page, then ${full?.tests ?? 32} empty tests` : absent('framework')],
     ['full run ÷ framework floor', fullVsFramework !== undefined ? `${fullVsFramework}×` : 'n/a',
       'the run against Playwright alone in the same shape (context for the floor target)'],
     ['emulator TP-token req/s (median)', fmtInt(tput?.emulator.rpsMedian),

@@ -170,7 +170,7 @@ function confirm(emu: Emulator, r: PageRequest): PageResult {
     setState(s, 'rejected');
     return errorPage(50007, `app ${appId} is not on the TP's 授权测试名单; before 全网发布 only listed apps can authorize`, facts);
   }
-  const { code } = authorize(emu, tp, appId, scopes);
+  const { code } = authorize(emu, tp, appId, scopes, { redirectUri: s.redirectUri });
   const url = new URL(s.redirectUri);
   url.searchParams.set('authorization_code', code);
   url.searchParams.set('expires_in', '3600');

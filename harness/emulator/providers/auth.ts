@@ -37,16 +37,24 @@ export function issueAuthCode(emu: Emulator, clientId: string, appId: number, tt
   return code;
 }
 
+const sameSets = (a: string[], b: string[]) => a.length === b.length && a.every((s) => b.includes(s));
+
 /**
- * The admin confirmed on the phone: record the grant, issue the code and push AUTHORIZED (or UPDATE_AUTHORIZED when
- * the app had authorized this TP before) to the 授权事件接收URL. The push runs in the background, like Baidu's.
+ * The admin confirmed on the phone: record the grant, issue the code and push AUTHORIZED, or UPDATE_AUTHORIZED when
+ * the app had authorized this TP before and the permission sets changed, to the 授权事件接收URL. The push runs in
+ * the background, like Baidu's.
+ * Re-authorizing with the same sets (Baidu is silent on it): a new code for the callback, no push — UPDATE_AUTHORIZED
+ * means "permission sets changed" (reference §2.6), and WeChat pushes nothing in that case (field notes pain 19) —
+ * and the tokens from before stop working as after any re-authorization (pain 5). A TP that takes codes only from
+ * pushes then keeps a dead token; probe.silent-reauthorization looks for that. `push` overrides the choice.
  */
-export function authorize(emu: Emulator, tp: TpRegistration, appId: number, granted: string[]): { code: string; event: string } {
+export function authorize(emu: Emulator, tp: TpRegistration, appId: number, granted: string[], opts: { push?: boolean; redirectUri?: string } = {}): { code: string; event: string | null } {
   const prev = emu.store.authorization(tp.clientId, appId);
   const generation = (prev?.generation ?? 0) + 1;
-  emu.store.setAuthorization({ clientId: tp.clientId, appId, granted, generation, active: true });
+  emu.store.setAuthorization({ clientId: tp.clientId, appId, granted, generation, active: true, redirectUri: opts.redirectUri ?? prev?.redirectUri });
   const code = issueAuthCode(emu, tp.clientId, appId);
   const event = prev?.active ? 'UPDATE_AUTHORIZED' : 'AUTHORIZED';
+  if (!(opts.push ?? (!prev?.active || !sameSets(prev.granted, granted)))) return { code, event: null };
   void emu.push(tp, 'auth', {
     appId, tpAppId: tp.tpAppId, eventTime: emu.eventTime(), event,
     authorizationCode: code, authorizationCodeExpiresIn: LIFETIME.authorizationCode,

@@ -7,6 +7,8 @@ export interface Behaviour {
   keepTicket(current: string | undefined, incoming: string): string;
   /** Exchange the authorization code for the authorizer token (§1.5). */
   exchangeCode: boolean;
+  /** Also exchange the code the callback brings, not only a pushed one (a re-authorization may push nothing). */
+  exchangeOnCallback: boolean;
   /** Verify MsgSignature before trusting a push (§2.3). */
   verifyPushSignature: boolean;
   /** Verify the echoStr signature before echoing (§2.7). */
@@ -51,6 +53,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   ackBody: () => 'success',
   keepTicket: (_current, incoming) => incoming,
   exchangeCode: true,
+  exchangeOnCallback: true,
   verifyPushSignature: true,
   verifyEchoSignature: true,
   readAppInfo: true,

@@ -173,7 +173,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
   async function callback(res: ServerResponse, url: URL): Promise<void> {
     const code = url.searchParams.get('authorization_code');
     if (!code) return text(res, 400, page('授权失败', '<p id="error">缺少 authorization_code</p>'), 'text/html; charset=utf-8');
-    if (!b.exchangeCode) return text(res, 200, page('授权完成', '<p id="done">已收到授权</p>'), 'text/html; charset=utf-8');
+    if (!b.exchangeCode || !b.exchangeOnCallback) return text(res, 200, page('授权完成', '<p id="done">已收到授权</p>'), 'text/html; charset=utf-8');
     try {
       const appId = await keeper.exchange(code);
       let info: { app_name?: string; auth_info?: { scope_name: string }[] } = {};
