@@ -8,6 +8,7 @@ import { loadConfigOrExit } from './harness/config.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from './harness/detection/chromium.ts';
 import { bySlug } from './harness/detection/permissionSets.ts';
 import { newRunId } from './harness/detection/runs.ts';
+import { RUN_ENV } from './harness/detection/runEnv.ts';
 
 // Evaluated in the runner first: fix the seed and run id there so every worker sees the same run.
 const config = loadConfigOrExit();
@@ -19,6 +20,8 @@ const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
 // one's Allure report (and grow by ~90 files a run). Only in the runner (workers evaluate this file too), and only
 // once the configuration is valid, so a bad .env loses nothing.
 if (!process.env.TEST_WORKER_INDEX) rmSync(path.join(reports, 'allure-results'), { recursive: true, force: true });
+// A selection inherited from an outer run must not skip steps here; this run's own is handed over in onBegin.
+if (!process.env.TEST_WORKER_INDEX) delete process.env[RUN_ENV.selectedChecks];
 // A CI job's cancel or timeout often signals the whole process group, so this runner gets a SIGTERM of its own and
 // would die of it before writing the report. While Playwright runs the tests it listens for SIGINT, and the signal
 // becomes that graceful stop (bin/run.js does the same for a signal sent to it alone; Playwright ignores the repeat).
@@ -55,6 +58,8 @@ export default defineConfig({
     ['allure-playwright', { resultsDir: path.join(reports, 'allure-results'), detail: false }],
     // The report files: preflight-report.json/.html and junit.xml (one testcase per check, as the verdict sees it).
     ['./harness/report/reporter.ts', { outputDir: reports }],
+    // Tells the setup steps which checks the filters selected, so that a rerun skips the steps none stands on.
+    ['./harness/detection/selection.ts'],
   ],
   use: {
     browserName: 'chromium',

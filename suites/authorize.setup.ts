@@ -5,7 +5,7 @@
 import { devices } from '@playwright/test';
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { until } from '../harness/detection/exercise.ts';
-import { saveObservations, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';
+import { saveObservations, scanBrowserStatePath, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
 import { AUTH_PAGE, BROWSER_ANNOTATION } from '../harness/detection/runEnv.ts';
 import { SeededIds } from '../harness/seed.ts';
@@ -148,6 +148,8 @@ setup('authorize a test mini-program by scanning the QR code', asSetupStep('auth
       obs.callback = { reached: false, error: e.message.split('\n')[0] };
     });
     await shot(page, 'tp-callback');
+    // A TP may tie its callback to the session its 授权发起页 opened: the probes' later callback comes in this state.
+    await page.context().storageState({ path: scanBrowserStatePath(runDir) }).catch(() => {});
 
     // Give the TP its exchange budget to call oauth/token and app/info; the checks judge what arrived.
     await setup.step('wait for the TP to use the authorization', () => timed('exchange', async () => {

@@ -1,24 +1,24 @@
 // Probes beyond Baidu's detection (issue 4 §3), a setup project that runs once every permission set has exercised
 // the app: inject the faults a TP meets in production — a forged push, a replayed push, an authorizer token that
-// expires early, a re-authorization with a push and one without, a cancelled authorization — and record when each happened (probes.spec.ts judges).
+// expires early, a re-authorization with a push and one without, a cancelled authorization — and record when each
+// happened (probes.spec.ts judges).
+import { existsSync } from 'node:fs';
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
-import { loadObservations, saveObservations, scrubUrl, type ProbeObservations } from '../harness/detection/observations.ts';
+import { loadObservations, saveObservations, scanBrowserStatePath, scrubUrl, type ProbeObservations } from '../harness/detection/observations.ts';
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { configSecrets } from '../harness/config.ts';
-import { bySlug } from '../harness/detection/permissionSets.ts';
 import { authorizedApp, until } from '../harness/detection/exercise.ts';
 import { performAction } from '../harness/detection/hook.ts';
-import { whyNotNeeded, type SetupStep } from '../harness/detection/selection.ts';
+import { stepsBeforeProbes } from '../harness/detection/selection.ts';
 
-setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async ({ run }) => {
+setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async ({ run, browser }) => {
   const { config, emulator } = run;
   const clientId = config.tp.clientId;
   // The setup project runs its files in name order in one worker (playwright.config.ts): the probes come last, after
   // the scan and every selected set's exercise. Injecting faults earlier would blame the sets' checks for them.
   // Only the steps this run needs: a rerun of probe checks alone leaves the sets' exercises out (selection.ts).
-  const before = (['authorization', ...config.permissionSets.filter((s) => bySlug(s).suite?.setup).map((s) => `exercise-${s}`)] as SetupStep[])
-    .filter((step) => !whyNotNeeded(step));
+  const before = stepsBeforeProbes(config.permissionSets).filter((step) => run.needs(step));
   const missing = before.filter((name) => !loadObservations(run.runDir, name));
   if (missing.length) throw new Error(`the probes would run before ${missing.join(', ')} recorded anything: that step failed (see its error) or the setup files ran out of order`);
   const { appId, why } = authorizedApp(run);
@@ -64,7 +64,7 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await mark('expireDone');
     });
 
-    await setup.step('re-authorize (UPDATE_AUTHORIZED with a new code)', async () => {
+    await setup.step('re-authorize with one permission set changed (UPDATE_AUTHORIZED with a new code)', async () => {
       await mark('reauth');
       await emulator.probe('app/reauthorize', { clientId, appId });
       await hook('afterReauth');
@@ -73,16 +73,21 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
 
     await setup.step('re-authorize with the same permission sets: no push, the new code comes only through the callback', async () => {
       await mark('silentReauth');
-      const { location } = await emulator.probe('app/reauthorize', { clientId, appId, silent: true }) as { location?: string };
-      if (location) {
-        // The admin's browser follows the authorization page's redirect to the TP, Referer and all.
-        const answer = await fetch(location, { headers: { referer: new URL(AUTH_PAGE, emulator.url).toString() }, redirect: 'manual', signal: AbortSignal.timeout(10_000) })
-          .then((r) => `HTTP ${r.status}`, (e: Error) => `no answer (${(e.cause as Error | undefined)?.message ?? e.message})`);
-        obs.silentCallback = { url: scrubUrl(location), answer };
-        // A TP may exchange after answering: give it the exchange budget, no more.
-        const exchanged = async () => (await emulator.calls('authprocess.getOAuthToken')).some((c) => c.seq > obs.marks.silentReauth! && c.facts.grantType === 'app_to_tp_authorization_code' && succeeded(c));
-        await until(exchanged, config.exchangeBudgetMs);
-      }
+      const { location, generation } = await emulator.probe('app/reauthorize', { clientId, appId, silent: true }) as { location: string; generation: number };
+      // The admin's browser follows the authorization page's redirect: in the scan's browser state (the TP's session
+      // cookies), from Baidu's page (Referer), running the callback page's scripts. The redirect_uri is the first
+      // scan's, so a one-time state in it would be spent; a real admin would come through the 授权发起页 again.
+      const statePath = scanBrowserStatePath(run.runDir);
+      const context = await browser.newContext({ storageState: existsSync(statePath) ? statePath : undefined });
+      const answer = await context.newPage()
+        .then((page) => page.goto(location, { referer: new URL(AUTH_PAGE, emulator.url).toString(), timeout: 10_000 }))
+        .then((res) => `HTTP ${res?.status() ?? '(no response)'}`, (e: Error) => `no answer (${e.message.split('\n')[0]})`)
+        .finally(() => context.close());
+      obs.silentCallback = { url: scrubUrl(location), answer, generation };
+      // A TP may exchange after answering: give it the exchange budget, no more.
+      const exchanged = async () => (await emulator.calls('authprocess.getOAuthToken'))
+        .some((c) => c.seq > obs.marks.silentReauth! && c.facts.codeGeneration === generation && succeeded(c));
+      await until(exchanged, config.exchangeBudgetMs);
       await hook('afterSilentReauth');
       await mark('silentReauthDone');
     });

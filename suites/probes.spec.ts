@@ -1,5 +1,5 @@
 // Judgements of the probes (issue 4 §3). Each reads the ledger between the marks the probes setup recorded.
-import { test, asCheck } from '../fixtures/index.ts';
+import { test, asCheck, type CheckRecorder } from '../fixtures/index.ts';
 import { judgePushesAcked } from '../fixtures/judge.ts';
 import { succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall, pushView } from '../harness/detection/evidence.ts';
@@ -15,6 +15,15 @@ function probes(run: Run): ProbeObservations {
 
 async function between(run: Run, endpointId: string, from: number, to: number): Promise<CallEntry[]> {
   return (await run.emulator.calls(endpointId)).filter((c) => c.seq > from && c.seq <= to);
+}
+
+/** After a re-authorization: a call with the token from before it fails the check unless the TP recovered. */
+function judgeStaleTokenUse(check: CheckRecorder, infos: CallEntry[], fix: string): void {
+  const stale = infos.find((c) => c.facts.staleAuthorizerToken);
+  if (stale && !infos.some((c) => c.seq > stale.seq && succeeded(c))) {
+    throw new Error(`app/info call #${stale.seq} used the authorizer token from before the re-authorization and the TP never recovered: ${fix}`);
+  }
+  if (stale) check.fail(`app/info call #${stale.seq} first used the stale token (gateway error 110) before recovering`);
 }
 
 test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-push-ignored'), async ({ run, check }) => {
@@ -67,35 +76,31 @@ test('after UPDATE_AUTHORIZED the TP stops using the stale token', asCheck('prob
   check.evidence('hook read-app-info', obs.hook.afterReauth);
   const unsupported = [404, 501].includes((obs.hook.afterReauth as { hookStatus?: number })?.hookStatus ?? 0) || !run.tpUrls.hook;
   test.skip(unsupported && !infos.length, "needs the hook's optional read-app-info action");
-  const stale = infos.find((c) => c.facts.staleAuthorizerToken);
-  if (stale && !infos.some((c) => c.seq > stale.seq && succeeded(c))) {
-    throw new Error(`app/info call #${stale.seq} used the authorizer token from before the re-authorization and the TP never recovered: exchange the new authorizationCode from UPDATE_AUTHORIZED`);
-  }
-  if (stale) check.fail(`app/info call #${stale.seq} first used the stale token (gateway error 110) before recovering`);
+  judgeStaleTokenUse(check, infos, 'exchange the new authorizationCode from UPDATE_AUTHORIZED');
   if (!infos.some(succeeded)) check.fail('no successful app/info call after the re-authorization');
 });
 
 test('a re-authorization that pushes nothing: the code from the callback is exchanged', asCheck('probe.silent-reauthorization'), async ({ run, check }) => {
   const obs = probes(run);
-  test.skip(!obs.appId || obs.marks.silentReauthDone === undefined, obs.skipped ?? 'the probes stopped before this one');
-  test.skip(!obs.silentCallback, 'the app was not authorized through the authorization page: there is no callback to bring a new code');
+  test.skip(!obs.appId || !obs.silentCallback || obs.marks.silentReauthDone === undefined, obs.skipped ?? 'the probes stopped before this one');
   const { silentReauth: from, silentReauthDone: to } = obs.marks as Record<string, number>;
+  const callback = obs.silentCallback!;
   const exchanges = (await between(run, 'authprocess.getOAuthToken', from, to)).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
   const infos = await between(run, 'authprocess.getAppInfo', from, to);
-  check.evidence('the callback the admin\'s browser followed (Baidu pushed nothing)', obs.silentCallback);
-  check.evidence('pushes to the TP meanwhile (none: the permission sets did not change)', pushView(await run.emulator.pushes((p) => p.seq > from && p.seq <= to && p.facts.appId === obs.appId)));
+  check.evidence('the callback the admin\'s browser followed (the emulator, like WeChat, pushes nothing when the permission sets did not change)', callback);
+  check.evidence('pushes to the TP meanwhile', pushView(await run.emulator.pushes((p) => p.seq > from && p.seq <= to && p.facts.appId === obs.appId)));
   check.evidence('code exchanges after the callback', callView(exchanges));
   check.evidence('app/info calls afterwards', callView(infos));
   check.evidence('hook read-app-info', obs.hook.afterSilentReauth);
-  if (!exchanges.some(succeeded)) {
+  // Only the code of this re-authorization (or one 找回授权码 issued after it) can still be exchanged.
+  if (!exchanges.some((c) => succeeded(c) && c.facts.codeGeneration === callback.generation)) {
     throw new Error(exchanges.length
-      ? `the TP tried to exchange the code from its callback but failed: ${explainCall(exchanges.at(-1)!)}`
-      : `the app was re-authorized with the same permission sets, so no UPDATE_AUTHORIZED came; its callback (${obs.silentCallback!.answer}) brought the new authorization code, and the TP never exchanged it within ${run.config.exchangeBudgetMs} ms. `
+      ? `the TP did not get a token for the re-authorization: ${explainCall(exchanges.at(-1)!)}`
+      : `the app was re-authorized with the same permission sets and no UPDATE_AUTHORIZED was pushed (the emulator follows WeChat here; Baidu's rule is unknown); `
+        + `its callback (${callback.answer}) brought the new authorization code, and the TP never exchanged it within ${run.config.exchangeBudgetMs} ms. `
         + 'Exchange the code the callback brings, not only pushed ones: the token from before the re-authorization no longer works');
   }
-  const stale = infos.find((c) => c.facts.staleAuthorizerToken);
-  if (stale && !infos.some((c) => c.seq > stale.seq && succeeded(c))) throw new Error(`app/info call #${stale.seq} used the authorizer token from before the re-authorization and the TP never recovered`);
-  if (stale) check.fail(`app/info call #${stale.seq} first used the stale token (gateway error 110) before recovering`);
+  judgeStaleTokenUse(check, infos, 'exchange the code the callback brings');
 });
 
 test('the UNAUTHORIZED push is acknowledged', asCheck('probe.unauthorized-ack'), async ({ run, check }) => {

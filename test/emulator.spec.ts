@@ -497,28 +497,67 @@ test.describe('app/info (§1.7) and authorization lifecycle', () => {
     expect((await flow.http.get(P.appInfo, { access_token: t2.json.access_token })).json).toMatchObject({ errno: 0, data: { app_id: appId } });
   });
 
-  test('side door app/reauthorize: UPDATE_AUTHORIZED by default; "silent" pushes nothing and hands back the callback with the new code', async ({ env, flow }) => {
+  test('side door app/reauthorize: by default one set changes and UPDATE_AUTHORIZED is pushed; "silent" keeps the sets, pushes nothing and hands back the callback', async ({ env, flow }) => {
     const appId = flow.tp.testAppIds[0]!;
-    const t = await flow.authorizerTokens(appId, ['development']);
+    const t = await flow.authorizerTokens(appId, ['development', 'payment']);
     await env.emu.idle();
-    const door = async (body: Record<string, unknown>) => flow.http.send('POST', '/__emulator/app/reauthorize', { body: JSON.stringify({ clientId: flow.tp.clientId, appId, ...body }), contentType: 'application/json' });
+    const door = (body: Record<string, unknown>) => flow.http.send('POST', '/__emulator/app/reauthorize', { body: JSON.stringify({ clientId: flow.tp.clientId, appId, ...body }), contentType: 'application/json' });
+    const grantedNow = async (access: string) => ((await flow.http.get(P.appInfo, { access_token: access })).json.data.auth_info as { scope_name: string }[]).map((a) => a.scope_name);
 
     const pushed = await door({});
-    expect(pushed.json).toEqual({ event: 'UPDATE_AUTHORIZED' });
-    expect(env.stub.events(flow.tp.clientId, 'UPDATE_AUTHORIZED')).toHaveLength(1);
+    expect(pushed.json).toEqual({ event: 'UPDATE_AUTHORIZED', granted: ['development'] });
+    await env.emu.idle();
+    const update = env.stub.events(flow.tp.clientId, 'UPDATE_AUTHORIZED');
+    expect(update).toHaveLength(1);
+    const t2 = await flow.exchange(t.tpToken, update[0]!.authorizationCode as string);
+    expect(await grantedNow(t2.json.access_token)).toEqual(['开发管理权限']);
 
     const silent = await door({ silent: true });
     expect(silent.status, silent.text).toBe(200);
-    expect(silent.json.event).toBeNull();
+    expect(silent.json).toMatchObject({ event: null, granted: ['development'], generation: 3 });
     const loc = new URL(silent.json.location);
     expect(`${loc.origin}${loc.pathname}`).toBe(REDIRECT_URI);
     expect(loc.searchParams.get('expires_in')).toBe('3600');
     await env.emu.idle();
     expect(env.stub.events(flow.tp.clientId, 'UPDATE_AUTHORIZED')).toHaveLength(1);
-    expect((await flow.exchange(t.tpToken, loc.searchParams.get('authorization_code')!)).status).toBe(200);
+    // The token from before the silent re-authorization stops working; the callback's code gives one that works.
+    expect((await flow.http.get(P.appInfo, { access_token: t2.json.access_token })).json).toEqual(gw(110));
+    const t3 = await flow.exchange(t.tpToken, loc.searchParams.get('authorization_code')!);
+    expect(t3.status, t3.text).toBe(200);
+    expect(await grantedNow(t3.json.access_token)).toEqual(['开发管理权限']);
 
-    expect((await door({ silent: 'yes' })).json).toEqual({ error: 'silent must be true or false' });
-    expect((await door({ appId: 1 })).json).toEqual({ error: `app 1 has not authorized ${flow.tp.clientId}` });
+    // A single set, granted: nothing left to untick, so the TP's other set is ticked.
+    expect((await door({})).json).toEqual({ event: 'UPDATE_AUTHORIZED', granted: ['development', flow.tp.permissionSets.find((set) => set !== 'development')] });
+
+    for (const [body, error] of [
+      [{ silent: 'yes' }, 'silent must be true or false'],
+      [{ appId: 1 }, `app 1 has not authorized ${flow.tp.clientId}`],
+      [{ clientId: 'nobody' }, 'no TP nobody'],
+    ] as const) {
+      const r = await door(body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.json).toEqual({ error });
+    }
+  });
+
+  test('a code issued before a re-authorization can no longer be exchanged (a TP must use the newest one)', async ({ env, flow }) => {
+    const appId = flow.tp.testAppIds[0]!;
+    const first = await flow.authorize(appId, ['development', 'payment']);
+    const again = await flow.authorize(appId, ['development'], first.tpToken);
+    const old = await flow.exchange(first.tpToken, first.code);
+    expect(old.status).toBe(400);
+    expect(old.json).toEqual({ error: 'invalid_grant', error_description: 'the mini program has re-authorized since this code was issued' });
+    expect((await flow.exchange(first.tpToken, again.code)).status).toBe(200);
+    await env.emu.idle();
+  });
+
+  test('a permission set ticked twice counts once: adding a set after it is a change (UPDATE_AUTHORIZED)', async ({ env, flow }) => {
+    const appId = flow.tp.testAppIds[1]!;
+    const first = await flow.authorize(appId, ['development', 'development']);
+    await env.emu.idle();
+    await flow.authorize(appId, ['development', 'payment'], first.tpToken);
+    await env.emu.idle();
+    expect(env.stub.events(flow.tp.clientId, 'UPDATE_AUTHORIZED')).toHaveLength(1);
   });
 
   test('retrieve/authorizationcode for an app without authorization gets 50032', async ({ flow }) => {

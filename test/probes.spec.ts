@@ -115,7 +115,7 @@ const CASES: ProbeCase[] = [
   { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'FAILED', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
   { mutant: 'refresh-race-wan', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'FAILED', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
   { mutant: 'ignores-reauthorization', run: PROBE_RUN, check: 'probe.reauthorization', status: 'FAILED', cause: /from before the re-authorization and the TP never recovered/, exitCode: 0 },
-  { mutant: 'callback-ignores-code', run: PROBE_RUN, check: 'probe.silent-reauthorization', status: 'FAILED', cause: /no UPDATE_AUTHORIZED came; its callback \(HTTP 200\) brought the new authorization code, and the TP never exchanged it/, exitCode: 0 },
+  { mutant: 'callback-ignores-code', run: PROBE_RUN, check: 'probe.silent-reauthorization', status: 'FAILED', cause: /no UPDATE_AUTHORIZED was pushed .*its callback \(HTTP 200\) brought the new authorization code, and the TP never exchanged it/, exitCode: 0 },
   { mutant: 'unauthorized-ack-ok', run: PROBE_RUN, check: 'probe.unauthorized-ack', status: 'WARNING', cause: /UNAUTHORIZED push #\d+ .*"ok".*not exactly "success"/, exitCode: 0 },
   { mutant: 'ticket-hang', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /no reply within \d+ ms — the TP must answer "success" within 2000 ms/, exitCode: 1, notRun: PROBE_IDS },
   { mutant: 'ticket-close', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /connection closed by the TP/, exitCode: 1, notRun: PROBE_IDS },

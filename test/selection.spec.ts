@@ -2,11 +2,10 @@
 // leave out the other sets' exercises. detection.spec.ts runs it end to end.
 import { test, expect } from '@playwright/test';
 import { CHECKS } from '../harness/detection/checks.ts';
-import { PERMISSION_SETS } from '../harness/detection/permissionSets.ts';
-import { handSelectionToWorkers, NOT_NEEDED_REASON, stepsFor, whyNotNeeded, type SetupStep } from '../harness/detection/selection.ts';
+import { handSelectionToWorkers, NOT_NEEDED_REASON, stepsBeforeProbes, stepsFor, whyNotNeeded, type SetupStep } from '../harness/detection/selection.ts';
 import { RUN_ENV } from '../harness/detection/runEnv.ts';
 
-const ALL_STEPS: SetupStep[] = ['authorization', 'probes', ...PERMISSION_SETS.filter((s) => s.suite?.setup).map((s) => `exercise-${s.slug}` as const)];
+const ALL_STEPS: SetupStep[] = ['authorization', 'exercise-development', 'exercise-payment', 'exercise-basic-info', 'probes'];
 
 function needed(checkIds: string[]): SetupStep[] {
   const env: NodeJS.ProcessEnv = {};
@@ -14,23 +13,28 @@ function needed(checkIds: string[]): SetupStep[] {
   return ALL_STEPS.filter((step) => !whyNotNeeded(step, env));
 }
 
-test('every check stands on the scan and its own set\'s exercise, probes also on the probes\' faults; 客服能力权限 on nothing', () => {
-  for (const c of CHECKS) {
-    const set = PERMISSION_SETS.find((s) => s.slug === c.permissionSet);
-    const expected: SetupStep[] =
-      c.kind === 'probe' ? ['authorization', 'probes']
-        : !set ? ['authorization']
-          : set.suite?.setup ? ['authorization', `exercise-${set.slug}`]
-            : [];
-    expect.soft(stepsFor(c.id), c.id).toEqual(expected);
-  }
+test('what one check stands on: the scan; its set\'s exercise; the probes\' faults; for 客服能力权限 nothing', () => {
+  expect(stepsFor('auth.ticket-ack')).toEqual(['authorization']);
+  expect(stepsFor('auth.app-info-read')).toEqual(['authorization']);
+  expect(stepsFor('probe.silent-reauthorization')).toEqual(['authorization', 'probes']);
+  expect(stepsFor('dev.rollback')).toEqual(['authorization', 'exercise-development']);
+  expect(stepsFor('pay.pushes-ack')).toEqual(['authorization', 'exercise-payment']);
+  expect(stepsFor('info.domains')).toEqual(['authorization', 'exercise-basic-info']);
   expect(stepsFor('cs.echostr-handshake')).toEqual([]);
+  expect(stepsFor('cs.echostr-bad-signature')).toEqual([]);
+  // Every registered check has an answer, and only the steps above exist.
+  for (const c of CHECKS) for (const step of stepsFor(c.id)) expect.soft(ALL_STEPS, c.id).toContain(step);
+});
+
+test('the steps before the probes, in run order, for the selected sets', () => {
+  expect(stepsBeforeProbes(['payment', 'customer-service', 'development'])).toEqual(['authorization', 'exercise-payment', 'exercise-development']);
+  expect(stepsBeforeProbes(['customer-service'])).toEqual(['authorization']);
 });
 
 test('a selection needs the union of its checks\' steps, and nothing else', () => {
   expect(needed(['cs.echostr-handshake'])).toEqual([]);
   expect(needed(['pay.account-create', 'cs.echostr-handshake'])).toEqual(['authorization', 'exercise-payment']);
-  expect(needed(['probe.reauthorization', 'dev.submit-audit'])).toEqual(['authorization', 'probes', 'exercise-development']);
+  expect(needed(['probe.reauthorization', 'dev.submit-audit'])).toEqual(['authorization', 'exercise-development', 'probes']);
   expect(needed(CHECKS.map((c) => c.id))).toEqual(ALL_STEPS);
 });
 

@@ -5,6 +5,7 @@ import { succeeded, type CallEntry } from './emulatorHandle.ts';
 import { performAction, type ActionResult } from './hook.ts';
 import { loadObservations, saveObservations, type AuthorizationObservations } from './observations.ts';
 import { configSecrets } from '../config.ts';
+import { exerciseStep } from './selection.ts';
 
 export interface ExerciseObservations {
   appId: number | null;
@@ -67,12 +68,12 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
     }
     return obs;
   } finally {
-    saveObservations(run.runDir, `exercise-${set}`, obs, configSecrets(run.config));
+    saveObservations(run.runDir, exerciseStep(set), obs, configSecrets(run.config));
   }
 }
 
 export function exerciseObservations(run: Run, set: string): ExerciseObservations {
-  const obs = loadObservations<ExerciseObservations>(run.runDir, `exercise-${set}`);
+  const obs = loadObservations<ExerciseObservations>(run.runDir, exerciseStep(set));
   if (!obs) throw new Error(`the ${set} setup step recorded nothing (did it run?)`);
   return obs;
 }

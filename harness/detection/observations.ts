@@ -28,8 +28,16 @@ export interface ProbeObservations {
   hook: Record<string, unknown>;
   /** What the 授权发起页 answered when the forged-push probe asked it to make the TP use a TP token. */
   forgedTrigger?: string;
-  /** The re-authorization without a push: the callback the admin's browser followed (code scrubbed) and its answer. */
-  silentCallback?: { url: string; answer: string };
+  /**
+   * The re-authorization without a push: the callback the admin's browser followed (code scrubbed), what the TP
+   * answered, and the authorization generation whose code it carried.
+   */
+  silentCallback?: { url: string; answer: string; generation: number };
+}
+
+/** The scan's browser state (cookies, storage): the probes follow a later callback in it, as the same admin would. */
+export function scanBrowserStatePath(runDir: string): string {
+  return path.join(runDir, 'scan-browser-state.json');
 }
 
 export function observationsPath(runDir: string, name: string): string {

@@ -12,12 +12,17 @@ export interface PermissionSet {
    * The files under suites/ that mirror the set: its checks, and the setup step where the TP acts first (sets without
    * a suite yet report "no check ran").
    */
-  suite?: { spec: string; setup?: string };
+  suite?: {
+    spec: string;
+    setup?: string;
+    /** Its checks are live requests to the TP's URLs: they need no authorized app (a rerun of them skips the scan). */
+    withoutApp?: true;
+  };
 }
 
 export const PERMISSION_SETS: readonly PermissionSet[] = [
   { slug: 'development', zh: '开发管理权限', en: 'Development management', baiduDetected: true, dimension: 0, suite: { spec: 'development.spec.ts', setup: 'development.setup.ts' } },
-  { slug: 'customer-service', zh: '客服能力权限', en: 'Customer-service capability', baiduDetected: true, dimension: 0, suite: { spec: 'customer-service.spec.ts' } },
+  { slug: 'customer-service', zh: '客服能力权限', en: 'Customer-service capability', baiduDetected: true, dimension: 0, suite: { spec: 'customer-service.spec.ts', withoutApp: true } },
   { slug: 'payment', zh: '支付服务权限', en: 'Payment service', baiduDetected: true, dimension: 0, suite: { spec: 'payment.spec.ts', setup: 'payment.setup.ts' } },
   { slug: 'basic-info', zh: '基本信息设置权限', en: 'Basic-information settings', baiduDetected: false, dimension: 0, suite: { spec: 'operations.spec.ts', setup: 'operations.setup.ts' } },
   { slug: 'data', zh: '数据权限', en: 'Data analysis', baiduDetected: false, dimension: 0 },

@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { TpUrls } from '../platform/launch.ts';
 import type { EmulatorHandle } from './emulatorHandle.ts';
+import type { SetupStep } from './selection.ts';
 
 export interface Run {
   config: Config;
@@ -13,4 +14,6 @@ export interface Run {
   beforeProbes: EmulatorHandle;
   tpUrls: TpUrls;
   runDir: string;
+  /** Whether a setup step must run: a rerun of some checks leaves out the steps none of them stands on (selection.ts). */
+  needs(step: SetupStep): boolean;
 }

@@ -1,10 +1,10 @@
 // Emulator-only routes (LocalStack's habit: health, reset, inspectable state). They live under /__emulator/, a
-// prefix no Baidu path uses, plus GET /health. Everything they return is redacted by the ledger.
+// prefix no Baidu path uses, plus GET /health. What they return is redacted by the ledger, except the callback
+// location of a silent re-authorization (app/reauthorize).
 import { reply, type BaiduReply } from '../baidu/envelopes.ts';
 import type { Emulator } from './emulator.ts';
 import type { TpRegistration } from './store.ts';
-import { authorize, unauthorize } from './providers/auth.ts';
-import { LIFETIME } from './emulator.ts';
+import { authorize, callbackLocation, unauthorize } from './providers/auth.ts';
 import { holdAudits } from './providers/development.ts';
 
 const VERSION = '0.1.0';
@@ -106,24 +106,25 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
         return reply.raw({ expired: n });
       });
     case 'POST /__emulator/app/reauthorize':
-      // The admin authorizes again with the same sets, so that what later checks see does not change. By default
-      // UPDATE_AUTHORIZED is pushed as when the sets change (probe.reauthorization); `"silent": true` is what the
-      // authorization page does when nothing changed — no push — and the reply's `location` is the callback the
-      // admin's browser then follows, code included (the page hands it to the browser the same way; the one
-      // unredacted secret here, for the harness to play that browser).
+      // The admin authorizes the app again. By default one permission set changes — the last granted one is
+      // unticked, or one more ticked when only one was granted — so UPDATE_AUTHORIZED is pushed as for a real change
+      // (probe.reauthorization); a TP with a single set, granted, leaves nothing to change, and the push comes anyway.
+      // `"silent": true` keeps the sets, which pushes nothing (see authorize()), and answers the callback location the
+      // admin's browser then follows, code included: the one unredacted secret here, for the harness to play that
+      // browser (the authorization page hands it over the same way).
       return withTp(emu, input, async (clientId) => {
         const tp = emu.requireTp(clientId);
         const prev = emu.store.authorization(clientId, Number(input.appId));
         if (!prev?.active) return bad(`app ${input.appId} has not authorized ${clientId}`);
         if (input.silent !== undefined && typeof input.silent !== 'boolean') return bad('silent must be true or false');
         if (input.silent && !prev.redirectUri) return bad(`app ${prev.appId} was not authorized through the authorization page: no redirect_uri to send a new code to`);
-        const { code, event } = authorize(emu, tp, prev.appId, prev.granted, { push: !input.silent });
+        const untick = prev.granted.length > 1 ? prev.granted.slice(0, -1) : undefined;
+        const tick = tp.permissionSets.find((s) => !prev.granted.includes(s));
+        const granted = input.silent ? prev.granted : untick ?? (tick ? [...prev.granted, tick] : prev.granted);
+        const { code, event, generation } = authorize(emu, tp, prev.appId, granted, { push: !input.silent });
         await emu.idle();
-        if (!input.silent) return reply.raw({ event });
-        const location = new URL(prev.redirectUri!);
-        location.searchParams.set('authorization_code', code);
-        location.searchParams.set('expires_in', String(LIFETIME.authorizationCode));
-        return reply.raw({ event, location: location.toString() });
+        if (!input.silent) return reply.raw({ event, granted });
+        return reply.raw({ event, granted, generation, location: callbackLocation(prev.redirectUri!, code) });
       });
     case 'POST /__emulator/app/unauthorize':
       return withTp(emu, input, async (clientId) => reply.raw(emu.ledger.redact(await unauthorize(emu, emu.requireTp(clientId), Number(input.appId)))));

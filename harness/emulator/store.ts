@@ -34,7 +34,8 @@ export interface AppRecord {
 export interface Ticket { value: string; seq: number; issuedAt: number }
 export interface TpToken { clientId: string; expiresAt: number; ticketSeq: number }
 export interface PreAuthCode { clientId: string; expiresAt: number; used: boolean }
-export interface AuthCode { clientId: string; appId: number; expiresAt: number; used: boolean; issuedAt: number }
+/** `generation`: the app's authorization the code was issued under; a later re-authorization voids it. */
+export interface AuthCode { clientId: string; appId: number; expiresAt: number; used: boolean; issuedAt: number; generation: number }
 export interface AuthorizerToken { clientId: string; appId: number; expiresAt: number; generation: number }
 export interface RefreshToken { clientId: string; appId: number; used: boolean; generation: number }
 export interface Authorization {

@@ -9,8 +9,7 @@ import { configSecrets, parseConfig, type Config } from '../config.ts';
 import { freshSeed } from '../seed.ts';
 import { holdsVerdict, type CheckDef, type CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, RUN_ENV } from '../detection/runEnv.ts';
-import { handSelectionToWorkers } from '../detection/selection.ts';
-import { buildReport, CHECK_ANNOTATION, CHECK_RESULT_ATTACHMENT, isLeftOut, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
+import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
@@ -74,8 +73,6 @@ export default class DetectionReporter implements Reporter {
     this.startedAt = new Date();
     this.pwConfig = config;
     this.suite = suite;
-    // The filtered suite: the setup steps no selected check stands on skip themselves (selection.ts).
-    handSelectionToWorkers(suite.allTests().flatMap((t) => t.annotations.filter((a) => a.type === CHECK_ANNOTATION && a.description).map((a) => a.description!)));
     try {
       this.config = parseConfig(process.env);
     } catch (e) {

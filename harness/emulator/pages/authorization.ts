@@ -8,7 +8,7 @@ import { reply, type BaiduReply } from '../../baidu/envelopes.ts';
 import { bySlug } from '../../detection/permissionSets.ts';
 import type { Emulator } from '../emulator.ts';
 import type { ScanSession } from '../store.ts';
-import { authorize } from '../providers/auth.ts';
+import { authorize, callbackLocation } from '../providers/auth.ts';
 
 import { AUTH_PAGE } from '../../detection/runEnv.ts';
 
@@ -163,7 +163,7 @@ function confirm(emu: Emulator, r: PageRequest): PageResult {
   if (!s || s.state !== 'scanned') return errorPage(40010, 'this authorization session is no longer waiting for confirmation', {});
   const tp = emu.requireTp(s.clientId);
   const appId = Number(one(r.form.app_id));
-  const scopes = ([] as string[]).concat(r.form.scope ?? []).filter((x) => tp.permissionSets.includes(x));
+  const scopes = [...new Set(([] as string[]).concat(r.form.scope ?? []))].filter((x) => tp.permissionSets.includes(x));
   const facts = { session: s.id, appId, granted: scopes };
   if (!tp.testAppIds.includes(appId)) {
     s.errno = 50007;
@@ -171,11 +171,8 @@ function confirm(emu: Emulator, r: PageRequest): PageResult {
     return errorPage(50007, `app ${appId} is not on the TP's 授权测试名单; before 全网发布 only listed apps can authorize`, facts);
   }
   const { code } = authorize(emu, tp, appId, scopes, { redirectUri: s.redirectUri });
-  const url = new URL(s.redirectUri);
-  url.searchParams.set('authorization_code', code);
-  url.searchParams.set('expires_in', '3600');
   s.appId = appId;
-  s.location = url.toString();
+  s.location = callbackLocation(s.redirectUri, code);
   setState(s, 'confirmed');
   const html = layout('授权成功', `<main id="done"><h1>授权成功</h1><p>已授权给「${esc(tp.name)}」，请返回电脑端 / Done, return to the computer</p></main>`, true);
   return { reply: reply.html(html), facts };

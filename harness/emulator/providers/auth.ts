@@ -2,7 +2,9 @@
 // Deliberate choices where Baidu is silent (documented per the brief):
 // - Ticket validity is UNKNOWN: any ticket issued within `ticketTtlS` is accepted; using one that is not the newest
 //   is recorded as the fact `staleTicket` (the check fails it, the TP still gets a token so the run goes on).
-// - The authorization code's format is UNKNOWN: 32 hex characters, single use, 3600 s (the callback's expires_in).
+// - The authorization code's format is UNKNOWN: 32 hex characters, single use, 3600 s (the callback's expires_in), and
+//   void once the app re-authorizes (like its tokens): a TP that exchanges only pushed codes cannot get by with an
+//   older one.
 // - A refresh returns a new pair and spends the old refresh token (single use, §1.6); the old access token stays
 //   valid until it expires (Baidu does not say otherwise).
 import { BaiduError, reply } from '../../baidu/envelopes.ts';
@@ -33,11 +35,20 @@ export function issueAuthorizerPair(emu: Emulator, clientId: string, appId: numb
 export function issueAuthCode(emu: Emulator, clientId: string, appId: number, ttlS: number = LIFETIME.authorizationCode): string {
   const code = emu.ids.hex('authorizationCode', 32);
   emu.ledger.secret('authorizationCode', code);
-  emu.store.authCodes.set(code, { clientId, appId, expiresAt: emu.now() + ttlS * 1000, used: false, issuedAt: emu.now() });
+  const generation = emu.store.authorization(clientId, appId)?.generation ?? 0;
+  emu.store.authCodes.set(code, { clientId, appId, expiresAt: emu.now() + ttlS * 1000, used: false, issuedAt: emu.now(), generation });
   return code;
 }
 
-const sameSets = (a: string[], b: string[]) => a.length === b.length && a.every((s) => b.includes(s));
+/** Where the admin's browser goes once the phone confirmed (reference §1.4): the TP's redirect_uri with the code. */
+export function callbackLocation(redirectUri: string, code: string): string {
+  const url = new URL(redirectUri);
+  url.searchParams.set('authorization_code', code);
+  url.searchParams.set('expires_in', String(LIFETIME.authorizationCode));
+  return url.toString();
+}
+
+const sameSets = (a: string[], b: string[]) => new Set(a).size === new Set(b).size && a.every((s) => b.includes(s));
 
 /**
  * The admin confirmed on the phone: record the grant, issue the code and push AUTHORIZED, or UPDATE_AUTHORIZED when
@@ -48,18 +59,19 @@ const sameSets = (a: string[], b: string[]) => a.length === b.length && a.every(
  * and the tokens from before stop working as after any re-authorization (pain 5). A TP that takes codes only from
  * pushes then keeps a dead token; probe.silent-reauthorization looks for that. `push` overrides the choice.
  */
-export function authorize(emu: Emulator, tp: TpRegistration, appId: number, granted: string[], opts: { push?: boolean; redirectUri?: string } = {}): { code: string; event: string | null } {
+export function authorize(emu: Emulator, tp: TpRegistration, appId: number, granted: string[], opts: { push?: boolean; redirectUri?: string } = {}): { code: string; event: string | null; generation: number } {
   const prev = emu.store.authorization(tp.clientId, appId);
   const generation = (prev?.generation ?? 0) + 1;
-  emu.store.setAuthorization({ clientId: tp.clientId, appId, granted, generation, active: true, redirectUri: opts.redirectUri ?? prev?.redirectUri });
+  const changed = !prev?.active || !sameSets(prev.granted, granted);
+  emu.store.setAuthorization({ clientId: tp.clientId, appId, granted: [...new Set(granted)], generation, active: true, redirectUri: opts.redirectUri ?? prev?.redirectUri });
   const code = issueAuthCode(emu, tp.clientId, appId);
   const event = prev?.active ? 'UPDATE_AUTHORIZED' : 'AUTHORIZED';
-  if (!(opts.push ?? (!prev?.active || !sameSets(prev.granted, granted)))) return { code, event: null };
+  if (!(opts.push ?? changed)) return { code, event: null, generation };
   void emu.push(tp, 'auth', {
     appId, tpAppId: tp.tpAppId, eventTime: emu.eventTime(), event,
     authorizationCode: code, authorizationCodeExpiresIn: LIFETIME.authorizationCode,
   }, { facts: { appId, generation } });
-  return { code, event };
+  return { code, event, generation };
 }
 
 /** The app withdraws its authorization: tokens stop working and UNAUTHORIZED is pushed (§2.6). */
@@ -126,6 +138,8 @@ export const handlers: Handlers = {
       if (emu.now() > c.expiresAt) throw BaiduError.oauth('invalid_grant', 'authorization code has expired');
       const a = emu.store.authorization(tp.clientId, c.appId);
       if (!a?.active) throw BaiduError.oauth('invalid_grant', 'the mini program has cancelled the authorization');
+      facts.codeGeneration = c.generation;
+      if (c.generation !== a.generation) throw BaiduError.oauth('invalid_grant', 'the mini program has re-authorized since this code was issued');
       c.used = true;
       facts.appId = c.appId;
       facts.codeAgeMs = emu.now() - c.issuedAt;
