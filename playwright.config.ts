@@ -8,18 +8,21 @@ import { loadConfigOrExit } from './harness/config.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from './harness/detection/chromium.ts';
 import { bySlug } from './harness/detection/permissionSets.ts';
 import { newRunId } from './harness/detection/runs.ts';
-import { RUN_ENV } from './harness/detection/runEnv.ts';
+import { listing, RUN_ENV } from './harness/detection/runEnv.ts';
 
 // Evaluated in the runner first: fix the seed and run id there so every worker sees the same run.
 const config = loadConfigOrExit();
 process.env.PREFLIGHT_SEED ??= config.seed;
 process.env.PREFLIGHT_RUN_ID ??= newRunId();
 process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env.PREFLIGHT_RUN_ID);
+// Playwright keeps the failed tests for --last-failed in its output folder, which is each run's own: beside the run
+// folders instead, so that the next run finds them.
+process.env.PLAYWRIGHT_LAST_RUN_OUTPUT_FILE ??= path.join(path.dirname(process.env.PREFLIGHT_RUN_DIR), 'last-run.json');
 const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
 // Allure adds result files and never removes any: without this, allure-results would mix every earlier run into this
 // one's Allure report (and grow by ~90 files a run). Only in the runner (workers evaluate this file too), and only
 // once the configuration is valid, so a bad .env loses nothing.
-if (!process.env.TEST_WORKER_INDEX) rmSync(path.join(reports, 'allure-results'), { recursive: true, force: true });
+if (!process.env.TEST_WORKER_INDEX && !listing()) rmSync(path.join(reports, 'allure-results'), { recursive: true, force: true });
 // A selection inherited from an outer run must not skip steps here; this run's own is handed over in onBegin.
 if (!process.env.TEST_WORKER_INDEX) delete process.env[RUN_ENV.selectedChecks];
 // A CI job's cancel or timeout often signals the whole process group, so this runner gets a SIGTERM of its own and

@@ -4,7 +4,7 @@
 import { test, expect, asCheck } from '../fixtures/index.ts';
 import { judgePushesAcked } from '../fixtures/judge.ts';
 import { errorOf, succeeded } from '../harness/detection/emulatorHandle.ts';
-import { loadObservations, type AuthorizationObservations } from '../harness/detection/observations.ts';
+import { becauseOf, loadObservations, scanProblem, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 
 function observations(runDir: string): AuthorizationObservations {
@@ -46,7 +46,7 @@ test('scan authorization: the QR is decoded and confirmed on a phone', asCheck('
   const obs = observations(run.runDir);
   check.evidence('scan', { qr: obs.qr, mobile: obs.mobile, appId: obs.appId, durationsMs: obs.durationsMs });
   for (const s of obs.screenshots) await test.info().attach(s.name, { path: s.path, contentType: 'image/png' }).catch(() => {});
-  test.skip(!obs.authorizationPage.reached || !!obs.authorizationPage.error, 'needs the authorization page (see auth.start-page-referer)');
+  test.skip(!obs.authorizationPage.reached || !!obs.authorizationPage.error, `needs the authorization page (see auth.start-page-referer${becauseOf(scanProblem(obs))})`);
   expect(obs.qr.decoded, obs.qr.error).toBe(true);
   if (obs.mobile.error) throw new Error(`the phone could not confirm the authorization: ${obs.mobile.error}`);
   expect(obs.mobile.confirmed).toBe(true);
@@ -55,14 +55,14 @@ test('scan authorization: the QR is decoded and confirmed on a phone', asCheck('
 test('the TP receives the authorization callback', asCheck('auth.callback-received'), async ({ run, check }) => {
   const obs = observations(run.runDir);
   check.evidence('callback', obs.callback);
-  test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
+  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see auth.scan-authorization${becauseOf(scanProblem(obs))})`);
   expect(obs.callback.reached, `the browser was not redirected to the TP's redirect_uri: ${obs.callback.error}`).toBe(true);
   expect(obs.callback.status, `the TP answered its redirect_uri with HTTP ${obs.callback.status}: ${obs.callback.text}`).toBeLessThan(400);
 });
 
 test('the authorization code is exchanged within the budget', asCheck('auth.code-exchanged'), async ({ run, check }) => {
   const obs = observations(run.runDir);
-  test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
+  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see auth.scan-authorization${becauseOf(scanProblem(obs))})`);
   const calls = (await run.beforeProbes.calls('authprocess.getOAuthToken')).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
   check.evidence('oauth/token (app_to_tp_authorization_code) calls', calls.map(({ seq, query, status, response, facts }) => ({ seq, query, status, response, facts })));
   const ok = calls.find((c) => succeeded(c) && c.facts.appId === obs.appId);
@@ -74,7 +74,7 @@ test('the authorization code is exchanged within the budget', asCheck('auth.code
 
 test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authorized-push-ack'), async ({ run, check }) => {
   const obs = observations(run.runDir);
-  test.skip(!obs.mobile.confirmed, 'needs a confirmed scan (see auth.scan-authorization)');
+  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see auth.scan-authorization${becauseOf(scanProblem(obs))})`);
   await judgePushesAcked(run, check, 'AUTHORIZED', (p) => p.event === 'AUTHORIZED' && p.facts.appId === obs.appId && p.facts.replayOf === undefined);
 });
 

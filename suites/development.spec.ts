@@ -2,7 +2,7 @@
 // succeeded for an authorized test app (reference §7.1.3). Extended checks (WARNING unless --strict) cover the rest
 // of the lifecycle a TP gets wrong in production.
 import { test, asCheck } from '../fixtures/index.ts';
-import { judgeEverSucceeded, judgePushesAcked, needsApp, optionalActionSkipped } from '../fixtures/judge.ts';
+import { judgeEverSucceeded, judgePushesAcked, needsApp, needsEarlier, optionalActionSkipped } from '../fixtures/judge.ts';
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall } from '../harness/detection/evidence.ts';
 import { exerciseObservations } from '../harness/detection/exercise.ts';
@@ -15,14 +15,15 @@ test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, 
   const obs = exerciseObservations(run, 'development');
   const appId = needsApp(obs);
   const uploaded = (await run.beforeProbes.calls('pkg.uploadPackage')).some((c) => c.appId === appId && succeeded(c));
-  test.skip(!uploaded && obs.actions['upload-package']?.outcome !== 'waiting', 'needs a successful package/upload (see dev.package-upload)');
+  test.skip(!uploaded && obs.actions['upload-package']?.outcome !== 'waiting', needsEarlier(obs, 'upload-package', 'a successful package/upload', 'dev.package-upload'));
   await judgeEverSucceeded(run, check, exerciseObservations(run, 'development'), 'pkg.submitPackageAudit', 'submit-audit');
 });
 
 test('the audit quota is read before submitting', asCheck('dev.audit-quota-read'), async ({ run, check }) => {
-  const appId = needsApp(exerciseObservations(run, 'development'));
+  const obs = exerciseObservations(run, 'development');
+  const appId = needsApp(obs);
   const submit = (await run.beforeProbes.calls('pkg.submitPackageAudit')).find((c) => c.appId === appId && succeeded(c));
-  test.skip(!submit, 'needs a successful package/submitaudit (see dev.submit-audit)');
+  test.skip(!submit, needsEarlier(obs, 'submit-audit', 'a successful package/submitaudit', 'dev.submit-audit'));
   const quota = (await run.beforeProbes.calls('pkg.getPackageSubmitAuditQuota')).filter((c) => c.appId === appId && c.seq < submit!.seq);
   check.evidence('package/auditquota calls before the submission', callView(quota));
   if (!quota.some(succeeded)) check.fail(`package/submitaudit (#${submit!.seq}) was called without reading package/auditquota first: a TP that submits blindly burns its weekly quota (69013)`);

@@ -8,8 +8,8 @@ import { loadObservations, saveObservations, scanBrowserStatePath, scrubUrl, typ
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { configSecrets } from '../harness/config.ts';
-import { authorizedApp, until } from '../harness/detection/exercise.ts';
-import { performAction } from '../harness/detection/hook.ts';
+import { authorizedApp, hungBefore, until } from '../harness/detection/exercise.ts';
+import { NOT_ATTEMPTED, performAction, type ActionResult } from '../harness/detection/hook.ts';
 import { stepsBeforeProbes } from '../harness/detection/selection.ts';
 
 setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async ({ run, browser }) => {
@@ -25,10 +25,17 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
   const last = async () => (await emulator.ledger()).at(-1)?.seq ?? 0;
   const obs: ProbeObservations = { appId, skipped: why, start: await last(), marks: {}, hook: {} };
   const mark = async (name: string) => void (obs.marks[name] = await last());
-  const hook = async (name: string) => performAction({
-    hookUrl: run.tpUrls.hook, action: 'read-app-info', appId: appId!, waitS: 0, satisfied: async () => false,
-    instructions: 'read app/info for the app (optional hook action used by probes)', log: () => {},
-  }).then((r) => void (obs.hook[name] = r));
+  // Once the hook has hung, here or in a set's exercise, it is not asked again: a hanging TP costs a run one timeout.
+  let hung = hungBefore(run, before);
+  const hook = async (name: string) => {
+    if (hung) return void (obs.hook[name] = { action: 'read-app-info', outcome: 'error', durationMs: 0, cause: `${NOT_ATTEMPTED}${hung.cause}` } satisfies ActionResult);
+    const r = await performAction({
+      hookUrl: run.tpUrls.hook, action: 'read-app-info', appId: appId!, waitS: 0, satisfied: async () => false,
+      instructions: 'read app/info for the app (optional hook action used by probes)', log: () => {},
+    });
+    obs.hook[name] = r;
+    if (r.hung) hung = r;
+  };
   try {
     await setup.step('forged ticket push, then the TP must fetch a new TP token', async () => {
       await mark('forged');

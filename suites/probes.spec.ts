@@ -4,6 +4,7 @@ import { judgePushesAcked } from '../fixtures/judge.ts';
 import { succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall, pushView } from '../harness/detection/evidence.ts';
 import { loadObservations, type ProbeObservations } from '../harness/detection/observations.ts';
+import { NOT_ATTEMPTED, type ActionResult } from '../harness/detection/hook.ts';
 import type { Run } from '../harness/detection/run.ts';
 
 function probes(run: Run): ProbeObservations {
@@ -15,6 +16,18 @@ function probes(run: Run): ProbeObservations {
 
 async function between(run: Run, endpointId: string, from: number, to: number): Promise<CallEntry[]> {
   return (await run.emulator.calls(endpointId)).filter((c) => c.seq > from && c.seq <= to);
+}
+
+/**
+ * Why the probes could not make the TP use its token through the hook's optional read-app-info action: there is no
+ * hook, it does not implement the action (404/501), or it had hung before and was not asked again.
+ */
+function hookUnavailable(run: Run, result: unknown): string | undefined {
+  const r = result as ActionResult | undefined;
+  if (!run.tpUrls.hook) return "needs the hook's optional read-app-info action (no TP_HOOK_URL)";
+  if (r?.hookStatus === 404 || r?.hookStatus === 501) return `needs the hook's optional read-app-info action (the hook answered ${r.hookStatus})`;
+  if (r?.cause?.startsWith(NOT_ATTEMPTED)) return `needs the hook's read-app-info action, which was ${r.cause}`;
+  return undefined;
 }
 
 /** After a re-authorization: a call with the token from before it fails the check unless the TP recovered. */
@@ -59,8 +72,8 @@ test('an early-expired authorizer token is refreshed once', asCheck('probe.refre
   const refreshes = (await between(run, 'authprocess.getOAuthToken', obs.marks.expire!, obs.marks.expireDone!)).filter((c) => c.facts.grantType === 'app_to_tp_refresh_token');
   check.evidence('hook read-app-info ×2 (concurrent)', { first: obs.hook.concurrent1, second: obs.hook.concurrent2 });
   check.evidence('refresh calls', callView(refreshes));
-  const hookless = [obs.hook.concurrent1, obs.hook.concurrent2].every((h) => (h as { hookStatus?: number })?.hookStatus === 404 || (h as { hookStatus?: number })?.hookStatus === 501 || !run.tpUrls.hook);
-  test.skip(hookless && !refreshes.length, "needs the hook's optional read-app-info action to make the TP use its token");
+  const hookless = hookUnavailable(run, obs.hook.concurrent1);
+  test.skip(!!hookless && !refreshes.length, hookless);
   const reused = refreshes.find((c) => c.facts.reusedRefreshToken);
   if (reused) throw new Error(`refresh call #${reused.seq} reused a refresh token that had already been spent (Baidu refresh tokens are single use): concurrent refreshes must share one call`);
   if (refreshes.filter(succeeded).length !== 1) check.fail(`expected exactly one successful refresh after the token expired, saw ${refreshes.filter(succeeded).length}`);
@@ -74,8 +87,8 @@ test('after UPDATE_AUTHORIZED the TP stops using the stale token', asCheck('prob
   check.evidence('UPDATE_AUTHORIZED push', pushView(pushes));
   check.evidence('app/info calls after the re-authorization', callView(infos));
   check.evidence('hook read-app-info', obs.hook.afterReauth);
-  const unsupported = [404, 501].includes((obs.hook.afterReauth as { hookStatus?: number })?.hookStatus ?? 0) || !run.tpUrls.hook;
-  test.skip(unsupported && !infos.length, "needs the hook's optional read-app-info action");
+  const unsupported = hookUnavailable(run, obs.hook.afterReauth);
+  test.skip(!!unsupported && !infos.length, unsupported);
   judgeStaleTokenUse(check, infos, 'exchange the new authorizationCode from UPDATE_AUTHORIZED');
   if (!infos.some(succeeded)) check.fail('no successful app/info call after the re-authorization');
 });

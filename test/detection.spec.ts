@@ -245,21 +245,27 @@ for (const variant of ['start-page-redirect', 'start-page-script', 'start-page-l
 
 // A rerun of some checks runs only the setup steps they stand on (harness/detection/selection.ts): the probes need
 // the scan and the probes' faults, one development check the scan and the development exercise — never the payment
-// exercise, which a TP without a hook would make everyone wait through. Both runs share one run folder (as a
-// reviewer's reruns with a fixed PREFLIGHT_RUN_ID do): what a step left in the first must not mislead the second.
-test('-g reruns run only the setup steps their checks stand on, the others SKIPPED as not needed, in a reused run folder too', async ({}, testInfo) => {
+// exercise, which a TP without a hook would make everyone wait through. The runs share one folder for their runs (as
+// a reviewer's reruns do): --last-failed finds what failed before, and what a step left in an earlier run folder
+// (a fixed PREFLIGHT_RUN_DIR, here) must not mislead a later run.
+test('reruns (-g, --last-failed) run only the setup steps their checks stand on, the others SKIPPED as not needed', async ({}, testInfo) => {
   test.setTimeout(TIMEOUT);
   const outDir = testInfo.outputPath('run');
   const stepsOf = (report: Report) => Object.fromEntries(report.steps.map((s) => [s.file, `${s.status}${s.reason ? `: ${s.reason}` : ''}${s.error ? `: ${s.error}` : ''}`]));
   const ranChecks = (report: Report) => report.checks.filter((c) => c.status !== 'SKIPPED').map((c) => `${c.id} ${c.status}`).sort();
   const skipped = `SKIPPED: ${NOT_NEEDED_REASON}`;
+  const probeSteps = { 'suites/authorize.setup.ts': 'PASSED', 'suites/development.setup.ts': skipped, 'suites/payment.setup.ts': skipped, 'suites/probes.setup.ts': 'PASSED' };
 
-  const probes = await runDetection({ outDir, args: ['-g', '@probe'] });
+  // A TP whose callback ignores the code: of the probes, only probe.silent-reauthorization fails.
+  const probes = await runDetection({ outDir, mutant: 'callback-ignores-code', args: ['-g', '@probe'] });
   const first = reportOf(probes);
-  expect(stepsOf(first), tail(probes)).toEqual({
-    'suites/authorize.setup.ts': 'PASSED', 'suites/development.setup.ts': skipped, 'suites/payment.setup.ts': skipped, 'suites/probes.setup.ts': 'PASSED',
-  });
-  expect.soft(ranChecks(first)).toEqual(CHECKS.filter((c) => c.kind === 'probe').map((c) => `${c.id} PASSED`).sort());
+  expect(stepsOf(first), tail(probes)).toEqual(probeSteps);
+  expect.soft(ranChecks(first)).toEqual(CHECKS.filter((c) => c.kind === 'probe').map((c) => `${c.id} ${c.id === 'probe.silent-reauthorization' ? 'FAILED' : 'PASSED'}`).sort());
+
+  const lastFailed = await runDetection({ outDir, mutant: 'callback-ignores-code', args: ['--last-failed'] });
+  const rerun = reportOf(lastFailed);
+  expect(stepsOf(rerun), tail(lastFailed)).toEqual(probeSteps);
+  expect.soft(ranChecks(rerun)).toEqual(['probe.silent-reauthorization FAILED']);
 
   const dev = await runDetection({ outDir, args: ['-g', 'package/submitaudit succeeds'] });
   const second = reportOf(dev);
@@ -274,6 +280,21 @@ test('-g reruns run only the setup steps their checks stand on, the others SKIPP
   expect.soft(readFileSync(join(reports, 'junit.xml'), 'utf8')).toMatch(/name="the TP onboards the authorized app to payments"[^>]*><skipped message="not needed by the selected checks/);
   expect.soft(second.verdict.ready, 'a filtered run is never ready').toBe(false);
   expect.soft(dev.exitCode, tail(dev, 1500)).toBe(1);
+});
+
+// `--list` is how people find a check's title to re-run it: it runs nothing, so the last report stays as it was.
+test('--list lists the checks, exits 0 and leaves the last report and Allure results alone', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const outDir = testInfo.outputPath('run');
+  const reports = join(outDir, 'reports');
+  mkdirSync(join(reports, 'allure-results'), { recursive: true });
+  writeFileSync(join(reports, 'preflight-report.json'), '{"earlier": true}');
+  writeFileSync(join(reports, 'allure-results', 'earlier-result.json'), '{}');
+  const run = await runDetection({ outDir, args: ['--list'] });
+  expect.soft(run.stdout).toContain('Total: 32 tests'); // the default sets' 28 checks and 4 setup steps
+  expect.soft(readFileSync(join(reports, 'preflight-report.json'), 'utf8')).toBe('{"earlier": true}');
+  expect.soft(existsSync(join(reports, 'allure-results', 'earlier-result.json'))).toBe(true);
+  expect.soft(run.exitCode, tail(run)).toBe(0);
 });
 
 // A TP that dies before it listens: the run goes on to write its report, which names the TP's own words.

@@ -533,6 +533,7 @@ test.describe('app/info (§1.7) and authorization lifecycle', () => {
       [{ silent: 'yes' }, 'silent must be true or false'],
       [{ appId: 1 }, `app 1 has not authorized ${flow.tp.clientId}`],
       [{ clientId: 'nobody' }, 'no TP nobody'],
+      [{ clientId: 7 }, "clientId is required (the TP's client_id)"],
     ] as const) {
       const r = await door(body);
       expect(r.status, JSON.stringify(body)).toBe(400);

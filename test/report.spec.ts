@@ -295,6 +295,8 @@ test.describe('redaction', () => {
       url: 'https://openapi.baidu.com/rest/2.0/oauth/token?grant_type=app_to_tp_authorization_code&code=AbCd&access_token=zzz',
       body: '{"access_token":"tok","expires_in":3600,"refresh_token":"[fp:1]"}',
       [TICKET]: { seq: 1 },
+      // An OAuth error name under `code` is what went wrong, not a credential.
+      oauthError: { envelope: 'R', code: 'invalid_grant', text: '{"code":"invalid_grant"}' },
     });
     expect(out).toEqual({
       access_token: '[REDACTED]',
@@ -307,6 +309,7 @@ test.describe('redaction', () => {
       url: 'https://openapi.baidu.com/rest/2.0/oauth/token?grant_type=app_to_tp_authorization_code&code=[REDACTED]&access_token=[REDACTED]',
       body: '{"access_token":"[REDACTED]","expires_in":3600,"refresh_token":"[fp:1]"}',
       '[REDACTED:hex32]': { seq: 1 },
+      oauthError: { envelope: 'R', code: 'invalid_grant', text: '{"code":"invalid_grant"}' },
     });
   });
 
@@ -355,7 +358,7 @@ print(json.dumps({'totals': dict(root.attrib), 'cases': cases}))`;
     expect(byName('auth.b:')).toMatchObject({ kind: 'failure', type: 'FAILED' });
     expect(byName('dev.baidu:')).toMatchObject({ suite: 'development', kind: 'failure', type: 'WAITING' });
     // An extended check's failure only warns without --strict: a pass that says so.
-    expect(byName('dev.ext:')).toMatchObject({ kind: 'pass', props: { status: 'FAILED (extended: a warning unless --strict)', reason: 'slow' } });
+    expect(byName('dev.ext:')).toMatchObject({ kind: 'pass', props: { status: 'FAILED (an extended check: a warning unless --strict)', reason: 'slow' } });
     // Line breaks survive an attribute (escaped; a parser would fold raw ones into spaces).
     expect(byName('dev.probe:')).toMatchObject({ kind: 'pass', props: { status: 'WARNING', reason: 'refreshed twice\nonce too often' } });
     expect(cases.filter((c) => c.suite === 'harness').map((c) => [c.kind, c.type])).toEqual([['error', 'harness'], ['error', 'interrupted']]);

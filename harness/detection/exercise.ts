@@ -2,10 +2,10 @@
 // through its hook (or wait for a person), and hand what happened to the checks through an observations file.
 import type { Run } from './run.ts';
 import { succeeded, type CallEntry } from './emulatorHandle.ts';
-import { performAction, type ActionResult } from './hook.ts';
-import { loadObservations, saveObservations, type AuthorizationObservations } from './observations.ts';
+import { NOT_ATTEMPTED, performAction, type ActionResult } from './hook.ts';
+import { becauseOf, loadObservations, saveObservations, scanProblem, type AuthorizationObservations } from './observations.ts';
 import { configSecrets } from '../config.ts';
-import { exerciseStep } from './selection.ts';
+import { exerciseStep, stepsBeforeProbes, type SetupStep } from './selection.ts';
 
 export interface ExerciseObservations {
   appId: number | null;
@@ -17,7 +17,7 @@ export interface ExerciseObservations {
 export function authorizedApp(run: Run): { appId: number | null; why?: string } {
   const auth = loadObservations<AuthorizationObservations>(run.runDir, 'authorization');
   if (!auth) return { appId: null, why: 'the authorization step did not run' };
-  if (!auth.appId) return { appId: null, why: 'no mini program was authorized (see the authorization checks)' };
+  if (!auth.appId) return { appId: null, why: `no mini program was authorized (see the authorization checks${becauseOf(scanProblem(auth))})` };
   return { appId: auth.appId };
 }
 
@@ -39,22 +39,29 @@ export interface ExerciseStep {
   optional?: boolean;
 }
 
+/** The first hook call that hung in the given steps of this run (they ran before the caller): the hook is not asked again. */
+export function hungBefore(run: Run, steps: SetupStep[]): ActionResult | undefined {
+  return steps.flatMap((step) => Object.values(loadObservations<Partial<ExerciseObservations>>(run.runDir, step)?.actions ?? {})).find((a) => a.hung);
+}
+
 export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Promise<ExerciseObservations> {
   const { appId, why } = authorizedApp(run);
   const obs: ExerciseObservations = { appId, actions: {}, ledgerStart: (await run.emulator.ledger()).at(-1)?.seq ?? 0, skipped: why };
   try {
     if (!appId) return obs;
-    let stalled = false;
-    let hung: string | undefined;
+    let stalled: string | undefined;
+    // A hook that hung in an earlier set's exercise is not asked again: a hanging TP costs a run one timeout.
+    const order = stepsBeforeProbes(run.config.permissionSets);
+    let hung = hungBefore(run, order.slice(0, order.indexOf(exerciseStep(set))))?.cause;
     for (const s of steps) {
       const key = s.key ?? s.action;
       await s.before?.(appId);
       if (hung) {
-        obs.actions[key] = { action: s.action, outcome: 'error', durationMs: 0, cause: `not attempted: ${hung}` };
+        obs.actions[key] = { action: s.action, outcome: 'error', durationMs: 0, cause: `${NOT_ATTEMPTED}${hung}` };
         continue;
       }
       if (stalled) {
-        obs.actions[key] = { action: s.action, outcome: 'waiting', durationMs: 0, cause: 'an earlier step is still waiting' };
+        obs.actions[key] = { action: s.action, outcome: 'waiting', durationMs: 0, cause: `an earlier step (${stalled}) is still waiting` };
         continue;
       }
       const r = await performAction({
@@ -63,7 +70,7 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
       });
       obs.actions[key] = r;
       if (r.hung) hung = r.cause;
-      if (r.outcome === 'waiting' && !s.optional) stalled = true;
+      if (r.outcome === 'waiting' && !s.optional) stalled = key;
       else if (r.outcome !== 'waiting') await s.after?.(appId);
     }
     return obs;

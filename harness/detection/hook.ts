@@ -7,6 +7,9 @@ export type ActionOutcome = 'done' | 'waiting' | 'error';
 /** How long one hook call may take: the TP performs real Baidu calls, a few seconds at most. */
 export const HOOK_TIMEOUT_MS = 15_000;
 
+/** How the cause of an action not asked for begins (an earlier one hung). */
+export const NOT_ATTEMPTED = 'not attempted: ';
+
 export interface ActionResult {
   action: string;
   outcome: ActionOutcome;

@@ -18,6 +18,19 @@ export interface AuthorizationObservations {
   durationsMs: Record<string, number>;
 }
 
+/** What went wrong first on the way to a confirmed scan, if anything was recorded. */
+export function scanProblem(obs: AuthorizationObservations): string | undefined {
+  return obs.startPage.error ?? obs.authorizationPage.error ?? obs.qr.error ?? obs.mobile.error;
+}
+
+/**
+ * `: <cause>` for a skip reason that points at another check ("see auth.scan-authorization"): when that check is
+ * not in the run (a rerun of this one alone), the cause would otherwise not show anywhere.
+ */
+export function becauseOf(cause: string | undefined): string {
+  return cause ? `: ${cause}` : '';
+}
+
 /** What the probes setup did and when: ledger seq marks around each injected fault. */
 export interface ProbeObservations {
   appId: number | null;

@@ -11,6 +11,11 @@ export const RUN_ENV = {
   selectedChecks: 'PREFLIGHT_SELECTED_CHECKS',
 } as const;
 
+/** Playwright was asked to list the tests, not to run them (it still loads the config and calls the reporters). */
+export function listing(argv: string[] = process.argv): boolean {
+  return argv.includes('--list');
+}
+
 /** The annotation through which the scan reports the browser's version to the reporter. */
 export const BROWSER_ANNOTATION = 'browser';
 

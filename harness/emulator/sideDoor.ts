@@ -10,7 +10,8 @@ import { holdAudits } from './providers/development.ts';
 const VERSION = '0.1.0';
 
 async function withTp(emu: Emulator, input: Record<string, unknown>, fn: (clientId: string) => BaiduReply | Promise<BaiduReply>): Promise<BaiduReply> {
-  const clientId = String(input.clientId ?? '');
+  if (typeof input.clientId !== 'string' || !input.clientId) return bad('clientId is required (the TP\'s client_id)');
+  const clientId = input.clientId;
   if (!emu.tp(clientId)) return bad(`no TP ${clientId}`);
   return fn(clientId);
 }

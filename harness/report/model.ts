@@ -249,7 +249,7 @@ function joinReasons(...parts: (string | undefined)[]): string {
 }
 
 function skipReason(rec: TestRecord): string {
-  if (rec.resultStatus === 'interrupted') return 'interrupted before the check finished / 运行被中断';
+  if (rec.resultStatus === 'interrupted') return 'interrupted before it finished / 运行被中断';
   const a = rec.annotations.find((x) => x.type === 'skip' && x.description) ?? rec.annotations.find((x) => x.type === 'fixme' && x.description);
   return a?.description ?? 'skipped';
 }
@@ -410,7 +410,7 @@ export function buildReport(input: BuildInput): Report {
       const groups = new Map<string, string[]>();
       for (const c of stageChecks) {
         if (c.status === 'PASSED') continue;
-        const key = demoted(c) ? `${c.status}→WARNING (extended, not strict)` : c.status;
+        const key = demoted(c) ? `${c.status}→WARNING (${c.kind}, not strict)` : c.status;
         groups.set(key, [...(groups.get(key) ?? []), c.id]);
       }
       reason = [...groups].map(([k, ids]) => `${k}: ${ids.join(', ')}`).join('; ');

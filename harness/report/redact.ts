@@ -24,9 +24,13 @@ const SECRET_SUFFIXES = ['accesstoken', 'refreshtoken', 'ticket', 'aeskey', 'pre
  * the emulator ledger's `«ticket:1a2b3c4d»` (harness/emulator/ledger.ts), which let a reviewer correlate values.
  */
 function isFingerprint(v: string): boolean {
-  // …and a reproduce command's shell variable (`access_token=$ACCESS_TOKEN`): a name, never a value.
-  return v.startsWith('[') || /^«[^»]*»$/.test(v) || /^\$[A-Z][A-Z0-9_]*$/.test(v);
+  // …and a reproduce command's shell variable (`access_token=$ACCESS_TOKEN`): a name, never a value; and an OAuth
+  // error name, which the client reports under `code` (the key authorization codes travel under, too).
+  return v.startsWith('[') || /^«[^»]*»$/.test(v) || /^\$[A-Z][A-Z0-9_]*$/.test(v) || OAUTH_ERRORS.has(v);
 }
+
+/** RFC 6749's error names, which Baidu's OAuth endpoints answer with (reference §1.5–1.6). */
+const OAUTH_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'expired_token']);
 
 function normalizeKey(key: string): string {
   return key.replace(/[_-]/g, '').toLowerCase();

@@ -8,7 +8,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, Test
 import { configSecrets, parseConfig, type Config } from '../config.ts';
 import { freshSeed } from '../seed.ts';
 import { holdsVerdict, type CheckDef, type CheckStatus } from '../detection/checks.ts';
-import { BROWSER_ANNOTATION, RUN_ENV } from '../detection/runEnv.ts';
+import { BROWSER_ANNOTATION, listing, RUN_ENV } from '../detection/runEnv.ts';
 import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
@@ -105,6 +105,8 @@ export default class DetectionReporter implements Reporter {
   }
 
   private finish(result: FullResult): { status?: FullResult['status'] } {
+    // `--list` (finding a check's title) runs nothing: the last run's report stays as it was.
+    if (listing()) return {};
     const config = this.config ?? parseConfig(process.env);
     const cwd = process.cwd();
     const rel = (p: string) => {
