@@ -25,6 +25,19 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
   const last = async () => (await emulator.ledger()).at(-1)?.seq ?? 0;
   const obs: ProbeObservations = { appId, skipped: why, start: await last(), marks: {}, hook: {} };
   const mark = async (name: string) => void (obs.marks[name] = await last());
+  // After a re-authorization the TP exchanges the new code, then maybe reads app/info, in its own time: let it get
+  // the code of `generation` (up to a second) and then go quiet, so that what it does lands in this probe's window
+  // and not the next one's.
+  const exchanged = async (generation: number) => (await emulator.calls('authprocess.getOAuthToken'))
+    .some((c) => c.facts.codeGeneration === generation && succeeded(c));
+  const settle = async (generation: number, budgetMs = 1000) => {
+    await until(() => exchanged(generation), budgetMs);
+    // Quiet: no ledger entry for 100 ms (within a second).
+    for (let i = 0, seen = await last(); i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (seen === (seen = await last())) break;
+    }
+  };
   // Once the hook has hung, here or in a set's exercise, it is not asked again: a hanging TP costs a run one timeout.
   let hung = hungBefore(run, before);
   const hook = async (name: string) => {
@@ -73,7 +86,8 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
 
     await setup.step('re-authorize with one permission set changed (UPDATE_AUTHORIZED with a new code)', async () => {
       await mark('reauth');
-      await emulator.probe('app/reauthorize', { clientId, appId });
+      const { generation } = await emulator.probe('app/reauthorize', { clientId, appId }) as { generation: number };
+      await settle(generation);
       await hook('afterReauth');
       await mark('reauthDone');
     });
@@ -92,9 +106,7 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
         .finally(() => context.close());
       obs.silentCallback = { url: scrubUrl(location), answer, generation };
       // A TP may exchange after answering: give it the exchange budget, no more.
-      const exchanged = async () => (await emulator.calls('authprocess.getOAuthToken'))
-        .some((c) => c.seq > obs.marks.silentReauth! && c.facts.codeGeneration === generation && succeeded(c));
-      await until(exchanged, config.exchangeBudgetMs);
+      await settle(generation, config.exchangeBudgetMs);
       await hook('afterSilentReauth');
       await mark('silentReauthDone');
     });

@@ -30,13 +30,17 @@ function hookUnavailable(run: Run, result: unknown): string | undefined {
   return undefined;
 }
 
-/** After a re-authorization: a call with the token from before it fails the check unless the TP recovered. */
-function judgeStaleTokenUse(check: CheckRecorder, infos: CallEntry[], fix: string): void {
+/**
+ * After a re-authorization: a call with the token from before it fails the check (a probe's failure only warns
+ * without --strict, like an extended check's). Says whether it found one.
+ */
+function judgeStaleTokenUse(check: CheckRecorder, infos: CallEntry[], fix: string): boolean {
   const stale = infos.find((c) => c.facts.staleAuthorizerToken);
-  if (stale && !infos.some((c) => c.seq > stale.seq && succeeded(c))) {
-    throw new Error(`app/info call #${stale.seq} used the authorizer token from before the re-authorization and the TP never recovered: ${fix}`);
-  }
-  if (stale) check.fail(`app/info call #${stale.seq} first used the stale token (gateway error 110) before recovering`);
+  if (!stale) return false;
+  check.fail(infos.some((c) => c.seq > stale.seq && succeeded(c))
+    ? `app/info call #${stale.seq} first used the stale token (gateway error 110) before recovering`
+    : `app/info call #${stale.seq} used the authorizer token from before the re-authorization and the TP never recovered: ${fix}`);
+  return true;
 }
 
 test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-push-ignored'), async ({ run, check }) => {
@@ -47,7 +51,7 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
   check.evidence('forged ticket push', pushView(forged));
   check.evidence('tp/token calls after the TP token was revoked', callView(tokens));
   const adopted = tokens.find((c) => c.facts.ticket === 'forged');
-  if (adopted) throw new Error(`tp/token call #${adopted.seq} used the ticket from a push whose MsgSignature was forged: the TP does not verify push signatures, so anyone can feed it tickets and events`);
+  if (adopted) return check.fail(`tp/token call #${adopted.seq} used the ticket from a push whose MsgSignature was forged: the TP does not verify push signatures, so anyone can feed it tickets and events`);
   if (tokens.some(succeeded)) return;
   if (tokens.length) return check.fail(`after Baidu invalidated its TP token (gateway error 110) the TP asked for a new one but did not get it: ${explainCall(tokens.at(-1)!)}`);
   // Nothing to judge: say so, and why, rather than blame signature checking the TP may well do.
@@ -75,7 +79,7 @@ test('an early-expired authorizer token is refreshed once', asCheck('probe.refre
   const hookless = hookUnavailable(run, obs.hook.concurrent1);
   test.skip(!!hookless && !refreshes.length, hookless);
   const reused = refreshes.find((c) => c.facts.reusedRefreshToken);
-  if (reused) throw new Error(`refresh call #${reused.seq} reused a refresh token that had already been spent (Baidu refresh tokens are single use): concurrent refreshes must share one call`);
+  if (reused) return check.fail(`refresh call #${reused.seq} reused a refresh token that had already been spent (Baidu refresh tokens are single use): concurrent refreshes must share one call`);
   if (refreshes.filter(succeeded).length !== 1) check.fail(`expected exactly one successful refresh after the token expired, saw ${refreshes.filter(succeeded).length}`);
 });
 
@@ -89,7 +93,7 @@ test('after UPDATE_AUTHORIZED the TP stops using the stale token', asCheck('prob
   check.evidence('hook read-app-info', obs.hook.afterReauth);
   const unsupported = hookUnavailable(run, obs.hook.afterReauth);
   test.skip(!!unsupported && !infos.length, unsupported);
-  judgeStaleTokenUse(check, infos, 'exchange the new authorizationCode from UPDATE_AUTHORIZED');
+  if (judgeStaleTokenUse(check, infos, 'exchange the new authorizationCode from UPDATE_AUTHORIZED')) return;
   if (!infos.some(succeeded)) check.fail('no successful app/info call after the re-authorization');
 });
 
@@ -107,7 +111,7 @@ test('a re-authorization that pushes nothing: the code from the callback is exch
   check.evidence('hook read-app-info', obs.hook.afterSilentReauth);
   // Only the code of this re-authorization (or one 找回授权码 issued after it) can still be exchanged.
   if (!exchanges.some((c) => succeeded(c) && c.facts.codeGeneration === callback.generation)) {
-    throw new Error(exchanges.length
+    return check.fail(exchanges.length
       ? `the TP did not get a token for the re-authorization: ${explainCall(exchanges.at(-1)!)}`
       : `the app was re-authorized with the same permission sets and no UPDATE_AUTHORIZED was pushed (the emulator follows WeChat here; Baidu's rule is unknown); `
         + `its callback (${callback.answer}) brought the new authorization code, and the TP never exchanged it within ${run.config.exchangeBudgetMs} ms. `

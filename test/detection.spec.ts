@@ -256,13 +256,14 @@ test('reruns (-g, --last-failed) run only the setup steps their checks stand on,
   const skipped = `SKIPPED: ${NOT_NEEDED_REASON}`;
   const probeSteps = { 'suites/authorize.setup.ts': 'PASSED', 'suites/development.setup.ts': skipped, 'suites/payment.setup.ts': skipped, 'suites/probes.setup.ts': 'PASSED' };
 
-  // A TP whose callback ignores the code: of the probes, only probe.silent-reauthorization fails.
-  const probes = await runDetection({ outDir, mutant: 'callback-ignores-code', args: ['-g', '@probe'] });
+  // A TP whose callback ignores the code: of the probes, only probe.silent-reauthorization fails (strict: a probe's
+  // failure only warns otherwise, and Playwright keeps failures for --last-failed).
+  const probes = await runDetection({ outDir, mutant: 'callback-ignores-code', args: ['-g', '@probe', '--strict'] });
   const first = reportOf(probes);
   expect(stepsOf(first), tail(probes)).toEqual(probeSteps);
   expect.soft(ranChecks(first)).toEqual(CHECKS.filter((c) => c.kind === 'probe').map((c) => `${c.id} ${c.id === 'probe.silent-reauthorization' ? 'FAILED' : 'PASSED'}`).sort());
 
-  const lastFailed = await runDetection({ outDir, mutant: 'callback-ignores-code', args: ['--last-failed'] });
+  const lastFailed = await runDetection({ outDir, mutant: 'callback-ignores-code', args: ['--last-failed', '--strict'] });
   const rerun = reportOf(lastFailed);
   expect(stepsOf(rerun), tail(lastFailed)).toEqual(probeSteps);
   expect.soft(ranChecks(rerun)).toEqual(['probe.silent-reauthorization FAILED']);

@@ -505,7 +505,7 @@ test.describe('app/info (§1.7) and authorization lifecycle', () => {
     const grantedNow = async (access: string) => ((await flow.http.get(P.appInfo, { access_token: access })).json.data.auth_info as { scope_name: string }[]).map((a) => a.scope_name);
 
     const pushed = await door({});
-    expect(pushed.json).toEqual({ event: 'UPDATE_AUTHORIZED', granted: ['development'] });
+    expect(pushed.json).toEqual({ event: 'UPDATE_AUTHORIZED', granted: ['development'], generation: 2 });
     await env.emu.idle();
     const update = env.stub.events(flow.tp.clientId, 'UPDATE_AUTHORIZED');
     expect(update).toHaveLength(1);
@@ -527,7 +527,7 @@ test.describe('app/info (§1.7) and authorization lifecycle', () => {
     expect(await grantedNow(t3.json.access_token)).toEqual(['开发管理权限']);
 
     // A single set, granted: nothing left to untick, so the TP's other set is ticked.
-    expect((await door({})).json).toEqual({ event: 'UPDATE_AUTHORIZED', granted: ['development', flow.tp.permissionSets.find((set) => set !== 'development')] });
+    expect((await door({})).json).toEqual({ event: 'UPDATE_AUTHORIZED', granted: ['development', flow.tp.permissionSets.find((set) => set !== 'development')], generation: 4 });
 
     for (const [body, error] of [
       [{ silent: 'yes' }, 'silent must be true or false'],

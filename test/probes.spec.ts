@@ -3,9 +3,8 @@
 // 授权事件接收URL (hang, close, garbage, a 10 MB body) that must fail auth.ticket-ack with the measured cause while the
 // run goes on, a TP that hard-codes one test app, PREFLIGHT_STRICT, and identities drawn from the seed.
 //
-// Probe checks are ours, not Baidu's (kind 'probe'): a problem they catch shows as the check FAILED (a thrown error:
-// it breaks publishing or security) or WARNING (check.fail, demoted unless PREFLIGHT_STRICT=1), and the stage demotes
-// a FAILED probe to WARNING, so the verdict stays ready (exit 0) unless strict.
+// Probe checks are ours, not Baidu's (kind 'probe'): a problem they catch shows as the check WARNING (check.fail),
+// FAILED only with PREFLIGHT_STRICT=1, so the verdict stays ready (exit 0) unless strict.
 //
 // Run cost on a 2-core machine: a probe run ~30–45 s, an authorization-only run ~20–35 s (under other sessions' load).
 // A probe run selects PREFLIGHT_PERMISSION_SETS=development: the setup project scans, exercises development and
@@ -70,12 +69,12 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 //
 // | mutant                  | run        | check                          | status  | reason must name                  | exit | other authorization checks                  |
 // |-------------------------|------------|--------------------------------|---------|-----------------------------------|------|---------------------------------------------|
-// | adopts-forged-push      | probe      | probe.forged-push-ignored      | FAILED  | the forged ticket was used        | 0    | PASSED                                      |
+// | adopts-forged-push      | probe      | probe.forged-push-ignored      | WARNING | the forged ticket was used        | 0    | PASSED                                      |
 // | no-dedupe               | probe      | probe.replayed-push-idempotent | WARNING | the code was exchanged again      | 0    | PASSED                                      |
-// | refresh-race            | probe      | probe.refresh-single-flight    | FAILED  | a spent refresh token was reused  | 0    | PASSED                                      |
-// | refresh-race-wan        | probe      | probe.refresh-single-flight    | FAILED  | a spent refresh token was reused  | 0    | PASSED                                      |
-// | ignores-reauthorization | probe      | probe.reauthorization          | FAILED  | the pre-re-authorization token    | 0    | PASSED                                      |
-// | callback-ignores-code   | probe      | probe.silent-reauthorization   | FAILED  | the callback's code not exchanged | 0    | PASSED                                      |
+// | refresh-race            | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
+// | refresh-race-wan        | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
+// | ignores-reauthorization | probe      | probe.reauthorization          | WARNING | the pre-re-authorization token    | 0    | PASSED                                      |
+// | callback-ignores-code   | probe      | probe.silent-reauthorization   | WARNING | the callback's code not exchanged | 0    | PASSED                                      |
 // | unauthorized-ack-ok     | probe      | probe.unauthorized-ack         | WARNING | reply "ok", not exactly "success" | 0    | PASSED                                      |
 // | ticket-hang             | auth only  | auth.ticket-ack                | FAILED  | no reply within N ms              | 1    | PASSED; probe.* off                         |
 // | ticket-close            | auth only  | auth.ticket-ack                | FAILED  | connection closed by the TP       | 1    | PASSED; probe.* off                         |
@@ -83,7 +82,8 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 // | ticket-huge             | auth only  | auth.ticket-ack                | FAILED  | reply body exceeded … bytes       | 1    | PASSED; probe.* off                         |
 // | hardcoded-app           | auth + dev | dev.package-upload             | FAILED  | app 1452365 has not authorized    | 1    | PASSED; probe.* off                         |
 //
-// FAILED probes exit 0: the stage demotes a non-Baidu check to WARNING unless PREFLIGHT_STRICT (see the strict test).
+// Probes only warn (exit 0), as extended checks do, unless PREFLIGHT_STRICT (see the strict test): every view — the
+// report, Playwright's list, JUnit, the headline — then says WARNING.
 // "probe.* off": the run sets PREFLIGHT_PROBES=0, so they are SKIPPED with that reason — not because a dependency
 // broke. No Baidu check is SKIPPED in any row: each fault leaves the authorization chain
 // intact (the faulty ticket endpoint still keeps the ticket; the hard-coding hook is used only after the scan).
@@ -109,13 +109,13 @@ interface ProbeCase {
 
 const CASES: ProbeCase[] = [
   {
-    mutant: 'adopts-forged-push', run: PROBE_RUN, check: 'probe.forged-push-ignored', status: 'FAILED', cause: /used the ticket from a push whose MsgSignature was forged/, exitCode: 0,
+    mutant: 'adopts-forged-push', run: PROBE_RUN, check: 'probe.forged-push-ignored', status: 'WARNING', cause: /used the ticket from a push whose MsgSignature was forged/, exitCode: 0,
   },
   { mutant: 'no-dedupe', run: PROBE_RUN, check: 'probe.replayed-push-idempotent', status: 'WARNING', cause: /exchanged the authorization code again/, exitCode: 0 },
-  { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'FAILED', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
-  { mutant: 'refresh-race-wan', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'FAILED', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
-  { mutant: 'ignores-reauthorization', run: PROBE_RUN, check: 'probe.reauthorization', status: 'FAILED', cause: /from before the re-authorization and the TP never recovered/, exitCode: 0 },
-  { mutant: 'callback-ignores-code', run: PROBE_RUN, check: 'probe.silent-reauthorization', status: 'FAILED', cause: /no UPDATE_AUTHORIZED was pushed .*its callback \(HTTP 200\) brought the new authorization code, and the TP never exchanged it/, exitCode: 0 },
+  { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
+  { mutant: 'refresh-race-wan', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
+  { mutant: 'ignores-reauthorization', run: PROBE_RUN, check: 'probe.reauthorization', status: 'WARNING', cause: /from before the re-authorization and the TP never recovered/, exitCode: 0 },
+  { mutant: 'callback-ignores-code', run: PROBE_RUN, check: 'probe.silent-reauthorization', status: 'WARNING', cause: /no UPDATE_AUTHORIZED was pushed .*its callback \(HTTP 200\) brought the new authorization code, and the TP never exchanged it/, exitCode: 0 },
   { mutant: 'unauthorized-ack-ok', run: PROBE_RUN, check: 'probe.unauthorized-ack', status: 'WARNING', cause: /UNAUTHORIZED push #\d+ .*"ok".*not exactly "success"/, exitCode: 0 },
   { mutant: 'ticket-hang', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /no reply within \d+ ms — the TP must answer "success" within 2000 ms/, exitCode: 1, notRun: PROBE_IDS },
   { mutant: 'ticket-close', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /connection closed by the TP/, exitCode: 1, notRun: PROBE_IDS },

@@ -124,7 +124,7 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
         const granted = input.silent ? prev.granted : untick ?? (tick ? [...prev.granted, tick] : prev.granted);
         const { code, event, generation } = authorize(emu, tp, prev.appId, granted, { push: !input.silent });
         await emu.idle();
-        if (!input.silent) return reply.raw({ event, granted });
+        if (!input.silent) return reply.raw({ event, granted, generation });
         return reply.raw({ event, granted, generation, location: callbackLocation(prev.redirectUri!, code) });
       });
     case 'POST /__emulator/app/unauthorize':
