@@ -32,9 +32,9 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
     .some((c) => c.facts.codeGeneration === generation && succeeded(c));
   const settle = async (generation: number, budgetMs = 1000) => {
     await until(() => exchanged(generation), budgetMs);
-    // Quiet: no ledger entry for 100 ms (within a second).
-    for (let i = 0, seen = await last(); i < 10; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+    // Quiet: no ledger entry for 50 ms (within a second).
+    for (let i = 0, seen = await last(); i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 50));
       if (seen === (seen = await last())) break;
     }
   };
