@@ -410,7 +410,8 @@ export function buildReport(input: BuildInput): Report {
       const groups = new Map<string, string[]>();
       for (const c of stageChecks) {
         if (c.status === 'PASSED') continue;
-        const key = demoted(c) ? `${c.status}→WARNING (${c.kind}, not strict)` : c.status;
+        // A check left out of a rerun is said as such: 'SKIPPED' beside passed ones read as if it had been skipped.
+        const key = isLeftOut(c) ? 'not run / 未运行' : demoted(c) ? `${c.status}→WARNING (${c.kind}, not strict)` : c.status;
         groups.set(key, [...(groups.get(key) ?? []), c.id]);
       }
       reason = [...groups].map(([k, ids]) => `${k}: ${ids.join(', ')}`).join('; ');
