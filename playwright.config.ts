@@ -57,7 +57,8 @@ export default defineConfig({
   retries: 0,
   reporter: [
     ['list'],
-    ['html', { outputFolder: path.join(reports, 'playwright-html'), open: 'never' }],
+    // Not for --list: Playwright's HTML reporter would replace the last run's report with an empty one.
+    ...(listing() ? [] : [['html', { outputFolder: path.join(reports, 'playwright-html'), open: 'never' }] as const]),
     ['allure-playwright', { resultsDir: path.join(reports, 'allure-results'), detail: false }],
     // The report files: preflight-report.json/.html and junit.xml (one testcase per check, as the verdict sees it).
     ['./harness/report/reporter.ts', { outputDir: reports }],

@@ -7,6 +7,11 @@ import { errorOf, succeeded } from '../harness/detection/emulatorHandle.ts';
 import { becauseOf, loadObservations, scanProblem, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 
+/** Skips a check that judges what followed the scan when there was no confirmed scan, saying what went wrong. */
+function needsScan(obs: AuthorizationObservations): void {
+  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see auth.scan-authorization${becauseOf(scanProblem(obs))})`);
+}
+
 function observations(runDir: string): AuthorizationObservations {
   const obs = loadObservations<AuthorizationObservations>(runDir, 'authorization');
   if (!obs) throw new Error('the authorization setup step recorded nothing (did it run?)');
@@ -55,14 +60,14 @@ test('scan authorization: the QR is decoded and confirmed on a phone', asCheck('
 test('the TP receives the authorization callback', asCheck('auth.callback-received'), async ({ run, check }) => {
   const obs = observations(run.runDir);
   check.evidence('callback', obs.callback);
-  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see auth.scan-authorization${becauseOf(scanProblem(obs))})`);
+  needsScan(obs);
   expect(obs.callback.reached, `the browser was not redirected to the TP's redirect_uri: ${obs.callback.error}`).toBe(true);
   expect(obs.callback.status, `the TP answered its redirect_uri with HTTP ${obs.callback.status}: ${obs.callback.text}`).toBeLessThan(400);
 });
 
 test('the authorization code is exchanged within the budget', asCheck('auth.code-exchanged'), async ({ run, check }) => {
   const obs = observations(run.runDir);
-  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see auth.scan-authorization${becauseOf(scanProblem(obs))})`);
+  needsScan(obs);
   const calls = (await run.beforeProbes.calls('authprocess.getOAuthToken')).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
   check.evidence('oauth/token (app_to_tp_authorization_code) calls', calls.map(({ seq, query, status, response, facts }) => ({ seq, query, status, response, facts })));
   const ok = calls.find((c) => succeeded(c) && c.facts.appId === obs.appId);
@@ -74,7 +79,7 @@ test('the authorization code is exchanged within the budget', asCheck('auth.code
 
 test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authorized-push-ack'), async ({ run, check }) => {
   const obs = observations(run.runDir);
-  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see auth.scan-authorization${becauseOf(scanProblem(obs))})`);
+  needsScan(obs);
   await judgePushesAcked(run, check, 'AUTHORIZED', (p) => p.event === 'AUTHORIZED' && p.facts.appId === obs.appId && p.facts.replayOf === undefined);
 });
 

@@ -9,7 +9,7 @@ import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { configSecrets } from '../harness/config.ts';
 import { authorizedApp, hungBefore, until } from '../harness/detection/exercise.ts';
-import { NOT_ATTEMPTED, performAction, type ActionResult } from '../harness/detection/hook.ts';
+import { notAttempted, performAction } from '../harness/detection/hook.ts';
 import { stepsBeforeProbes } from '../harness/detection/selection.ts';
 
 setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async ({ run, browser }) => {
@@ -26,11 +26,11 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
   const obs: ProbeObservations = { appId, skipped: why, start: await last(), marks: {}, hook: {} };
   const mark = async (name: string) => void (obs.marks[name] = await last());
   // After a re-authorization the TP exchanges the new code, then maybe reads app/info, in its own time: let it get
-  // the code of `generation` (up to a second) and then go quiet, so that what it does lands in this probe's window
+  // the code of `generation` (within `budgetMs`) and then go quiet, so that what it does lands in this probe's window
   // and not the next one's.
   const exchanged = async (generation: number) => (await emulator.calls('authprocess.getOAuthToken'))
     .some((c) => c.facts.codeGeneration === generation && succeeded(c));
-  const settle = async (generation: number, budgetMs = 1000) => {
+  const settle = async (generation: number, budgetMs: number) => {
     await until(() => exchanged(generation), budgetMs);
     // Quiet: no ledger entry for 50 ms (within a second).
     for (let i = 0, seen = await last(); i < 20; i++) {
@@ -41,7 +41,7 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
   // Once the hook has hung, here or in a set's exercise, it is not asked again: a hanging TP costs a run one timeout.
   let hung = hungBefore(run, before);
   const hook = async (name: string) => {
-    if (hung) return void (obs.hook[name] = { action: 'read-app-info', outcome: 'error', durationMs: 0, cause: `${NOT_ATTEMPTED}${hung.cause}` } satisfies ActionResult);
+    if (hung) return void (obs.hook[name] = notAttempted('read-app-info', hung.cause));
     const r = await performAction({
       hookUrl: run.tpUrls.hook, action: 'read-app-info', appId: appId!, waitS: 0, satisfied: async () => false,
       instructions: 'read app/info for the app (optional hook action used by probes)', log: () => {},
@@ -87,7 +87,8 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
     await setup.step('re-authorize with one permission set changed (UPDATE_AUTHORIZED with a new code)', async () => {
       await mark('reauth');
       const { generation } = await emulator.probe('app/reauthorize', { clientId, appId }) as { generation: number };
-      await settle(generation);
+      // The exchange budget, as for the first code (auth.code-exchanged): a TP within it must not be asked too early.
+      await settle(generation, config.exchangeBudgetMs);
       await hook('afterReauth');
       await mark('reauthDone');
     });

@@ -288,14 +288,21 @@ test('--list lists the checks, exits 0 and leaves the last report and Allure res
   test.setTimeout(TIMEOUT);
   const outDir = testInfo.outputPath('run');
   const reports = join(outDir, 'reports');
-  mkdirSync(join(reports, 'allure-results'), { recursive: true });
-  writeFileSync(join(reports, 'preflight-report.json'), '{"earlier": true}');
-  writeFileSync(join(reports, 'allure-results', 'earlier-result.json'), '{}');
+  const earlier = ['preflight-report.json', 'preflight-report.html', 'junit.xml', 'playwright-html/index.html', 'allure-results/earlier-result.json'];
+  for (const f of earlier) {
+    mkdirSync(join(reports, f, '..'), { recursive: true });
+    writeFileSync(join(reports, f), `earlier ${f}`);
+  }
   const run = await runDetection({ outDir, args: ['--list'] });
   expect.soft(run.stdout).toContain('Total: 32 tests'); // the default sets' 28 checks and 4 setup steps
-  expect.soft(readFileSync(join(reports, 'preflight-report.json'), 'utf8')).toBe('{"earlier": true}');
-  expect.soft(existsSync(join(reports, 'allure-results', 'earlier-result.json'))).toBe(true);
+  for (const f of earlier) expect.soft(existsSync(join(reports, f)) && readFileSync(join(reports, f), 'utf8'), f).toBe(`earlier ${f}`);
   expect.soft(run.exitCode, tail(run)).toBe(0);
+  // Nor does a filter that matches nothing (a typo in -g; --last-failed after a clean run), which exits 1: our report
+  // files stay (Playwright's own HTML report and the Allure results start empty, as for any run).
+  const none = await runDetection({ outDir, args: ['-g', 'no check has this title'] });
+  expect.soft(none.stdout).toContain('No test matched: the last report is left as it was');
+  for (const f of earlier.slice(0, 3)) expect.soft(readFileSync(join(reports, f), 'utf8'), f).toBe(`earlier ${f}`);
+  expect.soft(none.exitCode, tail(none)).toBe(1);
 });
 
 // A TP that dies before it listens: the run goes on to write its report, which names the TP's own words.

@@ -79,6 +79,8 @@ const MUTANTS: MutantRow[] = [
       'probe.refresh-single-flight': 'SKIPPED',
     },
     otherCauses: {
+      // A check that needs the upload says why there was none (a rerun of it alone would show nothing else).
+      'dev.submit-audit': /^needs a successful package\/upload \(see dev\.package-upload: the TP's hook .* did not answer "upload-package"/,
       'pay.account-create': /not attempted: .*did not answer "upload-package"/,
       'probe.refresh-single-flight': /not attempted: .*did not answer "upload-package"/,
     },

@@ -109,13 +109,13 @@ interface ProbeCase {
 
 const CASES: ProbeCase[] = [
   {
-    mutant: 'adopts-forged-push', run: PROBE_RUN, check: 'probe.forged-push-ignored', status: 'WARNING', cause: /used the ticket from a push whose MsgSignature was forged/, exitCode: 0,
+    mutant: 'adopts-forged-push', run: PROBE_RUN, check: 'probe.forged-push-ignored', status: 'WARNING', cause: /^tp\/token call #\d+ used the ticket from a push whose MsgSignature was forged/, exitCode: 0,
   },
-  { mutant: 'no-dedupe', run: PROBE_RUN, check: 'probe.replayed-push-idempotent', status: 'WARNING', cause: /exchanged the authorization code again/, exitCode: 0 },
-  { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
-  { mutant: 'refresh-race-wan', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /reused a refresh token that had already been spent/, exitCode: 0 },
-  { mutant: 'ignores-reauthorization', run: PROBE_RUN, check: 'probe.reauthorization', status: 'WARNING', cause: /from before the re-authorization and the TP never recovered/, exitCode: 0 },
-  { mutant: 'callback-ignores-code', run: PROBE_RUN, check: 'probe.silent-reauthorization', status: 'WARNING', cause: /no UPDATE_AUTHORIZED was pushed .*its callback \(HTTP 200\) brought the new authorization code, and the TP never exchanged it/, exitCode: 0 },
+  { mutant: 'no-dedupe', run: PROBE_RUN, check: 'probe.replayed-push-idempotent', status: 'WARNING', cause: /^the TP exchanged the authorization code again/, exitCode: 0 },
+  { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /^refresh call #\d+ reused a refresh token that had already been spent/, exitCode: 0 },
+  { mutant: 'refresh-race-wan', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /^refresh call #\d+ reused a refresh token that had already been spent/, exitCode: 0 },
+  { mutant: 'ignores-reauthorization', run: PROBE_RUN, check: 'probe.reauthorization', status: 'WARNING', cause: /^app\/info call #\d+ used the authorizer token from before the re-authorization and the TP never recovered/, exitCode: 0 },
+  { mutant: 'callback-ignores-code', run: PROBE_RUN, check: 'probe.silent-reauthorization', status: 'WARNING', cause: /^the app was re-authorized with the same permission sets and no UPDATE_AUTHORIZED was pushed .*its callback \(HTTP 200\) brought the new authorization code, and the TP never exchanged it/, exitCode: 0 },
   { mutant: 'unauthorized-ack-ok', run: PROBE_RUN, check: 'probe.unauthorized-ack', status: 'WARNING', cause: /UNAUTHORIZED push #\d+ .*"ok".*not exactly "success"/, exitCode: 0 },
   { mutant: 'ticket-hang', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /no reply within \d+ ms — the TP must answer "success" within 2000 ms/, exitCode: 1, notRun: PROBE_IDS },
   { mutant: 'ticket-close', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /connection closed by the TP/, exitCode: 1, notRun: PROBE_IDS },

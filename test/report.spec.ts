@@ -365,6 +365,13 @@ print(json.dumps({'totals': dict(root.attrib), 'cases': cases}))`;
     expect(cases.filter((c) => c.suite === 'harness').map((c) => [c.kind, c.type])).toEqual([['error', 'harness'], ['error', 'interrupted']]);
     expect(totals).toMatchObject({ tests: String(cases.length), failures: '2', errors: '2', skipped: String(cases.filter((c) => c.kind === 'skipped').length) });
 
+    // A probe that failed (say, an error in it) is said as a probe's failure, in JUnit and in its stage's reason.
+    const probeFailed = allPass();
+    probeFailed[4] = rec('dev.probe', 'unexpected', { errors: ['Error: boom'] });
+    const pr = buildReport(input(probeFailed));
+    expect(parseJunit(renderJunit(pr)).cases.find((c) => c.name.startsWith('dev.probe:'))).toMatchObject({ kind: 'pass', props: { status: 'FAILED (a probe: a warning unless --strict)' } });
+    expect(stage(pr, 'development').reason).toBe('FAILED→WARNING (probe, not strict): dev.probe');
+
     const strict = parseJunit(renderJunit(buildReport(input(tests, { strict: true }))));
     expect(strict.cases.find((c) => c.name.startsWith('dev.ext:'))).toMatchObject({ kind: 'failure', type: 'FAILED' });
     expect(strict.totals.failures).toBe('3');

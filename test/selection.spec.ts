@@ -26,8 +26,10 @@ test('what one check stands on: the scan; its set\'s exercise; the probes\' faul
   for (const c of CHECKS) for (const step of stepsFor(c.id)) expect.soft(ALL_STEPS, c.id).toContain(step);
 });
 
-test('the steps before the probes, in run order, for the selected sets', () => {
-  expect(stepsBeforeProbes(['payment', 'customer-service', 'development'])).toEqual(['authorization', 'exercise-payment', 'exercise-development']);
+test('the steps before the probes, in run order (Playwright\'s: the files\' names), whatever order the sets were named in', () => {
+  expect(stepsBeforeProbes(['payment', 'customer-service', 'development'])).toEqual(['authorization', 'exercise-development', 'exercise-payment']);
+  // basic-info's exercise is operations.setup.ts: after development, before payment.
+  expect(stepsBeforeProbes(['payment', 'basic-info', 'development'])).toEqual(['authorization', 'exercise-development', 'exercise-basic-info', 'exercise-payment']);
   expect(stepsBeforeProbes(['customer-service'])).toEqual(['authorization']);
 });
 

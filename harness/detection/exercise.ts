@@ -2,7 +2,7 @@
 // through its hook (or wait for a person), and hand what happened to the checks through an observations file.
 import type { Run } from './run.ts';
 import { succeeded, type CallEntry } from './emulatorHandle.ts';
-import { NOT_ATTEMPTED, performAction, type ActionResult } from './hook.ts';
+import { notAttempted, performAction, type ActionResult } from './hook.ts';
 import { becauseOf, loadObservations, saveObservations, scanProblem, type AuthorizationObservations } from './observations.ts';
 import { configSecrets } from '../config.ts';
 import { exerciseStep, stepsBeforeProbes, type SetupStep } from './selection.ts';
@@ -52,12 +52,13 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
     let stalled: string | undefined;
     // A hook that hung in an earlier set's exercise is not asked again: a hanging TP costs a run one timeout.
     const order = stepsBeforeProbes(run.config.permissionSets);
+    if (!order.includes(exerciseStep(set))) throw new Error(`${set} is not a selected permission set with an exercise`);
     let hung = hungBefore(run, order.slice(0, order.indexOf(exerciseStep(set))))?.cause;
     for (const s of steps) {
       const key = s.key ?? s.action;
       await s.before?.(appId);
       if (hung) {
-        obs.actions[key] = { action: s.action, outcome: 'error', durationMs: 0, cause: `${NOT_ATTEMPTED}${hung}` };
+        obs.actions[key] = notAttempted(s.action, hung);
         continue;
       }
       if (stalled) {

@@ -10,6 +10,11 @@ export const HOOK_TIMEOUT_MS = 15_000;
 /** How the cause of an action not asked for begins (an earlier one hung). */
 export const NOT_ATTEMPTED = 'not attempted: ';
 
+/** The result of an action the hook was not asked for because an earlier call hung (`cause` is that call's). */
+export function notAttempted(action: string, cause: string | undefined): ActionResult {
+  return { action, outcome: 'error', durationMs: 0, cause: `${NOT_ATTEMPTED}${cause ?? 'the hook hung earlier'}` };
+}
+
 export interface ActionResult {
   action: string;
   outcome: ActionOutcome;

@@ -19,9 +19,14 @@ export function exerciseStep(slug: string): SetupStep {
   return `exercise-${slug}`;
 }
 
-/** The steps before the probes, in the order they run, for the selected permission sets. */
+/**
+ * The steps before the probes, in the order they run: the scan, then the selected sets' exercises in the order of
+ * their files' names — Playwright's order for one worker (playwright.config.ts), whatever order the sets were named in.
+ */
 export function stepsBeforeProbes(permissionSets: readonly string[]): SetupStep[] {
-  return ['authorization', ...permissionSets.filter((s) => bySlug(s).suite?.setup).map(exerciseStep)];
+  const file = (slug: string) => bySlug(slug).suite?.setup ?? '';
+  const exercised = permissionSets.filter((s) => file(s)).sort((a, b) => file(a).localeCompare(file(b)));
+  return ['authorization', ...exercised.map(exerciseStep)];
 }
 
 /** The setup steps one check reads what it judges from. */

@@ -19,6 +19,9 @@ const SECRET_KEYS = new Set([
 // Compound names a suite may invent (authorizer_access_token, tp_ticket, componentVerifyTicket …).
 const SECRET_SUFFIXES = ['accesstoken', 'refreshtoken', 'ticket', 'aeskey', 'preauthcode', 'authorizationcode', 'secret'];
 
+/** OAuth error names (RFC 6749's, and expired_token), which Baidu's OAuth endpoints answer with (reference §1.5–1.6). */
+const OAUTH_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'expired_token']);
+
 /**
  * Already-safe stand-ins a secret-named key may hold: our own `[REDACTED…]` and fingerprints like `[sha256:…]`, and
  * the emulator ledger's `«ticket:1a2b3c4d»` (harness/emulator/ledger.ts), which let a reviewer correlate values.
@@ -28,9 +31,6 @@ function isFingerprint(v: string): boolean {
   // error name, which the client reports under `code` (the key authorization codes travel under, too).
   return v.startsWith('[') || /^«[^»]*»$/.test(v) || /^\$[A-Z][A-Z0-9_]*$/.test(v) || OAUTH_ERRORS.has(v);
 }
-
-/** RFC 6749's error names, which Baidu's OAuth endpoints answer with (reference §1.5–1.6). */
-const OAUTH_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'expired_token']);
 
 function normalizeKey(key: string): string {
   return key.replace(/[_-]/g, '').toLowerCase();

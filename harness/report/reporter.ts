@@ -105,8 +105,13 @@ export default class DetectionReporter implements Reporter {
   }
 
   private finish(result: FullResult): { status?: FullResult['status'] } {
-    // `--list` (finding a check's title) runs nothing: the last run's report stays as it was.
+    // `--list` (finding a check's title) runs nothing, and neither does a filter that matches nothing (`-g` with a
+    // typo, `--last-failed` after a clean run): the last run's report stays as it was.
     if (listing()) return {};
+    if (this.suite && this.suite.allTests().length === 0) {
+      process.stdout.write('没有匹配的测试，上次的报告保持不变 / No test matched: the last report is left as it was.\n');
+      return {};
+    }
     const config = this.config ?? parseConfig(process.env);
     const cwd = process.cwd();
     const rel = (p: string) => {
