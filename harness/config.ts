@@ -91,6 +91,9 @@ export function reproduceEnv(c: ReproducibleConfig): string[] {
   return out;
 }
 
+/** The emulator's port when a person points a TP at it (external mode, `npm run emulator`, reproduce commands). */
+export const DEFAULT_EMULATOR_PORT = 4010;
+
 /** A path as a person reruns it from the project's folder: relative when it is inside it. */
 export function displayPath(p: string): string {
   const rel = path.relative(process.cwd(), p);
@@ -225,7 +228,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       encodingAesKey: v.TP_ENCODING_AES_KEY ?? ids.alnum('encodingAesKey', 43),
     },
     testAppIds,
-    emulatorPort: Number(v.PREFLIGHT_EMULATOR_PORT ?? (platform === 'external' ? 4010 : 0)),
+    emulatorPort: Number(v.PREFLIGHT_EMULATOR_PORT ?? (platform === 'external' ? DEFAULT_EMULATOR_PORT : 0)),
     emulatorHost: '127.0.0.1',
     emulatorHttpsPort: v.PREFLIGHT_EMULATOR_HTTPS_PORT ? Number(v.PREFLIGHT_EMULATOR_HTTPS_PORT) : undefined,
     ticketIntervalS: Number(v.PREFLIGHT_TICKET_INTERVAL_S ?? DEFAULTS.ticketIntervalS),

@@ -67,7 +67,7 @@ test('a submission under review can be withdrawn', asCheck('dev.withdraw-audit')
   const calls = (await run.beforeProbes.calls('pkg.withdrawPackageAudit')).filter((c) => c.appId === appId);
   check.evidence('withdraw-audit (hook)', act);
   check.evidence('package/withdraw calls', callView(calls));
-  test.skip(!calls.length && act?.outcome === 'waiting', optionalActionSkipped(run, 'withdraw-audit'));
+  test.skip(!calls.length && act?.outcome === 'waiting', optionalActionSkipped(run, 'withdraw-audit', act));
   if (!calls.some(succeeded)) check.fail(calls.length ? `package/withdraw failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/withdraw${act?.cause ? `: ${act.cause}` : ''}`);
 });
 
@@ -78,6 +78,6 @@ test('a release can be rolled back to the previous version', asCheck('dev.rollba
   const calls = (await run.beforeProbes.calls('pkg.rollbackPackage')).filter((c) => c.appId === appId);
   check.evidence('rollback (hook)', act);
   check.evidence('package/rollback calls', callView(calls));
-  test.skip(!calls.length && act?.outcome === 'waiting', optionalActionSkipped(run, 'rollback'));
+  test.skip(!calls.length && act?.outcome === 'waiting', optionalActionSkipped(run, 'rollback', act));
   if (!calls.some(succeeded)) check.fail(calls.length ? `package/rollback failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/rollback${act?.cause ? `: ${act.cause}` : ''}`);
 });

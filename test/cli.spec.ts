@@ -159,12 +159,18 @@ test('--to sends elsewhere; a TP that answers "ok" or an unknown ledger id exits
   const notARun = await cli(['push', 'replay', '1', '--run', ROOT]);
   expect(notARun.code).toBe(1);
   expect(notARun.stderr).toContain('no recorded pushes at');
-  // After the run the TP is gone: said plainly, with the way out.
+  // Nothing answers at --to: said plainly, with the likeliest cause, and without suggesting --to.
   const nobody = `http://127.0.0.1:${await freePort()}/baidu/auth`;
   const down = await cli(['push', 'replay', String(ticket.seq), '--run', runDir, '--to', nobody]);
   expect(down.code).toBe(1);
-  expect(down.stderr.trim()).toBe(`preflight push: could not reach the TP at ${nobody} (ECONNREFUSED); a run's reference TP stops `
-    + 'when the run ends — start your TP and replay again, or send the push elsewhere with --to URL');
+  expect(down.stderr.trim()).toMatch(new RegExp(`^preflight push: the TP at ${nobody.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ECONNREFUSED: .* — is the TP running and listening at that URL\\?$`));
+  // Nothing answers at the run's own URL (its reference TP stopped with the run): the way out is said too.
+  const stoppedRun = `${runDir}-stopped`;
+  mkdirSync(stoppedRun, { recursive: true });
+  savePushes(stoppedRun, replay.em.emu.ledger.raw().map((e) => (e.dir === 'push' ? { ...e, url: nobody } : e)));
+  const stopped = await cli(['push', 'replay', String(ticket.seq), '--run', stoppedRun]);
+  expect(stopped.code).toBe(1);
+  expect(stopped.stderr).toContain("is the TP running and listening at that URL?; a run's reference TP stops when the run ends — start your TP and replay again, or send the push elsewhere with --to URL");
 });
 
 test('--emulator: the emulator re-sends both pushes, and its ledger records them as replays', async ({ replay }) => {

@@ -556,6 +556,9 @@ test.describe('app/info (§1.7) and authorization lifecycle', () => {
     const appId = flow.tp.testAppIds[1]!;
     const first = await flow.authorize(appId, ['development', 'development']);
     await env.emu.idle();
+    const t = await flow.exchange(first.tpToken, first.code);
+    const info = await flow.http.get(P.appInfo, { access_token: t.json.access_token });
+    expect((info.json.data.auth_info as { scope_name: string }[]).map((a) => a.scope_name)).toEqual(['开发管理权限']);
     await flow.authorize(appId, ['development', 'payment'], first.tpToken);
     await env.emu.idle();
     expect(env.stub.events(flow.tp.clientId, 'UPDATE_AUTHORIZED')).toHaveLength(1);

@@ -51,7 +51,6 @@ test('without a known selection every step runs: no check selected, none handed 
   expect(env[RUN_ENV.selectedChecks]).toBeUndefined();
 });
 
-test('the reason a step is left out says so in both languages', () => {
+test('a step no selected check stands on is left out with the reason', () => {
   expect(whyNotNeeded('exercise-payment', { [RUN_ENV.selectedChecks]: 'dev.package-upload' })).toBe(NOT_NEEDED_REASON);
-  expect(NOT_NEEDED_REASON).toMatch(/not needed.*\/ .*[\u4e00-\u9fff]/);
 });

@@ -66,8 +66,9 @@ export const GATEWAY: Record<number, string> = {
   111: 'Access token expired',
 };
 
-/** OAuth errors (the R envelope `{error, error_description}`). */
-export type OAuthErrorName = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'unauthorized_client';
+/** OAuth errors (the R envelope `{error, error_description}`): RFC 6749's names, which Baidu's OAuth endpoints use. */
+export const OAUTH_ERROR_NAMES = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied'] as const;
+export type OAuthErrorName = typeof OAUTH_ERROR_NAMES[number];
 
 export function explainErrno(errno: number): string {
   const e = ERRNO[errno];

@@ -1,6 +1,6 @@
 // `npm run emulator`: the Baidu emulator on its own, for a team developing its TP against it. Registers the TP
 // from the environment when its URLs are given; otherwise POST /__emulator/tps registers one later.
-import { loadConfigOrExit } from '../config.ts';
+import { DEFAULT_EMULATOR_PORT, loadConfigOrExit } from '../config.ts';
 import { startEmulator, type StartedEmulator } from '../emulator/index.ts';
 import { BAIDU_HOSTS } from '../emulator/tls.ts';
 import { pushHint, tpNotUp } from '../detection/pushHint.ts';
@@ -21,7 +21,7 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfigOrExit();
-  const port = process.env.PREFLIGHT_EMULATOR_PORT ? config.emulatorPort : 4010;
+  const port = process.env.PREFLIGHT_EMULATOR_PORT ? config.emulatorPort : DEFAULT_EMULATOR_PORT;
   const em = await startEmulator({ seed: config.seed, ticketIntervalS: config.ticketIntervalS, pushTimeoutMs: 5000, port, httpsPort: config.emulatorHttpsPort,
     weeklyAuditQuota: config.auditQuota, auditDelayMs: config.auditDelayMs });
   const { tp, tpUrls } = config;

@@ -6,10 +6,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_EMULATOR_PORT } from '../config.ts';
 import { loadPushes, PUSHES_FILE } from '../detection/runs.ts';
-import { echoRequest, pushRequest } from '../emulator/pusher.ts';
+import { deliver, echoRequest, pushRequest } from '../emulator/pusher.ts';
+import { pushHint, tpNotUp } from '../detection/pushHint.ts';
 
-const USAGE = 'usage: preflight push replay <ledger-id> [--emulator http://127.0.0.1:4010 | --run .preflight/runs/<id>] [--to URL]\n';
+const USAGE = `usage: preflight push replay <ledger-id> [--emulator http://127.0.0.1:${DEFAULT_EMULATOR_PORT} | --run .preflight/runs/<id>] [--to URL]\n`;
 /** A TP that never answers costs this long, then the command says so (exit 1). */
 const TIMEOUT_MS = 10_000;
 
@@ -82,23 +84,19 @@ async function direct(runDir: string, seq: number, to?: string): Promise<number>
     return 1;
   }
   const target = to ?? p.url;
-  // The request the push was, rebuilt with the emulator's own wire format.
-  const { url, body, contentType, expected } = p.echo ? echoRequest(target, p.echo) : pushRequest(target, p.envelope);
-  const started = performance.now();
-  try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const text = await res.text();
-    const ms = Math.round(performance.now() - started);
-    process.stdout.write(`${p.event} push #${seq} → ${target}: HTTP ${res.status} in ${ms} ms, body ${JSON.stringify(text.slice(0, 200))}\n`);
-    if (res.ok && text === expected) return 0;
-    process.stderr.write(`preflight push: the TP answered ${JSON.stringify(text.slice(0, 80))}, Baidu expects ${JSON.stringify(expected)}\n`);
-    return 1;
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    const why = err.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS} ms` : err.cause?.code ?? err.cause?.message ?? err.message;
-    // The usual case: the run's TP stopped with its run. Say so, and how to send the push anyway.
-    process.stderr.write(`preflight push: could not reach the TP at ${target} (${why}); a run's reference TP stops when the run ends — `
-      + 'start your TP and replay again, or send the push elsewhere with --to URL\n');
+  // The request the push was, rebuilt with the emulator's own wire format, and sent the way the emulator sends pushes.
+  const wire = p.echo ? echoRequest(target, p.echo) : pushRequest(target, p.envelope);
+  const d = await deliver(wire, TIMEOUT_MS);
+  const ms = Math.round(d.latencyMs);
+  const answer = d.status === null ? `no answer after ${ms} ms` : `HTTP ${d.status} in ${ms} ms, body ${JSON.stringify(d.replyBody.slice(0, 200))}`;
+  process.stdout.write(`${p.event} push #${seq} → ${target}: ${answer}\n`);
+  if (d.outcome === 'ok') return 0;
+  if (d.status !== null && d.outcome !== 'too-large') {
+    process.stderr.write(`preflight push: the TP answered ${JSON.stringify(d.replyBody.slice(0, 80))}, Baidu expects ${JSON.stringify(wire.expected)}${pushHint(d)}\n`);
     return 1;
   }
+  // Nothing answered at the run's own URL: usually its reference TP, which stopped with the run. Say how to go on.
+  const advice = tpNotUp(d) && !to ? "; a run's reference TP stops when the run ends — start your TP and replay again, or send the push elsewhere with --to URL" : '';
+  process.stderr.write(`preflight push: the TP at ${target}: ${d.cause}${pushHint(d)}${advice}\n`);
+  return 1;
 }

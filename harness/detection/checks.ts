@@ -120,7 +120,8 @@ export const WAITING_PREFIX = 'WAITING: ';
 /**
  * Whether a check's status keeps the verdict at "not ready": anything but PASSED or WARNING from one of Baidu's rules,
  * or from any check under PREFLIGHT_STRICT. Ours (extended, probes) otherwise only warn. The one rule the report
- * model, junit.xml and the check fixture share.
+ * model (whose onlyWarns adds that a check left out of the run holds the verdict too), junit.xml and the check
+ * fixture share.
  */
 export function holdsVerdict(kind: CheckKind, status: CheckStatus, strict: boolean): boolean {
   return status !== 'PASSED' && status !== 'WARNING' && (kind === 'baidu' || strict);

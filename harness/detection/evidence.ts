@@ -1,5 +1,6 @@
 // Turning ledger entries into what a TP developer reads: the Baidu error explained in words, and a command that
 // reproduces the call (secrets stay placeholders: the ledger already replaced them by «kind:hash» fingerprints).
+import { DEFAULT_EMULATOR_PORT } from '../config.ts';
 import { endpoint } from '../baidu/catalogue.ts';
 import { ERRNO } from '../baidu/errors.ts';
 import { permissionSet } from './permissionSets.ts';
@@ -34,7 +35,7 @@ const placeholder = (v: string) => {
  */
 export function curlFor(e: CallEntry): string {
   const q = new URLSearchParams(Object.entries(e.query).map(([k, v]) => [k, placeholder(v)]));
-  const url = `\${BAIDU:-http://127.0.0.1:4010}${e.path}${q.size ? `?${decodeURIComponent(q.toString())}` : ''}`;
+  const url = `\${BAIDU:-http://127.0.0.1:${DEFAULT_EMULATOR_PORT}}${e.path}${q.size ? `?${decodeURIComponent(q.toString())}` : ''}`;
   const vars = [...new Set([...Object.values(e.query), ...Object.values(e.form)].map(placeholder).filter((v) => /^\$[A-Z_]+$/.test(v)))];
   const note = `  # against npm run emulator (or BAIDU=<base URL>)${vars.length ? `, with ${vars.map((v) => v.slice(1)).join(', ')} set to ${vars.length > 1 ? 'live values' : 'a live value'}` : ''}`;
   if (e.method === 'GET') return `curl -s "${url}"${note}`;

@@ -57,7 +57,8 @@ export function echoRequest(url: string, v: EchoValues): WireRequest {
 }
 
 /** One POST to the TP, measured against the reply the request expects. */
-async function deliver({ url, body, contentType, expected }: WireRequest, timeoutMs: number): Promise<Delivery> {
+/** One POST of a push or handshake, judged as Baidu judges the answer (also `preflight push replay`'s). */
+export async function deliver({ url, body, contentType, expected }: WireRequest, timeoutMs: number): Promise<Delivery> {
   const started = performance.now();
   const d: Delivery = { status: null, replyBody: '', latencyMs: 0, outcome: 'ok' };
   try {

@@ -138,6 +138,13 @@ export const NOT_RUN_REASON = 'not run';
 export function isLeftOut(c: Pick<CheckReport, 'status' | 'reason'>): boolean {
   return c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON;
 }
+/**
+ * A result that only warns: not PASSED or WARNING, from one of our checks (extended, probe) without --strict — and not
+ * left out, for a check that never ran holds the verdict whatever its kind. The stage, console and JUnit share it.
+ */
+export function onlyWarns(c: Pick<CheckReport, 'kind' | 'status' | 'reason'>, strict: boolean): boolean {
+  return c.status !== 'PASSED' && c.status !== 'WARNING' && !isLeftOut(c) && !holdsVerdict(c.kind, c.status, strict);
+}
 export const NO_CHECK_RAN_REASON = 'no check ran / 没有检测运行';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -169,12 +176,12 @@ export function stripAnsi(s: string): string {
   return s.replace(ANSI, '');
 }
 
-/** The first few meaningful lines of an error message, without ANSI colours or stack frames. */
 /** A reason as people read it: without the `Error: ` a thrown sentence carries (the JSON keeps it verbatim). */
 export function plainReason(reason: string): string {
   return reason.replace(/^Error: /, '');
 }
 
+/** The first few meaningful lines of an error message, without ANSI colours or stack frames. */
 export function errorSummary(messages: string[], maxLines = 4, maxChars = 1000): string {
   for (const raw of messages) {
     const lines = stripAnsi(raw)
@@ -399,7 +406,7 @@ export function buildReport(input: BuildInput): Report {
     // Extended and probe checks are ours, not Baidu's: the verdict rests on Baidu's checks, so anything but PASSED
     // from ours (failed, skipped, waiting) only warns, unless PREFLIGHT_STRICT — except a check that never ran, which
     // proves nothing either way and holds the verdict whatever its kind (a filtered run is never "ready").
-    const demoted = (c: CheckReport) => c.status !== 'PASSED' && c.status !== 'WARNING' && !holdsVerdict(c.kind, c.status, config.strict) && !isLeftOut(c);
+    const demoted = (c: CheckReport) => onlyWarns(c, config.strict);
     const effective = stageChecks.map((c) => (demoted(c) ? 'WARNING' : c.status));
     const allSkipped = stageChecks.every((c) => c.status === 'SKIPPED');
     const status: CheckStatus = allSkipped ? 'SKIPPED' : worst(effective);

@@ -1,6 +1,7 @@
 // Redaction for everything the reporter writes (brief: "Secrets … never appear in reports, logs or git: redact them
 // in evidence"). Evidence is whatever a check chose to keep — request URLs, push bodies, store snapshots — so this
 // works on values, not on known fields: literal secrets, Baidu token shapes, 32-hex tickets, secret-named keys.
+import { OAUTH_ERROR_NAMES } from '../baidu/errors.ts';
 import { TOKEN_SHAPE } from '../baidu/tokens.ts';
 
 export const REDACTED = '[REDACTED]';
@@ -19,8 +20,8 @@ const SECRET_KEYS = new Set([
 // Compound names a suite may invent (authorizer_access_token, tp_ticket, componentVerifyTicket …).
 const SECRET_SUFFIXES = ['accesstoken', 'refreshtoken', 'ticket', 'aeskey', 'preauthcode', 'authorizationcode', 'secret'];
 
-/** OAuth error names (RFC 6749's, and expired_token), which Baidu's OAuth endpoints answer with (reference §1.5–1.6). */
-const OAUTH_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'expired_token']);
+/** OAuth error names (harness/baidu/errors.ts), which Baidu's OAuth endpoints answer with (reference §1.5–1.6). */
+const OAUTH_ERRORS: ReadonlySet<string> = new Set(OAUTH_ERROR_NAMES);
 
 /**
  * Already-safe stand-ins a secret-named key may hold: our own `[REDACTED…]` and fingerprints like `[sha256:…]`, and

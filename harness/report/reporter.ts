@@ -5,11 +5,11 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
-import { configSecrets, parseConfig, type Config } from '../config.ts';
+import { configSecrets, displayPath, parseConfig, type Config } from '../config.ts';
 import { freshSeed } from '../seed.ts';
-import { holdsVerdict, type CheckDef, type CheckStatus } from '../detection/checks.ts';
+import type { CheckDef, CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, listing, RUN_ENV } from '../detection/runEnv.ts';
-import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
+import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, onlyWarns, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
@@ -114,10 +114,7 @@ export default class DetectionReporter implements Reporter {
     }
     const config = this.config ?? parseConfig(process.env);
     const cwd = process.cwd();
-    const rel = (p: string) => {
-      const r = path.relative(cwd, p);
-      return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : p;
-    };
+    const rel = displayPath;
 
     const tests: TestRecord[] = [...this.finished.values()].map(({ test, result: r }) => this.record(test, r, rel));
     const harnessErrors = [...this.errors];
@@ -258,7 +255,7 @@ export default class DetectionReporter implements Reporter {
     const shown = own.filter((c) => c.status !== 'PASSED' && !isLeftOut(c));
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
       // An extended check that failed only warns without --strict: its line says so (the set shows WARNING).
-      `      ${MARK[c.status] ?? '?'} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'WARNING' && c.status !== 'SKIPPED' && !holdsVerdict(c.kind, c.status, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
+      `      ${MARK[c.status] ?? '?'} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
       ...(c.reason ? [`        ${oneLine(plainReason(c.reason), 240)}`] : []),
       ...(c.reproduce[0] && c.status !== 'SKIPPED' ? [`        ${c.reproduce[0]}`] : []),
     ]);

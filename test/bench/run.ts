@@ -24,6 +24,9 @@ const envNum = (name: string, dflt: number) => {
   return Number.isFinite(v) && v > 0 ? v : dflt;
 };
 
+/** Tests in a default run (28 checks, 4 setup steps): the framework floor's shape when the full run is not measured. */
+const DEFAULT_RUN_TESTS = 32;
+
 const CFG = {
   floorSamples: 3,
   fullRuns: envNum('BENCH_FULL_RUNS', 3),
@@ -118,7 +121,8 @@ async function measureFullRuns(tmp: string): Promise<FullRunsFigures> {
   }
   const samplesMs = runs.map((r) => r.wallMs);
   const mid = [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((runs.length - 1) / 2)]!;
-  const tests = Number(/^(\d+) passed/.exec(mid.summary[0] ?? '')?.[1] ?? 32);
+  // No fallback: a summary that stops parsing must show as NaN, not as the count bench.spec.ts expects.
+  const tests = Number(/^(\d+) passed/.exec(mid.summary[0] ?? '')?.[1]);
   return { ...mid, wallMs: round(median(samplesMs)), samplesMs, tests };
 }
 
@@ -400,8 +404,10 @@ async function main(): Promise<number> {
   const wanted = (part: string) => only.size === 0 || only.has(part);
   const floor = wanted('floor') ? await stage('floor (Chromium start + first page, 3×)', measureFloor) : undefined;
   const full = wanted('full') ? await stage(`full default detection run (${CFG.fullRuns}×)`, () => measureFullRuns(tmp)) : undefined;
+  // The framework floor copies the full run's shape; measured alone (BENCH_ONLY=framework), the default run's.
+  const shapeTests = full && Number.isFinite(full.tests) ? full.tests : DEFAULT_RUN_TESTS;
   const framework = wanted('framework')
-    ? await stage('framework floor (empty Playwright run of the same shape, 3×)', () => measureFrameworkFloor(tmp, full?.tests ?? 32))
+    ? await stage('framework floor (empty Playwright run of the same shape, 3×)', () => measureFrameworkFloor(tmp, shapeTests))
     : undefined;
   const tput = wanted('throughput') ? await stage('throughput (emulator vs bare, interleaved)', measureThroughput) : undefined;
   const absent = (part: string) => (wanted(part) ? 'FAILED' : 'not measured (BENCH_ONLY)');
@@ -427,7 +433,7 @@ async function main(): Promise<number> {
         + `checks ${fmtMs(full.phases.checksMs)}; global setup + 2 worker starts/stops ${fmtMs(full.phases.workersAndSetupMs)}; report files + exit ${fmtMs(full.phases.reportAndExitMs)}` : ''],
     ['floor: Chromium start + page (median)', fmtMs(floor?.medianMs), floor ? `samples ${floor.samplesMs.map((x) => fmtMs(x)).join(', ')}` : absent('floor')],
     ['framework floor: empty Playwright run (median)', fmtMs(framework?.medianMs),
-      framework ? `samples ${framework.samplesMs.map((x) => fmtMs(x)).join(', ')}; a setup project opening a page, then ${full?.tests ?? 32} empty tests` : absent('framework')],
+      framework ? `samples ${framework.samplesMs.map((x) => fmtMs(x)).join(', ')}; a setup project opening a page, then ${shapeTests} empty tests` : absent('framework')],
     ['full run ÷ framework floor', fullVsFramework !== undefined ? `${fullVsFramework}×` : 'n/a',
       'the run against Playwright alone in the same shape (context for the floor target)'],
     ['emulator TP-token req/s (median)', fmtInt(tput?.emulator.rpsMedian),

@@ -163,7 +163,7 @@ function confirm(emu: Emulator, r: PageRequest): PageResult {
   if (!s || s.state !== 'scanned') return errorPage(40010, 'this authorization session is no longer waiting for confirmation', {});
   const tp = emu.requireTp(s.clientId);
   const appId = Number(one(r.form.app_id));
-  const scopes = [...new Set(([] as string[]).concat(r.form.scope ?? []))].filter((x) => tp.permissionSets.includes(x));
+  const scopes = ([] as string[]).concat(r.form.scope ?? []).filter((x) => tp.permissionSets.includes(x));
   const facts = { session: s.id, appId, granted: scopes };
   if (!tp.testAppIds.includes(appId)) {
     s.errno = 50007;

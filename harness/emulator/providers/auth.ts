@@ -63,6 +63,7 @@ export function authorize(emu: Emulator, tp: TpRegistration, appId: number, gran
   const prev = emu.store.authorization(tp.clientId, appId);
   const generation = (prev?.generation ?? 0) + 1;
   const changed = !prev?.active || !sameSets(prev.granted, granted);
+  // A set ticked twice (a form may repeat a value) is granted once.
   emu.store.setAuthorization({ clientId: tp.clientId, appId, granted: [...new Set(granted)], generation, active: true, redirectUri: opts.redirectUri ?? prev?.redirectUri });
   const code = issueAuthCode(emu, tp.clientId, appId);
   const event = prev?.active ? 'UPDATE_AUTHORIZED' : 'AUTHORIZED';
