@@ -5,11 +5,9 @@
 import { existsSync } from 'node:fs';
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { loadObservations, saveObservations, scanBrowserStatePath, scrubUrl, type ProbeObservations } from '../harness/detection/observations.ts';
-import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { configSecrets } from '../harness/config.ts';
-import { authorizedApp, hungBefore, until } from '../harness/detection/exercise.ts';
-import { notAttempted, performAction } from '../harness/detection/hook.ts';
+import { authorizedApp, hookAsker, settleAfterReauthorization } from '../harness/detection/exercise.ts';
 import { stepsBeforeProbes } from '../harness/detection/selection.ts';
 
 setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async ({ run, browser }) => {
@@ -25,30 +23,12 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
   const last = async () => (await emulator.ledger()).at(-1)?.seq ?? 0;
   const obs: ProbeObservations = { appId, skipped: why, start: await last(), marks: {}, hook: {} };
   const mark = async (name: string) => void (obs.marks[name] = await last());
-  // After a re-authorization the TP exchanges the new code, then maybe reads app/info, in its own time: let it get
-  // the code of `generation` (within `budgetMs`) and then go quiet, so that what it does lands in this probe's window
-  // and not the next one's.
-  const exchanged = async (generation: number) => (await emulator.calls('authprocess.getOAuthToken'))
-    .some((c) => c.facts.codeGeneration === generation && succeeded(c));
-  const settle = async (generation: number, budgetMs: number) => {
-    await until(() => exchanged(generation), budgetMs);
-    // Quiet: no ledger entry for 50 ms (within a second).
-    for (let i = 0, seen = await last(); i < 20; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      if (seen === (seen = await last())) break;
-    }
-  };
-  // Once the hook has hung, here or in a set's exercise, it is not asked again: a hanging TP costs a run one timeout.
-  let hung = hungBefore(run, before);
-  const hook = async (name: string) => {
-    if (hung) return void (obs.hook[name] = notAttempted('read-app-info', hung.cause));
-    const r = await performAction({
-      hookUrl: run.tpUrls.hook, action: 'read-app-info', appId: appId!, waitS: 0, satisfied: async () => false,
-      instructions: 'read app/info for the app (optional hook action used by probes)', log: () => {},
-    });
-    obs.hook[name] = r;
-    if (r.hung) hung = r;
-  };
+  // Once the hook has hung, here or in a set's exercise, it is not asked again (hookAsker).
+  const ask = hookAsker(run, before);
+  const hook = async (name: string) => void (obs.hook[name] = await ask({
+    action: 'read-app-info', appId: appId!, waitS: 0, satisfied: async () => false,
+    instructions: 'read app/info for the app (optional hook action used by probes)', log: () => {},
+  }));
   try {
     await setup.step('forged ticket push, then the TP must fetch a new TP token', async () => {
       await mark('forged');
@@ -86,16 +66,16 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
 
     await setup.step('re-authorize with one permission set changed (UPDATE_AUTHORIZED with a new code)', async () => {
       await mark('reauth');
-      const { generation } = await emulator.probe('app/reauthorize', { clientId, appId }) as { generation: number };
+      const { generation } = await emulator.reauthorize(clientId, appId!);
       // The exchange budget, as for the first code (auth.code-exchanged): a TP within it must not be asked too early.
-      await settle(generation, config.exchangeBudgetMs);
+      await settleAfterReauthorization(run, generation, config.exchangeBudgetMs);
       await hook('afterReauth');
       await mark('reauthDone');
     });
 
     await setup.step('re-authorize with the same permission sets: no push, the new code comes only through the callback', async () => {
       await mark('silentReauth');
-      const { location, generation } = await emulator.probe('app/reauthorize', { clientId, appId, silent: true }) as { location: string; generation: number };
+      const { location, generation } = await emulator.reauthorize(clientId, appId!, true);
       // The admin's browser follows the authorization page's redirect: in the scan's browser state (the TP's session
       // cookies), from Baidu's page (Referer), running the callback page's scripts. The redirect_uri is the first
       // scan's, so a one-time state in it would be spent; a real admin would come through the 授权发起页 again.
@@ -107,7 +87,7 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
         .finally(() => context.close());
       obs.silentCallback = { url: scrubUrl(location), answer, generation };
       // A TP may exchange after answering: give it the exchange budget, no more.
-      await settle(generation, config.exchangeBudgetMs);
+      await settleAfterReauthorization(run, generation, config.exchangeBudgetMs);
       await hook('afterSilentReauth');
       await mark('silentReauthDone');
     });

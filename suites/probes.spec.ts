@@ -4,7 +4,7 @@ import { judgePushesAcked } from '../fixtures/judge.ts';
 import { succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall, pushView } from '../harness/detection/evidence.ts';
 import { loadObservations, type ProbeObservations } from '../harness/detection/observations.ts';
-import { NOT_ATTEMPTED, type ActionResult } from '../harness/detection/hook.ts';
+import type { ActionResult } from '../harness/detection/hook.ts';
 import type { Run } from '../harness/detection/run.ts';
 
 function probes(run: Run): ProbeObservations {
@@ -26,7 +26,7 @@ function hookUnavailable(run: Run, result: unknown): string | undefined {
   const r = result as ActionResult | undefined;
   if (!run.tpUrls.hook) return "needs the hook's optional read-app-info action (no TP_HOOK_URL)";
   if (r?.hookStatus === 404 || r?.hookStatus === 501) return `needs the hook's optional read-app-info action (the hook answered ${r.hookStatus})`;
-  if (r?.cause?.startsWith(NOT_ATTEMPTED)) return `needs the hook's read-app-info action, which was ${r.cause}`;
+  if (r?.notAttempted) return `needs the hook's read-app-info action, which was ${r.cause}`;
   if (r?.hung) return `needs the hook's read-app-info action, and ${r.cause}`;
   return undefined;
 }

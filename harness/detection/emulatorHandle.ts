@@ -26,6 +26,9 @@ class LedgerCache {
   }
 }
 
+/** What the side door's app/reauthorize answers. */
+export interface Reauthorized { event: string | null; granted: string[]; generation: number; location?: string }
+
 export class EmulatorHandle {
   /**
    * @param until reads see only entries up to this seq (a view of the run before some point, e.g. the probes).
@@ -69,8 +72,17 @@ export class EmulatorHandle {
     return this.req('POST', '/__emulator/probe/echostr', { clientId, badSignature });
   }
   /** Probes: fault injection through the side door. */
-  probe(name: 'push/forged-ticket' | 'tp/revoke-tokens' | 'app/expire-token' | 'app/reauthorize' | 'app/unauthorize', body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  probe(name: 'push/forged-ticket' | 'tp/revoke-tokens' | 'app/expire-token' | 'app/unauthorize', body: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.req('POST', `/__emulator/${name}`, body);
+  }
+  /**
+   * The app authorizes again: one permission set changed (UPDATE_AUTHORIZED), or with `silent` the same sets, no push,
+   * and the callback `location` the admin's browser then follows (the new code in it). `generation` names the new code.
+   */
+  reauthorize(clientId: string, appId: number): Promise<Reauthorized>;
+  reauthorize(clientId: string, appId: number, silent: true): Promise<Reauthorized & { location: string }>;
+  reauthorize(clientId: string, appId: number, silent = false): Promise<Reauthorized> {
+    return this.req('POST', '/__emulator/app/reauthorize', { clientId, appId, silent });
   }
   /** Holds the app's audit decisions (a reviewer who has not got to them) or releases them. */
   holdAudits(appId: number, hold: boolean): Promise<{ decisions: number }> {

@@ -2,7 +2,7 @@
 // through its hook (or wait for a person), and hand what happened to the checks through an observations file.
 import type { Run } from './run.ts';
 import { succeeded, type CallEntry } from './emulatorHandle.ts';
-import { notAttempted, performAction, type ActionResult } from './hook.ts';
+import { notAttempted, performAction, type ActionRequest, type ActionResult } from './hook.ts';
 import { becauseOf, loadObservations, saveObservations, scanProblem, type AuthorizationObservations } from './observations.ts';
 import { configSecrets } from '../config.ts';
 import { exerciseStep, stepsBeforeProbes, type SetupStep } from './selection.ts';
@@ -39,9 +39,18 @@ export interface ExerciseStep {
   optional?: boolean;
 }
 
-/** The first hook call that hung in the given steps of this run (they ran before the caller): the hook is not asked again. */
-export function hungBefore(run: Run, steps: SetupStep[]): ActionResult | undefined {
-  return steps.flatMap((step) => Object.values(loadObservations<Partial<ExerciseObservations>>(run.runDir, step)?.actions ?? {})).find((a) => a.hung);
+/**
+ * The hook as a run asks it: once a call hung — in this step, or in one of `earlier` (steps of this run that ran
+ * before) — it is not asked again, so a hanging TP costs a run one timeout; the action is recorded as not attempted.
+ */
+export function hookAsker(run: Run, earlier: SetupStep[]): (req: Omit<ActionRequest, 'hookUrl'>) => Promise<ActionResult> {
+  let hung = earlier.flatMap((step) => Object.values(loadObservations<Partial<ExerciseObservations>>(run.runDir, step)?.actions ?? {})).find((a) => a.hung);
+  return async (req) => {
+    if (hung) return notAttempted(req.action, hung.cause);
+    const r = await performAction({ hookUrl: run.tpUrls.hook, ...req });
+    if (r.hung) hung = r;
+    return r;
+  };
 }
 
 export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Promise<ExerciseObservations> {
@@ -50,29 +59,23 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
   try {
     if (!appId) return obs;
     let stalled: string | undefined;
-    // A hook that hung in an earlier set's exercise is not asked again: a hanging TP costs a run one timeout.
     const order = stepsBeforeProbes(run.config.permissionSets);
     if (!order.includes(exerciseStep(set))) throw new Error(`${set} is not a selected permission set with an exercise`);
-    let hung = hungBefore(run, order.slice(0, order.indexOf(exerciseStep(set))))?.cause;
+    const ask = hookAsker(run, order.slice(0, order.indexOf(exerciseStep(set))));
     for (const s of steps) {
       const key = s.key ?? s.action;
       await s.before?.(appId);
-      if (hung) {
-        obs.actions[key] = notAttempted(s.action, hung);
-        continue;
-      }
       if (stalled) {
         obs.actions[key] = { action: s.action, outcome: 'waiting', durationMs: 0, cause: `an earlier step (${stalled}) is still waiting` };
         continue;
       }
-      const r = await performAction({
-        hookUrl: run.tpUrls.hook, action: s.action, appId, instructions: s.instructions, satisfied: () => s.satisfied(appId),
+      const r = await ask({
+        action: s.action, appId, instructions: s.instructions, satisfied: () => s.satisfied(appId),
         waitS: s.optional ? 0 : run.config.waitS, log: s.optional ? () => {} : undefined,
       });
       obs.actions[key] = r;
-      if (r.hung) hung = r.cause;
       if (r.outcome === 'waiting' && !s.optional) stalled = key;
-      else if (r.outcome !== 'waiting') await s.after?.(appId);
+      else if (r.outcome !== 'waiting' && !r.notAttempted) await s.after?.(appId);
     }
     return obs;
   } finally {
@@ -84,6 +87,20 @@ export function exerciseObservations(run: Run, set: string): ExerciseObservation
   const obs = loadObservations<ExerciseObservations>(run.runDir, exerciseStep(set));
   if (!obs) throw new Error(`the ${set} setup step recorded nothing (did it run?)`);
   return obs;
+}
+
+/**
+ * After a re-authorization the TP exchanges the new code, then maybe reads app/info, in its own time: waits for a
+ * successful exchange of the code of `generation` (within `budgetMs`), then for 50 ms without a ledger entry (within
+ * a second), so that what the TP does lands in the window of the probe that caused it, not the next one's.
+ */
+export async function settleAfterReauthorization(run: Run, generation: number, budgetMs: number): Promise<void> {
+  const last = async () => (await run.emulator.ledger()).at(-1)?.seq ?? 0;
+  await until(async () => (await run.emulator.calls('authprocess.getOAuthToken')).some((c) => c.facts.codeGeneration === generation && succeeded(c)), budgetMs);
+  for (let i = 0, seen = await last(); i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (seen === (seen = await last())) break;
+  }
 }
 
 /**

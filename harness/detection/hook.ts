@@ -7,12 +7,9 @@ export type ActionOutcome = 'done' | 'waiting' | 'error';
 /** How long one hook call may take: the TP performs real Baidu calls, a few seconds at most. */
 export const HOOK_TIMEOUT_MS = 15_000;
 
-/** How the cause of an action not asked for begins (an earlier one hung). */
-export const NOT_ATTEMPTED = 'not attempted: ';
-
 /** The result of an action the hook was not asked for because an earlier call hung (`cause` is that call's). */
 export function notAttempted(action: string, cause: string | undefined): ActionResult {
-  return { action, outcome: 'error', durationMs: 0, cause: `${NOT_ATTEMPTED}${cause ?? 'the hook hung earlier'}` };
+  return { action, outcome: 'error', notAttempted: true, durationMs: 0, cause: `not attempted: ${cause ?? 'the hook hung earlier'}` };
 }
 
 export interface ActionResult {
@@ -24,6 +21,8 @@ export interface ActionResult {
   cause?: string;
   /** The hook call timed out (the TP hangs): later steps are not attempted, so a hanging TP costs one timeout. */
   hung?: boolean;
+  /** Not asked, because an earlier hook call hung (notAttempted). */
+  notAttempted?: true;
   durationMs: number;
 }
 
