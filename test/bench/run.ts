@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../harness/detection/chromium.ts';
+import { stripAnsi } from '../../harness/report/model.ts';
 import { installCleanup, killAll, killTracked, ServerChild, spawnTracked } from './children.ts';
 import type { CpuSample } from './cpuChannel.ts';
 import { fmtInt, fmtMs, median, round, table } from './stats.ts';
@@ -186,7 +187,8 @@ async function measureFullRun(tmp: string): Promise<FullRunFigures> {
   // Anything the run left behind in its group (it should have closed its browsers) goes now.
   killTracked(child);
   const output = readFileSync(logFile, 'utf8');
-  const summary = output
+  // Colours stripped: run under a Playwright worker (bench.spec.ts), the list reporter colours its counts.
+  const summary = stripAnsi(output)
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => /^\d+ (passed|failed|skipped|flaky|did not run)|^Ready for|^可以全网发布/.test(l));
