@@ -73,21 +73,23 @@ export function reproduceEnv(c: ReproducibleConfig): string[] {
   const differs = (k: string, v: unknown, dflt: unknown) => {
     if (v !== undefined && String(v) !== String(dflt)) out.push(`${k}=${v}`);
   };
-  differs('PREFLIGHT_TARGET', c.target, 'emulator');
-  differs('PREFLIGHT_PLATFORM', c.platform, 'reference');
-  differs('PREFLIGHT_PERMISSION_SETS', c.permissionSets.join(','), DEFAULT_PERMISSION_SETS.join(','));
+  // The defaults are what the same seed alone configures: one source, parseConfig.
+  const d = parseConfig({ PREFLIGHT_SEED: c.seed });
+  differs('PREFLIGHT_TARGET', c.target, d.target);
+  differs('PREFLIGHT_PLATFORM', c.platform, d.platform);
+  differs('PREFLIGHT_PERMISSION_SETS', c.permissionSets.join(','), d.permissionSets.join(','));
   if (c.strict) out.push('PREFLIGHT_STRICT=1');
   // Another TP than the reference one answered (a mutant): rerunning without it would test the reference TP instead.
   if (c.referenceEntry && c.platform === 'reference') out.push(`PREFLIGHT_REFERENCE_ENTRY=${displayPath(c.referenceEntry)}`);
   if (c.probes === false) out.push('PREFLIGHT_PROBES=0');
   differs('PREFLIGHT_GRANT', c.grant?.join(','), c.permissionSets.join(','));
-  differs('TP_TEST_APP_IDS', c.testAppIds?.join(','), seededTestAppIds(c.seed).join(','));
-  differs('PREFLIGHT_TICKET_INTERVAL_S', c.ticketIntervalS, DEFAULTS.ticketIntervalS);
-  differs('PREFLIGHT_PUSH_BUDGET_MS', c.pushBudgetMs, DEFAULTS.pushBudgetMs);
-  differs('PREFLIGHT_EXCHANGE_BUDGET_MS', c.exchangeBudgetMs, DEFAULTS.exchangeBudgetMs);
-  differs('PREFLIGHT_WAIT_S', c.waitS, DEFAULTS.waitS);
-  differs('PREFLIGHT_AUDIT_QUOTA', c.auditQuota, DEFAULTS.auditQuota);
-  differs('PREFLIGHT_AUDIT_DELAY_MS', c.auditDelayMs, DEFAULTS.auditDelayMs);
+  differs('TP_TEST_APP_IDS', c.testAppIds?.join(','), d.testAppIds.join(','));
+  differs('PREFLIGHT_TICKET_INTERVAL_S', c.ticketIntervalS, d.ticketIntervalS);
+  differs('PREFLIGHT_PUSH_BUDGET_MS', c.pushBudgetMs, d.pushBudgetMs);
+  differs('PREFLIGHT_EXCHANGE_BUDGET_MS', c.exchangeBudgetMs, d.exchangeBudgetMs);
+  differs('PREFLIGHT_WAIT_S', c.waitS, d.waitS);
+  differs('PREFLIGHT_AUDIT_QUOTA', c.auditQuota, d.auditQuota);
+  differs('PREFLIGHT_AUDIT_DELAY_MS', c.auditDelayMs, d.auditDelayMs);
   return out;
 }
 

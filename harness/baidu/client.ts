@@ -100,7 +100,8 @@ const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
 addFormats(ajv);
 const validators = new Map<string, ValidateFunction>();
 
-function validatorFor(def: EndpointDef): ValidateFunction | undefined {
+/** The compiled JSON Schema of a row's reply data (cached per row); shared with the parity snapshots' test. */
+export function validatorFor(def: EndpointDef): ValidateFunction | undefined {
   if (!def.data) return undefined;
   let v = validators.get(def.id);
   if (!v) {

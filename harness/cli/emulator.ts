@@ -38,10 +38,11 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
   if (em.httpsUrl) {
     lines.push(`HTTPS on ${em.httpsUrl} for ${BAIDU_HOSTS.join(', ')}; trust the CA: NODE_EXTRA_CA_CERTS=${em.caPath}`);
   }
-  if (tpUrls.authEvent && tpUrls.messageEvent && tpUrls.authStart) {
+  const registered = Boolean(tpUrls.authEvent && tpUrls.messageEvent && tpUrls.authStart);
+  if (registered) {
     em.emu.registerTp({
       clientId: tp.clientId, tpAppId: tp.tpAppId, name: '预检第三方平台', messageToken: tp.messageToken, encodingAesKey: tp.encodingAesKey,
-      authEventUrl: tpUrls.authEvent, messageEventUrl: tpUrls.messageEvent, authStartDomain: new URL(tpUrls.authStart).host,
+      authEventUrl: tpUrls.authEvent!, messageEventUrl: tpUrls.messageEvent!, authStartDomain: new URL(tpUrls.authStart!).host,
       testAppIds: config.testAppIds, permissionSets: config.permissionSets,
     });
     lines.push(`registered the TP; pushing its first ticket to ${tpUrls.authEvent}`);
@@ -49,19 +50,14 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
     lines.push('no TP_AUTH_EVENT_URL / TP_MESSAGE_EVENT_URL / TP_AUTH_START_URL: register a TP with POST /__emulator/tps');
   }
   process.stdout.write(lines.join('\n') + '\n');
-  let stopping = false;
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => {
-      stopping = true;
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  if (em.emu.store.tps.has(tp.clientId)) {
-    firstTicket(em.emu, tp.clientId, () => stopping).catch((e: Error) => process.stderr.write(`preflight emulator: first ticket: ${e.message}\n`));
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  // After the banner, so that what the first ticket met is said below it.
+  if (registered) {
+    firstTicket(em.emu, tp.clientId, stop.signal).catch((e: Error) => process.stderr.write(`preflight emulator: first ticket: ${e.message}\n`));
   }
-  await stopped;
+  await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
   await em.stop();
   return 0;
 }
@@ -70,9 +66,10 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
  * The first ticket, until the TP acknowledges one: a team often starts the emulator before its TP, and without a
  * ticket the TP can do nothing until the next scheduled push (10 minutes by default). Says what happened, plainly.
  */
-async function firstTicket(emu: StartedEmulator['emu'], clientId: string, stopping: () => boolean, retryMs = FIRST_TICKET_RETRY_MS): Promise<void> {
+async function firstTicket(emu: StartedEmulator['emu'], clientId: string, stopped: AbortSignal): Promise<void> {
+  const retryMs = FIRST_TICKET_RETRY_MS;
   let said = '';
-  while (!stopping()) {
+  while (!stopped.aborted) {
     const p = await emu.pushTicket(clientId);
     if (p.outcome === 'ok') {
       process.stdout.write(`first ticket acknowledged by the TP (push #${p.seq}, ${Math.round(p.latencyMs)} ms)\n`);

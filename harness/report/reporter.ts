@@ -121,6 +121,7 @@ export default class DetectionReporter implements Reporter {
     if (this.configError) harnessErrors.unshift(this.configError);
 
     const redact = createRedactor(configSecrets(config));
+    const stopped = result.status === 'interrupted' || result.status === 'timedout' ? result.status : undefined;
     const built = buildReport({
       // playwright.config.ts fixes PREFLIGHT_RUN_ID (it names the run directory); standalone runs get their own.
       runId: process.env.PREFLIGHT_RUN_ID || `${this.startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${config.seed}`,
@@ -130,7 +131,7 @@ export default class DetectionReporter implements Reporter {
       config,
       tests,
       harnessErrors,
-      stopped: result.status === 'interrupted' || result.status === 'timedout' ? result.status : undefined,
+      stopped,
       checks: this.checks,
     });
     const report = redact(built) as Report;
@@ -155,7 +156,6 @@ export default class DetectionReporter implements Reporter {
     const htmlText = redact(renderHtml(report, this.images(report, cwd))) as string;
     writeFileSync(jsonPath, jsonText);
     writeFileSync(htmlPath, htmlText);
-    const stopped = result.status === 'interrupted' || result.status === 'timedout' ? result.status : undefined;
     writeFileSync(path.join(outDir, 'junit.xml'), redact(renderJunit(report, stopped)) as string);
     // The run's folder keeps its own copy: the next run (a -g rerun of one check, say) replaces reports/, and the
     // full report it replaced stays readable at .preflight/runs/<run>/.

@@ -211,8 +211,14 @@ export function pageErrorMessage(html: string): string | null {
   return m ? m[1]! : null;
 }
 
-/** A multipart/form-data body built by hand (so malformed names/values reach the server as they are). */
-export function multipart(fields: [string, string][], boundary = 'preflightBoundary7MA4YWxk'): { body: Buffer; contentType: string } {
-  const parts = fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  return { body: Buffer.from(`${parts.join('')}--${boundary}--\r\n`, 'utf8'), contentType: `multipart/form-data; boundary=${boundary}` };
+export interface MultipartFile { name: string; filename: string; contentType: string; bytes: Buffer }
+
+/** A multipart/form-data body built by hand (so malformed names/values reach the server as they are), files last. */
+export function multipart(fields: [string, string][], boundary = 'preflightBoundary7MA4YWxk', files: MultipartFile[] = []): { body: Buffer; contentType: string } {
+  const parts: Buffer[] = fields.map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.contentType}\r\n\r\n`), f.bytes, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
