@@ -1,14 +1,15 @@
 // Probes beyond Baidu's detection (issue 4 §3), a setup project that runs once every permission set has exercised
 // the app: inject the faults a TP meets in production — a forged push, a replayed push, an authorizer token that
-// expires early, a re-authorization with a push and one without, a cancelled authorization — and record when each
-// happened (probes.spec.ts judges).
+// expires early, a re-authorization without a push (the admin scans again) and one with, a cancelled authorization —
+// and record when each happened (probes.spec.ts judges).
 import { existsSync } from 'node:fs';
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
-import { loadObservations, saveObservations, scanBrowserStatePath, scrubUrl, type ProbeObservations } from '../harness/detection/observations.ts';
+import { loadObservations, saveObservations, scanBrowserStatePath, type ProbeObservations } from '../harness/detection/observations.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { configSecrets } from '../harness/config.ts';
 import { authorizedApp, hookAsker, settleAfterReauthorization } from '../harness/detection/exercise.ts';
 import { stepsBeforeProbes } from '../harness/detection/selection.ts';
+import { newScanObservations, scanAuthorization } from '../harness/detection/scan.ts';
 
 setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async ({ run, browser }) => {
   const { config, emulator } = run;
@@ -64,6 +65,41 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await mark('expireDone');
     });
 
+    // Before the set-changing one: the admin scans with the sets the first scan granted, so nothing changes.
+    await setup.step('re-authorize with the same permission sets: no push, the new code comes only through the callback', async () => {
+      await mark('silentReauth');
+      // The admin scans again, through the 授权发起页 (a TP may put a one-time state in its redirect_uri), in the
+      // first scan's browser state (the TP's session cookies), so the callback is one the TP itself issued.
+      const statePath = scanBrowserStatePath(run.runDir);
+      const context = await browser.newContext({ storageState: existsSync(statePath) ? statePath : undefined });
+      const scan = newScanObservations(run.tpUrls.authStart);
+      const rescan: NonNullable<ProbeObservations['rescan']> = { scan, generation: null, event: null, screenshots: [] };
+      obs.rescan = rescan;
+      try {
+        await scanAuthorization({
+          page: await context.newPage(), browser, emulatorUrl: emulator.url, authStart: run.tpUrls.authStart, appId: appId!, grant: config.grant, obs: scan,
+          step: (title, fn) => setup.step(title, fn),
+          shot: async (p, name) => {
+            const file = setup.info().outputPath(`reauthorization-${name}.png`);
+            await p.screenshot({ path: file, scale: 'css' }).catch(() => {});
+            rescan.screenshots.push({ name: `reauthorization-${name}`, path: file });
+          },
+        });
+      } finally {
+        await context.close();
+      }
+      // Which code the scan issued, and whether it pushed: the authorization page's confirmation in the ledger.
+      const confirmed = (await emulator.pages(`${AUTH_PAGE}/confirm`)).filter((p) => p.seq > obs.marks.silentReauth! && typeof p.facts.generation === 'number').at(-1);
+      if (confirmed) {
+        rescan.generation = confirmed.facts.generation as number;
+        rescan.event = (confirmed.facts.event as string | null | undefined) ?? null;
+      }
+      // A TP may exchange after answering: give it the exchange budget, no more.
+      if (rescan.generation !== null) await settleAfterReauthorization(run, rescan.generation, config.exchangeBudgetMs);
+      await hook('afterSilentReauth');
+      await mark('silentReauthDone');
+    });
+
     await setup.step('re-authorize with one permission set changed (UPDATE_AUTHORIZED with a new code)', async () => {
       await mark('reauth');
       const { generation } = await emulator.reauthorize(clientId, appId!);
@@ -71,25 +107,6 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await settleAfterReauthorization(run, generation, config.exchangeBudgetMs);
       await hook('afterReauth');
       await mark('reauthDone');
-    });
-
-    await setup.step('re-authorize with the same permission sets: no push, the new code comes only through the callback', async () => {
-      await mark('silentReauth');
-      const { location, generation } = await emulator.reauthorize(clientId, appId!, true);
-      // The admin's browser follows the authorization page's redirect: in the scan's browser state (the TP's session
-      // cookies), from Baidu's page (Referer), running the callback page's scripts. The redirect_uri is the first
-      // scan's, so a one-time state in it would be spent; a real admin would come through the 授权发起页 again.
-      const statePath = scanBrowserStatePath(run.runDir);
-      const context = await browser.newContext({ storageState: existsSync(statePath) ? statePath : undefined });
-      const answer = await context.newPage()
-        .then((page) => page.goto(location, { referer: new URL(AUTH_PAGE, emulator.url).toString(), timeout: 10_000 }))
-        .then((res) => `HTTP ${res?.status() ?? '(no response)'}`, (e: Error) => `no answer (${e.message.split('\n')[0]})`)
-        .finally(() => context.close());
-      obs.silentCallback = { url: scrubUrl(location), answer, generation };
-      // A TP may exchange after answering: give it the exchange budget, no more.
-      await settleAfterReauthorization(run, generation, config.exchangeBudgetMs);
-      await hook('afterSilentReauth');
-      await mark('silentReauthDone');
     });
 
     await setup.step('cancel the authorization (UNAUTHORIZED)', async () => {

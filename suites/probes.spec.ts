@@ -3,7 +3,8 @@ import { test, asCheck, type CheckRecorder } from '../fixtures/index.ts';
 import { judgePushesAcked } from '../fixtures/judge.ts';
 import { succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall, pushView } from '../harness/detection/evidence.ts';
-import { loadObservations, type ProbeObservations } from '../harness/detection/observations.ts';
+import { loadObservations, scanProblem, type ProbeObservations } from '../harness/detection/observations.ts';
+import { callbackAnswer } from '../harness/detection/scan.ts';
 import type { ActionResult } from '../harness/detection/hook.ts';
 import type { Run } from '../harness/detection/run.ts';
 
@@ -101,22 +102,33 @@ test('after UPDATE_AUTHORIZED the TP stops using the stale token', asCheck('prob
 
 test('a re-authorization that pushes nothing: the code from the callback is exchanged', asCheck('probe.silent-reauthorization'), async ({ run, check }) => {
   const obs = probes(run);
-  test.skip(!obs.appId || !obs.silentCallback || obs.marks.silentReauthDone === undefined, obs.skipped ?? 'the probes stopped before this one');
+  test.skip(!obs.appId || !obs.rescan || obs.marks.silentReauthDone === undefined, obs.skipped ?? 'the probes stopped before this one');
   const { silentReauth: from, silentReauthDone: to } = obs.marks as Record<string, number>;
-  const callback = obs.silentCallback!;
+  const { scan, generation, event, screenshots } = obs.rescan!;
   const exchanges = (await between(run, 'authprocess.getOAuthToken', from, to)).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
   const infos = await between(run, 'authprocess.getAppInfo', from, to);
-  check.evidence('the callback the admin\'s browser followed (the emulator, like WeChat, pushes nothing when the permission sets did not change)', callback);
+  check.evidence('the admin\'s second scan, with the same permission sets (the emulator, like WeChat, pushes nothing when they did not change)', {
+    startPage: scan.startPage, callback: scan.callback, generation, event, durationsMs: scan.durationsMs,
+  });
+  for (const s of screenshots) await test.info().attach(s.name, { path: s.path, contentType: 'image/png' }).catch(() => {});
   check.evidence('pushes to the TP meanwhile', pushView(await run.emulator.pushes((p) => p.seq > from && p.seq <= to && p.facts.appId === obs.appId)));
   check.evidence('code exchanges after the callback', callView(exchanges));
   check.evidence('app/info calls afterwards', callView(infos));
   check.evidence('hook read-app-info', obs.hook.afterSilentReauth);
+  // The first scan went through; a second one that does not is the TP's doing (an admin re-authorizes to change sets).
+  const problem = scanProblem(scan);
+  if (problem || !scan.mobile.confirmed || generation === null) {
+    return check.fail(`the admin's second scan through the 授权发起页 did not complete: ${problem ?? 'the phone\'s confirmation issued no code'}. `
+      + 'An admin re-authorizes the same way (to change permission sets, or after a token was lost): the 授权发起页 must work more than once');
+  }
+  if (!scan.callback.reached) return check.fail(`the re-authorization's callback to the TP got ${callbackAnswer(scan)}, so its authorization code never reached the TP`);
   // Only the code of this re-authorization (or one 找回授权码 issued after it) can still be exchanged.
-  if (!exchanges.some((c) => succeeded(c) && c.facts.codeGeneration === callback.generation)) {
+  if (!exchanges.some((c) => succeeded(c) && c.facts.codeGeneration === generation)) {
+    const pushed = event ? `the emulator pushed ${event} as well` : 'no UPDATE_AUTHORIZED was pushed (the emulator follows WeChat here; Baidu\'s rule is unknown)';
     return check.fail(exchanges.length
       ? `the TP did not get a token for the re-authorization: ${explainCall(exchanges.at(-1)!)}`
-      : `the app was re-authorized with the same permission sets and no UPDATE_AUTHORIZED was pushed (the emulator follows WeChat here; Baidu's rule is unknown); `
-        + `its callback (${callback.answer}) brought the new authorization code, and the TP never exchanged it within ${run.config.exchangeBudgetMs} ms. `
+      : `the app was re-authorized with the same permission sets and ${pushed}; `
+        + `its callback (${callbackAnswer(scan)}) brought the new authorization code, and the TP never exchanged it within ${run.config.exchangeBudgetMs} ms. `
         + 'Exchange the code the callback brings, not only pushed ones: the token from before the re-authorization no longer works');
   }
   judgeStaleTokenUse(check, infos, 'exchange the code the callback brings');

@@ -27,7 +27,7 @@ class LedgerCache {
 }
 
 /** What the side door's app/reauthorize answers. */
-export interface Reauthorized { event: string | null; granted: string[]; generation: number; location?: string }
+export interface Reauthorized { event: string | null; granted: string[]; generation: number }
 
 export class EmulatorHandle {
   /**
@@ -75,14 +75,9 @@ export class EmulatorHandle {
   probe(name: 'push/forged-ticket' | 'tp/revoke-tokens' | 'app/expire-token' | 'app/unauthorize', body: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.req('POST', `/__emulator/${name}`, body);
   }
-  /**
-   * The app authorizes again: one permission set changed (UPDATE_AUTHORIZED), or with `silent` the same sets, no push,
-   * and the callback `location` the admin's browser then follows (the new code in it). `generation` names the new code.
-   */
-  reauthorize(clientId: string, appId: number): Promise<Reauthorized>;
-  reauthorize(clientId: string, appId: number, silent: true): Promise<Reauthorized & { location: string }>;
-  reauthorize(clientId: string, appId: number, silent = false): Promise<Reauthorized> {
-    return this.req('POST', '/__emulator/app/reauthorize', { clientId, appId, silent });
+  /** The app authorizes again with one permission set changed (UPDATE_AUTHORIZED); `generation` names the new code. */
+  reauthorize(clientId: string, appId: number): Promise<Reauthorized> {
+    return this.req('POST', '/__emulator/app/reauthorize', { clientId, appId });
   }
   /** Holds the app's audit decisions (a reviewer who has not got to them) or releases them. */
   holdAudits(appId: number, hold: boolean): Promise<{ decisions: number }> {

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRedactor } from '../report/redact.ts';
+import type { ScanObservations } from './scan.ts';
 
 export interface AuthorizationObservations {
   appId: number | null;
@@ -19,7 +20,7 @@ export interface AuthorizationObservations {
 }
 
 /** What went wrong first on the way to a confirmed scan, if anything was recorded. */
-export function scanProblem(obs: AuthorizationObservations): string | undefined {
+export function scanProblem(obs: ScanObservations): string | undefined {
   return obs.startPage.error ?? obs.authorizationPage.error ?? obs.qr.error ?? obs.mobile.error;
 }
 
@@ -42,13 +43,13 @@ export interface ProbeObservations {
   /** What the 授权发起页 answered when the forged-push probe asked it to make the TP use a TP token. */
   forgedTrigger?: string;
   /**
-   * The re-authorization without a push: the callback the admin's browser followed (code scrubbed), what the TP
-   * answered, and the authorization generation whose code it carried.
+   * The re-authorization without a push: the admin's second scan, with the same permission sets (what each part of
+   * it saw), the generation of the code it issued and the push it caused (null: none, as the sets did not change).
    */
-  silentCallback?: { url: string; answer: string; generation: number };
+  rescan?: { scan: ScanObservations; generation: number | null; event: string | null; screenshots: { name: string; path: string }[] };
 }
 
-/** The scan's browser state (cookies, storage): the probes follow a later callback in it, as the same admin would. */
+/** The scan's browser state (cookies, storage): the probes' second scan comes in it, as the same admin's would. */
 export function scanBrowserStatePath(runDir: string): string {
   return path.join(runDir, 'scan-browser-state.json');
 }

@@ -1,10 +1,9 @@
 // Emulator-only routes (LocalStack's habit: health, reset, inspectable state). They live under /__emulator/, a
-// prefix no Baidu path uses, plus GET /health. What they return is redacted by the ledger, except the callback
-// location of a silent re-authorization (app/reauthorize).
+// prefix no Baidu path uses, plus GET /health. What they return is redacted by the ledger.
 import { reply, type BaiduReply } from '../baidu/envelopes.ts';
 import type { Emulator } from './emulator.ts';
 import type { TpRegistration } from './store.ts';
-import { authorize, callbackLocation, unauthorize } from './providers/auth.ts';
+import { authorize, unauthorize } from './providers/auth.ts';
 import { holdAudits } from './providers/development.ts';
 
 const VERSION = '0.1.0';
@@ -107,25 +106,20 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
         return reply.raw({ expired: n });
       });
     case 'POST /__emulator/app/reauthorize':
-      // The admin authorizes the app again. By default one permission set changes — the last granted one is
-      // unticked, or one more ticked when only one was granted — so UPDATE_AUTHORIZED is pushed as for a real change
+      // The admin authorizes the app again with one permission set changed — the last granted one is unticked, or
+      // one more ticked when only one was granted — so UPDATE_AUTHORIZED is pushed as for a real change
       // (probe.reauthorization); a TP with a single set, granted, leaves nothing to change, and the push comes anyway.
-      // `"silent": true` keeps the sets, which pushes nothing (see authorize()), and answers the callback location the
-      // admin's browser then follows, code included: the one unredacted secret here, for the harness to play that
-      // browser (the authorization page hands it over the same way).
+      // A re-authorization with the same sets goes through the authorization page, as a real admin's does.
       return withTp(emu, input, async (clientId) => {
         const tp = emu.requireTp(clientId);
         const prev = emu.store.authorization(clientId, Number(input.appId));
         if (!prev?.active) return bad(`app ${input.appId} has not authorized ${clientId}`);
-        if (input.silent !== undefined && typeof input.silent !== 'boolean') return bad('silent must be true or false');
-        if (input.silent && !prev.redirectUri) return bad(`app ${prev.appId} was not authorized through the authorization page: no redirect_uri to send a new code to`);
         const untick = prev.granted.length > 1 ? prev.granted.slice(0, -1) : undefined;
         const tick = tp.permissionSets.find((s) => !prev.granted.includes(s));
-        const granted = input.silent ? prev.granted : untick ?? (tick ? [...prev.granted, tick] : prev.granted);
-        const { code, event, generation } = authorize(emu, tp, prev.appId, granted, { push: !input.silent });
+        const granted = untick ?? (tick ? [...prev.granted, tick] : prev.granted);
+        const { event, generation } = authorize(emu, tp, prev.appId, granted, { push: true });
         await emu.idle();
-        if (!input.silent) return reply.raw({ event, granted, generation });
-        return reply.raw({ event, granted, generation, location: callbackLocation(prev.redirectUri!, code) });
+        return reply.raw({ event, granted, generation });
       });
     case 'POST /__emulator/app/unauthorize':
       return withTp(emu, input, async (clientId) => reply.raw(emu.ledger.redact(await unauthorize(emu, emu.requireTp(clientId), Number(input.appId)))));

@@ -40,8 +40,6 @@ export interface AuthorizerToken { clientId: string; appId: number; expiresAt: n
 export interface RefreshToken { clientId: string; appId: number; used: boolean; generation: number }
 export interface Authorization {
   clientId: string; appId: number; granted: string[]; generation: number; active: boolean;
-  /** The TP's redirect_uri when it was granted through the authorization page (where a new code is sent). */
-  redirectUri?: string;
 }
 
 /** A code package of an app (reference §3.11): status 1 online, 3 development, 4 in review, 5 audit failed, 6 passed, 8 rolling back. */

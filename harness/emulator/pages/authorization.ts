@@ -170,7 +170,10 @@ function confirm(emu: Emulator, r: PageRequest): PageResult {
     setState(s, 'rejected');
     return errorPage(50007, `app ${appId} is not on the TP's 授权测试名单; before 全网发布 only listed apps can authorize`, facts);
   }
-  const { code } = authorize(emu, tp, appId, scopes, { redirectUri: s.redirectUri });
+  // The authorization's generation names the code it issued (ledger evidence: which exchange used this scan's code);
+  // event is the push it caused, null for a re-authorization with the same sets.
+  const { code, event, generation } = authorize(emu, tp, appId, scopes);
+  Object.assign(facts, { generation, event });
   s.appId = appId;
   s.location = callbackLocation(s.redirectUri, code);
   setState(s, 'confirmed');

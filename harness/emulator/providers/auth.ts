@@ -59,12 +59,12 @@ const sameSets = (a: string[], b: string[]) => new Set(a).size === new Set(b).si
  * and the tokens from before stop working as after any re-authorization (pain 5). A TP that takes codes only from
  * pushes then keeps a dead token; probe.silent-reauthorization looks for that. `push` overrides the choice.
  */
-export function authorize(emu: Emulator, tp: TpRegistration, appId: number, granted: string[], opts: { push?: boolean; redirectUri?: string } = {}): { code: string; event: string | null; generation: number } {
+export function authorize(emu: Emulator, tp: TpRegistration, appId: number, granted: string[], opts: { push?: boolean } = {}): { code: string; event: string | null; generation: number } {
   const prev = emu.store.authorization(tp.clientId, appId);
   const generation = (prev?.generation ?? 0) + 1;
   const changed = !prev?.active || !sameSets(prev.granted, granted);
   // A set ticked twice (a form may repeat a value) is granted once.
-  emu.store.setAuthorization({ clientId: tp.clientId, appId, granted: [...new Set(granted)], generation, active: true, redirectUri: opts.redirectUri ?? prev?.redirectUri });
+  emu.store.setAuthorization({ clientId: tp.clientId, appId, granted: [...new Set(granted)], generation, active: true });
   const code = issueAuthCode(emu, tp.clientId, appId);
   const event = prev?.active ? 'UPDATE_AUTHORIZED' : 'AUTHORIZED';
   if (!(opts.push ?? changed)) return { code, event: null, generation };

@@ -1,5 +1,6 @@
 // The reference TP: what a correct Baidu third-party platform does, reached by the harness only through its URLs
 // (exactly as a team's own TP is). Its decisions live in `Behaviour` so mutants can break one at a time.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { BaiduApiError, BaiduClient } from '../../baidu/client.ts';
@@ -132,6 +133,25 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     return text(res, 200, b.ackBody('event', String(msg.event ?? msg.MsgType ?? '')));
   }
 
+  // A one-time state in the redirect_uri (Baidu sends the admin back to it as given): the callback acts only on an
+  // authorization this TP's 授权发起页 started, once (CSRF protection a TP should have). Each state lives as long
+  // as the pre_auth_code it came with (1200 s, reference §1.2).
+  const states = new Map<string, number>();
+  const STATE_TTL_MS = 1_200_000;
+  function newState(): string {
+    const now = Date.now();
+    if (states.size > 1000) for (const [k, expires] of states) if (expires < now) states.delete(k);
+    const state = randomBytes(12).toString('hex');
+    states.set(state, now + STATE_TTL_MS);
+    return state;
+  }
+  function spendState(state: string | null): boolean {
+    const expires = state === null ? undefined : states.get(state);
+    if (expires === undefined) return false;
+    states.delete(state!);
+    return expires >= Date.now();
+  }
+
   async function authStart(res: ServerResponse): Promise<void> {
     let preAuthCode: string;
     try {
@@ -142,7 +162,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     const target = new URL('/mappconsole/tp/authorization', cfg.smartprogramBaseUrl);
     target.searchParams.set('client_id', cfg.clientId);
     target.searchParams.set('pre_auth_code', preAuthCode);
-    target.searchParams.set('redirect_uri', selfUrl + PATHS.callback);
+    target.searchParams.set('redirect_uri', `${selfUrl}${PATHS.callback}?state=${newState()}`);
     if (b.startPage === 'redirect') {
       res.writeHead(302, { location: target.toString() }).end();
       return;
@@ -173,6 +193,9 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
   async function callback(res: ServerResponse, url: URL): Promise<void> {
     const code = url.searchParams.get('authorization_code');
     if (!code) return text(res, 400, page('授权失败', '<p id="error">缺少 authorization_code</p>'), 'text/html; charset=utf-8');
+    if (!spendState(url.searchParams.get('state'))) {
+      return text(res, 400, page('授权失败', '<p id="error">此授权不是从本平台的授权发起页开始的，或已使用过 / this authorization was not started from our page, or was already used</p>'), 'text/html; charset=utf-8');
+    }
     if (!b.exchangeCode || !b.exchangeOnCallback) return text(res, 200, page('授权完成', '<p id="done">已收到授权</p>'), 'text/html; charset=utf-8');
     try {
       const appId = await keeper.exchange(code);

@@ -1,0 +1,164 @@
+// Scan authorization as an admin does it: a desktop browser opens the TP's 授权发起页 and follows it to Baidu's
+// authorization page; a second, mobile-emulated context plays the admin's phone — it decodes the QR from a
+// screenshot, opens it, picks the test mini-program, ticks the permission sets and confirms; the desktop then follows
+// the redirect to the TP's callback. The authorization step scans once; the probes scan again with the same sets
+// (a re-authorization that pushes nothing), through the 授权发起页 as a real admin would, so a TP that puts a
+// one-time state in its redirect_uri is judged on a callback it issued.
+// TP faults are recorded in `obs`, not thrown: the checks judge them, so the run goes on.
+import { devices, type Browser, type Page } from '@playwright/test';
+import type { AuthorizationObservations } from './observations.ts';
+import { scrubUrl } from './observations.ts';
+import { decodeQr } from './qr.ts';
+import { AUTH_PAGE } from './runEnv.ts';
+
+/** What one scan saw, step by step (filled in as it goes, so a scan that throws still leaves what it got to). */
+export type ScanObservations = Pick<AuthorizationObservations, 'appId' | 'startPage' | 'authorizationPage' | 'qr' | 'mobile' | 'callback' | 'durationsMs'>;
+
+export function newScanObservations(authStart: string): ScanObservations {
+  return {
+    appId: null,
+    startPage: { url: authStart, status: null },
+    authorizationPage: { reached: false },
+    qr: { decoded: false },
+    mobile: { confirmed: false },
+    callback: { reached: false },
+    durationsMs: {},
+  };
+}
+
+export interface Scan {
+  /** The desktop page the admin starts from (its context holds the admin's cookies for the TP's site). */
+  page: Page;
+  /** Where the phone's context is opened. */
+  browser: Browser;
+  emulatorUrl: string;
+  /** The TP's 授权发起页. */
+  authStart: string;
+  appId: number;
+  /** The permission sets the admin leaves ticked. */
+  grant: string[];
+  obs: ScanObservations;
+  /** A named part of the scan (a Playwright step in a setup, so that every report shows where a scan stopped). */
+  step<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  /** Evidence: a screenshot of either page. */
+  shot(page: Page, name: string): Promise<void>;
+}
+
+/** The answer of the TP's callback, in a few words: `HTTP 200`, or why there was none. */
+export function callbackAnswer(obs: ScanObservations): string {
+  return obs.callback.reached ? `HTTP ${obs.callback.status ?? '(no status)'}` : `no answer (${obs.callback.error ?? 'the scan stopped before it'})`;
+}
+
+export async function scanAuthorization(s: Scan): Promise<void> {
+  const { page, obs } = s;
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      obs.durationsMs[name] = Math.round(performance.now() - t);
+    }
+  };
+  const authPage = new URL(AUTH_PAGE, s.emulatorUrl).toString();
+  const onAuthPage = () => page.url().startsWith(authPage);
+  // The Pixel 7's mobile user agent, viewport and touch, at one device pixel per CSS pixel: the phone talks only to
+  // Baidu's page, and rendering it at 2.6× cost a third of a second of the run's CPU for nothing anyone checks.
+  // Opened while the desktop follows the 授权发起页: a context and its renderer take a tenth of a second to start.
+  const phone = s.browser.newContext({ ...devices['Pixel 7'], deviceScaleFactor: 1 });
+  const phonePage = phone.then((c) => c.newPage());
+  phonePage.catch(() => {});
+  const closePhone = async () => (await phone.catch(() => undefined))?.close();
+
+  try {
+    await s.step('open the 授权发起页', () => timed('startPage', async () => {
+      // As if the admin came from a page of the TP's own site: the Referer stays on its domain through redirects.
+      const res = await page.goto(s.authStart, { referer: new URL(s.authStart).origin + '/', timeout: 10_000 });
+      obs.startPage.status = res?.status() ?? null;
+      if (!onAuthPage()) {
+        // An error page is said at once, not after a 5 s wait for a navigation that cannot come.
+        if (obs.startPage.status !== null && obs.startPage.status >= 400) throw new Error(`it answered HTTP ${obs.startPage.status}`);
+        const reached = () => page.waitForURL((u) => u.toString().startsWith(authPage), { timeout: 5000 }).then(() => true, () => false);
+        const link = page.locator(`a[href*="${AUTH_PAGE}"]`).or(page.locator('button, input[type=submit]')).first();
+        // Whichever comes first: the page goes on by itself (a script or meta refresh, maybe after fetching a
+        // pre_auth_code), or it shows a link or button (maybe rendered late) — then the admin clicks it.
+        const first = await Promise.race([
+          reached().then((ok) => (ok ? 'reached' : 'nothing')),
+          link.waitFor({ timeout: 5000 }).then(() => 'link', () => 'nothing'),
+        ]);
+        if (first === 'link' && !onAuthPage()) {
+          await link.click({ timeout: 5000 }).catch((e: Error) => {
+            if (!onAuthPage()) throw e; // the page's own script got there first: fine
+          });
+          if (!(await reached())) throw new Error(`after a click on its link or button the browser was still at ${scrubUrl(page.url())} 5 s later`);
+        } else if (!onAuthPage()) {
+          throw new Error(`it neither redirected to ${authPage} within 5 s nor shows a link or button to it`);
+        }
+      }
+    })).catch(async (e: Error) => {
+      if (onAuthPage()) return; // it got there after all (a redirect racing the click): nothing went wrong
+      const text = (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
+      obs.startPage.error = `${e.message.split('\n')[0]}${text ? ` (page text: ${text})` : ''}`;
+    });
+    await s.shot(page, 'start-or-authorization-page');
+    if (!onAuthPage()) return;
+
+    obs.authorizationPage = { reached: true, url: scrubUrl(page.url()) };
+    const error = page.locator('#error');
+    if (await error.count()) {
+      obs.authorizationPage.errno = Number(await error.getAttribute('data-errno'));
+      obs.authorizationPage.error = (await error.innerText()).replace(/\s+/g, ' ');
+      return;
+    }
+
+    const target = await s.step('decode the QR code from a screenshot', () => timed('qr', async () => decodeQr(await page.locator('#auth-qrcode').screenshot())));
+    if (!target) {
+      obs.qr.error = 'no QR code could be decoded from the authorization page';
+      return;
+    }
+    obs.qr = { decoded: true, target: scrubUrl(target) };
+
+    // Listen before confirming: the desktop page may follow the redirect while the phone is still answering.
+    const callbackResponse = page.waitForResponse(
+      (r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame() && !r.url().startsWith(s.emulatorUrl),
+      { timeout: 15_000 },
+    );
+    callbackResponse.catch(() => {});
+    try {
+      const mobile = await phonePage;
+      await s.step('confirm on the phone', () => timed('mobile', async () => {
+        await mobile.goto(target);
+        await mobile.locator('#app-select').selectOption(String(s.appId));
+        // The admin may untick sets (PREFLIGHT_GRANT): a partial grant the TP must learn from app/info's auth_info.
+        // One read of every box, then a tap only where the admin changes something (each tap is a round trip).
+        const boxes = await mobile.locator('input[name=scope]').evaluateAll((els) => els.map((e) => [(e as HTMLInputElement).value, (e as HTMLInputElement).checked] as const));
+        for (const [value, checked] of boxes) {
+          const want = s.grant.includes(value);
+          if (want !== checked) await mobile.locator(`input[name=scope][value="${value}"]`).setChecked(want);
+        }
+        await s.shot(mobile, 'phone-confirmation');
+        await mobile.locator('#confirm').click();
+        await mobile.waitForLoadState();
+      }));
+      const mErr = mobile.locator('#error');
+      if (await mErr.count()) {
+        obs.mobile = { confirmed: false, errno: Number(await mErr.getAttribute('data-errno')), error: (await mErr.innerText()).replace(/\s+/g, ' ') };
+        return;
+      }
+      obs.mobile.confirmed = true;
+      obs.appId = s.appId;
+    } finally {
+      await closePhone();
+    }
+
+    await s.step('follow the redirect to the TP callback', () => timed('callback', async () => {
+      const res = await callbackResponse;
+      await page.waitForLoadState();
+      obs.callback = { reached: true, url: scrubUrl(res.url()), status: res.status(), text: (await page.locator('body').innerText()).slice(0, 300) };
+    })).catch((e: Error) => {
+      obs.callback = { reached: false, error: e.message.split('\n')[0] };
+    });
+    await s.shot(page, 'tp-callback');
+  } finally {
+    await closePhone();
+  }
+}

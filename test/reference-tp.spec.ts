@@ -1,0 +1,73 @@
+// The reference TP's own conduct where the detection cannot see it directly: its callback acts only on an
+// authorization its 授权发起页 started, once (a one-time state in the redirect_uri). This is why the probes'
+// re-authorization scans again through the 授权发起页 instead of replaying the first callback.
+import { test as base, expect } from '@playwright/test';
+import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
+import { authorize } from '../harness/emulator/providers/auth.ts';
+import { PATHS, startReferenceTp, type RunningTp } from '../harness/platform/reference/server.ts';
+import { SeededIds } from '../harness/seed.ts';
+
+const ids = new SeededIds('reference-tp');
+const TP = { clientId: ids.alnum('clientId', 32), messageToken: ids.alnum('messageToken', 32), encodingAesKey: ids.alnum('encodingAesKey', 43), tpAppId: 5151 };
+const APP_ID = 20_000_001;
+
+const test = base.extend<{ ctx: { em: StartedEmulator; tp: RunningTp } }>({
+  ctx: async ({}, use) => {
+    const em = await startEmulator({ seed: 'reference-tp', pushTimeoutMs: 3000 });
+    const tp = await startReferenceTp({ ...TP, openapiBaseUrl: em.url, smartprogramBaseUrl: em.url });
+    em.emu.registerTp({
+      ...TP, name: 'reference TP', authEventUrl: tp.url + PATHS.authEvents, messageEventUrl: tp.url + PATHS.messageEvents,
+      authStartDomain: new URL(tp.url).host, testAppIds: [APP_ID], permissionSets: ['development'],
+    }, { scheduleTickets: false });
+    await em.emu.pushTicket(TP.clientId);
+    await use({ em, tp });
+    await tp.close();
+    await em.stop();
+  },
+});
+
+/** The redirect_uri the 授权发起页 hands to Baidu's authorization page (its link, in the default start page). */
+async function redirectUri(tp: RunningTp): Promise<URL> {
+  const html = await (await fetch(tp.url + PATHS.authStart)).text();
+  const href = /id="authorize" href="([^"]+)"/.exec(html)?.[1]?.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+  expect(href, html).toBeTruthy();
+  return new URL(new URL(href!).searchParams.get('redirect_uri')!);
+}
+
+const callback = async (uri: URL, code: string) => {
+  const url = new URL(uri);
+  url.searchParams.set('authorization_code', code);
+  const r = await fetch(url);
+  return { status: r.status, text: await r.text() };
+};
+
+test('the callback acts on a state its 授权发起页 issued, once; a replayed or foreign callback is refused before any exchange', async ({ ctx }) => {
+  const { em, tp } = ctx;
+  const first = await redirectUri(tp);
+  const second = await redirectUri(tp);
+  expect(first.pathname).toBe(PATHS.callback);
+  expect(first.searchParams.get('state')).toMatch(/^[0-9a-f]{24}$/);
+  expect(second.searchParams.get('state')).not.toBe(first.searchParams.get('state'));
+
+  const exchanges = () => em.emu.ledger.raw().filter((e) => e.dir === 'in' && e.endpointId === 'authprocess.getOAuthToken').length;
+  const code = () => authorize(em.emu, em.emu.requireTp(TP.clientId), APP_ID, ['development']).code;
+
+  const ok = await callback(first, code());
+  expect(ok.status, ok.text).toBe(200);
+  expect(ok.text).toContain(`data-app-id="${APP_ID}"`);
+  expect(exchanges()).toBe(1);
+
+  // The same callback again (a replay, or a harness reusing the first scan's redirect_uri), and one with no state.
+  const noState = new URL(first);
+  noState.searchParams.delete('state');
+  for (const uri of [first, noState]) {
+    const refused = await callback(uri, code());
+    expect(refused.status, uri.toString()).toBe(400);
+    expect(refused.text).toContain('was not started from our page, or was already used');
+  }
+  expect(exchanges()).toBe(1);
+
+  // The other state is still good: states are one-time each, not one at a time.
+  expect((await callback(second, code())).status).toBe(200);
+  expect(exchanges()).toBe(2);
+});
