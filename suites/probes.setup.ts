@@ -65,7 +65,7 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await mark('expireDone');
     });
 
-    // Before the set-changing one: the admin scans with the sets the first scan granted, so nothing changes.
+    // Before the set-changing one, so that the sets the first scan granted are still the app's.
     await setup.step('re-authorize with the same permission sets: no push, the new code comes only through the callback', async () => {
       await mark('silentReauth');
       // The admin scans again, through the 授权发起页 (a TP may put a one-time state in its redirect_uri), in the
@@ -73,11 +73,14 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       const statePath = scanBrowserStatePath(run.runDir);
       const context = await browser.newContext({ storageState: existsSync(statePath) ? statePath : undefined });
       const scan = newScanObservations(run.tpUrls.authStart);
+      // The sets the first scan granted (its confirmation in the ledger), so that nothing changes and nothing is pushed.
+      const first = (await emulator.pages(`${AUTH_PAGE}/confirm`)).filter((p) => p.facts.appId === appId && p.seq <= obs.marks.silentReauth!).at(-1);
+      const grant = Array.isArray(first?.facts.granted) ? (first.facts.granted as string[]) : config.grant;
       const rescan: NonNullable<ProbeObservations['rescan']> = { scan, generation: null, event: null, screenshots: [] };
       obs.rescan = rescan;
       try {
         await scanAuthorization({
-          page: await context.newPage(), browser, emulatorUrl: emulator.url, authStart: run.tpUrls.authStart, appId: appId!, grant: config.grant, obs: scan,
+          page: await context.newPage(), browser, emulatorUrl: emulator.url, authStart: run.tpUrls.authStart, appId: appId!, grant, obs: scan,
           step: (title, fn) => setup.step(title, fn),
           shot: async (p, name) => {
             const file = setup.info().outputPath(`reauthorization-${name}.png`);
@@ -94,8 +97,9 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
         rescan.generation = confirmed.facts.generation as number;
         rescan.event = (confirmed.facts.event as string | null | undefined) ?? null;
       }
-      // A TP may exchange after answering: give it the exchange budget, no more.
-      if (rescan.generation !== null) await settleAfterReauthorization(run, rescan.generation, config.exchangeBudgetMs);
+      // A TP may exchange after answering: give it the exchange budget, no more — none when it refused the callback.
+      const refused = scan.callback.reached && (scan.callback.status ?? 0) >= 400;
+      if (rescan.generation !== null) await settleAfterReauthorization(run, rescan.generation, refused ? 0 : config.exchangeBudgetMs);
       await hook('afterSilentReauth');
       await mark('silentReauthDone');
     });

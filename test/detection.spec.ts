@@ -142,6 +142,9 @@ test.describe('default run (reference TP)', () => {
     const runDir = join(reportDir, '..', 'run');
     expect(readFileSync(join(runDir, 'preflight-report.json'), 'utf8')).toBe(readFileSync(join(reportDir, 'preflight-report.json'), 'utf8'));
     expect(readFileSync(join(runDir, 'preflight-report.html'), 'utf8')).toBe(readFileSync(join(reportDir, 'preflight-report.html'), 'utf8'));
+    // What the run keeps is evidence; the admin's browser state (the TP's session cookies) lived only while it ran.
+    expect(existsSync(join(runDir, 'authorization.json')), 'the scan\'s observations are kept').toBe(true);
+    expect(existsSync(join(runDir, 'scan-browser-state.json')), 'the scan\'s browser state is gone').toBe(false);
   });
 
   test('junit.xml is written', async () => {

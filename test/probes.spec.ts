@@ -75,6 +75,8 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 // | refresh-race-wan        | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
 // | ignores-reauthorization | probe      | probe.reauthorization          | WARNING | the pre-re-authorization token    | 0    | PASSED                                      |
 // | callback-ignores-code   | probe      | probe.silent-reauthorization   | WARNING | the callback's code not exchanged | 0    | PASSED                                      |
+// | callback-only-once      | probe      | probe.silent-reauthorization   | WARNING | the callback refused it (HTTP 409)| 0    | PASSED                                      |
+// | start-page-once         | probe      | probe.silent-reauthorization   | WARNING | 授权发起页 stopped the 2nd scan   | 0    | PASSED; probe.forged-push-ignored SKIPPED   |
 // | unauthorized-ack-ok     | probe      | probe.unauthorized-ack         | WARNING | reply "ok", not exactly "success" | 0    | PASSED                                      |
 // | ticket-hang             | auth only  | auth.ticket-ack                | FAILED  | no reply within N ms              | 1    | PASSED; probe.* off                         |
 // | ticket-close            | auth only  | auth.ticket-ack                | FAILED  | connection closed by the TP       | 1    | PASSED; probe.* off                         |
@@ -116,6 +118,16 @@ const CASES: ProbeCase[] = [
   { mutant: 'refresh-race-wan', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /^refresh call #\d+ reused a refresh token that had already been spent/, exitCode: 0 },
   { mutant: 'ignores-reauthorization', run: PROBE_RUN, check: 'probe.reauthorization', status: 'WARNING', cause: /^app\/info call #\d+ used the authorizer token from before the re-authorization and the TP never recovered/, exitCode: 0 },
   { mutant: 'callback-ignores-code', run: PROBE_RUN, check: 'probe.silent-reauthorization', status: 'WARNING', cause: /^the app was re-authorized with the same permission sets and no UPDATE_AUTHORIZED was pushed .*its callback \(HTTP 200\) brought the new authorization code, and the TP never exchanged it/, exitCode: 0 },
+  {
+    mutant: 'callback-only-once', run: PROBE_RUN, check: 'probe.silent-reauthorization', status: 'WARNING', exitCode: 0,
+    cause: /^the TP refused the re-authorization's callback: it answered HTTP 409 \(page text: .*already authorized\), so the new authorization code it carried was never exchanged/,
+  },
+  {
+    mutant: 'start-page-once', run: PROBE_RUN, check: 'probe.silent-reauthorization', status: 'WARNING', exitCode: 0,
+    cause: /^the admin's second scan stopped at the TP's 授权发起页 \S+: it answered HTTP 410 .*the 授权发起页 must work more than once$/,
+    // The forged-push probe's trigger is the 授权发起页 too: an error page calls no Baidu API, so there is nothing to judge.
+    others: { 'probe.forged-push-ignored': 'SKIPPED' },
+  },
   { mutant: 'unauthorized-ack-ok', run: PROBE_RUN, check: 'probe.unauthorized-ack', status: 'WARNING', cause: /UNAUTHORIZED push #\d+ .*"ok".*not exactly "success"/, exitCode: 0 },
   { mutant: 'ticket-hang', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /no reply within \d+ ms — the TP must answer "success" within 2000 ms/, exitCode: 1, notRun: PROBE_IDS },
   { mutant: 'ticket-close', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /connection closed by the TP/, exitCode: 1, notRun: PROBE_IDS },
@@ -136,6 +148,8 @@ for (const m of CASES) {
     expect.soft(target.status, `${m.check}: ${target.reason}\n${tail(run, 1500)}`).toBe(m.status);
     expect.soft(target.reason.trim(), `${m.check} has a reason`).not.toBe('');
     expect.soft(target.reason, `${m.check}'s reason names the measured cause`).toMatch(m.cause);
+    // allure-playwright's metadata for a warning (its tag and description) is not evidence.
+    expect.soft(target.attachments.map((a) => a.contentType).filter((t) => t.startsWith('application/vnd.allure')), 'no Allure metadata among the attachments').toEqual([]);
     const notRun = Object.fromEntries((m.notRun ?? []).map((id) => [id, 'SKIPPED' as const]));
     expectOtherAuthorizationChecks(report, m.check, { ...notRun, ...m.others });
     for (const id of m.notRun ?? []) {

@@ -370,7 +370,7 @@ print(json.dumps({'totals': dict(root.attrib), 'cases': cases}))`;
     probeFailed[4] = rec('dev.probe', 'unexpected', { errors: ['Error: boom'] });
     const pr = buildReport(input(probeFailed));
     expect(parseJunit(renderJunit(pr)).cases.find((c) => c.name.startsWith('dev.probe:'))).toMatchObject({ kind: 'pass', props: { status: 'FAILED (a probe: a warning unless --strict)' } });
-    expect(stage(pr, 'development').reason).toBe('FAILED→WARNING (probe, not strict): dev.probe');
+    expect(stage(pr, 'development').reason).toBe('FAILED, only a warning (probe; --strict fails it): dev.probe');
 
     const strict = parseJunit(renderJunit(buildReport(input(tests, { strict: true }))));
     expect(strict.cases.find((c) => c.name.startsWith('dev.ext:'))).toMatchObject({ kind: 'failure', type: 'FAILED' });

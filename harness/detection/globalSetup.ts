@@ -1,7 +1,7 @@
 // Starts the servers of a detection run once, before any project (they must outlive the setup project, whose state
 // the checks depend on — Playwright's auth-setup pattern). The emulator runs in the runner process; the TP under test
 // runs in its own process or is the team's own server; Chromium runs as a browser server the setup worker connects to.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium, type BrowserServer, type FullConfig } from '@playwright/test';
@@ -10,6 +10,7 @@ import { startEmulator } from '../emulator/index.ts';
 import { launchTp, REFERENCE_ENTRY, reserveSocket, urlsFromBase, type LaunchedTp, type TpUrls } from '../platform/launch.ts';
 
 import { chromiumExecutable, publishBrowser, withdrawBrowser } from './chromium.ts';
+import { scanBrowserStatePath } from './observations.ts';
 import { pruneRuns, savePushes } from './runs.ts';
 import { RUN_ENV } from './runEnv.ts';
 
@@ -39,6 +40,8 @@ export default async function globalSetup(pw: FullConfig): Promise<() => Promise
     return async () => {
       const server = await browser;
       withdrawBrowser(runDir);
+      // The admin's browser state holds the TP's session cookies: needed only within the run (the probes' second scan).
+      rmSync(scanBrowserStatePath(runDir), { force: true });
       await Promise.all([stopServers(), server?.close()]);
     };
   } catch (e) {

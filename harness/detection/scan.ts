@@ -44,6 +44,15 @@ export interface Scan {
   shot(page: Page, name: string): Promise<void>;
 }
 
+/** Where a scan stopped short of a confirmation on the phone, named by the page it stopped at; undefined if it did not. */
+export function whereScanStopped(obs: ScanObservations): string | undefined {
+  if (obs.startPage.error) return `at the TP's 授权发起页 ${obs.startPage.url}: ${obs.startPage.error}`;
+  if (obs.authorizationPage.error) return `at Baidu's authorization page (errno ${obs.authorizationPage.errno}): ${obs.authorizationPage.error}`;
+  if (obs.qr.error) return `at the QR code: ${obs.qr.error}`;
+  if (obs.mobile.error) return `on the phone (errno ${obs.mobile.errno}): ${obs.mobile.error}`;
+  return undefined;
+}
+
 /** The answer of the TP's callback, in a few words: `HTTP 200`, or why there was none. */
 export function callbackAnswer(obs: ScanObservations): string {
   return obs.callback.reached ? `HTTP ${obs.callback.status ?? '(no status)'}` : `no answer (${obs.callback.error ?? 'the scan stopped before it'})`;

@@ -418,7 +418,7 @@ export function buildReport(input: BuildInput): Report {
       for (const c of stageChecks) {
         if (c.status === 'PASSED') continue;
         // A check left out of a rerun is said as such: 'SKIPPED' beside passed ones read as if it had been skipped.
-        const key = isLeftOut(c) ? 'not run / 未运行' : demoted(c) ? `${c.status}→WARNING (${c.kind}, not strict)` : c.status;
+        const key = isLeftOut(c) ? 'not run / 未运行' : demoted(c) ? `${c.status}, only a warning (${c.kind === 'probe' ? 'probe' : 'extended check'}; --strict fails it)` : c.status;
         groups.set(key, [...(groups.get(key) ?? []), c.id]);
       }
       reason = [...groups].map(([k, ids]) => `${k}: ${ids.join(', ')}`).join('; ');

@@ -200,7 +200,8 @@ export default class DetectionReporter implements Reporter {
       durationMs: r.duration,
       annotations: annotations.map((a) => ({ type: a.type, description: a.description })),
       errors: (r.errors.length ? r.errors : r.error ? [r.error] : []).map(errorText),
-      attachments: r.attachments.map((a) => ({
+      // allure-playwright's own metadata rides along as attachments: not evidence for anyone reading our report.
+      attachments: r.attachments.filter((a) => !a.contentType.startsWith('application/vnd.allure')).map((a) => ({
         name: a.name,
         contentType: a.contentType,
         path: a.path ? rel(a.path) : undefined,
@@ -256,7 +257,8 @@ export default class DetectionReporter implements Reporter {
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
       // An extended check that failed only warns without --strict: its line says so (the set shows WARNING).
       `      ${MARK[c.status] ?? '?'} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
-      ...(c.reason ? [`        ${oneLine(plainReason(c.reason), 240)}`] : []),
+      // Whole enough to carry the fix, which our reasons give last: a CI log is often all a team reads.
+      ...(c.reason ? [`        ${oneLine(plainReason(c.reason), 600)}`] : []),
       ...(c.reproduce[0] && c.status !== 'SKIPPED' ? [`        ${c.reproduce[0]}`] : []),
     ]);
     if (shown.length > MAX_CHECK_LINES) lines.push(`      … ${shown.length - MAX_CHECK_LINES} more / 另有 ${shown.length - MAX_CHECK_LINES} 项 (see the report)`);

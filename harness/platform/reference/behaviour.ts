@@ -47,6 +47,10 @@ export interface Behaviour {
    * clicks, an HTTP 302, a script that sets location once the page has loaded, or a link a script renders late.
    */
   startPage: 'link' | 'redirect' | 'script' | 'late-link';
+  /** How many visits the 授权发起页 answers; later ones get HTTP 410 (a TP that treats it as a one-time link). */
+  startPageUses?: number;
+  /** The callback accepts one authorization, then answers 409 "already authorized" (a re-authorization refused). */
+  callbackOnlyOnce?: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
-import { BaiduApiError, BaiduClient } from '../../baidu/client.ts';
+import { BaiduClient } from '../../baidu/client.ts';
 import { CryptoError, decryptMessage, echoSignature, openPush, signaturesEqual } from '../../crypto/msgCrypto.ts';
 import { DEFAULT_BEHAVIOUR, type Behaviour } from './behaviour.ts';
 import { TokenKeeper } from './tokens.ts';
@@ -135,12 +135,17 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
 
   // A one-time state in the redirect_uri (Baidu sends the admin back to it as given): the callback acts only on an
   // authorization this TP's 授权发起页 started, once (CSRF protection a TP should have). Each state lives as long
-  // as the pre_auth_code it came with (1200 s, reference §1.2).
+  // as the pre_auth_code it came with (1200 s, reference §1.2), and at most MAX_STATES are kept (the oldest go).
   const states = new Map<string, number>();
   const STATE_TTL_MS = 1_200_000;
+  const MAX_STATES = 1000;
   function newState(): string {
     const now = Date.now();
-    if (states.size > 1000) for (const [k, expires] of states) if (expires < now) states.delete(k);
+    // Insertion order is expiry order (one lifetime for all): drop from the front.
+    for (const [k, expires] of states) {
+      if (expires >= now && states.size < MAX_STATES) break;
+      states.delete(k);
+    }
     const state = randomBytes(12).toString('hex');
     states.set(state, now + STATE_TTL_MS);
     return state;
@@ -152,7 +157,13 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     return expires >= Date.now();
   }
 
+  let startPageVisits = 0;
+  let callbacksAccepted = 0;
+
   async function authStart(res: ServerResponse): Promise<void> {
+    if (b.startPageUses !== undefined && ++startPageVisits > b.startPageUses) {
+      return text(res, 410, page('链接已失效', '<p id="error">此授权链接已使用过 / this authorization link was already used</p>'), 'text/html; charset=utf-8');
+    }
     let preAuthCode: string;
     try {
       preAuthCode = await preAuth();
@@ -177,24 +188,16 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     text(res, 200, page('授权给第三方平台', `<h1>小程序授权 / Authorize your mini program</h1>\n${body[b.startPage]}`), 'text/html; charset=utf-8');
   }
 
-  async function preAuth(): Promise<string> {
-    const call = async () => (await client.call<{ pre_auth_code: string }>('authprocess.getPreAuthCode', {}, await keeper.tpAccessToken())).pre_auth_code;
-    try {
-      return await call();
-    } catch (e) {
-      if (e instanceof BaiduApiError && e.envelope === 'G' && (e.code === 110 || e.code === 111)) {
-        keeper.forgetTpToken();
-        return call();
-      }
-      throw e;
-    }
-  }
+  const preAuth = async () => (await keeper.withTpToken((tp) => client.call<{ pre_auth_code: string }>('authprocess.getPreAuthCode', {}, tp))).pre_auth_code;
 
   async function callback(res: ServerResponse, url: URL): Promise<void> {
     const code = url.searchParams.get('authorization_code');
     if (!code) return text(res, 400, page('授权失败', '<p id="error">缺少 authorization_code</p>'), 'text/html; charset=utf-8');
     if (!spendState(url.searchParams.get('state'))) {
       return text(res, 400, page('授权失败', '<p id="error">此授权不是从本平台的授权发起页开始的，或已使用过 / this authorization was not started from our page, or was already used</p>'), 'text/html; charset=utf-8');
+    }
+    if (b.callbackOnlyOnce && callbacksAccepted++ > 0) {
+      return text(res, 409, page('授权失败', '<p id="error">已完成授权，请勿重复授权 / already authorized</p>'), 'text/html; charset=utf-8');
     }
     if (!b.exchangeCode || !b.exchangeOnCallback) return text(res, 200, page('授权完成', '<p id="done">已收到授权</p>'), 'text/html; charset=utf-8');
     try {

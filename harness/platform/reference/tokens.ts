@@ -39,9 +39,20 @@ export class TokenKeeper {
     return this.tpTokenFlight;
   }
 
-  /** Drops the cached TP token (after Baidu says it is invalid). */
-  forgetTpToken(): void {
-    this.tpToken = undefined;
+  /**
+   * Calls a TP-token API; when Baidu says the TP token is invalid or expired (gateway 110/111 — it can be revoked
+   * before its 30 days), gets a new one with the newest ticket and calls once more. Not a blind retry: Baidu
+   * refused the request at its token check, so nothing was done.
+   */
+  async withTpToken<T>(call: (tpToken: string) => Promise<T>): Promise<T> {
+    const used = await this.tpAccessToken();
+    try {
+      return await call(used);
+    } catch (e) {
+      if (!(e instanceof BaiduApiError && e.envelope === 'G' && (e.code === 110 || e.code === 111))) throw e;
+      if (this.tpToken?.value === used) this.tpToken = undefined;
+      return call(await this.tpAccessToken());
+    }
   }
 
   /** Exchanges an authorization code once, however many times the callback and the push deliver it. */
@@ -49,9 +60,8 @@ export class TokenKeeper {
     let flight = this.codeFlights.get(code);
     if (!flight) {
       flight = (async () => {
-        const tp = await this.tpAccessToken();
-        const t = await this.client.call<{ access_token: string; refresh_token: string; expires_in: number }>(
-          'authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tp);
+        const t = await this.withTpToken((tp) => this.client.call<{ access_token: string; refresh_token: string; expires_in: number }>(
+          'authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tp));
         const appId = appIdOf(t.access_token);
         this.pairs.set(appId, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
         return appId;
@@ -90,9 +100,8 @@ export class TokenKeeper {
       flight = (async () => {
         const p = this.pairs.get(appId);
         if (!p) throw new Error(`app ${appId} has not authorized this TP`);
-        const tp = await this.tpAccessToken();
-        const t = await this.client.call<{ access_token: string; refresh_token: string; expires_in: number }>(
-          'authprocess.getOAuthToken', { grant_type: 'app_to_tp_refresh_token', refresh_token: p.refreshToken }, tp);
+        const t = await this.withTpToken((tp) => this.client.call<{ access_token: string; refresh_token: string; expires_in: number }>(
+          'authprocess.getOAuthToken', { grant_type: 'app_to_tp_refresh_token', refresh_token: p.refreshToken }, tp));
         this.pairs.set(appId, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
         return t.access_token;
       })().finally(() => this.refreshFlights.delete(appId));
