@@ -284,6 +284,15 @@ test('reruns (-g, --last-failed) run only the setup steps their checks stand on,
   expect.soft(readFileSync(join(reports, 'junit.xml'), 'utf8')).toMatch(/name="the TP onboards the authorized app to payments"[^>]*><skipped message="not needed by the selected checks/);
   expect.soft(second.verdict.ready, 'a filtered run is never ready').toBe(false);
   expect.soft(dev.exitCode, tail(dev, 1500)).toBe(1);
+
+  // By the check's id, as the report names it (a tag): a 客服能力权限 check stands on no setup step at all.
+  const cs = await runDetection({ outDir, args: ['-g', 'cs.echostr-handshake'] });
+  const third = reportOf(cs);
+  expect(stepsOf(third), tail(cs)).toEqual({
+    'suites/authorize.setup.ts': skipped, 'suites/development.setup.ts': skipped, 'suites/payment.setup.ts': skipped, 'suites/probes.setup.ts': skipped,
+  });
+  expect.soft(ranChecks(third)).toEqual(['cs.echostr-handshake PASSED']);
+  expect.soft(cs.stdout, 'the list shows the id beside the title').toMatch(/✓ .*@customer-service @baidu @cs\.echostr-handshake/);
 });
 
 // `--list` is how people find a check's title to re-run it: it runs nothing, so the last report stays as it was.
