@@ -246,20 +246,23 @@ export default class DetectionReporter implements Reporter {
 
   /**
    * A CI log is often all a person reads: each check of a selected set that did not pass gets its title, its reason
-   * and the command that re-runs it, so a warning (a passing Playwright test) is not just an id.
+   * and the command that re-runs it, so a warning (a passing Playwright test) is not just an id; in a run that left
+   * checks out, the ones that passed are listed too.
    */
   private checkLines(report: Report, ids: string[], oneLine: (s: string, max?: number) => string): string[] {
-    const MARK: Partial<Record<CheckStatus, string>> = { FAILED: '✗', WARNING: '!', WAITING: '…', SKIPPED: '-' };
+    const MARK: Record<CheckStatus, string> = { PASSED: '✓', FAILED: '✗', WARNING: '!', WAITING: '…', SKIPPED: '-' };
     const own = ids.map((id) => report.checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
     // Checks that did not run (a -g rerun of one check, a stopped run) are counted, not listed one by one.
     const notRun = own.filter(isLeftOut).length;
-    const shown = own.filter((c) => c.status !== 'PASSED' && !isLeftOut(c));
+    // A run that left checks out (a reviewer re-running one) lists the ones that passed too: they are its point.
+    const partial = report.checks.some(isLeftOut);
+    const shown = own.filter((c) => (c.status !== 'PASSED' || partial) && !isLeftOut(c));
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
       // An extended check that failed only warns without --strict: its line says so (the set shows WARNING).
-      `      ${MARK[c.status] ?? '?'} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
+      `      ${MARK[c.status]} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
       // Whole enough to carry the fix, which our reasons give last: a CI log is often all a team reads.
       ...(c.reason ? [`        ${oneLine(plainReason(c.reason), 600)}`] : []),
-      ...(c.reproduce[0] && c.status !== 'SKIPPED' ? [`        ${c.reproduce[0]}`] : []),
+      ...(c.reproduce[0] && c.status !== 'SKIPPED' && c.status !== 'PASSED' ? [`        ${c.reproduce[0]}`] : []),
     ]);
     if (shown.length > MAX_CHECK_LINES) lines.push(`      … ${shown.length - MAX_CHECK_LINES} more / 另有 ${shown.length - MAX_CHECK_LINES} 项 (see the report)`);
     if (notRun && notRun < own.length) lines.push(`      - ${notRun} not run / ${notRun} 项未运行`);
