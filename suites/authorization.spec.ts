@@ -4,7 +4,8 @@
 import { test, expect, asCheck } from '../fixtures/index.ts';
 import { judgePushesAcked } from '../fixtures/judge.ts';
 import { errorOf, succeeded } from '../harness/detection/emulatorHandle.ts';
-import { becauseOf, loadObservations, scanProblem, type AuthorizationObservations } from '../harness/detection/observations.ts';
+import { becauseOf, loadObservations, type AuthorizationObservations } from '../harness/detection/observations.ts';
+import { scanProblem } from '../harness/detection/scan.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 
 /** Skips a check that judges what followed the scan when there was no confirmed scan, saying what went wrong. */

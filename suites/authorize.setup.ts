@@ -5,7 +5,7 @@
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { until } from '../harness/detection/exercise.ts';
 import { saveObservations, scanBrowserStatePath, type AuthorizationObservations } from '../harness/detection/observations.ts';
-import { newScanObservations, scanAuthorization } from '../harness/detection/scan.ts';
+import { newScanObservations, scanAuthorization, screenshotsTo } from '../harness/detection/scan.ts';
 import { BROWSER_ANNOTATION } from '../harness/detection/runEnv.ts';
 import { SeededIds } from '../harness/seed.ts';
 import { configSecrets } from '../harness/config.ts';
@@ -27,14 +27,7 @@ setup('authorize a test mini-program by scanning the QR code', asSetupStep('auth
     await setup.step('push a fresh ticket', () => emulator.pushTicket(config.tp.clientId));
     await scanAuthorization({
       page, browser, emulatorUrl: emulator.url, authStart: tpUrls.authStart, appId, grant: config.grant, obs,
-      step: (title, fn) => setup.step(title, fn),
-      shot: async (p, name) => {
-        const file = setup.info().outputPath(`${name}.png`);
-        // CSS pixels: the phone's 2.6× device pixels would cost a quarter of a second per shot and show nothing more.
-        await p.screenshot({ path: file, scale: 'css' }).catch(() => {});
-        obs.screenshots.push({ name, path: file });
-        await setup.info().attach(name, { path: file, contentType: 'image/png' }).catch(() => {});
-      },
+      step: (title, fn) => setup.step(title, fn), shot: screenshotsTo(obs.screenshots, setup.info()),
     });
     if (!obs.mobile.confirmed) return;
     // A TP may tie its callback to the session its 授权发起页 opened: the probes' second scan comes in this state.

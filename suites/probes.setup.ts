@@ -5,11 +5,10 @@
 import { existsSync } from 'node:fs';
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { loadObservations, saveObservations, scanBrowserStatePath, type ProbeObservations } from '../harness/detection/observations.ts';
-import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 import { configSecrets } from '../harness/config.ts';
-import { authorizedApp, hookAsker, settleAfterReauthorization } from '../harness/detection/exercise.ts';
+import { authorizedApp, hookAsker, settleAfterReauthorization, until } from '../harness/detection/exercise.ts';
 import { stepsBeforeProbes } from '../harness/detection/selection.ts';
-import { newScanObservations, scanAuthorization } from '../harness/detection/scan.ts';
+import { callbackRefused, newScanObservations, scanAuthorization, screenshotsTo } from '../harness/detection/scan.ts';
 
 setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async ({ run, browser }) => {
   const { config, emulator } = run;
@@ -24,6 +23,8 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
   const last = async () => (await emulator.ledger()).at(-1)?.seq ?? 0;
   const obs: ProbeObservations = { appId, skipped: why, start: await last(), marks: {}, hook: {} };
   const mark = async (name: string) => void (obs.marks[name] = await last());
+  // The first scan's browser state (the TP's session cookies): the probes open the TP's pages as that admin.
+  const statePath = scanBrowserStatePath(run.runDir);
   // Once the hook has hung, here or in a set's exercise, it is not asked again (hookAsker).
   const ask = hookAsker(run, before);
   const hook = async (name: string) => void (obs.hook[name] = await ask({
@@ -35,9 +36,19 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await mark('forged');
       await emulator.probe('push/forged-ticket', { clientId });
       await emulator.probe('tp/revoke-tokens', { clientId });
-      // Anything needing a TP token will do; the 授权发起页 asks for a pre-auth code.
-      obs.forgedTrigger = await fetch(run.tpUrls.authStart, { headers: { referer: new URL(run.tpUrls.authStart).origin + '/' }, redirect: 'manual', signal: AbortSignal.timeout(10_000) })
-        .then((r) => `HTTP ${r.status}`, (e: Error) => `no answer (${(e.cause as Error | undefined)?.message ?? e.message})`);
+      // Anything needing a TP token will do; the 授权发起页 asks for a pre-auth code. Opened as the admin would (the
+      // scan's browser state, scripts run), so a page behind the TP's session or fetching by script gets there too.
+      const context = await browser.newContext({ storageState: existsSync(statePath) ? statePath : undefined });
+      try {
+        const res = await (await context.newPage()).goto(run.tpUrls.authStart, { referer: new URL(run.tpUrls.authStart).origin + '/', timeout: 10_000 });
+        obs.forgedTrigger = `HTTP ${res?.status() ?? '(no response)'}`;
+        // A page that asks by script does so after loading: a moment for it.
+        if (res && res.status() < 400) await until(async () => (await emulator.calls('authprocess.getTpToken')).some((c) => c.seq > obs.marks.forged!), 1000);
+      } catch (e) {
+        obs.forgedTrigger = `no answer (${(e as Error).message.split('\n')[0]})`;
+      } finally {
+        await context.close();
+      }
       await mark('forgedDone');
       // A genuine ticket again, so a TP that adopted the forged one can recover and the next probes judge their own
       // property, not this one's consequences.
@@ -70,36 +81,29 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await mark('silentReauth');
       // The admin scans again, through the 授权发起页 (a TP may put a one-time state in its redirect_uri), in the
       // first scan's browser state (the TP's session cookies), so the callback is one the TP itself issued.
-      const statePath = scanBrowserStatePath(run.runDir);
       const context = await browser.newContext({ storageState: existsSync(statePath) ? statePath : undefined });
       const scan = newScanObservations(run.tpUrls.authStart);
-      // The sets the first scan granted (its confirmation in the ledger), so that nothing changes and nothing is pushed.
-      const first = (await emulator.pages(`${AUTH_PAGE}/confirm`)).filter((p) => p.facts.appId === appId && p.seq <= obs.marks.silentReauth!).at(-1);
-      const grant = Array.isArray(first?.facts.granted) ? (first.facts.granted as string[]) : config.grant;
-      const rescan: NonNullable<ProbeObservations['rescan']> = { scan, generation: null, event: null, screenshots: [] };
-      obs.rescan = rescan;
+      // The sets the first scan granted, so that nothing changes and nothing is pushed.
+      const granted = (await emulator.confirmations(appId!)).at(-1)?.facts.granted;
+      const silent: NonNullable<ProbeObservations['silentReauth']> = { scan, generation: null, event: null, screenshots: [] };
+      obs.silentReauth = silent;
       try {
         await scanAuthorization({
-          page: await context.newPage(), browser, emulatorUrl: emulator.url, authStart: run.tpUrls.authStart, appId: appId!, grant, obs: scan,
-          step: (title, fn) => setup.step(title, fn),
-          shot: async (p, name) => {
-            const file = setup.info().outputPath(`reauthorization-${name}.png`);
-            await p.screenshot({ path: file, scale: 'css' }).catch(() => {});
-            rescan.screenshots.push({ name: `reauthorization-${name}`, path: file });
-          },
+          page: await context.newPage(), browser, emulatorUrl: emulator.url, authStart: run.tpUrls.authStart, appId: appId!,
+          grant: Array.isArray(granted) ? (granted as string[]) : config.grant, obs: scan,
+          step: (title, fn) => setup.step(title, fn), shot: screenshotsTo(silent.screenshots, setup.info(), 'silent-reauthorization-'),
         });
       } finally {
         await context.close();
       }
-      // Which code the scan issued, and whether it pushed: the authorization page's confirmation in the ledger.
-      const confirmed = (await emulator.pages(`${AUTH_PAGE}/confirm`)).filter((p) => p.seq > obs.marks.silentReauth! && typeof p.facts.generation === 'number').at(-1);
+      // Which code the scan issued, and whether it pushed.
+      const confirmed = (await emulator.confirmations(appId!)).filter((p) => p.seq > obs.marks.silentReauth!).at(-1);
       if (confirmed) {
-        rescan.generation = confirmed.facts.generation as number;
-        rescan.event = (confirmed.facts.event as string | null | undefined) ?? null;
+        silent.generation = confirmed.facts.generation as number;
+        silent.event = (confirmed.facts.event as string | null | undefined) ?? null;
       }
       // A TP may exchange after answering: give it the exchange budget, no more — none when it refused the callback.
-      const refused = scan.callback.reached && (scan.callback.status ?? 0) >= 400;
-      if (rescan.generation !== null) await settleAfterReauthorization(run, rescan.generation, refused ? 0 : config.exchangeBudgetMs);
+      if (silent.generation !== null) await settleAfterReauthorization(run, silent.generation, callbackRefused(scan) ? 0 : config.exchangeBudgetMs);
       await hook('afterSilentReauth');
       await mark('silentReauthDone');
     });

@@ -1,10 +1,10 @@
 // Judgements of the probes (issue 4 §3). Each reads the ledger between the marks the probes setup recorded.
 import { test, asCheck, type CheckRecorder } from '../fixtures/index.ts';
 import { judgePushesAcked } from '../fixtures/judge.ts';
-import { succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
+import { refusedForToken, succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall, pushView } from '../harness/detection/evidence.ts';
-import { loadObservations, type ProbeObservations } from '../harness/detection/observations.ts';
-import { callbackAnswer, whereScanStopped } from '../harness/detection/scan.ts';
+import { loadObservations, type AuthorizationObservations, type ProbeObservations } from '../harness/detection/observations.ts';
+import { callbackAnswer, callbackRefused, whereScanStopped } from '../harness/detection/scan.ts';
 import type { ActionResult } from '../harness/detection/hook.ts';
 import type { Run } from '../harness/detection/run.ts';
 
@@ -56,12 +56,23 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
   if (adopted) return check.fail(`tp/token call #${adopted.seq} used the ticket from a push whose MsgSignature was forged: the TP does not verify push signatures, so anyone can feed it tickets and events`);
   if (tokens.some(succeeded)) return;
   if (tokens.length) return check.fail(`after Baidu invalidated its TP token (gateway error 110) the TP asked for a new one but did not get it: ${explainCall(tokens.at(-1)!)}`);
-  // The 授权发起页 is the trigger: one that called no Baidu API (an error page) never met the 110, so proves nothing.
-  const calls = (await run.emulator.ledger()).filter((e) => e.dir === 'in' && e.seq > marks.forged! && e.seq <= marks.forgedDone!);
-  test.skip(calls.length === 0, `cannot tell whether the TP would adopt a forged ticket: the 授权发起页 answered ${obs.forgedTrigger ?? '(not opened)'} without calling Baidu, so nothing made the TP need a new TP token`);
+  const trigger = obs.forgedTrigger ?? '(not opened)';
+  // The TP met the revocation only if a call of its was refused for its TP token (gateway 110/111).
+  const refused = (await run.emulator.ledger()).filter((e): e is CallEntry => e.dir === 'in' && e.seq > marks.forged! && e.seq <= marks.forgedDone! && refusedForToken(e));
+  check.evidence('calls refused for their TP token meanwhile', callView(refused));
+  if (!refused.length) {
+    // The 授权发起页 is the trigger. A deliberate answer that called no Baidu API (a 404, a 410 "link used") proves
+    // nothing; a page that worked for the scan and broke after the forged push (5xx, no answer) is the TP's doing.
+    const status = Number(/^HTTP (\d+)/.exec(trigger)?.[1] ?? NaN);
+    const scanStart = loadObservations<AuthorizationObservations>(run.runDir, 'authorization')?.startPage;
+    const brokeAfterPush = (!(status < 500)) && !!scanStart && scanStart.status !== null && !scanStart.error;
+    test.skip(!brokeAfterPush, `cannot tell whether the TP would adopt a forged ticket: the 授权发起页 answered ${trigger} without calling Baidu, so nothing made the TP need a new TP token`);
+    return check.fail(`after a push with a forged MsgSignature the 授权发起页 answered ${trigger} without calling Baidu, though it worked for the scan: `
+      + 'a push that does not verify must be refused, and must not break the TP');
+  }
   // Nothing to judge: say so, and why, rather than blame signature checking the TP may well do.
   check.fail(`cannot tell whether the TP would adopt a forged ticket: after Baidu invalidated its TP token (gateway error 110) and the `
-    + `授权发起页 was opened (${obs.forgedTrigger ?? 'not opened'}), the TP asked for no new TP token — a TP should get a new one when Baidu answers 110`);
+    + `授权发起页 was opened (${trigger}), the TP asked for no new TP token — a TP should get a new one when Baidu answers 110`);
 });
 
 test('a replayed push is acknowledged but not acted on twice', asCheck('probe.replayed-push-idempotent'), async ({ run, check }) => {
@@ -105,9 +116,9 @@ test('after UPDATE_AUTHORIZED the TP stops using the stale token', asCheck('prob
 
 test('a re-authorization that pushes nothing: the code from the callback is exchanged', asCheck('probe.silent-reauthorization'), async ({ run, check }) => {
   const obs = probes(run);
-  test.skip(!obs.appId || !obs.rescan || obs.marks.silentReauthDone === undefined, obs.skipped ?? 'the probes stopped before this one');
+  test.skip(!obs.appId || !obs.silentReauth || obs.marks.silentReauthDone === undefined, obs.skipped ?? 'the probes stopped before this one');
   const { silentReauth: from, silentReauthDone: to } = obs.marks as Record<string, number>;
-  const { scan, generation, event, screenshots } = obs.rescan!;
+  const { scan, generation, event, screenshots } = obs.silentReauth!;
   const exchanges = (await between(run, 'authprocess.getOAuthToken', from, to)).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
   const infos = await between(run, 'authprocess.getAppInfo', from, to);
   check.evidence('the admin\'s second scan, with the permission sets of the first (the emulator, like WeChat, pushes nothing when they did not change)', { ...scan, generation, event });
@@ -117,15 +128,19 @@ test('a re-authorization that pushes nothing: the code from the callback is exch
   check.evidence('app/info calls afterwards', callView(infos));
   check.evidence('hook read-app-info', obs.hook.afterSilentReauth);
   const again = 'An admin re-authorizes the same way (to change permission sets, or after a token was lost)';
-  // The first scan went through; a second one that does not is the TP's doing.
-  const stopped = whereScanStopped(scan);
-  if (stopped) return check.fail(`the admin's second scan stopped ${stopped}. ${again}: the 授权发起页 must work more than once`);
+  // The QR and the phone are Baidu's pages and the harness's taps: a stop there is not the TP's doing.
+  if (scan.qr.error || scan.mobile.error) throw new Error(`harness: the second scan stopped ${whereScanStopped(scan)}`);
+  if (scan.startPage.error) return check.fail(`the admin's second scan stopped ${whereScanStopped(scan)}. ${again}: the 授权发起页 must work more than once`);
+  if (scan.authorizationPage.error) {
+    return check.fail(`the admin's second scan stopped ${whereScanStopped(scan)}. ${again}: `
+      + 'the 授权发起页 must send a fresh pre_auth_code each time, with a redirect_uri under the 授权发起页域名');
+  }
   if (generation === null) throw new Error('harness: the second scan was confirmed on the phone, yet the emulator\'s ledger shows no code it issued');
   if (event !== null) throw new Error(`harness: the second scan was to keep the permission sets of the first, yet the emulator pushed ${event}`);
   // Only the code of this re-authorization (or one 找回授权码 issued after it) can still be exchanged.
   if (!exchanges.some((c) => succeeded(c) && c.facts.codeGeneration === generation)) {
     const { callback } = scan;
-    if (callback.reached && (callback.status ?? 0) >= 400) {
+    if (callbackRefused(scan)) {
       return check.fail(`the TP refused the re-authorization's callback: it answered HTTP ${callback.status}${callback.text ? ` (page text: ${callback.text.replace(/\s+/g, ' ').trim().slice(0, 120)})` : ''}, `
         + `so the new authorization code it carried was never exchanged. ${again}: the callback must accept each new code, not only the first`);
     }

@@ -265,13 +265,17 @@ test('reruns (-g, --last-failed) run only the setup steps their checks stand on,
   const first = reportOf(probes);
   expect(stepsOf(first), tail(probes)).toEqual(probeSteps);
   expect.soft(ranChecks(first)).toEqual(CHECKS.filter((c) => c.kind === 'probe').map((c) => `${c.id} ${c.id === 'probe.silent-reauthorization' ? 'FAILED' : 'PASSED'}`).sort());
+  // The summary lists the failure first, then the probes that passed (the auth.* checks were left out).
+  const summary = probes.stdout.slice(probes.stdout.lastIndexOf('授权流程 / Authorization chain'));
+  expect.soft(summary, 'the failure first, then the passes').toMatch(/^授权流程 \/ Authorization chain\n +✗ probe\.silent-reauthorization  [\s\S]*?(\n +✓ probe\.[a-z-]+  .*){5}\n +- 8 not run/);
 
   const lastFailed = await runDetection({ outDir, mutant: 'callback-ignores-code', args: ['--last-failed', '--strict'] });
   const rerun = reportOf(lastFailed);
   expect(stepsOf(rerun), tail(lastFailed)).toEqual(probeSteps);
   expect.soft(ranChecks(rerun)).toEqual(['probe.silent-reauthorization FAILED']);
 
-  const dev = await runDetection({ outDir, args: ['-g', 'package/submitaudit succeeds'] });
+  // By the check's id, as the report names it (a tag).
+  const dev = await runDetection({ outDir, args: ['-g', 'dev.submit-audit'] });
   const second = reportOf(dev);
   expect(stepsOf(second), tail(dev)).toEqual({
     'suites/authorize.setup.ts': 'PASSED', 'suites/development.setup.ts': 'PASSED', 'suites/payment.setup.ts': skipped, 'suites/probes.setup.ts': skipped,
@@ -285,8 +289,8 @@ test('reruns (-g, --last-failed) run only the setup steps their checks stand on,
   expect.soft(second.verdict.ready, 'a filtered run is never ready').toBe(false);
   expect.soft(dev.exitCode, tail(dev, 1500)).toBe(1);
 
-  // By the check's id, as the report names it (a tag): a 客服能力权限 check stands on no setup step at all.
-  const cs = await runDetection({ outDir, args: ['-g', 'cs.echostr-handshake'] });
+  // By its title: a 客服能力权限 check stands on no setup step at all.
+  const cs = await runDetection({ outDir, args: ['-g', 'answers the echoStr handshake'] });
   const third = reportOf(cs);
   expect(stepsOf(third), tail(cs)).toEqual({
     'suites/authorize.setup.ts': skipped, 'suites/development.setup.ts': skipped, 'suites/payment.setup.ts': skipped, 'suites/probes.setup.ts': skipped,

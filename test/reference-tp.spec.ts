@@ -57,10 +57,13 @@ test('the callback acts on a state its 授权发起页 issued, once; a replayed 
   expect(ok.text).toContain(`data-app-id="${APP_ID}"`);
   expect(exchanges()).toBe(1);
 
-  // The same callback again (a replay, or a harness reusing the first scan's redirect_uri), and one with no state.
+  // The same callback again (a replay, or a harness reusing the first scan's redirect_uri), one with no state and one
+  // with a state this TP never issued.
   const noState = new URL(first);
   noState.searchParams.delete('state');
-  for (const uri of [first, noState]) {
+  const foreign = new URL(first);
+  foreign.searchParams.set('state', '0123456789abcdef01234567');
+  for (const uri of [first, noState, foreign]) {
     const refused = await callback(uri, code());
     expect(refused.status, uri.toString()).toBe(400);
     expect(refused.text).toContain('was not started from our page, or was already used');
@@ -70,4 +73,22 @@ test('the callback acts on a state its 授权发起页 issued, once; a replayed 
   // The other state is still good: states are one-time each, not one at a time.
   expect((await callback(second, code())).status).toBe(200);
   expect(exchanges()).toBe(2);
+});
+
+test('a TP token Baidu revoked is replaced with the newest ticket and the refused call made once more, for a code exchange too', async ({ ctx }) => {
+  const { em, tp } = ctx;
+  const uri = await redirectUri(tp);
+  const revoked = await fetch(`${em.url}/__emulator/tp/revoke-tokens`, { method: 'POST', body: JSON.stringify({ clientId: TP.clientId }), headers: { 'content-type': 'application/json' } });
+  expect(revoked.status).toBe(200);
+  const before = em.emu.ledger.raw().at(-1)?.seq ?? 0;
+  const ok = await callback(uri, authorize(em.emu, em.emu.requireTp(TP.clientId), APP_ID, ['development']).code);
+  expect(ok.status, ok.text).toBe(200);
+  const calls = em.emu.ledger.raw().filter((e) => e.dir === 'in' && e.seq > before).map((e) => {
+    const r = (e as { response?: { error_code?: number } }).response;
+    return `${(e as { endpointId: string }).endpointId}${r?.error_code ? ` ${r.error_code}` : ''}`;
+  });
+  // Refused for its token (gateway 110), a new TP token, the exchange again (once, though the AUTHORIZED push
+  // brought the same code); then app/info with the new authorizer token, from the callback and the push.
+  expect(calls.slice(0, 3)).toEqual(['authprocess.getOAuthToken 110', 'authprocess.getTpToken', 'authprocess.getOAuthToken']);
+  expect(new Set(calls.slice(3))).toEqual(new Set(['authprocess.getAppInfo']));
 });

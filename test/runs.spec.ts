@@ -1,9 +1,9 @@
 // .preflight/runs (harness/detection/runs.ts, observations.ts): the oldest run folders go, the current one and anything
 // that is not a run folder stay; what a setup step observed is written redacted.
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { loadObservations, saveObservations } from '../harness/detection/observations.ts';
+import { loadObservations, saveObservations, scanBrowserStatePath } from '../harness/detection/observations.ts';
 import { newRunId, pruneRuns, RUN_ID } from '../harness/detection/runs.ts';
 
 function runId(i: number): string {
@@ -45,6 +45,23 @@ test('keeps the newest N run folders, always the current one, and never touches 
   expect(left).toContain('notes.txt');
   expect(left.filter((n) => RUN_ID.test(n))).toHaveLength(20);
   expect(left).toContain(ids[24]);
+});
+
+test('a kept run folder loses the admin\'s browser state a killed run left (the TP\'s session cookies), unless it may be live', () => {
+  const root = test.info().outputPath('runs');
+  const ids = makeRuns(root, 4);
+  const hourAgo = new Date(Date.now() - 3600_000);
+  for (const id of ids) {
+    writeFileSync(scanBrowserStatePath(path.join(root, id)), '{"cookies":[{"name":"tp_sid","value":"secret"}]}');
+    utimesSync(path.join(root, id), hourAgo, hourAgo);
+  }
+  const now = new Date();
+  utimesSync(path.join(root, ids[1]!), now, now);
+  const before = statSync(path.join(root, ids[0]!)).mtimeMs;
+  expect(pruneRuns(path.join(root, ids[3]!), 10)).toEqual([]);
+  expect(ids.map((id) => existsSync(scanBrowserStatePath(path.join(root, id))))).toEqual([false, true, false, true]);
+  // Still as old as before, so a later prune can remove it.
+  expect(statSync(path.join(root, ids[0]!)).mtimeMs).toBe(before);
 });
 
 test('PREFLIGHT_KEEP_RUNS=0 keeps every run; a missing folder is not an error', () => {

@@ -66,6 +66,11 @@ export const GATEWAY: Record<number, string> = {
   111: 'Access token expired',
 };
 
+/** The gateway errors that refuse a call for its access token (invalid, expired): a new token and one more try mend it. */
+export function tokenRefused(errorCode: unknown): boolean {
+  return errorCode === 110 || errorCode === 111;
+}
+
 /** OAuth errors (the R envelope `{error, error_description}`): RFC 6749's names, which Baidu's OAuth endpoints use. */
 export const OAUTH_ERROR_NAMES = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied'] as const;
 export type OAuthErrorName = typeof OAUTH_ERROR_NAMES[number];

@@ -1,6 +1,8 @@
 // The checks' view of the emulator: its side door over HTTP (the emulator may live in another process). Everything
 // it returns is already redacted by the emulator's ledger.
 import type { LedgerEntry, CallEntry, PushEntry, PageEntry } from '../emulator/ledger.ts';
+import { AUTH_PAGE } from './runEnv.ts';
+import { tokenRefused } from '../baidu/errors.ts';
 
 export type { LedgerEntry, CallEntry, PushEntry, PageEntry };
 
@@ -65,6 +67,13 @@ export class EmulatorHandle {
   async pages(path: string): Promise<PageEntry[]> {
     return (await this.ledger()).filter((e): e is PageEntry => e.dir === 'page' && e.path === path);
   }
+  /**
+   * The phone's confirmations that authorized an app (each issued a code): in their facts the sets `granted`, the
+   * code's `generation` and the `event` pushed for it (null when none was).
+   */
+  async confirmations(appId: number): Promise<PageEntry[]> {
+    return (await this.pages(`${AUTH_PAGE}/confirm`)).filter((p) => p.facts.appId === appId && typeof p.facts.generation === 'number');
+  }
   pushTicket(clientId: string): Promise<PushEntry> {
     return this.req('POST', '/__emulator/push/ticket', { clientId });
   }
@@ -103,6 +112,12 @@ export function succeeded(e: CallEntry): boolean {
   if (e.status !== 200 || !r || typeof r !== 'object') return e.status === 200;
   if ('error_code' in r || 'error' in r) return false;
   return !('errno' in r) || r.errno === 0;
+}
+
+/** A recorded call the gateway refused for its access token (110 invalid, 111 expired). */
+export function refusedForToken(e: CallEntry): boolean {
+  const r = e.response as Record<string, unknown> | null;
+  return !!r && typeof r === 'object' && tokenRefused(r.error_code);
 }
 
 /** The error a recorded reply carries, in a sentence. */

@@ -3,7 +3,8 @@
 import type { Run } from './run.ts';
 import { succeeded, type CallEntry } from './emulatorHandle.ts';
 import { notAttempted, performAction, type ActionRequest, type ActionResult } from './hook.ts';
-import { becauseOf, loadObservations, saveObservations, scanProblem, type AuthorizationObservations } from './observations.ts';
+import { becauseOf, loadObservations, saveObservations, type AuthorizationObservations } from './observations.ts';
+import { scanProblem } from './scan.ts';
 import { configSecrets } from '../config.ts';
 import { exerciseStep, stepsBeforeProbes, type SetupStep } from './selection.ts';
 

@@ -19,11 +19,6 @@ export interface AuthorizationObservations {
   durationsMs: Record<string, number>;
 }
 
-/** What went wrong first on the way to a confirmed scan, if anything was recorded. */
-export function scanProblem(obs: ScanObservations): string | undefined {
-  return obs.startPage.error ?? obs.authorizationPage.error ?? obs.qr.error ?? obs.mobile.error;
-}
-
 /**
  * `: <cause>` for a skip reason that points at another check ("see auth.scan-authorization"): when that check is
  * not in the run (a rerun of this one alone), the cause would otherwise not show anywhere.
@@ -46,7 +41,7 @@ export interface ProbeObservations {
    * The re-authorization without a push: the admin's second scan, with the same permission sets (what each part of
    * it saw), the generation of the code it issued and the push it caused (null: none, as the sets did not change).
    */
-  rescan?: { scan: ScanObservations; generation: number | null; event: string | null; screenshots: { name: string; path: string }[] };
+  silentReauth?: { scan: ScanObservations; generation: number | null; event: string | null; screenshots: { name: string; path: string }[] };
 }
 
 /** The scan's browser state (cookies, storage): the probes' second scan comes in it, as the same admin's would. */

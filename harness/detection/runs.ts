@@ -2,10 +2,11 @@
 // `preflight push replay` re-sends). About half a megabyte each: without pruning a laptop running the detection all
 // day would collect them forever. The reports themselves are self-contained and do not point here.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LedgerEntry } from '../emulator/ledger.ts';
 import type { EchoValues } from '../emulator/pusher.ts';
+import { scanBrowserStatePath } from './observations.ts';
 
 /** A run's id: its UTC start time and a random part, e.g. 20261129T072854-3f2e3256 (so name order is age order). */
 export function newRunId(now = new Date()): string {
@@ -36,6 +37,18 @@ export function pruneRuns(current: string, keep: number, now = Date.now()): stri
   const older = names.filter((n) => n !== self).sort();
   const excess = older.length - (keep - 1);
   const removed: string[] = [];
+  // A run killed before its teardown leaves the admin's browser state (the TP's session cookies) in a kept folder.
+  for (const name of older.slice(Math.max(0, excess))) {
+    const dir = path.join(root, name);
+    try {
+      const st = statSync(dir);
+      if (now - st.mtimeMs < LIVE_MS || !existsSync(scanBrowserStatePath(dir))) continue;
+      rmSync(scanBrowserStatePath(dir), { force: true });
+      utimesSync(dir, st.atime, st.mtime); // still as old as it was: the removal must not make it look live
+    } catch {
+      // Housekeeping only.
+    }
+  }
   for (const name of older.slice(0, Math.max(0, excess))) {
     const dir = path.join(root, name);
     try {

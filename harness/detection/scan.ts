@@ -5,9 +5,8 @@
 // (a re-authorization that pushes nothing), through the 授权发起页 as a real admin would, so a TP that puts a
 // one-time state in its redirect_uri is judged on a callback it issued.
 // TP faults are recorded in `obs`, not thrown: the checks judge them, so the run goes on.
-import { devices, type Browser, type Page } from '@playwright/test';
-import type { AuthorizationObservations } from './observations.ts';
-import { scrubUrl } from './observations.ts';
+import { devices, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { scrubUrl, type AuthorizationObservations } from './observations.ts';
 import { decodeQr } from './qr.ts';
 import { AUTH_PAGE } from './runEnv.ts';
 
@@ -44,6 +43,11 @@ export interface Scan {
   shot(page: Page, name: string): Promise<void>;
 }
 
+/** What went wrong first on the way to a confirmed scan, if anything was recorded. */
+export function scanProblem(obs: ScanObservations): string | undefined {
+  return obs.startPage.error ?? obs.authorizationPage.error ?? obs.qr.error ?? obs.mobile.error;
+}
+
 /** Where a scan stopped short of a confirmation on the phone, named by the page it stopped at; undefined if it did not. */
 export function whereScanStopped(obs: ScanObservations): string | undefined {
   if (obs.startPage.error) return `at the TP's 授权发起页 ${obs.startPage.url}: ${obs.startPage.error}`;
@@ -53,9 +57,28 @@ export function whereScanStopped(obs: ScanObservations): string | undefined {
   return undefined;
 }
 
+/** The TP answered its callback with an error status: it refused the authorization code the callback carried. */
+export function callbackRefused(obs: ScanObservations): boolean {
+  return obs.callback.reached && (obs.callback.status ?? 0) >= 400;
+}
+
 /** The answer of the TP's callback, in a few words: `HTTP 200`, or why there was none. */
 export function callbackAnswer(obs: ScanObservations): string {
   return obs.callback.reached ? `HTTP ${obs.callback.status ?? '(no status)'}` : `no answer (${obs.callback.error ?? 'the scan stopped before it'})`;
+}
+
+/**
+ * The `shot` of a scan in a setup step: a screenshot attached to the step and listed in `into` (the checks attach it
+ * again as their evidence), named with `prefix`. CSS pixels: the phone's 2.6× device pixels would cost a quarter of a
+ * second per shot and show nothing more.
+ */
+export function screenshotsTo(into: { name: string; path: string }[], info: TestInfo, prefix = ''): Scan['shot'] {
+  return async (page, name) => {
+    const file = info.outputPath(`${prefix}${name}.png`);
+    await page.screenshot({ path: file, scale: 'css' }).catch(() => {});
+    into.push({ name: `${prefix}${name}`, path: file });
+    await info.attach(`${prefix}${name}`, { path: file, contentType: 'image/png' }).catch(() => {});
+  };
 }
 
 export async function scanAuthorization(s: Scan): Promise<void> {

@@ -254,9 +254,12 @@ export default class DetectionReporter implements Reporter {
     const own = ids.map((id) => report.checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
     // Checks that did not run (a -g rerun of one check, a stopped run) are counted, not listed one by one.
     const notRun = own.filter(isLeftOut).length;
-    // A run that left checks out (a reviewer re-running one) lists the ones that passed too: they are its point.
-    const partial = report.checks.some(isLeftOut);
-    const shown = own.filter((c) => (c.status !== 'PASSED' || partial) && !isLeftOut(c));
+    const notPassed = own.filter((c) => c.status !== 'PASSED' && !isLeftOut(c));
+    // A run that left checks out (a -g rerun) lists the ones that passed too, after the others and only while all fit:
+    // a passed line must never push a failure off the console.
+    const passed = report.checks.some(isLeftOut) ? own.filter((c) => c.status === 'PASSED') : [];
+    const listPassed = notPassed.length + passed.length <= MAX_CHECK_LINES;
+    const shown = listPassed ? [...notPassed, ...passed] : notPassed;
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
       // An extended check that failed only warns without --strict: its line says so (the set shows WARNING).
       `      ${MARK[c.status]} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
@@ -265,6 +268,7 @@ export default class DetectionReporter implements Reporter {
       ...(c.reproduce[0] && c.status !== 'SKIPPED' && c.status !== 'PASSED' ? [`        ${c.reproduce[0]}`] : []),
     ]);
     if (shown.length > MAX_CHECK_LINES) lines.push(`      … ${shown.length - MAX_CHECK_LINES} more / 另有 ${shown.length - MAX_CHECK_LINES} 项 (see the report)`);
+    if (passed.length && !listPassed) lines.push(`      ✓ ${passed.length} passed / ${passed.length} 项通过`);
     if (notRun && notRun < own.length) lines.push(`      - ${notRun} not run / ${notRun} 项未运行`);
     return lines;
   }

@@ -2,6 +2,7 @@
 // Refreshes are single-flight because Baidu's refresh tokens are single use (reference §1.6; field notes pain 10):
 // two concurrent refreshes with the same refresh token would make the second one fail.
 import { BaiduApiError, BaiduClient } from '../../baidu/client.ts';
+import { tokenRefused } from '../../baidu/errors.ts';
 
 interface AuthorizerPair {
   accessToken: string;
@@ -49,7 +50,7 @@ export class TokenKeeper {
     try {
       return await call(used);
     } catch (e) {
-      if (!(e instanceof BaiduApiError && e.envelope === 'G' && (e.code === 110 || e.code === 111))) throw e;
+      if (!(e instanceof BaiduApiError && e.envelope === 'G' && tokenRefused(e.code))) throw e;
       if (this.tpToken?.value === used) this.tpToken = undefined;
       return call(await this.tpAccessToken());
     }
@@ -116,7 +117,7 @@ export class TokenKeeper {
     try {
       return await call(used);
     } catch (e) {
-      if (e instanceof BaiduApiError && e.envelope === 'G' && (e.code === 110 || e.code === 111)) {
+      if (e instanceof BaiduApiError && e.envelope === 'G' && tokenRefused(e.code)) {
         // Another caller may have refreshed while this call was failing: use its token rather than refreshing again.
         const current = this.pairs.get(appId)?.accessToken;
         return call(current && current !== used ? current : await this.refresh(appId));
