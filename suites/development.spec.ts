@@ -5,7 +5,8 @@ import { test, asCheck } from '../fixtures/index.ts';
 import { judgeEverSucceeded, judgePushesAcked, needsApp, needsEarlier, optionalActionSkipped } from '../fixtures/judge.ts';
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall } from '../harness/detection/evidence.ts';
-import { exerciseObservations } from '../harness/detection/exercise.ts';
+import { exerciseObservations, type ExerciseObservations } from '../harness/detection/exercise.ts';
+import type { Run } from '../harness/detection/run.ts';
 
 test('package/upload succeeds for an authorized test app', asCheck('dev.package-upload'), async ({ run, check }) => {
   await judgeEverSucceeded(run, check, exerciseObservations(run, 'development'), 'pkg.uploadPackage', 'upload-package');
@@ -41,8 +42,16 @@ test('the upload state is followed with package/get, not guessed', asCheck('dev.
   if (!sawDone) check.fail('the TP submitted the package without package/get ever showing its upload finished (upload_status 2): package/upload is asynchronous (~3 s on Baidu)');
 });
 
+/** Skips a check that stands on a successful package/submitaudit for the app when there was none. */
+async function needsSubmission(run: Run, obs: ExerciseObservations, appId: number): Promise<void> {
+  const submitted = (await run.beforeProbes.calls('pkg.submitPackageAudit')).some((c) => c.appId === appId && succeeded(c));
+  test.skip(!submitted, needsEarlier(obs, 'submit-audit', 'a successful package/submitaudit', 'dev.submit-audit'));
+}
+
 test('the audit result push is acknowledged with "success"', asCheck('dev.audit-push-ack'), async ({ run, check }) => {
-  const appId = needsApp(exerciseObservations(run, 'development'));
+  const obs = exerciseObservations(run, 'development');
+  const appId = needsApp(obs);
+  await needsSubmission(run, obs, appId);
   await judgePushesAcked(run, check, 'PACKAGE_AUDIT_PASS/FAIL', (p) => p.event.startsWith('PACKAGE_AUDIT_') && p.facts.appId === appId);
 });
 
@@ -55,6 +64,7 @@ test('the package is released only after the audit passed', asCheck('dev.release
   const early = releases.find((c) => c.facts.releasedBeforePass);
   if (early) return check.fail(`package/release (#${early.seq}) was called for package ${early.facts.packageId} before its audit passed (Baidu answers 69012); wait for PACKAGE_AUDIT_PASS`);
   if (!releases.some(succeeded)) {
+    await needsSubmission(run, obs, appId);
     if (obs.actions.release?.outcome === 'waiting') return check.waiting(obs.actions.release.cause ?? 'waiting for the release');
     check.fail(`no successful package/release after the audit passed${obs.actions.release?.cause ? `: ${obs.actions.release.cause}` : ''}`);
   }
@@ -67,7 +77,8 @@ test('a submission under review can be withdrawn', asCheck('dev.withdraw-audit')
   const calls = (await run.beforeProbes.calls('pkg.withdrawPackageAudit')).filter((c) => c.appId === appId);
   check.evidence('withdraw-audit (hook)', act);
   check.evidence('package/withdraw calls', callView(calls));
-  test.skip(!calls.length && act?.outcome === 'waiting', optionalActionSkipped(run, 'withdraw-audit', act));
+  test.skip(!calls.length && (act?.outcome === 'waiting' || !!act?.notAttempted), optionalActionSkipped(run, 'withdraw-audit', act));
+  if (!calls.length) await needsSubmission(run, obs, appId);
   if (!calls.some(succeeded)) check.fail(calls.length ? `package/withdraw failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/withdraw${act?.cause ? `: ${act.cause}` : ''}`);
 });
 
@@ -78,6 +89,9 @@ test('a release can be rolled back to the previous version', asCheck('dev.rollba
   const calls = (await run.beforeProbes.calls('pkg.rollbackPackage')).filter((c) => c.appId === appId);
   check.evidence('rollback (hook)', act);
   check.evidence('package/rollback calls', callView(calls));
-  test.skip(!calls.length && act?.outcome === 'waiting', optionalActionSkipped(run, 'rollback', act));
+  test.skip(!calls.length && (act?.outcome === 'waiting' || !!act?.notAttempted), optionalActionSkipped(run, 'rollback', act));
+  // Rolling back needs a release to roll back from.
+  const released = (await run.beforeProbes.calls('pkg.releasePackage')).some((c) => c.appId === appId && succeeded(c));
+  test.skip(!calls.length && !released, needsEarlier(obs, 'release', 'a successful package/release', 'dev.release-after-audit'));
   if (!calls.some(succeeded)) check.fail(calls.length ? `package/rollback failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/rollback${act?.cause ? `: ${act.cause}` : ''}`);
 });

@@ -1,7 +1,8 @@
 // 支付服务权限 (payment service). Baidu's detection: pay/account/create, pay/developconfig/submit and
 // pay/paymentservice/create have ever succeeded (reference §7.1.3).
 import { test, asCheck } from '../fixtures/index.ts';
-import { judgeEverSucceeded, judgePushesAcked, needsApp } from '../fixtures/judge.ts';
+import { judgeEverSucceeded, judgePushesAcked, needsApp, needsEarlier } from '../fixtures/judge.ts';
+import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { exerciseObservations } from '../harness/detection/exercise.ts';
 
 const rules = [
@@ -17,6 +18,10 @@ for (const r of rules) {
 }
 
 test('payment onboarding pushes are acknowledged with "success"', asCheck('pay.pushes-ack'), async ({ run, check }) => {
-  const appId = needsApp(exerciseObservations(run, 'payment'));
+  const obs = exerciseObservations(run, 'payment');
+  const appId = needsApp(obs);
+  // Baidu pushes an onboarding result only after a call it accepted.
+  const accepted = (await Promise.all(rules.map((r) => run.beforeProbes.calls(r.endpoint)))).flat().some((c) => c.appId === appId && succeeded(c));
+  test.skip(!accepted, needsEarlier(obs, 'payment-onboard', 'a successful payment onboarding call', 'pay.account-create'));
   await judgePushesAcked(run, check, 'APP_PAYMENT_*', (p) => p.event.startsWith('APP_PAYMENT_') && p.facts.appId === appId);
 });

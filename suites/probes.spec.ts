@@ -4,6 +4,7 @@ import { judgePushesAcked } from '../fixtures/judge.ts';
 import { refusedForToken, succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall, pushView } from '../harness/detection/evidence.ts';
 import { loadObservations, type AuthorizationObservations, type ProbeObservations } from '../harness/detection/observations.ts';
+import { noAuthorizerToken } from '../harness/detection/exercise.ts';
 import { callbackAnswer, callbackRefused, whereScanStopped } from '../harness/detection/scan.ts';
 import type { ActionResult } from '../harness/detection/hook.ts';
 import type { Run } from '../harness/detection/run.ts';
@@ -56,6 +57,9 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
   if (adopted) return check.fail(`tp/token call #${adopted.seq} used the ticket from a push whose MsgSignature was forged: the TP does not verify push signatures, so anyone can feed it tickets and events`);
   if (tokens.some(succeeded)) return;
   if (tokens.length) return check.fail(`after Baidu invalidated its TP token (gateway error 110) the TP asked for a new one but did not get it: ${explainCall(tokens.at(-1)!)}`);
+  // The TP said no to the forged push itself (an error status): the clearest answer there is.
+  const refusedPush = forged.find((p) => p.status !== null && p.status >= 400);
+  if (refusedPush) return;
   const trigger = obs.forgedTrigger ?? '(not opened)';
   // The TP met the revocation only if a call of its was refused for its TP token (gateway 110/111).
   const refused = (await run.emulator.ledger()).filter((e): e is CallEntry => e.dir === 'in' && e.seq > marks.forged! && e.seq <= marks.forgedDone! && refusedForToken(e));
@@ -89,6 +93,9 @@ test('a replayed push is acknowledged but not acted on twice', asCheck('probe.re
 test('an early-expired authorizer token is refreshed once', asCheck('probe.refresh-single-flight'), async ({ run, check }) => {
   const obs = probes(run);
   test.skip(!obs.appId, obs.skipped ?? 'no authorized app');
+  // No token, nothing to refresh: the one cause is judged by auth.code-exchanged.
+  const tokenless = await noAuthorizerToken(run, obs.appId!);
+  test.skip(!!tokenless, `needs an authorizer token: ${tokenless}`);
   const refreshes = (await between(run, 'authprocess.getOAuthToken', obs.marks.expire!, obs.marks.expireDone!)).filter((c) => c.facts.grantType === 'app_to_tp_refresh_token');
   check.evidence('hook read-app-info ×2 (concurrent)', { first: obs.hook.concurrent1, second: obs.hook.concurrent2 });
   check.evidence('refresh calls', callView(refreshes));
@@ -103,6 +110,8 @@ test('an early-expired authorizer token is refreshed once', asCheck('probe.refre
 test('after UPDATE_AUTHORIZED the TP stops using the stale token', asCheck('probe.reauthorization'), async ({ run, check }) => {
   const obs = probes(run);
   test.skip(!obs.appId, obs.skipped ?? 'no authorized app');
+  const tokenless = await noAuthorizerToken(run, obs.appId!);
+  test.skip(!!tokenless, `needs an authorizer token to go stale: ${tokenless}`);
   const pushes = (await run.emulator.pushes((p) => p.event === 'UPDATE_AUTHORIZED')).filter((p) => p.seq > obs.marks.reauth!);
   const infos = await between(run, 'authprocess.getAppInfo', obs.marks.reauth!, obs.marks.reauthDone!);
   check.evidence('UPDATE_AUTHORIZED push', pushView(pushes));

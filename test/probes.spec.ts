@@ -125,7 +125,8 @@ const CASES: ProbeCase[] = [
   {
     mutant: 'start-page-once', run: PROBE_RUN, check: 'probe.silent-reauthorization', status: 'WARNING', exitCode: 0,
     cause: /^the admin's second scan stopped at the TP's 授权发起页 \S+: it answered HTTP 410 .*the 授权发起页 must work more than once$/,
-    // The forged-push probe's trigger is the 授权发起页 too: an error page calls no Baidu API, so there is nothing to judge.
+    // It answers "success" to the forged push, and the forged-push probe's trigger is the 授权发起页 too: an error page
+    // calls no Baidu API, so there is nothing to judge.
     others: { 'probe.forged-push-ignored': 'SKIPPED' },
   },
   { mutant: 'unauthorized-ack-ok', run: PROBE_RUN, check: 'probe.unauthorized-ack', status: 'WARNING', cause: /UNAUTHORIZED push #\d+ .*"ok".*not exactly "success"/, exitCode: 0 },

@@ -114,11 +114,23 @@ test.describe('buildReport', () => {
     expect(r.verdict.headline).toEqual({ zh: '可以全网发布：否 — 1 项检测未通过', en: 'Ready for 全网发布: no — 1 check failed' });
     expect(check(r, 'dev.baidu')).toMatchObject({
       status: 'FAILED',
-      reason: 'Error: upload answered errno 40001\nExpected: 0\nReceived: 40001\npackage rejected',
+      reason: 'upload answered errno 40001\nExpected: 0\nReceived: 40001\npackage rejected',
       evidence: [{ label: 'response', data: { errno: 40001 } }],
     });
     expect(stage(r, 'development').status).toBe('FAILED');
     expect(stage(r, 'authorization').status).toBe('PASSED');
+  });
+
+  test('a failed expect with a message of its own: the reason is that message, without the matcher\'s lines', () => {
+    const tests = allPass();
+    tests[0] = rec('auth.a', 'unexpected', {
+      errors: ['\u001b[31mError: the TP never called /rest/2.0/oauth/token within 5000 ms\u001b[39m\n\nexpect(\u001b[31mreceived\u001b[39m).toBeTruthy()\n\nReceived: \u001b[31mundefined\u001b[39m\n    at /x/y.ts:1:1'],
+    });
+    tests[1] = rec('auth.b', 'unexpected', { errors: ['Error: expect(received).toBe(expected)\n\nExpected: 0\nReceived: 1'] });
+    const r = buildReport(input(tests));
+    expect(check(r, 'auth.a').reason).toBe('the TP never called /rest/2.0/oauth/token within 5000 ms');
+    // A bare matcher failure has nothing else to say: its lines stay.
+    expect(check(r, 'auth.b').reason).toBe('expect(received).toBe(expected)\nExpected: 0\nReceived: 1');
   });
 
   test('extended or probe FAILED → stage WARNING and still ready; strict makes it FAILED', () => {

@@ -22,6 +22,15 @@ export function authorizedApp(run: Run): { appId: number | null; why?: string } 
   return { appId: auth.appId };
 }
 
+/**
+ * Why the TP cannot act for the app, when it never got an authorizer token for it before the probes (no successful
+ * exchange of an authorization code): its later failures then share that one cause, which auth.code-exchanged judges.
+ */
+export async function noAuthorizerToken(run: Run, appId: number): Promise<string | undefined> {
+  const exchanged = (await run.beforeProbes.calls('authprocess.getOAuthToken')).some((c) => c.facts.appId === appId && c.facts.grantType === 'app_to_tp_authorization_code' && succeeded(c));
+  return exchanged ? undefined : `the TP holds no authorizer token for app ${appId}: it never exchanged the authorization code (see auth.code-exchanged)`;
+}
+
 export async function successfulCalls(run: Run, endpointId: string, appId: number): Promise<CallEntry[]> {
   return (await run.emulator.calls(endpointId)).filter((c) => c.appId === appId && succeeded(c));
 }

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRedactor } from '../report/redact.ts';
+import { fingerprint } from '../emulator/ledger.ts';
 import type { ScanObservations } from './scan.ts';
 
 export interface AuthorizationObservations {
@@ -67,15 +68,26 @@ export function loadObservations<T>(runDir: string, name: string): T | null {
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as T) : null;
 }
 
-/** Replaces secret-bearing query parameters of a URL by a marker. */
+/** The secret-bearing query parameters of a URL, and the ledger's name for what each carries. */
+const URL_SECRETS: Record<string, string> = {
+  authorization_code: 'authorizationCode', code: 'authorizationCode', pre_auth_code: 'preAuthCode',
+  access_token: 'accessToken', refresh_token: 'refreshToken', ticket: 'ticket',
+};
+
+/**
+ * Replaces the secret-bearing query parameters of a URL by the emulator ledger's fingerprint (`«authorizationCode:
+ * 1a2b3c4d»`), so a reviewer can match the code a callback carried with the exchange that used it. For display only.
+ */
 export function scrubUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    for (const k of ['authorization_code', 'pre_auth_code', 'code', 'access_token', 'ticket', 'refresh_token']) {
-      if (u.searchParams.has(k)) u.searchParams.set(k, '[REDACTED]');
+  return url.replace(/([?&])([^=&#]+)=([^&#]*)/g, (whole, sep: string, key: string, value: string) => {
+    const kind = URL_SECRETS[key];
+    if (!kind || !value) return whole;
+    let plain = value;
+    try {
+      plain = decodeURIComponent(value.replace(/\+/g, ' '));
+    } catch {
+      // Not valid percent-encoding: fingerprint it as it stands.
     }
-    return u.toString();
-  } catch {
-    return url;
-  }
+    return `${sep}${key}=${fingerprint(kind, plain)}`;
+  });
 }

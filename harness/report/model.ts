@@ -184,11 +184,15 @@ export function plainReason(reason: string): string {
 /** The first few meaningful lines of an error message, without ANSI colours or stack frames. */
 export function errorSummary(messages: string[], maxLines = 4, maxChars = 1000): string {
   for (const raw of messages) {
-    const lines = stripAnsi(raw)
+    let lines = stripAnsi(raw)
       .split('\n')
       .map((l) => l.trimEnd())
       .filter((l) => l.trim() !== '' && !/^\s+at /.test(l));
     if (lines.length === 0) continue;
+    // expect(value, 'what went wrong') already says it in words: the matcher's lines after it are noise to a TP
+    // developer ("expect(received).toBeTruthy() Received: undefined").
+    const matcher = lines.findIndex((l, i) => i > 0 && /^expect\(/.test(l));
+    if (matcher > 0 && !/^(Error: )?expect\(/.test(lines[0]!)) lines = lines.slice(0, matcher);
     const text = lines.slice(0, maxLines).join('\n');
     return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
   }
@@ -270,7 +274,8 @@ function statusOf(rec: TestRecord, att: CheckAttachment | undefined): { status: 
       // A blocking WAITING fails its test on purpose (fixtures/index.ts); any other error still makes it FAILED.
       const others = rec.errors.filter((e) => !plainReason(stripAnsi(e)).startsWith(WAITING_PREFIX));
       if (att?.status === 'WAITING' && others.length === 0) return { status: 'WAITING', reason: att.reason ?? '' };
-      return { status: 'FAILED', reason: joinReasons(errorSummary(others) || 'failed', att?.reason) };
+      // Without the `Error: ` a thrown sentence carries: the same check's reason reads the same failed or warned.
+      return { status: 'FAILED', reason: joinReasons(plainReason(errorSummary(others)) || 'failed', att?.reason) };
     }
     case 'skipped':
       // A check may record that it is waiting for a person (scan, approval) and then skip the rest of the test.

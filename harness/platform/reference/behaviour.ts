@@ -49,6 +49,8 @@ export interface Behaviour {
   startPage: 'link' | 'redirect' | 'script' | 'late-link';
   /** How many visits the 授权发起页 answers; later ones get HTTP 410 (a TP that treats it as a one-time link). */
   startPageUses?: number;
+  /** Answers `success` to an authorization-event push it refuses (bad signature): quiet, as many TPs are. */
+  ackRefusedPushes?: boolean;
   /** The callback accepts one authorization, then answers 409 "already authorized" (a re-authorization refused). */
   callbackOnlyOnce?: boolean;
 }

@@ -95,7 +95,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
 
   async function authEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const msg = open(await body(req));
-    if (!msg) return text(res, 400, 'invalid signature or message');
+    if (!msg) return b.ackRefusedPushes ? text(res, 200, 'success') : text(res, 400, 'invalid signature or message');
     if (b.pushDelayMs) await new Promise((r) => setTimeout(r, b.pushDelayMs));
     if (msg.MsgType === 'ticket') {
       keeper.ticket = b.keepTicket(keeper.ticket, String(msg.Ticket));
