@@ -8,6 +8,7 @@ import { loadConfigOrExit } from './harness/config.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from './harness/detection/chromium.ts';
 import { bySlug } from './harness/detection/permissionSets.ts';
 import { newRunId } from './harness/detection/runs.ts';
+import { lastFailedNote } from './harness/detection/lastRun.ts';
 import { listing, RUN_ENV } from './harness/detection/runEnv.ts';
 
 // Evaluated in the runner first: fix the seed and run id there so every worker sees the same run.
@@ -25,6 +26,9 @@ const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
 if (!process.env.TEST_WORKER_INDEX && !listing()) rmSync(path.join(reports, 'allure-results'), { recursive: true, force: true });
 // A selection inherited from an outer run must not skip steps here; this run's own is handed over in onBegin.
 if (!process.env.TEST_WORKER_INDEX) delete process.env[RUN_ENV.selectedChecks];
+// --last-failed under other settings than the failing run (no mutant, no --strict) would test something else.
+const lastFailed = process.env.TEST_WORKER_INDEX ? undefined : lastFailedNote(path.dirname(process.env.PREFLIGHT_RUN_DIR), config);
+if (lastFailed) process.stdout.write(`${lastFailed}\n`);
 // A CI job's cancel or timeout often signals the whole process group, so this runner gets a SIGTERM of its own and
 // would die of it before writing the report. While Playwright runs the tests it listens for SIGINT, and the signal
 // becomes that graceful stop (bin/run.js does the same for a signal sent to it alone; Playwright ignores the repeat).

@@ -273,6 +273,11 @@ test('reruns (-g, --last-failed) run only the setup steps their checks stand on,
   const rerun = reportOf(lastFailed);
   expect(stepsOf(rerun), tail(lastFailed)).toEqual(probeSteps);
   expect.soft(ranChecks(rerun)).toEqual(['probe.silent-reauthorization FAILED']);
+  expect.soft(lastFailed.stdout, 'the run names the TP it tests').toMatch(/^被测平台 \/ TP under test: test\/mutants\/callback-ignores-code\.ts \(PREFLIGHT_REFERENCE_ENTRY\)$/m);
+  expect.soft(lastFailed.stdout, 'the same settings: no note').not.toContain('--last-failed re-runs');
+  // Without the mutant and --strict, --last-failed would test the reference TP: the run says what to set.
+  const unlike = await runDetection({ outDir, args: ['--last-failed', '--list'] });
+  expect.soft(unlike.stdout).toMatch(/^注意 \/ note: --last-failed re-runs the checks that failed last time, but that run was configured differently .* To reproduce it: PREFLIGHT_SEED=\S+ PREFLIGHT_STRICT=1 PREFLIGHT_REFERENCE_ENTRY=test\/mutants\/callback-ignores-code\.ts npm run preflight -- --last-failed$/m);
 
   // By the check's id, as the report names it (a tag).
   const dev = await runDetection({ outDir, args: ['-g', 'dev.submit-audit'] });

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium, type BrowserServer, type FullConfig } from '@playwright/test';
-import { parseConfig, type Config } from '../config.ts';
+import { displayPath, parseConfig, type Config } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { launchTp, REFERENCE_ENTRY, reserveSocket, urlsFromBase, type LaunchedTp, type TpUrls } from '../platform/launch.ts';
 
@@ -68,6 +68,8 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
     for (const line of await unreachable(tpUrls)) process.stdout.write(`${line}\n`);
   } else {
     const entry = config.referenceEntry ?? REFERENCE_ENTRY;
+    // Another TP than the reference one: said at once, so that a run's result is never read as the reference TP's.
+    if (config.referenceEntry) process.stdout.write(`被测平台 / TP under test: ${displayPath(config.referenceEntry)} (PREFLIGHT_REFERENCE_ENTRY)\n`);
     const socket = await reserveSocket();
     tpUrls = urlsFromBase(`http://127.0.0.1:${socket.port}`);
     tpUrls.hook = config.tpUrls.hook ?? tpUrls.hook;

@@ -13,6 +13,7 @@ import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, onlyWarns, plainReason
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
+import { saveLastRunEnv } from '../detection/lastRun.ts';
 
 export interface DetectionReporterOptions {
   /** Where preflight-report.json/.html go; relative paths are resolved against the Playwright config's directory. */
@@ -157,6 +158,7 @@ export default class DetectionReporter implements Reporter {
     writeFileSync(jsonPath, jsonText);
     writeFileSync(htmlPath, htmlText);
     writeFileSync(path.join(outDir, 'junit.xml'), redact(renderJunit(report, stopped)) as string);
+    if (process.env[RUN_ENV.runDir]) saveLastRunEnv(path.dirname(process.env[RUN_ENV.runDir]!), config);
     // The run's folder keeps its own copy: the next run (a -g rerun of one check, say) replaces reports/, and the
     // full report it replaced stays readable at .preflight/runs/<run>/.
     const runDir = process.env[RUN_ENV.runDir];

@@ -1,0 +1,35 @@
+// What the last run was configured with, kept beside the run folders: `--last-failed` re-runs the checks that failed
+// last time, and Playwright remembers only their ids. Run without the same settings (a mutant TP, --strict), it would
+// test something else and read like a fix.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { reproduceEnv, type Config } from '../config.ts';
+
+const FILE = 'last-run-env.json';
+
+interface LastRunEnv { seed: string; env: string[] }
+
+export function saveLastRunEnv(runsRoot: string, config: Config): void {
+  const data: LastRunEnv = { seed: config.seed, env: reproduceEnv(config) };
+  try {
+    writeFileSync(path.join(runsRoot, FILE), JSON.stringify(data));
+  } catch {
+    // A convenience for the next --last-failed: never a reason to fail this run.
+  }
+}
+
+/** For a `--last-failed` run configured unlike the last run: what to set to reproduce it; otherwise undefined. */
+export function lastFailedNote(runsRoot: string, config: Config, argv: string[] = process.argv): string | undefined {
+  if (!argv.includes('--last-failed')) return undefined;
+  let last: LastRunEnv;
+  try {
+    last = JSON.parse(readFileSync(path.join(runsRoot, FILE), 'utf8')) as LastRunEnv;
+  } catch {
+    return undefined;
+  }
+  const now = reproduceEnv(config);
+  if (now.length === last.env.length && now.every((v, i) => v === last.env[i])) return undefined;
+  return `注意 / note: --last-failed re-runs the checks that failed last time, but that run was configured differently `
+    + `(${last.env.join(' ') || 'the defaults'}; now ${now.join(' ') || 'the defaults'}). To reproduce it: `
+    + `PREFLIGHT_SEED=${last.seed} ${last.env.join(' ')}${last.env.length ? ' ' : ''}npm run preflight -- --last-failed`;
+}
