@@ -166,6 +166,11 @@ test.describe('buildReport', () => {
     const probesOff = allPass();
     probesOff[4] = rec('dev.probe', 'skipped', { annotations: [{ type: 'check', description: 'dev.probe' }, { type: 'skip', description: 'the probes are off (PREFLIGHT_PROBES=0)' }] });
     expect(buildReport(input(probesOff)).verdict.headline.en).toBe('Ready for 全网发布: yes — 1 check skipped');
+    // A Baidu check skipped because an earlier one failed could not run; that is not the same as left out.
+    const heldUp = allPass();
+    heldUp[0] = rec('auth.a', 'unexpected', { errors: ['Error: x'] });
+    heldUp[1] = rec('auth.b', 'skipped', { annotations: [{ type: 'check', description: 'auth.b' }, { type: 'skip', description: 'needs auth.a (see auth.a)' }] });
+    expect(buildReport(input(heldUp)).verdict.headline).toEqual({ zh: '可以全网发布：否 — 1 项检测未通过，1 项检测无法运行', en: 'Ready for 全网发布: no — 1 check failed, 1 check could not run' });
     // Only Baidu's checks ran (--grep @baidu): the extended and probe checks left out hold the verdict too.
     const baiduOnly = buildReport(input(allPass().filter((t) => !['dev.ext', 'dev.probe'].includes(t.title.replace(/^check /, '')))));
     expect(check(baiduOnly, 'dev.ext')).toMatchObject({ status: 'SKIPPED', reason: NOT_RUN_REASON });

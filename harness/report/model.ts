@@ -455,7 +455,10 @@ export function buildReport(input: BuildInput): Report {
   if (input.stopped === 'timedout') { zh.push('运行超时'); en.push('the run timed out'); }
   if (failed) { zh.push(`${failed} 项检测未通过`); en.push(`${plural(failed, 'check')} failed`); }
   if (waiting) { zh.push(`${waiting} 项检测等待操作`); en.push(`${plural(waiting, 'check')} waiting for action`); }
-  if (notRun) { zh.push(`${notRun} 项检测未运行`); en.push(`${plural(notRun, 'check')} not run`); }
+  // Two kinds of checks that did not run: left out (a -g rerun, a stopped run), and held up by an earlier failure.
+  const heldUp = notRun - leftOut;
+  if (heldUp) { zh.push(`${heldUp} 项检测无法运行`); en.push(`${plural(heldUp, 'check')} could not run`); }
+  if (leftOut) { zh.push(`${leftOut} 项检测未运行`); en.push(`${plural(leftOut, 'check')} not run`); }
   // A run filtered with -g/--grep cannot be ready (the verdict needs every check), but whether what it ran passed is
   // what its user wants to know.
   const ran = counted - notRun - skipped;
