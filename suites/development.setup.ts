@@ -8,13 +8,12 @@ setup('the TP develops code for the authorized app', asSetupStep('development'),
   const ok = (id: string) => async (appId: number) => (await successfulCalls(run, id, appId)).length > 0;
   const audits = async (appId: number) => (await run.emulator.pushes((p) => p.event.startsWith('PACKAGE_AUDIT_') && p.facts.appId === appId)).length;
   const hold = (on: boolean) => async (appId: number) => void (await run.emulator.holdAudits(appId, on));
-  let seen = 0;
-  // The audit result comes only for a submission Baidu accepted: without a new one (a TP that claims it submitted but
-  // did not), there is nothing to wait 5 s for.
-  const submissions = async (appId: number) => (await successfulCalls(run, 'pkg.submitPackageAudit', appId)).length;
+  // An audit result comes for each submission Baidu accepted and nobody withdrew: with none outstanding (a TP that
+  // claims it submitted but did not, or Baidu refused it), there is nothing to wait 5 s for.
+  const count = async (id: string, appId: number) => (await successfulCalls(run, id, appId)).length;
   const auditDone = async (appId: number) => {
-    if ((await submissions(appId)) > seen) await until(async () => (await audits(appId)) > seen, 5000);
-    seen = await audits(appId);
+    const outstanding = async () => (await count('pkg.submitPackageAudit', appId)) - (await count('pkg.withdrawPackageAudit', appId)) - (await audits(appId));
+    if ((await outstanding()) > 0) await until(async () => (await outstanding()) <= 0, 5000);
   };
   await exercise(run, 'development', [
     { action: 'upload-package', instructions: '在第三方平台为该小程序上传代码包 / upload a code package from a template (package/upload)', satisfied: ok('pkg.uploadPackage') },

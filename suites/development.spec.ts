@@ -79,7 +79,12 @@ test('a submission under review can be withdrawn', asCheck('dev.withdraw-audit')
   check.evidence('package/withdraw calls', callView(calls));
   test.skip(!calls.length && (act?.outcome === 'waiting' || !!act?.notAttempted), optionalActionSkipped(run, 'withdraw-audit', act));
   if (!calls.length) await needsSubmission(run, obs, appId);
-  if (!calls.some(succeeded)) check.fail(calls.length ? `package/withdraw failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/withdraw${act?.cause ? `: ${act.cause}` : ''}`);
+  if (calls.some(succeeded)) return;
+  if (calls.length) return check.fail(`package/withdraw failed: ${explainCall(calls.at(-1)!)}`);
+  // What is withdrawn is the second version's submission: when that did not get done, it is the cause.
+  const second = obs.actions['submit-audit#2'];
+  if (second && second.outcome !== 'done') return check.fail(`the second version's submission (submit-audit#2) did not get done, so nothing was under review to withdraw: ${second.cause ?? second.outcome}`);
+  check.fail(`the TP never called package/withdraw${act?.cause ? `: ${act.cause}` : ''}`);
 });
 
 test('a release can be rolled back to the previous version', asCheck('dev.rollback'), async ({ run, check }) => {
@@ -90,8 +95,14 @@ test('a release can be rolled back to the previous version', asCheck('dev.rollba
   check.evidence('rollback (hook)', act);
   check.evidence('package/rollback calls', callView(calls));
   test.skip(!calls.length && (act?.outcome === 'waiting' || !!act?.notAttempted), optionalActionSkipped(run, 'rollback', act));
-  // Rolling back needs a release to roll back from.
-  const released = (await run.beforeProbes.calls('pkg.releasePackage')).some((c) => c.appId === appId && succeeded(c));
-  test.skip(!calls.length && !released, needsEarlier(obs, 'release', 'a successful package/release', 'dev.release-after-audit'));
-  if (!calls.some(succeeded)) check.fail(calls.length ? `package/rollback failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/rollback${act?.cause ? `: ${act.cause}` : ''}`);
+  // Rolling back needs two releases: the first version's (judged by dev.release-after-audit) and the second's.
+  const releases = (await run.beforeProbes.calls('pkg.releasePackage')).filter((c) => c.appId === appId && succeeded(c)).length;
+  test.skip(!calls.length && !releases, needsEarlier(obs, 'release', 'a successful package/release', 'dev.release-after-audit'));
+  if (calls.some(succeeded)) return;
+  const second = obs.actions['release#2'];
+  if (releases < 2) {
+    return check.fail(`the second version was never released${second?.cause ? ` (release#2: ${second.cause})` : ''}, so there was no previous version to roll back to`
+      + (calls.length ? `; package/rollback: ${explainCall(calls.at(-1)!)}` : ''));
+  }
+  check.fail(calls.length ? `package/rollback failed: ${explainCall(calls.at(-1)!)}` : `the TP never called package/rollback${act?.cause ? `: ${act.cause}` : ''}`);
 });

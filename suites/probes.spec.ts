@@ -1,7 +1,7 @@
 // Judgements of the probes (issue 4 §3). Each reads the ledger between the marks the probes setup recorded.
 import { test, asCheck, type CheckRecorder } from '../fixtures/index.ts';
 import { judgePushesAcked } from '../fixtures/judge.ts';
-import { refusedForToken, succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
+import { grantType, refusedForToken, succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall, pushView } from '../harness/detection/evidence.ts';
 import { loadObservations, type AuthorizationObservations, type ProbeObservations } from '../harness/detection/observations.ts';
 import { noAuthorizerToken } from '../harness/detection/exercise.ts';
@@ -57,9 +57,6 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
   if (adopted) return check.fail(`tp/token call #${adopted.seq} used the ticket from a push whose MsgSignature was forged: the TP does not verify push signatures, so anyone can feed it tickets and events`);
   if (tokens.some(succeeded)) return;
   if (tokens.length) return check.fail(`after Baidu invalidated its TP token (gateway error 110) the TP asked for a new one but did not get it: ${explainCall(tokens.at(-1)!)}`);
-  // The TP said no to the forged push itself (an error status): the clearest answer there is.
-  const refusedPush = forged.find((p) => p.status !== null && p.status >= 400);
-  if (refusedPush) return;
   const trigger = obs.forgedTrigger ?? '(not opened)';
   // The TP met the revocation only if a call of its was refused for its TP token (gateway 110/111).
   const refused = (await run.emulator.ledger()).filter((e): e is CallEntry => e.dir === 'in' && e.seq > marks.forged! && e.seq <= marks.forgedDone! && refusedForToken(e));
@@ -70,9 +67,19 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
     const status = Number(/^HTTP (\d+)/.exec(trigger)?.[1] ?? NaN);
     const scanStart = loadObservations<AuthorizationObservations>(run.runDir, 'authorization')?.startPage;
     const brokeAfterPush = (!(status < 500)) && !!scanStart && scanStart.status !== null && !scanStart.error;
-    test.skip(!brokeAfterPush, `cannot tell whether the TP would adopt a forged ticket: the 授权发起页 answered ${trigger} without calling Baidu, so nothing made the TP need a new TP token`);
-    return check.fail(`after a push with a forged MsgSignature the 授权发起页 answered ${trigger} without calling Baidu, though it worked for the scan: `
-      + 'a push that does not verify must be refused, and must not break the TP');
+    if (brokeAfterPush) {
+      return check.fail(`after a push with a forged MsgSignature the 授权发起页 answered ${trigger} without calling Baidu, though it worked for the scan: `
+        + 'a push that does not verify must be refused, and must not break the TP');
+    }
+    // No use of a ticket to observe; the TP's own answer is the evidence left: a 4xx to the forged push while it
+    // acknowledged Baidu's genuine ticket right after (so not a wrong URL or a broken endpoint) is a refusal.
+    const refusal = forged.find((p) => p.status !== null && p.status >= 400 && p.status < 500);
+    const genuineAcked = refusal && (await run.emulator.pushes((p) => p.seq > marks.forgedDone! && p.event === 'ticket' && p.url === refusal.url && p.facts.probe === undefined && p.outcome === 'ok')).length > 0;
+    if (genuineAcked) {
+      return check.evidence('judged by', `no ticket use could be observed (the 授权发起页 answered ${trigger} without calling Baidu); `
+        + `the TP refused the forged push itself (HTTP ${refusal!.status}) and acknowledged the genuine ticket after it`);
+    }
+    test.skip(true, `cannot tell whether the TP would adopt a forged ticket: the 授权发起页 answered ${trigger} without calling Baidu, so nothing made the TP need a new TP token`);
   }
   // Nothing to judge: say so, and why, rather than blame signature checking the TP may well do.
   check.fail(`cannot tell whether the TP would adopt a forged ticket: after Baidu invalidated its TP token (gateway error 110) and the `
@@ -83,7 +90,7 @@ test('a replayed push is acknowledged but not acted on twice', asCheck('probe.re
   const obs = probes(run);
   test.skip(!obs.appId || obs.marks.replay === undefined, obs.skipped ?? 'no AUTHORIZED push to replay');
   const replayed = await run.emulator.pushes((p) => p.facts.replayOf === obs.marks.replayOf);
-  const exchanges = (await between(run, 'authprocess.getOAuthToken', obs.marks.replay!, obs.marks.replayDone!)).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
+  const exchanges = (await between(run, 'authprocess.getOAuthToken', obs.marks.replay!, obs.marks.replayDone!)).filter((c) => grantType(c) === 'app_to_tp_authorization_code');
   check.evidence('replayed AUTHORIZED push', pushView(replayed));
   check.evidence('code exchanges after the replay', callView(exchanges));
   if (exchanges.length) check.fail(`the TP exchanged the authorization code again after a replayed AUTHORIZED push (call #${exchanges[0]!.seq}, ${JSON.stringify(exchanges[0]!.response)}): dedupe pushes, Baidu retries them`);
@@ -94,9 +101,10 @@ test('an early-expired authorizer token is refreshed once', asCheck('probe.refre
   const obs = probes(run);
   test.skip(!obs.appId, obs.skipped ?? 'no authorized app');
   // No token, nothing to refresh: the one cause is judged by auth.code-exchanged.
-  const tokenless = await noAuthorizerToken(run, obs.appId!);
+  // As the probe began: a replayed push or a callback may have brought the TP its first token since.
+  const tokenless = await noAuthorizerToken(run, obs.appId!, run.emulator.upTo(obs.marks.expire));
   test.skip(!!tokenless, `needs an authorizer token: ${tokenless}`);
-  const refreshes = (await between(run, 'authprocess.getOAuthToken', obs.marks.expire!, obs.marks.expireDone!)).filter((c) => c.facts.grantType === 'app_to_tp_refresh_token');
+  const refreshes = (await between(run, 'authprocess.getOAuthToken', obs.marks.expire!, obs.marks.expireDone!)).filter((c) => grantType(c) === 'app_to_tp_refresh_token');
   check.evidence('hook read-app-info ×2 (concurrent)', { first: obs.hook.concurrent1, second: obs.hook.concurrent2 });
   check.evidence('refresh calls', callView(refreshes));
   // Judged when either concurrent use got through the hook (or the TP refreshed anyway).
@@ -104,13 +112,15 @@ test('an early-expired authorizer token is refreshed once', asCheck('probe.refre
   test.skip(!!hookless && !refreshes.length, hookless || undefined);
   const reused = refreshes.find((c) => c.facts.reusedRefreshToken);
   if (reused) return check.fail(`refresh call #${reused.seq} reused a refresh token that had already been spent (Baidu refresh tokens are single use): concurrent refreshes must share one call`);
-  if (refreshes.filter(succeeded).length !== 1) check.fail(`expected exactly one successful refresh after the token expired, saw ${refreshes.filter(succeeded).length}`);
+  const ok = refreshes.filter(succeeded).length;
+  if (ok === 0 && refreshes.length) return check.fail(`no refresh succeeded after the token expired: ${explainCall(refreshes.at(-1)!)}`);
+  if (ok !== 1) check.fail(`expected exactly one successful refresh after the token expired, saw ${ok}`);
 });
 
 test('after UPDATE_AUTHORIZED the TP stops using the stale token', asCheck('probe.reauthorization'), async ({ run, check }) => {
   const obs = probes(run);
   test.skip(!obs.appId, obs.skipped ?? 'no authorized app');
-  const tokenless = await noAuthorizerToken(run, obs.appId!);
+  const tokenless = await noAuthorizerToken(run, obs.appId!, run.emulator.upTo(obs.marks.reauth));
   test.skip(!!tokenless, `needs an authorizer token to go stale: ${tokenless}`);
   const pushes = (await run.emulator.pushes((p) => p.event === 'UPDATE_AUTHORIZED')).filter((p) => p.seq > obs.marks.reauth!);
   const infos = await between(run, 'authprocess.getAppInfo', obs.marks.reauth!, obs.marks.reauthDone!);
@@ -128,7 +138,7 @@ test('a re-authorization that pushes nothing: the code from the callback is exch
   test.skip(!obs.appId || !obs.silentReauth || obs.marks.silentReauthDone === undefined, obs.skipped ?? 'the probes stopped before this one');
   const { silentReauth: from, silentReauthDone: to } = obs.marks as Record<string, number>;
   const { scan, generation, event, screenshots } = obs.silentReauth!;
-  const exchanges = (await between(run, 'authprocess.getOAuthToken', from, to)).filter((c) => c.facts.grantType === 'app_to_tp_authorization_code');
+  const exchanges = (await between(run, 'authprocess.getOAuthToken', from, to)).filter((c) => grantType(c) === 'app_to_tp_authorization_code');
   const infos = await between(run, 'authprocess.getAppInfo', from, to);
   check.evidence('the admin\'s second scan, with the permission sets of the first (the emulator, like WeChat, pushes nothing when they did not change)', { ...scan, generation, event });
   for (const s of screenshots) await test.info().attach(s.name, { path: s.path, contentType: 'image/png' }).catch(() => {});

@@ -163,7 +163,7 @@ test('--to sends elsewhere; a TP that answers "ok" or an unknown ledger id exits
   const nobody = `http://127.0.0.1:${await freePort()}/baidu/auth`;
   const down = await cli(['push', 'replay', String(ticket.seq), '--run', runDir, '--to', nobody]);
   expect(down.code).toBe(1);
-  expect(down.stdout).toMatch(/: no answer after \d+ ms \(ECONNREFUSED: /);
+  expect(down.stdout).toMatch(/: no answer — ECONNREFUSED: /);
   expect(down.stderr.trim()).toMatch(new RegExp(`^preflight push: the TP at ${nobody.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ECONNREFUSED: .* — is the TP running and listening at that URL\\?$`));
   // Nothing answers at the run's own URL (its reference TP stopped with the run): the way out is said too.
   const stoppedRun = `${runDir}-stopped`;

@@ -94,6 +94,24 @@ const MUTANTS: MutantRow[] = [
       'probe.refresh-single-flight': /not attempted: .*did not answer "upload-package"/,
     },
   },
+  {
+    // A TP that never exchanges the code: one cause, named by every check it holds up, judged by auth.code-exchanged.
+    mutant: 'no-exchange', sets: ['development'], check: 'auth.code-exchanged', status: 'FAILED', cause: /oauth\/token/,
+    others: {
+      'auth.app-info-read': 'SKIPPED',
+      // Baidu's own detection would fail the upload too: FAILED, naming the cause.
+      'dev.package-upload': 'FAILED', 'dev.submit-audit': 'SKIPPED', 'dev.audit-quota-read': 'SKIPPED', 'dev.package-state-followed': 'SKIPPED',
+      'dev.audit-push-ack': 'SKIPPED', 'dev.release-after-audit': 'SKIPPED', 'dev.withdraw-audit': 'SKIPPED', 'dev.rollback': 'SKIPPED',
+      // No token to refresh or to go stale; the callback's code is another code it does not exchange.
+      'probe.refresh-single-flight': 'SKIPPED', 'probe.reauthorization': 'SKIPPED', 'probe.silent-reauthorization': 'WARNING',
+    },
+    otherCauses: {
+      'auth.app-info-read': /^needs an authorizer token: the TP holds no authorizer token for app \d+: it never exchanged the authorization code \(see auth\.code-exchanged\)$/,
+      'dev.package-upload': /; the TP holds no authorizer token for app \d+: it never exchanged the authorization code \(see auth\.code-exchanged\)/,
+      'probe.refresh-single-flight': /^needs an authorizer token: the TP holds no authorizer token/,
+      'probe.reauthorization': /^needs an authorizer token to go stale: the TP holds no authorizer token/,
+    },
+  },
   { mutant: 'echo-json', sets: ['customer-service'], check: 'cs.echostr-handshake', status: 'FAILED', cause: /echoStr/ },
   { mutant: 'echo-no-verify', sets: ['customer-service'], check: 'cs.echostr-bad-signature', status: 'WARNING', cause: /signature/ },
   { mutant: 'skip-develop-config', sets: ['payment'], check: 'pay.develop-config', status: 'FAILED', cause: /developconfig/ },

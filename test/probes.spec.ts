@@ -70,6 +70,7 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 // | mutant                  | run        | check                          | status  | reason must name                  | exit | other authorization checks                  |
 // |-------------------------|------------|--------------------------------|---------|-----------------------------------|------|---------------------------------------------|
 // | adopts-forged-push      | probe      | probe.forged-push-ignored      | WARNING | the forged ticket was used        | 0    | PASSED                                      |
+// | keeps-refused-tp-token  | probe      | probe.forged-push-ignored      | WARNING | no new TP token after a 110       | 0    | PASSED; later token probes WARNING (110)    |
 // | no-dedupe               | probe      | probe.replayed-push-idempotent | WARNING | the code was exchanged again      | 0    | PASSED                                      |
 // | refresh-race            | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
 // | refresh-race-wan        | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
@@ -107,11 +108,23 @@ interface ProbeCase {
   notRun?: string[];
   /** Other authorization checks whose status is not PASSED, with why (a cascade). */
   others?: Record<string, CheckStatus>;
+  /** What some of those others' reasons must say. */
+  otherCauses?: Record<string, RegExp>;
 }
 
 const CASES: ProbeCase[] = [
   {
     mutant: 'adopts-forged-push', run: PROBE_RUN, check: 'probe.forged-push-ignored', status: 'WARNING', cause: /^tp\/token call #\d+ used the ticket from a push whose MsgSignature was forged/, exitCode: 0,
+  },
+  {
+    mutant: 'keeps-refused-tp-token', run: PROBE_RUN, check: 'probe.forged-push-ignored', status: 'WARNING', exitCode: 0,
+    cause: /^cannot tell whether the TP would adopt a forged ticket: after Baidu invalidated its TP token \(gateway error 110\) .*the TP asked for no new TP token/,
+    // Real consequences of the same fault: everything after needs the TP token the TP cannot renew.
+    others: { 'probe.refresh-single-flight': 'WARNING', 'probe.reauthorization': 'WARNING', 'probe.silent-reauthorization': 'WARNING' },
+    otherCauses: {
+      'probe.refresh-single-flight': /^no refresh succeeded after the token expired: .*gateway error 110/,
+      'probe.silent-reauthorization': /授权发起页 .*HTTP 502 .*Access token invalid/,
+    },
   },
   { mutant: 'no-dedupe', run: PROBE_RUN, check: 'probe.replayed-push-idempotent', status: 'WARNING', cause: /^the TP exchanged the authorization code again/, exitCode: 0 },
   { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /^refresh call #\d+ reused a refresh token that had already been spent/, exitCode: 0 },
@@ -153,6 +166,7 @@ for (const m of CASES) {
     expect.soft(target.attachments.map((a) => a.contentType).filter((t) => t.startsWith('application/vnd.allure')), 'no Allure metadata among the attachments').toEqual([]);
     const notRun = Object.fromEntries((m.notRun ?? []).map((id) => [id, 'SKIPPED' as const]));
     expectOtherAuthorizationChecks(report, m.check, { ...notRun, ...m.others });
+    for (const [id, cause] of Object.entries(m.otherCauses ?? {})) expect.soft(checkOf(report, id, run).reason, id).toMatch(cause);
     for (const id of m.notRun ?? []) {
       // SKIPPED because the probes are off, not because something broke.
       expect.soft(checkOf(report, id, run).reason, `${id} reason`).toBe(PROBES_OFF);

@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { loadObservations, saveObservations, scanBrowserStatePath } from '../harness/detection/observations.ts';
+import { loadObservations, saveObservations, scanBrowserStatePath, scrubUrl } from '../harness/detection/observations.ts';
+import { fingerprint } from '../harness/emulator/ledger.ts';
 import { newRunId, pruneRuns, RUN_ID } from '../harness/detection/runs.ts';
 
 function runId(i: number): string {
@@ -91,4 +92,18 @@ test('observations are written redacted: checks quote them in reasons that reach
   expect(text).not.toContain(secret);
   expect(text).not.toContain(token);
   expect(loadObservations<{ appId: number }>(dir, 'exercise-development')?.appId, 'the rest is kept').toBe(7);
+});
+
+test('URLs in evidence carry the ledger\'s fingerprints for their secrets, and keep everything else', () => {
+  const code = 'c0de+/=Secret';
+  const token = '45.0123456789abcdef0123456789abcdef.3600.1700000000.abc-123';
+  const scrubbed = scrubUrl(`https://tp.example/cb?state=s1&authorization_code=${encodeURIComponent(code)}&expires_in=3600#frag`);
+  // The same fingerprint as the ledger gives the code (so the callback's code matches its exchange).
+  expect(scrubbed).toBe(`https://tp.example/cb?state=s1&authorization_code=${fingerprint('authorizationCode', code)}&expires_in=3600#frag`);
+  // A token is named by its shape; in a fragment, under an escaped key or a key we do not know, it is still replaced.
+  expect(scrubUrl(`https://x/#access_token=${token}`)).toBe(`https://x/#access_token=${fingerprint('authorizerAccessToken', token)}`);
+  expect(scrubUrl(`https://x/?access%5Ftoken=opaque&code=a&code=b`)).toBe(`https://x/?access%5Ftoken=${fingerprint('accessToken', 'opaque')}&code=${fingerprint('authorizationCode', 'a')}&code=${fingerprint('authorizationCode', 'b')}`);
+  expect(scrubUrl(`https://x/?t=${token}`)).not.toContain(token);
+  expect(scrubUrl('https://x/?a?pre_auth_code=p1')).toBe(`https://x/?a?pre_auth_code=${fingerprint('preAuthCode', 'p1')}`);
+  expect(scrubUrl('not a url')).toBe('not a url');
 });

@@ -88,7 +88,7 @@ async function direct(runDir: string, seq: number, to?: string): Promise<number>
   const wire = p.echo ? echoRequest(target, p.echo) : pushRequest(target, p.envelope);
   const d = await deliver(wire, TIMEOUT_MS);
   const ms = Math.round(d.latencyMs);
-  const answer = d.status === null ? `no answer after ${ms} ms (${d.cause})` : `HTTP ${d.status} in ${ms} ms, body ${JSON.stringify(d.replyBody.slice(0, 200))}`;
+  const answer = d.status === null ? `no answer — ${d.cause}` : `HTTP ${d.status} in ${ms} ms, body ${JSON.stringify(d.replyBody.slice(0, 200))}`;
   process.stdout.write(`${p.event} push #${seq} → ${target}: ${answer}\n`);
   if (d.outcome === 'ok') return 0;
   if (d.status !== null && d.outcome !== 'too-large') {

@@ -114,6 +114,11 @@ export function succeeded(e: CallEntry): boolean {
   return !('errno' in r) || r.errno === 0;
 }
 
+/** The grant_type of a recorded oauth/token call, also when the gateway refused it before the handler saw it. */
+export function grantType(c: CallEntry): string | undefined {
+  return (c.facts.grantType as string | undefined) ?? c.query.grant_type ?? c.form.grant_type;
+}
+
 /** A recorded call the gateway refused for its access token (110 invalid, 111 expired). */
 export function refusedForToken(e: CallEntry): boolean {
   const r = e.response as Record<string, unknown> | null;

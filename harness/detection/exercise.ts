@@ -1,7 +1,7 @@
 // Shared by the permission-set setup steps: find the app the authorization step authorized, ask the TP to act
 // through its hook (or wait for a person), and hand what happened to the checks through an observations file.
 import type { Run } from './run.ts';
-import { succeeded, type CallEntry } from './emulatorHandle.ts';
+import { succeeded, type CallEntry, type EmulatorHandle } from './emulatorHandle.ts';
 import { notAttempted, performAction, type ActionRequest, type ActionResult } from './hook.ts';
 import { becauseOf, loadObservations, saveObservations, type AuthorizationObservations } from './observations.ts';
 import { scanProblem } from './scan.ts';
@@ -23,12 +23,15 @@ export function authorizedApp(run: Run): { appId: number | null; why?: string } 
 }
 
 /**
- * Why the TP cannot act for the app, when it never got an authorizer token for it before the probes (no successful
- * exchange of an authorization code): its later failures then share that one cause, which auth.code-exchanged judges.
+ * Why the TP cannot act for the app, when it never got an authorizer token for it (no successful exchange of an
+ * authorization code — every token starts with one) in `view` (before the probes, unless a probe says up to when):
+ * its later failures then share that one cause, which auth.code-exchanged judges.
  */
-export async function noAuthorizerToken(run: Run, appId: number): Promise<string | undefined> {
-  const exchanged = (await run.beforeProbes.calls('authprocess.getOAuthToken')).some((c) => c.facts.appId === appId && c.facts.grantType === 'app_to_tp_authorization_code' && succeeded(c));
-  return exchanged ? undefined : `the TP holds no authorizer token for app ${appId}: it never exchanged the authorization code (see auth.code-exchanged)`;
+export async function noAuthorizerToken(run: Run, appId: number, view: EmulatorHandle = run.beforeProbes): Promise<string | undefined> {
+  const exchanges = (await view.calls('authprocess.getOAuthToken')).filter((c) => c.facts.appId === appId && c.facts.grantType === 'app_to_tp_authorization_code');
+  if (exchanges.some(succeeded)) return undefined;
+  const how = exchanges.length ? 'its exchanges of the authorization code failed' : 'it never exchanged the authorization code';
+  return `the TP holds no authorizer token for app ${appId}: ${how} (see auth.code-exchanged)`;
 }
 
 export async function successfulCalls(run: Run, endpointId: string, appId: number): Promise<CallEntry[]> {

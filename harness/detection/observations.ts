@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRedactor } from '../report/redact.ts';
 import { fingerprint } from '../emulator/ledger.ts';
+import { TOKEN_KINDS, TOKEN_SHAPE, type TokenType } from '../baidu/tokens.ts';
 import type { ScanObservations } from './scan.ts';
 
 export interface AuthorizationObservations {
@@ -68,26 +69,34 @@ export function loadObservations<T>(runDir: string, name: string): T | null {
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as T) : null;
 }
 
-/** The secret-bearing query parameters of a URL, and the ledger's name for what each carries. */
+/** The secret-bearing parameters of a URL, and the ledger's name for what each carries (a token's by its shape). */
 const URL_SECRETS: Record<string, string> = {
   authorization_code: 'authorizationCode', code: 'authorizationCode', pre_auth_code: 'preAuthCode',
   access_token: 'accessToken', refresh_token: 'refreshToken', ticket: 'ticket',
 };
 
+function decoded(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s; // not valid percent-encoding: taken as it stands
+  }
+}
+
 /**
- * Replaces the secret-bearing query parameters of a URL by the emulator ledger's fingerprint (`«authorizationCode:
- * 1a2b3c4d»`), so a reviewer can match the code a callback carried with the exchange that used it. For display only.
+ * Replaces the secret-bearing parameters of a URL (query or fragment) and any token in it by the emulator ledger's
+ * fingerprint (`«authorizationCode:1a2b3c4d»`), so a reviewer can match the code a callback carried with the exchange
+ * that used it. For display only.
  */
 export function scrubUrl(url: string): string {
-  return url.replace(/([?&])([^=&#]+)=([^&#]*)/g, (whole, sep: string, key: string, value: string) => {
-    const kind = URL_SECRETS[key];
-    if (!kind || !value) return whole;
-    let plain = value;
-    try {
-      plain = decodeURIComponent(value.replace(/\+/g, ' '));
-    } catch {
-      // Not valid percent-encoding: fingerprint it as it stands.
-    }
-    return `${sep}${key}=${fingerprint(kind, plain)}`;
-  });
+  const fp = (kind: string, value: string) => {
+    const type = /^(4[256])\.[0-9a-f]{32}\./.exec(value)?.[1] as TokenType | undefined;
+    return fingerprint(type ? TOKEN_KINDS[type] : kind, value);
+  };
+  return url
+    .replace(/([?&#])([^=&#?]+)=([^&#]*)/g, (whole, sep: string, key: string, value: string) => {
+      const kind = URL_SECRETS[decoded(key)];
+      return kind && value ? `${sep}${key}=${fp(kind, decoded(value))}` : whole;
+    })
+    .replace(TOKEN_SHAPE, (token) => fp('token', token));
 }

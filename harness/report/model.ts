@@ -176,7 +176,7 @@ export function stripAnsi(s: string): string {
   return s.replace(ANSI, '');
 }
 
-/** A reason as people read it: without the `Error: ` a thrown sentence carries (the JSON keeps it verbatim). */
+/** A reason as people read it: without the `Error: ` a thrown sentence carries. */
 export function plainReason(reason: string): string {
   return reason.replace(/^Error: /, '');
 }
@@ -390,7 +390,7 @@ export function buildReport(input: BuildInput): Report {
 
   const checks: CheckReport[] = [];
   const stages: StageReport[] = [];
-  let failed = 0, waiting = 0, notRun = 0, leftOut = 0, skipped = 0, warnings = 0, emptyStages = 0, counted = 0;
+  let failed = 0, waiting = 0, heldUp = 0, leftOut = 0, skipped = 0, warnings = 0, emptyStages = 0, counted = 0;
 
   for (const sd of stageDefs) {
     const defs = registry.filter((c) => c.permissionSet === sd.slug);
@@ -435,10 +435,10 @@ export function buildReport(input: BuildInput): Report {
     for (const c of stageChecks) {
       if (c.status === 'FAILED') demoted(c) ? warnings++ : failed++;
       else if (c.status === 'WAITING') waiting++;
-      // A skip that only warns (probes switched off, an optional hook action) is said as skipped, not as "not run".
-      else if (c.status === 'SKIPPED') demoted(c) ? skipped++ : notRun++;
+      // Three kinds of checks that did not run: left out (a -g rerun, a stopped run); a Baidu check held up by an
+      // earlier failure; and ours, skipped for a reason of their own (probes off, an optional action unsupported).
+      else if (c.status === 'SKIPPED') isLeftOut(c) ? leftOut++ : c.kind === 'baidu' && !demoted(c) ? heldUp++ : skipped++;
       else if (c.status === 'WARNING') warnings++;
-      if (isLeftOut(c)) leftOut++;
     }
   }
 
@@ -455,13 +455,11 @@ export function buildReport(input: BuildInput): Report {
   if (input.stopped === 'timedout') { zh.push('运行超时'); en.push('the run timed out'); }
   if (failed) { zh.push(`${failed} 项检测未通过`); en.push(`${plural(failed, 'check')} failed`); }
   if (waiting) { zh.push(`${waiting} 项检测等待操作`); en.push(`${plural(waiting, 'check')} waiting for action`); }
-  // Two kinds of checks that did not run: left out (a -g rerun, a stopped run), and held up by an earlier failure.
-  const heldUp = notRun - leftOut;
   if (heldUp) { zh.push(`${heldUp} 项检测无法运行`); en.push(`${plural(heldUp, 'check')} could not run`); }
   if (leftOut) { zh.push(`${leftOut} 项检测未运行`); en.push(`${plural(leftOut, 'check')} not run`); }
   // A run filtered with -g/--grep cannot be ready (the verdict needs every check), but whether what it ran passed is
   // what its user wants to know.
-  const ran = counted - notRun - skipped;
+  const ran = counted - leftOut - heldUp - skipped;
   if (!ready && leftOut && ran > 0 && !failed && !waiting && !stepFailures && !input.stopped) {
     zh.push(`运行的 ${ran} 项${warnings ? '无失败' : '全部通过'}`);
     en.push(`the ${plural(ran, 'check')} that ran ${warnings ? 'had no failure' : 'passed'}`);

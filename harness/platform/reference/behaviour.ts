@@ -27,6 +27,8 @@ export interface Behaviour {
   releaseBeforeAudit: boolean;
   /** Share one refresh among concurrent callers (§1.6: a refresh token is single use). */
   singleFlightRefresh: boolean;
+  /** Get a new TP token (with the newest ticket) when Baidu refuses the cached one (gateway 110/111), and call again. */
+  renewRefusedTpToken: boolean;
   /** On UPDATE_AUTHORIZED, exchange the new code and drop the old token (field notes pain 5). */
   handleReauthorization: boolean;
   /** Answer a replayed push without acting on it again (dedupe by content). */
@@ -72,6 +74,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   unsupportedActions: [],
   hookDelayMs: 0,
   singleFlightRefresh: true,
+  renewRefusedTpToken: true,
   handleReauthorization: true,
   dedupePushes: true,
   startPage: 'link',

@@ -21,7 +21,7 @@ export class TokenKeeper {
   private pendingByApp = new Map<number, Promise<number>>();
   readonly appInfo = new Map<number, unknown>();
 
-  constructor(private client: BaiduClient, private clientId: string, private singleFlight = true) {}
+  constructor(private client: BaiduClient, private clientId: string, private singleFlight = true, private renewRefusedTpToken = true) {}
 
   async tpAccessToken(): Promise<string> {
     const now = Date.now();
@@ -50,7 +50,7 @@ export class TokenKeeper {
     try {
       return await call(used);
     } catch (e) {
-      if (!(e instanceof BaiduApiError && e.envelope === 'G' && tokenRefused(e.code))) throw e;
+      if (!this.renewRefusedTpToken || !(e instanceof BaiduApiError && e.envelope === 'G' && tokenRefused(e.code))) throw e;
       if (this.tpToken?.value === used) this.tpToken = undefined;
       return call(await this.tpAccessToken());
     }
