@@ -52,7 +52,7 @@ export interface Config {
 }
 
 /** Defaults of the numeric run options (README's configuration table). */
-export const DEFAULTS = { ticketIntervalS: 600, pushBudgetMs: 2000, exchangeBudgetMs: 5000, waitS: 20, auditQuota: 10, auditDelayMs: 100 } as const;
+const DEFAULTS = { ticketIntervalS: 600, pushBudgetMs: 2000, exchangeBudgetMs: 5000, waitS: 20, auditQuota: 10, auditDelayMs: 100 } as const;
 
 /** The 授权测试名单 a seed gives when TP_TEST_APP_IDS is not set. */
 function seededTestAppIds(seed: string): number[] {

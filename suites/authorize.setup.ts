@@ -17,7 +17,7 @@ setup('authorize a test mini-program by scanning the QR code', asSetupStep('auth
   setup.info().annotations.push({ type: BROWSER_ANNOTATION, description: browser.version() });
   const obs: AuthorizationObservations = {
     ...newScanObservations(tpUrls.authStart),
-    ledgerStart: (await emulator.ledger()).at(-1)?.seq ?? 0,
+    ledgerStart: await emulator.lastSeq(),
     screenshots: [],
   };
   const appId = config.testAppIds[new SeededIds(config.seed).int('adminApp', 0, config.testAppIds.length - 1)]!;

@@ -5,12 +5,12 @@ import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { exercise, successfulCalls, until } from '../harness/detection/exercise.ts';
 
 setup('the TP develops code for the authorized app', asSetupStep('development'), async ({ run }) => {
-  const ok = (id: string) => async (appId: number) => (await successfulCalls(run, id, appId)).length > 0;
+  const count = async (id: string, appId: number) => (await successfulCalls(run.emulator, id, appId)).length;
+  const ok = (id: string) => async (appId: number) => (await count(id, appId)) > 0;
   const audits = async (appId: number) => (await run.emulator.pushes((p) => p.event.startsWith('PACKAGE_AUDIT_') && p.facts.appId === appId)).length;
   const hold = (on: boolean) => async (appId: number) => void (await run.emulator.holdAudits(appId, on));
   // An audit result comes for each submission Baidu accepted and nobody withdrew: with none outstanding (a TP that
   // claims it submitted but did not, or Baidu refused it), there is nothing to wait 5 s for.
-  const count = async (id: string, appId: number) => (await successfulCalls(run, id, appId)).length;
   const auditDone = async (appId: number) => {
     const outstanding = async () => (await count('pkg.submitPackageAudit', appId)) - (await count('pkg.withdrawPackageAudit', appId)) - (await audits(appId));
     if ((await outstanding()) > 0) await until(async () => (await outstanding()) <= 0, 5000);

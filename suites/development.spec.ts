@@ -5,7 +5,7 @@ import { test, asCheck } from '../fixtures/index.ts';
 import { judgeEverSucceeded, judgePushesAcked, needsApp, needsEarlier, optionalActionSkipped } from '../fixtures/judge.ts';
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall } from '../harness/detection/evidence.ts';
-import { exerciseObservations, type ExerciseObservations } from '../harness/detection/exercise.ts';
+import { exerciseObservations, successfulCalls, type ExerciseObservations } from '../harness/detection/exercise.ts';
 import type { Run } from '../harness/detection/run.ts';
 
 test('package/upload succeeds for an authorized test app', asCheck('dev.package-upload'), async ({ run, check }) => {
@@ -15,7 +15,7 @@ test('package/upload succeeds for an authorized test app', asCheck('dev.package-
 test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'development');
   const appId = needsApp(obs);
-  const uploaded = (await run.beforeProbes.calls('pkg.uploadPackage')).some((c) => c.appId === appId && succeeded(c));
+  const uploaded = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId)).length > 0;
   test.skip(!uploaded && obs.actions['upload-package']?.outcome !== 'waiting', needsEarlier(obs, 'upload-package', 'a successful package/upload', 'dev.package-upload'));
   await judgeEverSucceeded(run, check, obs, 'pkg.submitPackageAudit', 'submit-audit');
 });
@@ -23,7 +23,7 @@ test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, 
 test('the audit quota is read before submitting', asCheck('dev.audit-quota-read'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'development');
   const appId = needsApp(obs);
-  const submit = (await run.beforeProbes.calls('pkg.submitPackageAudit')).find((c) => c.appId === appId && succeeded(c));
+  const submit = (await successfulCalls(run.beforeProbes, 'pkg.submitPackageAudit', appId))[0];
   test.skip(!submit, needsEarlier(obs, 'submit-audit', 'a successful package/submitaudit', 'dev.submit-audit'));
   const quota = (await run.beforeProbes.calls('pkg.getPackageSubmitAuditQuota')).filter((c) => c.appId === appId && c.seq < submit!.seq);
   check.evidence('package/auditquota calls before the submission', callView(quota));
@@ -32,8 +32,8 @@ test('the audit quota is read before submitting', asCheck('dev.audit-quota-read'
 
 test('the upload state is followed with package/get, not guessed', asCheck('dev.package-state-followed'), async ({ run, check }) => {
   const appId = needsApp(exerciseObservations(run, 'development'));
-  const upload = (await run.beforeProbes.calls('pkg.uploadPackage')).find((c) => c.appId === appId && succeeded(c));
-  const submit = (await run.beforeProbes.calls('pkg.submitPackageAudit')).find((c) => c.appId === appId && succeeded(c));
+  const upload = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId))[0];
+  const submit = (await successfulCalls(run.beforeProbes, 'pkg.submitPackageAudit', appId))[0];
   test.skip(!upload || !submit, 'needs a successful upload and submission');
   const polls = (await run.beforeProbes.calls('pkg.getPackage')).filter((c) => c.appId === appId && c.seq > upload!.seq && c.seq < submit!.seq && succeeded(c));
   check.evidence('package/get calls between upload and submit', callView(polls));
@@ -44,7 +44,7 @@ test('the upload state is followed with package/get, not guessed', asCheck('dev.
 
 /** Skips a check that stands on a successful package/submitaudit for the app when there was none. */
 async function needsSubmission(run: Run, obs: ExerciseObservations, appId: number): Promise<void> {
-  const submitted = (await run.beforeProbes.calls('pkg.submitPackageAudit')).some((c) => c.appId === appId && succeeded(c));
+  const submitted = (await successfulCalls(run.beforeProbes, 'pkg.submitPackageAudit', appId)).length > 0;
   test.skip(!submitted, needsEarlier(obs, 'submit-audit', 'a successful package/submitaudit', 'dev.submit-audit'));
 }
 
@@ -96,7 +96,7 @@ test('a release can be rolled back to the previous version', asCheck('dev.rollba
   check.evidence('package/rollback calls', callView(calls));
   test.skip(!calls.length && (act?.outcome === 'waiting' || !!act?.notAttempted), optionalActionSkipped(run, 'rollback', act));
   // Rolling back needs two releases: the first version's (judged by dev.release-after-audit) and the second's.
-  const releases = (await run.beforeProbes.calls('pkg.releasePackage')).filter((c) => c.appId === appId && succeeded(c)).length;
+  const releases = (await successfulCalls(run.beforeProbes, 'pkg.releasePackage', appId)).length;
   test.skip(!calls.length && !releases, needsEarlier(obs, 'release', 'a successful package/release', 'dev.release-after-audit'));
   if (calls.some(succeeded)) return;
   const second = obs.actions['release#2'];

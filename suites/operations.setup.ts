@@ -7,6 +7,6 @@ setup('the TP operates the authorized app', asSetupStep('basic-info'), async ({ 
   await exercise(run, 'basic-info', [{
     action: 'set-domains',
     instructions: '设置服务器域名与业务域名并修改头像 / set server and webview domains through the TP pool and change the icon',
-    satisfied: async (appId) => (await successfulCalls(run, 'app.setAppDomain', appId)).length > 0,
+    satisfied: async (appId) => (await successfulCalls(run.emulator, 'app.setAppDomain', appId)).length > 0,
   }]);
 });

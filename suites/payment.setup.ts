@@ -5,7 +5,7 @@ import { exercise, successfulCalls, until } from '../harness/detection/exercise.
 
 setup('the TP onboards the authorized app to payments', asSetupStep('payment'), async ({ run }) => {
   const all = async (appId: number) =>
-    (await Promise.all(['pay.createAccount', 'pay.submitDevelopConfig', 'pay.createPaymentService'].map((id) => successfulCalls(run, id, appId)))).every((l) => l.length > 0);
+    (await Promise.all(['pay.createAccount', 'pay.submitDevelopConfig', 'pay.createPaymentService'].map((id) => successfulCalls(run.emulator, id, appId)))).every((l) => l.length > 0);
   await exercise(run, 'payment', [{
     action: 'payment-onboard',
     instructions: '为该小程序开通支付 / onboard the app to payments (pay/account/create, pay/developconfig/submit, pay/paymentservice/create)',

@@ -2,8 +2,7 @@
 // pay/paymentservice/create have ever succeeded (reference §7.1.3).
 import { test, asCheck } from '../fixtures/index.ts';
 import { judgeEverSucceeded, judgePushesAcked, needsApp, needsEarlier } from '../fixtures/judge.ts';
-import { succeeded } from '../harness/detection/emulatorHandle.ts';
-import { exerciseObservations } from '../harness/detection/exercise.ts';
+import { exerciseObservations, successfulCalls } from '../harness/detection/exercise.ts';
 
 const rules = [
   { check: 'pay.account-create', endpoint: 'pay.createAccount', title: 'pay/account/create succeeds' },
@@ -21,7 +20,7 @@ test('payment onboarding pushes are acknowledged with "success"', asCheck('pay.p
   const obs = exerciseObservations(run, 'payment');
   const appId = needsApp(obs);
   // Baidu pushes an onboarding result only after a call it accepted.
-  const accepted = (await Promise.all(rules.map((r) => run.beforeProbes.calls(r.endpoint)))).flat().some((c) => c.appId === appId && succeeded(c));
+  const accepted = (await Promise.all(rules.map((r) => successfulCalls(run.beforeProbes, r.endpoint, appId)))).some((l) => l.length > 0);
   test.skip(!accepted, needsEarlier(obs, 'payment-onboard', 'a successful payment onboarding call', 'pay.account-create'));
   await judgePushesAcked(run, check, 'APP_PAYMENT_*', (p) => p.event.startsWith('APP_PAYMENT_') && p.facts.appId === appId);
 });

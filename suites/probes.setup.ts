@@ -20,11 +20,12 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
   const missing = before.filter((name) => !loadObservations(run.runDir, name));
   if (missing.length) throw new Error(`the probes would run before ${missing.join(', ')} recorded anything: that step failed (see its error) or the setup files ran out of order`);
   const { appId, why } = authorizedApp(run);
-  const last = async () => (await emulator.ledger()).at(-1)?.seq ?? 0;
+  const last = () => emulator.lastSeq();
   const obs: ProbeObservations = { appId, skipped: why, start: await last(), marks: {}, hook: {} };
   const mark = async (name: string) => void (obs.marks[name] = await last());
   // The first scan's browser state (the TP's session cookies): the probes open the TP's pages as that admin.
   const statePath = scanBrowserStatePath(run.runDir);
+  const adminContext = () => browser.newContext({ storageState: existsSync(statePath) ? statePath : undefined });
   // Once the hook has hung, here or in a set's exercise, it is not asked again (hookAsker).
   const ask = hookAsker(run, before);
   const hook = async (name: string) => void (obs.hook[name] = await ask({
@@ -38,14 +39,14 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await emulator.probe('tp/revoke-tokens', { clientId });
       // Anything needing a TP token will do; the 授权发起页 asks for a pre-auth code. Opened as the admin would (the
       // scan's browser state, scripts run), so a page behind the TP's session or fetching by script gets there too.
-      const context = await browser.newContext({ storageState: existsSync(statePath) ? statePath : undefined });
+      const context = await adminContext();
       try {
         const res = await (await context.newPage()).goto(run.tpUrls.authStart, { referer: new URL(run.tpUrls.authStart).origin + '/', timeout: 10_000 });
-        obs.forgedTrigger = `HTTP ${res?.status() ?? '(no response)'}`;
+        obs.forgedTrigger = { status: res?.status() ?? null };
         // A page that asks by script does so after loading: a moment for it.
         if (res && res.status() < 400) await until(async () => (await emulator.calls('authprocess.getTpToken')).some((c) => c.seq > obs.marks.forged!), 1000);
       } catch (e) {
-        obs.forgedTrigger = `no answer (${(e as Error).message.split('\n')[0]})`;
+        obs.forgedTrigger = { status: null, error: (e as Error).message.split('\n')[0] };
       } finally {
         await context.close();
       }
@@ -81,16 +82,16 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await mark('silentReauth');
       // The admin scans again, through the 授权发起页 (a TP may put a one-time state in its redirect_uri), in the
       // first scan's browser state (the TP's session cookies), so the callback is one the TP itself issued.
-      const context = await browser.newContext({ storageState: existsSync(statePath) ? statePath : undefined });
+      const context = await adminContext();
       const scan = newScanObservations(run.tpUrls.authStart);
       // The sets the first scan granted, so that nothing changes and nothing is pushed.
-      const granted = (await emulator.confirmations(appId!)).at(-1)?.facts.granted;
+      const granted = (await emulator.confirmations(appId!)).at(-1)?.granted ?? config.grant;
       const silent: NonNullable<ProbeObservations['silentReauth']> = { scan, generation: null, event: null, screenshots: [] };
       obs.silentReauth = silent;
       try {
         await scanAuthorization({
           page: await context.newPage(), browser, emulatorUrl: emulator.url, authStart: run.tpUrls.authStart, appId: appId!,
-          grant: Array.isArray(granted) ? (granted as string[]) : config.grant, obs: scan,
+          grant: granted, obs: scan,
           step: (title, fn) => setup.step(title, fn), shot: screenshotsTo(silent.screenshots, setup.info(), 'silent-reauthorization-'),
         });
       } finally {
@@ -98,10 +99,7 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       }
       // Which code the scan issued, and whether it pushed.
       const confirmed = (await emulator.confirmations(appId!)).filter((p) => p.seq > obs.marks.silentReauth!).at(-1);
-      if (confirmed) {
-        silent.generation = confirmed.facts.generation as number;
-        silent.event = (confirmed.facts.event as string | null | undefined) ?? null;
-      }
+      if (confirmed) Object.assign(silent, { generation: confirmed.generation, event: confirmed.event });
       // A TP may exchange after answering: give it the exchange budget, no more — none when it refused the callback.
       if (silent.generation !== null) await settleAfterReauthorization(run, silent.generation, callbackRefused(scan) ? 0 : config.exchangeBudgetMs);
       await hook('afterSilentReauth');

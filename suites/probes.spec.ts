@@ -57,16 +57,17 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
   if (adopted) return check.fail(`tp/token call #${adopted.seq} used the ticket from a push whose MsgSignature was forged: the TP does not verify push signatures, so anyone can feed it tickets and events`);
   if (tokens.some(succeeded)) return;
   if (tokens.length) return check.fail(`after Baidu invalidated its TP token (gateway error 110) the TP asked for a new one but did not get it: ${explainCall(tokens.at(-1)!)}`);
-  const trigger = obs.forgedTrigger ?? '(not opened)';
+  const opened = obs.forgedTrigger;
+  const trigger = !opened ? '(not opened)' : opened.status !== null ? `HTTP ${opened.status}` : `no answer (${opened.error ?? 'no response'})`;
   // The TP met the revocation only if a call of its was refused for its TP token (gateway 110/111).
   const refused = (await run.emulator.ledger()).filter((e): e is CallEntry => e.dir === 'in' && e.seq > marks.forged! && e.seq <= marks.forgedDone! && refusedForToken(e));
   check.evidence('calls refused for their TP token meanwhile', callView(refused));
   if (!refused.length) {
     // The 授权发起页 is the trigger. A deliberate answer that called no Baidu API (a 404, a 410 "link used") proves
     // nothing; a page that worked for the scan and broke after the forged push (5xx, no answer) is the TP's doing.
-    const status = Number(/^HTTP (\d+)/.exec(trigger)?.[1] ?? NaN);
     const scanStart = loadObservations<AuthorizationObservations>(run.runDir, 'authorization')?.startPage;
-    const brokeAfterPush = (!(status < 500)) && !!scanStart && scanStart.status !== null && !scanStart.error;
+    const broken = !!opened && (opened.status === null || opened.status >= 500);
+    const brokeAfterPush = broken && !!scanStart && scanStart.status !== null && !scanStart.error;
     if (brokeAfterPush) {
       return check.fail(`after a push with a forged MsgSignature the 授权发起页 answered ${trigger} without calling Baidu, though it worked for the scan: `
         + 'a push that does not verify must be refused, and must not break the TP');

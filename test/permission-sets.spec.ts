@@ -110,6 +110,7 @@ const MUTANTS: MutantRow[] = [
       'dev.package-upload': /; the TP holds no authorizer token for app \d+: it never exchanged the authorization code \(see auth\.code-exchanged\)/,
       'probe.refresh-single-flight': /^needs an authorizer token: the TP holds no authorizer token/,
       'probe.reauthorization': /^needs an authorizer token to go stale: the TP holds no authorizer token/,
+      'probe.silent-reauthorization': /its callback \(HTTP 200\) brought the new authorization code, and the TP never exchanged it/,
     },
   },
   { mutant: 'echo-json', sets: ['customer-service'], check: 'cs.echostr-handshake', status: 'FAILED', cause: /echoStr/ },

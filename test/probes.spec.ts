@@ -141,6 +141,7 @@ const CASES: ProbeCase[] = [
     // It answers "success" to the forged push, and the forged-push probe's trigger is the 授权发起页 too: an error page
     // calls no Baidu API, so there is nothing to judge.
     others: { 'probe.forged-push-ignored': 'SKIPPED' },
+    otherCauses: { 'probe.forged-push-ignored': /^cannot tell whether the TP would adopt a forged ticket: the 授权发起页 answered HTTP 410 without calling Baidu/ },
   },
   { mutant: 'unauthorized-ack-ok', run: PROBE_RUN, check: 'probe.unauthorized-ack', status: 'WARNING', cause: /UNAUTHORIZED push #\d+ .*"ok".*not exactly "success"/, exitCode: 0 },
   { mutant: 'ticket-hang', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /no reply within \d+ ms — the TP must answer "success" within 2000 ms/, exitCode: 1, notRun: PROBE_IDS },

@@ -2,7 +2,7 @@
 // leave out the other sets' exercises. detection.spec.ts runs it end to end.
 import { test, expect } from '@playwright/test';
 import { CHECKS } from '../harness/detection/checks.ts';
-import { handSelectionToWorkers, NOT_NEEDED_REASON, stepsBeforeProbes, stepsFor, whyNotNeeded, type SetupStep } from '../harness/detection/selection.ts';
+import { exerciseStep, handSelectionToWorkers, NOT_NEEDED_REASON, stepsBeforeProbes, stepsFor, whyNotNeeded, type SetupStep } from '../harness/detection/selection.ts';
 import { RUN_ENV } from '../harness/detection/runEnv.ts';
 
 const ALL_STEPS: SetupStep[] = ['authorization', 'exercise-development', 'exercise-payment', 'exercise-basic-info', 'probes'];
@@ -22,8 +22,15 @@ test('what one check stands on: the scan; its set\'s exercise; the probes\' faul
   expect(stepsFor('info.domains')).toEqual(['authorization', 'exercise-basic-info']);
   expect(stepsFor('cs.echostr-handshake')).toEqual([]);
   expect(stepsFor('cs.echostr-bad-signature')).toEqual([]);
-  // Every registered check has an answer, and only the steps above exist.
-  for (const c of CHECKS) for (const step of stepsFor(c.id)) expect.soft(ALL_STEPS, c.id).toContain(step);
+  // Every registered check stands on what its kind and set say: a probe on the scan and the faults, an authorization
+  // check on the scan, 客服能力权限's on nothing, any other set's on the scan and that set's own exercise.
+  for (const c of CHECKS) {
+    const want = c.kind === 'probe' ? ['authorization', 'probes']
+      : c.permissionSet === 'authorization' ? ['authorization']
+      : c.permissionSet === 'customer-service' ? []
+      : ['authorization', exerciseStep(c.permissionSet)];
+    expect.soft(stepsFor(c.id), c.id).toEqual(want);
+  }
 });
 
 test('the steps before the probes, in run order (Playwright\'s: the files\' names), whatever order the sets were named in', () => {

@@ -5,7 +5,7 @@ import _addFormats from 'ajv-formats';
 import pRetry, { AbortError } from 'p-retry';
 import { Agent, FormData, fetch } from 'undici';
 import { endpoint, type EndpointDef } from './catalogue.ts';
-import { GATEWAY, explainErrno } from './errors.ts';
+import { GATEWAY, explainErrno, tokenRefused } from './errors.ts';
 
 const addFormats = _addFormats.default;
 
@@ -69,6 +69,11 @@ export class BaiduApiError extends Error {
     this.endpointId = endpointId;
     this.status = extra.status;
     this.body = extra.body;
+  }
+
+  /** The gateway refused the call for its access token (110 invalid, 111 expired): a new token may mend it. */
+  get tokenRefused(): boolean {
+    return this.envelope === 'G' && tokenRefused(this.code);
   }
 
   /** One line for logs and reports, with the documented meaning of the code when there is one. */

@@ -5,6 +5,12 @@
 export const TOKEN_KINDS = { 42: 'tpAccessToken', 45: 'authorizerAccessToken', 46: 'refreshToken' } as const;
 export type TokenType = keyof typeof TOKEN_KINDS;
 
+/** The ledger's name for what a token is (tpAccessToken, authorizerAccessToken, refreshToken), from its shape. */
+export function tokenKind(value: string): string | undefined {
+  const type = /^(4[256])\.[0-9a-f]{32}\./.exec(value)?.[1] as TokenType | undefined;
+  return type && TOKEN_KINDS[type];
+}
+
 /** A token anywhere in a text, whole; group 1 is its type. Global, for String.prototype.replace. */
 export const TOKEN_SHAPE = /\b(4[256])\.[0-9a-f]{32}\.\d+\.\d+\.[\w-]+/g;
 

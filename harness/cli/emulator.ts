@@ -67,7 +67,6 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
  * ticket the TP can do nothing until the next scheduled push (10 minutes by default). Says what happened, plainly.
  */
 async function firstTicket(emu: StartedEmulator['emu'], clientId: string, stopped: AbortSignal): Promise<void> {
-  const retryMs = FIRST_TICKET_RETRY_MS;
   let said = '';
   while (!stopped.aborted) {
     const p = await emu.pushTicket(clientId);
@@ -79,11 +78,11 @@ async function firstTicket(emu: StartedEmulator['emu'], clientId: string, stoppe
     // (the scheduled pushes go on).
     const notUp = tpNotUp(p);
     const line = notUp
-      ? `first ticket push failed: ${p.cause}; pushing a new ticket every ${retryMs / 1000} s until the TP answers "success"`
+      ? `first ticket push failed: ${p.cause}; pushing a new ticket every ${FIRST_TICKET_RETRY_MS / 1000} s until the TP answers "success"`
       : `ticket push #${p.seq} was not acknowledged: ${p.cause}${pushHint(p)}`;
     if (line !== said) process.stdout.write(`${line}\n`);
     said = line;
     if (!notUp) return;
-    await new Promise((r) => setTimeout(r, retryMs).unref());
+    await new Promise((r) => setTimeout(r, FIRST_TICKET_RETRY_MS).unref());
   }
 }

@@ -30,6 +30,8 @@ class LedgerCache {
 
 /** What the side door's app/reauthorize answers. */
 export interface Reauthorized { event: string | null; granted: string[]; generation: number }
+/** An authorization confirmed on the phone, as the emulator's ledger records it. */
+export interface Confirmation extends Reauthorized { seq: number }
 
 export class EmulatorHandle {
   /**
@@ -53,6 +55,11 @@ export class EmulatorHandle {
     return json;
   }
 
+  /** The seq of the newest ledger entry in view (0 for none): a mark to judge what happens after it. */
+  async lastSeq(): Promise<number> {
+    return (await this.ledger()).at(-1)?.seq ?? 0;
+  }
+
   async ledger(since = 0): Promise<LedgerEntry[]> {
     const c = this.cache;
     if (c.last < this.until) await c.refresh(async (after) => (await this.req<{ entries: LedgerEntry[] }>('GET', `/__emulator/ledger?since=${after}`)).entries);
@@ -68,11 +75,13 @@ export class EmulatorHandle {
     return (await this.ledger()).filter((e): e is PageEntry => e.dir === 'page' && e.path === path);
   }
   /**
-   * The phone's confirmations that authorized an app (each issued a code): in their facts the sets `granted`, the
-   * code's `generation` and the `event` pushed for it (null when none was).
+   * The phone's confirmations that authorized an app, oldest first (each issued a code): the sets `granted`, the
+   * code's `generation` and the `event` pushed for it (null when none was), at ledger `seq`.
    */
-  async confirmations(appId: number): Promise<PageEntry[]> {
-    return (await this.pages(`${AUTH_PAGE}/confirm`)).filter((p) => p.facts.appId === appId && typeof p.facts.generation === 'number');
+  async confirmations(appId: number): Promise<Confirmation[]> {
+    return (await this.pages(`${AUTH_PAGE}/confirm`))
+      .filter((p) => p.facts.appId === appId && typeof p.facts.generation === 'number')
+      .map((p) => ({ seq: p.seq, granted: p.facts.granted as string[], generation: p.facts.generation as number, event: (p.facts.event as string | null | undefined) ?? null }));
   }
   pushTicket(clientId: string): Promise<PushEntry> {
     return this.req('POST', '/__emulator/push/ticket', { clientId });

@@ -1,7 +1,7 @@
 // Shared by the permission-set setup steps: find the app the authorization step authorized, ask the TP to act
 // through its hook (or wait for a person), and hand what happened to the checks through an observations file.
 import type { Run } from './run.ts';
-import { succeeded, type CallEntry, type EmulatorHandle } from './emulatorHandle.ts';
+import { grantType, succeeded, type CallEntry, type EmulatorHandle } from './emulatorHandle.ts';
 import { notAttempted, performAction, type ActionRequest, type ActionResult } from './hook.ts';
 import { becauseOf, loadObservations, saveObservations, type AuthorizationObservations } from './observations.ts';
 import { scanProblem } from './scan.ts';
@@ -28,14 +28,15 @@ export function authorizedApp(run: Run): { appId: number | null; why?: string } 
  * its later failures then share that one cause, which auth.code-exchanged judges.
  */
 export async function noAuthorizerToken(run: Run, appId: number, view: EmulatorHandle = run.beforeProbes): Promise<string | undefined> {
-  const exchanges = (await view.calls('authprocess.getOAuthToken')).filter((c) => c.facts.appId === appId && c.facts.grantType === 'app_to_tp_authorization_code');
+  const exchanges = (await view.calls('authprocess.getOAuthToken')).filter((c) => c.facts.appId === appId && grantType(c) === 'app_to_tp_authorization_code');
   if (exchanges.some(succeeded)) return undefined;
   const how = exchanges.length ? 'its exchanges of the authorization code failed' : 'it never exchanged the authorization code';
   return `the TP holds no authorizer token for app ${appId}: ${how} (see auth.code-exchanged)`;
 }
 
-export async function successfulCalls(run: Run, endpointId: string, appId: number): Promise<CallEntry[]> {
-  return (await run.emulator.calls(endpointId)).filter((c) => c.appId === appId && succeeded(c));
+/** The calls of an endpoint Baidu accepted for the app, in `view` (the setups' run.emulator, the checks' beforeProbes). */
+export async function successfulCalls(view: EmulatorHandle, endpointId: string, appId: number): Promise<CallEntry[]> {
+  return (await view.calls(endpointId)).filter((c) => c.appId === appId && succeeded(c));
 }
 
 /** Runs actions in order; once one is WAITING with nobody acting, the rest are marked WAITING without waiting again. */
@@ -68,7 +69,7 @@ export function hookAsker(run: Run, earlier: SetupStep[]): (req: Omit<ActionRequ
 
 export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Promise<ExerciseObservations> {
   const { appId, why } = authorizedApp(run);
-  const obs: ExerciseObservations = { appId, actions: {}, ledgerStart: (await run.emulator.ledger()).at(-1)?.seq ?? 0, skipped: why };
+  const obs: ExerciseObservations = { appId, actions: {}, ledgerStart: await run.emulator.lastSeq(), skipped: why };
   try {
     if (!appId) return obs;
     let stalled: string | undefined;
@@ -108,7 +109,7 @@ export function exerciseObservations(run: Run, set: string): ExerciseObservation
  * a second), so that what the TP does lands in the window of the probe that caused it, not the next one's.
  */
 export async function settleAfterReauthorization(run: Run, generation: number, budgetMs: number): Promise<void> {
-  const last = async () => (await run.emulator.ledger()).at(-1)?.seq ?? 0;
+  const last = () => run.emulator.lastSeq();
   await until(async () => (await run.emulator.calls('authprocess.getOAuthToken')).some((c) => c.facts.codeGeneration === generation && succeeded(c)), budgetMs);
   for (let i = 0, seen = await last(); i < 20; i++) {
     await new Promise((r) => setTimeout(r, 50));

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRedactor } from '../report/redact.ts';
 import { fingerprint } from '../emulator/ledger.ts';
-import { TOKEN_KINDS, TOKEN_SHAPE, type TokenType } from '../baidu/tokens.ts';
+import { TOKEN_SHAPE, tokenKind } from '../baidu/tokens.ts';
 import type { ScanObservations } from './scan.ts';
 
 export interface AuthorizationObservations {
@@ -38,7 +38,7 @@ export interface ProbeObservations {
   marks: Record<string, number>;
   hook: Record<string, unknown>;
   /** What the 授权发起页 answered when the forged-push probe asked it to make the TP use a TP token. */
-  forgedTrigger?: string;
+  forgedTrigger?: { status: number | null; error?: string };
   /**
    * The re-authorization without a push: the admin's second scan, with the same permission sets (what each part of
    * it saw), the generation of the code it issued and the push it caused (null: none, as the sets did not change).
@@ -89,10 +89,7 @@ function decoded(s: string): string {
  * that used it. For display only.
  */
 export function scrubUrl(url: string): string {
-  const fp = (kind: string, value: string) => {
-    const type = /^(4[256])\.[0-9a-f]{32}\./.exec(value)?.[1] as TokenType | undefined;
-    return fingerprint(type ? TOKEN_KINDS[type] : kind, value);
-  };
+  const fp = (kind: string, value: string) => fingerprint(tokenKind(value) ?? kind, value);
   return url
     .replace(/([?&#])([^=&#?]+)=([^&#]*)/g, (whole, sep: string, key: string, value: string) => {
       const kind = URL_SECRETS[decoded(key)];

@@ -1,5 +1,6 @@
 // What a TP developer should look at when a push was not acknowledged, from its outcome alone: shared by the checks'
-// reasons (fixtures/judge.ts) and `npm run emulator`'s first ticket (harness/cli/emulator.ts).
+// reasons (fixtures/judge.ts), `npm run emulator`'s first ticket (harness/cli/emulator.ts) and `preflight push replay`
+// (harness/cli/push.ts).
 import type { PushEntry } from '../emulator/ledger.ts';
 
 type Push = Pick<PushEntry, 'outcome' | 'status'>;

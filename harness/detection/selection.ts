@@ -57,7 +57,7 @@ export function handSelectionToWorkers(checkIds: string[], env: NodeJS.ProcessEn
 }
 
 /** The check ids a filtered suite holds (tests carry theirs in a `check` annotation). */
-export function selectedCheckIds(suite: Suite): string[] {
+function selectedCheckIds(suite: Suite): string[] {
   return suite.allTests().flatMap((t) => t.annotations.filter((a) => a.type === 'check' && a.description).map((a) => a.description!));
 }
 

@@ -56,7 +56,6 @@ export function echoRequest(url: string, v: EchoValues): WireRequest {
   return { url: `${url}${url.includes('?') ? '&' : '?'}${params}`, body: params.toString(), contentType: 'application/x-www-form-urlencoded', expected: v.echoStr };
 }
 
-/** One POST to the TP, measured against the reply the request expects. */
 /** One POST of a push or handshake, judged as Baidu judges the answer (also `preflight push replay`'s). */
 export async function deliver({ url, body, contentType, expected }: WireRequest, timeoutMs: number): Promise<Delivery> {
   const started = performance.now();

@@ -1,7 +1,7 @@
 // The report for people: one self-contained HTML file (inline CSS/JS, screenshots as data URIs) that opens from
 // disk or a CI artifact without a server. Verdict first, then stages, then each check's evidence and reproduce
 // commands; run metadata last. Every dynamic string goes through esc(): evidence is untrusted TP output.
-import { plainReason, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
+import { STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
 import type { CheckStatus } from '../detection/checks.ts';
 
 export function esc(s: unknown): string {
@@ -53,7 +53,7 @@ function renderCheck(c: CheckReport, images: Map<string, string>): string {
 <summary>${badge(c.status)} <span class="ctitle">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></span> <code class="cid">${esc(c.id)}</code></summary>
 <dl>
 <dt>状态 / Status</dt><dd>${badge(c.status)}</dd>
-<dt>原因 / Reason</dt><dd>${c.reason ? `<pre class="reason">${esc(plainReason(c.reason))}</pre>` : '<span class="muted">—</span>'}</dd>
+<dt>原因 / Reason</dt><dd>${c.reason ? `<pre class="reason">${esc(c.reason)}</pre>` : '<span class="muted">—</span>'}</dd>
 <dt>依据 / Requirement</dt><dd>${esc(c.requirement)}</dd>
 <dt>类型 / Kind</dt><dd>${esc(KIND_LABEL[c.kind] ?? c.kind)}</dd>
 <dt>耗时 / Duration</dt><dd>${esc(duration(c.durationMs))}</dd>

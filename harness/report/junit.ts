@@ -40,7 +40,7 @@ function checkCase(c: CheckReport, report: Report): Case {
   if (c.status === 'SKIPPED') return at('skipped', `<skipped message="${attr(firstLine(c.reason))}"/>`);
   if (holdsVerdict(c.kind, c.status, report.strict)) return at('failure', `<failure type="${c.status}" message="${attr(firstLine(c.reason))}">${xml(details)}</failure>`);
   if (c.status === 'PASSED') return at('pass');
-  // Passes that carry a note: a warning, or an extended check's failure that only warns without --strict.
+  // Passes that carry a note: a warning, or an extended check's or probe's result that only warns without --strict.
   const shown = c.status === 'WARNING' ? 'WARNING' : `${c.status} (${c.kind === 'probe' ? 'a probe' : 'an extended check'}: a warning unless --strict)`;
   return at('pass', `<properties><property name="status" value="${attr(shown)}"/><property name="reason" value="${attr(plainReason(c.reason))}"/></properties>`
     + `<system-out>${xml(`${shown}: ${details}`)}</system-out>`);

@@ -437,7 +437,7 @@ export function buildReport(input: BuildInput): Report {
       else if (c.status === 'WAITING') waiting++;
       // Three kinds of checks that did not run: left out (a -g rerun, a stopped run); a Baidu check held up by an
       // earlier failure; and ours, skipped for a reason of their own (probes off, an optional action unsupported).
-      else if (c.status === 'SKIPPED') isLeftOut(c) ? leftOut++ : c.kind === 'baidu' && !demoted(c) ? heldUp++ : skipped++;
+      else if (c.status === 'SKIPPED') isLeftOut(c) ? leftOut++ : c.kind === 'baidu' ? heldUp++ : skipped++;
       else if (c.status === 'WARNING') warnings++;
     }
   }

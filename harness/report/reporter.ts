@@ -263,7 +263,7 @@ export default class DetectionReporter implements Reporter {
     const listPassed = notPassed.length + passed.length <= MAX_CHECK_LINES;
     const shown = listPassed ? [...notPassed, ...passed] : notPassed;
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
-      // An extended check that failed only warns without --strict: its line says so (the set shows WARNING).
+      // An extended check's or probe's failure only warns without --strict: its line says so (the set shows WARNING).
       `      ${MARK[c.status]} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
       // Whole enough to carry the fix, which our reasons give last: a CI log is often all a team reads.
       ...(c.reason ? [`        ${oneLine(plainReason(c.reason), 600)}`] : []),

@@ -1,7 +1,8 @@
 // Mutant: refresh-race.ts (no single-flight refresh: every caller that finds the authorizer token expired refreshes on
 // its own) as it behaves over a real network — its refresh calls to Baidu take 150 ms, as they do from a TP server to
 // openapi.baidu.com, instead of the ~3 ms a localhost emulator answers in.
-// Must break: probe.refresh-single-flight → FAILED (the second concurrent refresh reuses the spent refresh token).
+// Must break: probe.refresh-single-flight → WARNING, FAILED with --strict (the second concurrent refresh reuses the
+// spent refresh token).
 // Why it exists: against the localhost emulator the first refresh usually completes before the second caller even
 // sees its expired-token error, so the race in refresh-race.ts is rarely exercised (see test/probes.spec.ts); with a
 // realistic round trip the race the probe looks for is open, as in production.

@@ -135,6 +135,8 @@ export const handlers: Handlers = {
       if (!params.code) throw BaiduError.oauth('invalid_request', 'code is required');
       const c = emu.store.authCodes.get(params.code);
       if (!c || c.clientId !== tp.clientId) throw BaiduError.oauth('invalid_grant', 'authorization code is invalid');
+      // Known from here on: a refused exchange of a real code still names its app (noAuthorizerToken tells "tried").
+      facts.appId = c.appId;
       if (c.used) throw BaiduError.oauth('invalid_grant', 'authorization code has been used');
       if (emu.now() > c.expiresAt) throw BaiduError.oauth('invalid_grant', 'authorization code has expired');
       const a = emu.store.authorization(tp.clientId, c.appId);
@@ -142,7 +144,6 @@ export const handlers: Handlers = {
       facts.codeGeneration = c.generation;
       if (c.generation !== a.generation) throw BaiduError.oauth('invalid_grant', 'the mini program has re-authorized since this code was issued');
       c.used = true;
-      facts.appId = c.appId;
       facts.codeAgeMs = emu.now() - c.issuedAt;
       return reply.oauth(issueAuthorizerPair(emu, tp.clientId, c.appId, a.generation));
     }

@@ -2,7 +2,6 @@
 // Refreshes are single-flight because Baidu's refresh tokens are single use (reference §1.6; field notes pain 10):
 // two concurrent refreshes with the same refresh token would make the second one fail.
 import { BaiduApiError, BaiduClient } from '../../baidu/client.ts';
-import { tokenRefused } from '../../baidu/errors.ts';
 
 interface AuthorizerPair {
   accessToken: string;
@@ -23,7 +22,7 @@ export class TokenKeeper {
 
   constructor(private client: BaiduClient, private clientId: string, private singleFlight = true, private renewRefusedTpToken = true) {}
 
-  async tpAccessToken(): Promise<string> {
+  private async tpAccessToken(): Promise<string> {
     const now = Date.now();
     if (this.tpToken && this.tpToken.expiresAt - 60_000 > now) return this.tpToken.value;
     if (!this.ticket) throw new Error('no ticket has been pushed yet');
@@ -50,7 +49,7 @@ export class TokenKeeper {
     try {
       return await call(used);
     } catch (e) {
-      if (!this.renewRefusedTpToken || !(e instanceof BaiduApiError && e.envelope === 'G' && tokenRefused(e.code))) throw e;
+      if (!this.renewRefusedTpToken || !(e instanceof BaiduApiError && e.tokenRefused)) throw e;
       if (this.tpToken?.value === used) this.tpToken = undefined;
       return call(await this.tpAccessToken());
     }
@@ -117,7 +116,7 @@ export class TokenKeeper {
     try {
       return await call(used);
     } catch (e) {
-      if (e instanceof BaiduApiError && e.envelope === 'G' && tokenRefused(e.code)) {
+      if (e instanceof BaiduApiError && e.tokenRefused) {
         // Another caller may have refreshed while this call was failing: use its token rather than refreshing again.
         const current = this.pairs.get(appId)?.accessToken;
         return call(current && current !== used ? current : await this.refresh(appId));
