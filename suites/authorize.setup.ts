@@ -31,7 +31,7 @@ setup('authorize a test mini-program by scanning the QR code', asSetupStep('auth
     });
     if (!obs.mobile.confirmed) return;
     // A TP may tie its callback to the session its 授权发起页 opened: the probes' second scan comes in this state.
-    await page.context().storageState({ path: scanBrowserStatePath(runDir) }).catch(() => {});
+    obs.browserStateSaved = await page.context().storageState({ path: scanBrowserStatePath(runDir) }).then(() => true, () => false);
 
     // Give the TP its exchange budget to call oauth/token and app/info; the checks judge what arrived.
     await setup.step('wait for the TP to use the authorization', async () => {

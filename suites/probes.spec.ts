@@ -6,7 +6,7 @@ import { callView, explainCall, pushView } from '../harness/detection/evidence.t
 import { loadObservations, type AuthorizationObservations, type ProbeObservations } from '../harness/detection/observations.ts';
 import { noAuthorizerToken } from '../harness/detection/exercise.ts';
 import { callbackAnswer, callbackRefused, whereScanStopped } from '../harness/detection/scan.ts';
-import type { ActionResult } from '../harness/detection/hook.ts';
+import { unsupportedStatus, type ActionResult } from '../harness/detection/hook.ts';
 import type { Run } from '../harness/detection/run.ts';
 
 function probes(run: Run): ProbeObservations {
@@ -24,10 +24,9 @@ async function between(run: Run, endpointId: string, from: number, to: number): 
  * Why the probes could not make the TP use its token through the hook's optional read-app-info action: there is no
  * hook, it does not implement the action (404/501), or it had hung before and was not asked again.
  */
-function hookUnavailable(run: Run, result: unknown): string | undefined {
-  const r = result as ActionResult | undefined;
+function hookUnavailable(run: Run, r: ActionResult | undefined): string | undefined {
   if (!run.tpUrls.hook) return "needs the hook's optional read-app-info action (no TP_HOOK_URL)";
-  if (r?.hookStatus === 404 || r?.hookStatus === 501) return `needs the hook's optional read-app-info action (the hook answered ${r.hookStatus})`;
+  if (unsupportedStatus(r?.hookStatus)) return `needs the hook's optional read-app-info action (the hook answered ${r?.hookStatus})`;
   if (r?.notAttempted) return `needs the hook's read-app-info action, which was ${r.cause}`;
   if (r?.hung) return `needs the hook's read-app-info action, and ${r.cause}`;
   return undefined;

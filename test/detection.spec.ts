@@ -143,7 +143,7 @@ test.describe('default run (reference TP)', () => {
     expect(readFileSync(join(runDir, 'preflight-report.json'), 'utf8')).toBe(readFileSync(join(reportDir, 'preflight-report.json'), 'utf8'));
     expect(readFileSync(join(runDir, 'preflight-report.html'), 'utf8')).toBe(readFileSync(join(reportDir, 'preflight-report.html'), 'utf8'));
     // What the run keeps is evidence; the admin's browser state (the TP's session cookies) lived only while it ran.
-    expect(existsSync(join(runDir, 'authorization.json')), 'the scan\'s observations are kept').toBe(true);
+    expect(JSON.parse(readFileSync(join(runDir, 'authorization.json'), 'utf8')).browserStateSaved, 'the scan saved its browser state').toBe(true);
     expect(existsSync(join(runDir, 'scan-browser-state.json')), 'the scan\'s browser state is gone').toBe(false);
   });
 

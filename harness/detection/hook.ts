@@ -39,6 +39,11 @@ export interface ActionRequest {
   log?: (line: string) => void;
 }
 
+/** The hook's way of saying it does not do an action (404 Not Found, 501 Not Implemented): then a person may. */
+export function unsupportedStatus(status: number | undefined): boolean {
+  return status === 404 || status === 501;
+}
+
 export async function performAction(r: ActionRequest): Promise<ActionResult> {
   const started = performance.now();
   const done = (x: Omit<ActionResult, 'action' | 'durationMs'>): ActionResult => ({ action: r.action, durationMs: Math.round(performance.now() - started), ...x });
@@ -60,7 +65,7 @@ export async function performAction(r: ActionRequest): Promise<ActionResult> {
         hookBody = text.slice(0, 500);
       }
       if (res.ok) return done({ outcome: 'done', hookStatus, hookBody });
-      if (res.status !== 404 && res.status !== 501) {
+      if (!unsupportedStatus(res.status)) {
         return done({ outcome: 'error', hookStatus, hookBody, cause: `the TP's hook answered HTTP ${res.status}: ${JSON.stringify(hookBody).slice(0, 300)}` });
       }
     } catch (e) {

@@ -7,6 +7,7 @@ import { createRedactor } from '../report/redact.ts';
 import { fingerprint } from '../emulator/ledger.ts';
 import { TOKEN_SHAPE, tokenKind } from '../baidu/tokens.ts';
 import type { ScanObservations } from './scan.ts';
+import type { ActionResult } from './hook.ts';
 
 export interface AuthorizationObservations {
   appId: number | null;
@@ -19,6 +20,8 @@ export interface AuthorizationObservations {
   ledgerStart: number;
   screenshots: { name: string; path: string }[];
   durationsMs: Record<string, number>;
+  /** The admin's browser state was saved for the probes' second scan (and removed when the run ended). */
+  browserStateSaved?: boolean;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface ProbeObservations {
   start: number;
   skipped?: string;
   marks: Record<string, number>;
-  hook: Record<string, unknown>;
+  hook: Record<string, ActionResult>;
   /** What the 授权发起页 answered when the forged-push probe asked it to make the TP use a TP token. */
   forgedTrigger?: { status: number | null; error?: string };
   /**
