@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { loadConfigOrExit } from './harness/config.ts';
+import { loadConfigOrExit, type Config } from './harness/config.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from './harness/detection/chromium.ts';
 import { bySlug } from './harness/detection/permissionSets.ts';
 import { newRunId } from './harness/detection/runs.ts';
@@ -20,20 +20,23 @@ process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env
 // folders instead, so that the next run finds them.
 process.env.PLAYWRIGHT_LAST_RUN_OUTPUT_FILE ??= path.join(path.dirname(process.env.PREFLIGHT_RUN_DIR), 'last-run.json');
 const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
-// Allure adds result files and never removes any: without this, allure-results would mix every earlier run into this
-// one's Allure report (and grow by ~90 files a run). Only in the runner (workers evaluate this file too), and only
-// once the configuration is valid, so a bad .env loses nothing.
-if (!process.env.TEST_WORKER_INDEX && !listing()) rmSync(path.join(reports, 'allure-results'), { recursive: true, force: true });
-// A selection inherited from an outer run must not skip steps here; this run's own is handed over in onBegin.
-if (!process.env.TEST_WORKER_INDEX) delete process.env[RUN_ENV.selectedChecks];
-// --last-failed under other settings than the failing run (no mutant, no --strict) would test something else.
-const lastFailed = process.env.TEST_WORKER_INDEX ? undefined : lastFailedNote(path.dirname(process.env.PREFLIGHT_RUN_DIR), config);
-if (lastFailed) process.stdout.write(`${lastFailed}\n`);
-// A CI job's cancel or timeout often signals the whole process group, so this runner gets a SIGTERM of its own and
-// would die of it before writing the report. While Playwright runs the tests it listens for SIGINT, and the signal
-// becomes that graceful stop (bin/run.js does the same for a signal sent to it alone; Playwright ignores the repeat).
-// Outside that window (loading, or the report being written) the signal keeps its usual meaning.
-if (!process.env.TEST_WORKER_INDEX) {
+// Playwright evaluates this file in the runner and again in every worker: what follows is the runner's alone.
+if (!process.env.TEST_WORKER_INDEX) runnerOnly(config);
+
+function runnerOnly(config: Config): void {
+  // Allure adds result files and never removes any: without this, allure-results would mix every earlier run into
+  // this one's Allure report (and grow by ~90 files a run). Only once the configuration is valid, so a bad .env loses
+  // nothing, and not for --list.
+  if (!listing()) rmSync(path.join(reports, 'allure-results'), { recursive: true, force: true });
+  // A selection inherited from an outer run must not skip steps here; this run's own is handed over in onBegin.
+  delete process.env[RUN_ENV.selectedChecks];
+  // --last-failed under other settings than the failing run (no mutant, no --strict) would test something else.
+  const lastFailed = lastFailedNote(path.dirname(process.env.PREFLIGHT_RUN_DIR!), config);
+  if (lastFailed) process.stdout.write(`${lastFailed}\n`);
+  // A CI job's cancel or timeout often signals the whole process group, so this runner gets a SIGTERM of its own and
+  // would die of it before writing the report. While Playwright runs the tests it listens for SIGINT, and the signal
+  // becomes that graceful stop (bin/run.js does the same for a signal sent to it alone; Playwright ignores the
+  // repeat). Outside that window (loading, or the report being written) the signal keeps its usual meaning.
   for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
     const onSignal = () => {
       if (process.listenerCount('SIGINT') > 0) return void process.kill(process.pid, 'SIGINT');

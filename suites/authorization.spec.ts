@@ -5,13 +5,13 @@ import { test, expect, asCheck } from '../fixtures/index.ts';
 import { judgePushesAcked } from '../fixtures/judge.ts';
 import { errorOf, grantType, succeeded } from '../harness/detection/emulatorHandle.ts';
 import { becauseOf, loadObservations, type AuthorizationObservations } from '../harness/detection/observations.ts';
-import { scanProblem } from '../harness/detection/scan.ts';
+import { scanStopCause } from '../harness/detection/scan.ts';
 import { noAuthorizerToken } from '../harness/detection/exercise.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
 
 /** Skips a check that judges what followed the scan when there was no confirmed scan, saying what went wrong. */
 function needsScan(obs: AuthorizationObservations): void {
-  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see auth.scan-authorization${becauseOf(scanProblem(obs))})`);
+  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see auth.scan-authorization${becauseOf(scanStopCause(obs))})`);
 }
 
 function observations(runDir: string): AuthorizationObservations {
@@ -53,7 +53,7 @@ test('scan authorization: the QR is decoded and confirmed on a phone', asCheck('
   const obs = observations(run.runDir);
   check.evidence('scan', { qr: obs.qr, mobile: obs.mobile, appId: obs.appId, durationsMs: obs.durationsMs });
   for (const s of obs.screenshots) await test.info().attach(s.name, { path: s.path, contentType: 'image/png' }).catch(() => {});
-  test.skip(!obs.authorizationPage.reached || !!obs.authorizationPage.error, `needs the authorization page (see auth.start-page-referer${becauseOf(scanProblem(obs))})`);
+  test.skip(!obs.authorizationPage.reached || !!obs.authorizationPage.error, `needs the authorization page (see auth.start-page-referer${becauseOf(scanStopCause(obs))})`);
   expect(obs.qr.decoded, obs.qr.error).toBe(true);
   if (obs.mobile.error) throw new Error(`the phone could not confirm the authorization: ${obs.mobile.error}`);
   expect(obs.mobile.confirmed).toBe(true);

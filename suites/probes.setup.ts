@@ -7,7 +7,7 @@ import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { loadObservations, saveObservations, scanBrowserStatePath, type ProbeObservations } from '../harness/detection/observations.ts';
 import { configSecrets } from '../harness/config.ts';
 import { authorizedApp, hookAsker, settleAfterReauthorization, until } from '../harness/detection/exercise.ts';
-import { stepsBeforeProbes } from '../harness/detection/selection.ts';
+import { stepsBefore } from '../harness/detection/selection.ts';
 import { callbackRefused, newScanObservations, scanAuthorization, screenshotsTo } from '../harness/detection/scan.ts';
 
 setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async ({ run, browser }) => {
@@ -16,9 +16,9 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
   // The setup project runs its files in name order in one worker (playwright.config.ts): the probes come last, after
   // the scan and every selected set's exercise. Injecting faults earlier would blame the sets' checks for them.
   // Only the steps this run needs: a rerun of probe checks alone leaves the sets' exercises out (selection.ts).
-  const before = stepsBeforeProbes(config.permissionSets).filter((step) => run.needs(step));
+  const before = stepsBefore('probes', config.permissionSets).filter((step) => run.needs(step));
   const missing = before.filter((name) => !loadObservations(run.runDir, name));
-  if (missing.length) throw new Error(`the probes would run before ${missing.join(', ')} recorded anything: that step failed (see its error) or the setup files ran out of order`);
+  if (missing.length) throw new Error(`the probes stand on ${missing.join(', ')}, which recorded nothing: see that step's error (had it passed, the setup files ran out of order)`);
   const { appId, why } = authorizedApp(run);
   const last = () => emulator.lastSeq();
   const obs: ProbeObservations = { appId, skipped: why, start: await last(), marks: {}, hook: {} };
@@ -27,7 +27,7 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
   const statePath = scanBrowserStatePath(run.runDir);
   const adminContext = () => browser.newContext({ storageState: existsSync(statePath) ? statePath : undefined });
   // Once the hook has hung, here or in a set's exercise, it is not asked again (hookAsker).
-  const ask = hookAsker(run, before);
+  const ask = hookAsker(run, 'probes');
   const hook = async (name: string) => void (obs.hook[name] = await ask({
     action: 'read-app-info', appId: appId!, waitS: 0, satisfied: async () => false,
     instructions: 'read app/info for the app (optional hook action used by probes)', log: () => {},

@@ -2,7 +2,7 @@
 // leave out the other sets' exercises. detection.spec.ts runs it end to end.
 import { test, expect } from '@playwright/test';
 import { CHECKS } from '../harness/detection/checks.ts';
-import { exerciseStep, handSelectionToWorkers, NOT_NEEDED_REASON, stepsBeforeProbes, stepsFor, whyNotNeeded, type SetupStep } from '../harness/detection/selection.ts';
+import { exerciseStep, handSelectionToWorkers, NOT_NEEDED_REASON, stepsBefore, stepsBeforeProbes, stepsFor, whyNotNeeded, type SetupStep } from '../harness/detection/selection.ts';
 import { RUN_ENV } from '../harness/detection/runEnv.ts';
 
 const ALL_STEPS: SetupStep[] = ['authorization', 'exercise-development', 'exercise-payment', 'exercise-basic-info', 'probes'];
@@ -38,6 +38,16 @@ test('the steps before the probes, in run order (Playwright\'s: the files\' name
   // basic-info's exercise is operations.setup.ts: after development, before payment.
   expect(stepsBeforeProbes(['payment', 'basic-info', 'development'])).toEqual(['authorization', 'exercise-development', 'exercise-basic-info', 'exercise-payment']);
   expect(stepsBeforeProbes(['customer-service'])).toEqual(['authorization']);
+});
+
+test('the steps before one step: those that ran earlier in this run (the hook is not asked again after it hung in one)', () => {
+  const sets = ['payment', 'development'];
+  expect(stepsBefore('authorization', sets)).toEqual([]);
+  expect(stepsBefore('exercise-development', sets)).toEqual(['authorization']);
+  expect(stepsBefore('exercise-payment', sets)).toEqual(['authorization', 'exercise-development']);
+  expect(stepsBefore('probes', sets)).toEqual(stepsBeforeProbes(sets));
+  // A set that is not selected has no step in this run: said, not guessed.
+  expect(() => stepsBefore('exercise-basic-info', sets)).toThrow(/not a step of this run/);
 });
 
 test('a selection needs the union of its checks\' steps, and nothing else', () => {

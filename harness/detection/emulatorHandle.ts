@@ -51,6 +51,8 @@ export class EmulatorHandle {
       body: body ? JSON.stringify(body) : undefined,
     });
     const json = (await res.json()) as T & { error?: string };
+    // 503 is the side door saying the TP under test never started: that is the cause, whichever call met it.
+    if (res.status === 503 && json.error) throw new Error(json.error);
     if (!res.ok) throw new Error(`emulator ${method} ${path}: ${json.error ?? res.status}`);
     return json;
   }

@@ -4,9 +4,9 @@ import type { Run } from './run.ts';
 import { grantType, succeeded, type CallEntry, type EmulatorHandle } from './emulatorHandle.ts';
 import { notAttempted, performAction, type ActionRequest, type ActionResult } from './hook.ts';
 import { becauseOf, loadObservations, saveObservations, type AuthorizationObservations } from './observations.ts';
-import { scanProblem } from './scan.ts';
+import { scanStopCause } from './scan.ts';
 import { configSecrets } from '../config.ts';
-import { exerciseStep, stepsBeforeProbes, type SetupStep } from './selection.ts';
+import { exerciseStep, stepsBefore, type SetupStep } from './selection.ts';
 
 export interface ExerciseObservations {
   appId: number | null;
@@ -18,7 +18,7 @@ export interface ExerciseObservations {
 export function authorizedApp(run: Run): { appId: number | null; why?: string } {
   const auth = loadObservations<AuthorizationObservations>(run.runDir, 'authorization');
   if (!auth) return { appId: null, why: 'the authorization step did not run' };
-  if (!auth.appId) return { appId: null, why: `no mini program was authorized (see the authorization checks${becauseOf(scanProblem(auth))})` };
+  if (!auth.appId) return { appId: null, why: `no mini program was authorized (see the authorization checks${becauseOf(scanStopCause(auth))})` };
   return { appId: auth.appId };
 }
 
@@ -54,11 +54,11 @@ export interface ExerciseStep {
 }
 
 /**
- * The hook as a run asks it: once a call hung — in this step, or in one of `earlier` (steps of this run that ran
- * before) — it is not asked again, so a hanging TP costs a run one timeout; the action is recorded as not attempted.
+ * The hook as `step` asks it: once a call hung — in this step, or in a step of this run that ran before — it is not
+ * asked again, so a hanging TP costs a run one timeout; the action is recorded as not attempted.
  */
-export function hookAsker(run: Run, earlier: SetupStep[]): (req: Omit<ActionRequest, 'hookUrl'>) => Promise<ActionResult> {
-  let hung = earlier.flatMap((step) => Object.values(loadObservations<Partial<ExerciseObservations>>(run.runDir, step)?.actions ?? {})).find((a) => a.hung);
+export function hookAsker(run: Run, step: SetupStep): (req: Omit<ActionRequest, 'hookUrl'>) => Promise<ActionResult> {
+  let hung = stepsBefore(step, run.config.permissionSets).flatMap((earlier) => Object.values(loadObservations<Partial<ExerciseObservations>>(run.runDir, earlier)?.actions ?? {})).find((a) => a.hung);
   return async (req) => {
     if (hung) return notAttempted(req.action, hung.cause);
     const r = await performAction({ hookUrl: run.tpUrls.hook, ...req });
@@ -73,9 +73,7 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
   try {
     if (!appId) return obs;
     let stalled: string | undefined;
-    const order = stepsBeforeProbes(run.config.permissionSets);
-    if (!order.includes(exerciseStep(set))) throw new Error(`${set} is not a selected permission set with an exercise`);
-    const ask = hookAsker(run, order.slice(0, order.indexOf(exerciseStep(set))));
+    const ask = hookAsker(run, exerciseStep(set));
     for (const s of steps) {
       const key = s.key ?? s.action;
       await s.before?.(appId);

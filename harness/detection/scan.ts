@@ -43,18 +43,22 @@ export interface Scan {
   shot(page: Page, name: string): Promise<void>;
 }
 
-/** What went wrong first on the way to a confirmed scan, if anything was recorded. */
-export function scanProblem(obs: ScanObservations): string | undefined {
-  return obs.startPage.error ?? obs.authorizationPage.error ?? obs.qr.error ?? obs.mobile.error;
-}
-
-/** Where a scan stopped short of a confirmation on the phone, named by the page it stopped at; undefined if it did not. */
+/**
+ * Where a scan stopped short of a confirmation on the phone, and why: the first error recorded, named by the page it
+ * stopped at; undefined if it did not stop.
+ */
 export function whereScanStopped(obs: ScanObservations): string | undefined {
   if (obs.startPage.error) return `at the TP's 授权发起页 ${obs.startPage.url}: ${obs.startPage.error}`;
   if (obs.authorizationPage.error) return `at Baidu's authorization page (errno ${obs.authorizationPage.errno}): ${obs.authorizationPage.error}`;
   if (obs.qr.error) return `at the QR code: ${obs.qr.error}`;
   if (obs.mobile.error) return `on the phone (errno ${obs.mobile.errno}): ${obs.mobile.error}`;
   return undefined;
+}
+
+/** The same, as the cause of a step or check that needed the scan: `the scan stopped at …`. */
+export function scanStopCause(obs: ScanObservations): string | undefined {
+  const at = whereScanStopped(obs);
+  return at && `the scan stopped ${at}`;
 }
 
 /** The TP answered its callback with an error status: it refused the authorization code the callback carried. */

@@ -29,6 +29,15 @@ export function stepsBeforeProbes(permissionSets: readonly string[]): SetupStep[
   return ['authorization', ...exercised.map(exerciseStep)];
 }
 
+/** The steps of this run that come before `step` (for the probes: every step before them). */
+export function stepsBefore(step: SetupStep, permissionSets: readonly string[]): SetupStep[] {
+  const order = stepsBeforeProbes(permissionSets);
+  if (step === 'probes') return order;
+  const at = order.indexOf(step);
+  if (at < 0) throw new Error(`${step} is not a step of this run (the selected permission sets have no such exercise)`);
+  return order.slice(0, at);
+}
+
 /** The setup steps one check reads what it judges from. */
 export function stepsFor(checkId: string): SetupStep[] {
   const def = checkDef(checkId);

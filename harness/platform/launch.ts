@@ -79,6 +79,21 @@ export async function reserveSocket(): Promise<ReservedSocket> {
 }
 
 /**
+ * A TP's stderr with its gist first: reports and skip reasons show a failure's first line, and Node's report of an
+ * uncaught exception starts with the source location (`node:internal/modules/run_main:123`), not the error. The gist
+ * is the first `…Error: …` line (with the line after it when it ends in a colon, as "Transform failed with 1 error:"
+ * does), else the first line; the whole stderr follows it.
+ */
+export function withGist(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (!lines.length) return '(nothing on stderr)';
+  const at = lines.findIndex((l) => /^([A-Z]\w*)?Error\b[^:]*:/.test(l));
+  if (at <= 0) return stderr.trim();
+  const gist = lines[at]!.endsWith(':') && lines[at + 1] ? `${lines[at]} ${lines[at + 1]}` : lines[at]!;
+  return `${gist}\n${stderr.trim()}`;
+}
+
+/**
  * Spawns `entry` (a module that calls runReferenceTp) with the TP's variables pointed at the emulator; resolves once it
  * listens. `socket` is handed over for it to listen on (its URLs can be given out before it is up); else any free port.
  */
@@ -109,7 +124,7 @@ export async function launchTp(entry: string, config: Config, emulatorUrl: strin
   const base = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`TP ${entry} did not start within ${timeoutMs} ms: ${stderr}`));
+      reject(new Error(`TP ${entry} did not start within ${timeoutMs} ms: ${withGist(stderr)}`));
     }, timeoutMs);
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -122,7 +137,7 @@ export async function launchTp(entry: string, config: Config, emulatorUrl: strin
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`TP ${entry} exited with code ${code} before listening: ${stderr}`));
+      reject(new Error(`TP ${entry} exited with code ${code} before listening: ${withGist(stderr)}`));
     });
   });
   child.stdout!.resume();

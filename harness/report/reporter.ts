@@ -292,7 +292,7 @@ export default class DetectionReporter implements Reporter {
         return [`  ${label}${' '.repeat(Math.max(1, 20 - displayWidth(label)))}${s.name.zh} / ${s.name.en}${reason ? ` — ${oneLine(reason)}` : ''}`, ...lines];
       }),
       ...(report.steps.some((s) => s.status === 'FAILED')
-        ? [`  框架步骤失败 / harness steps failed: ${report.steps.filter((s) => s.status === 'FAILED').map((s) => (s.error ? `${s.title}: ${oneLine(s.error.split('\n')[0]!, 300)}` : s.title)).join('; ')}`]
+        ? [`  框架步骤失败 / harness steps failed: ${report.steps.filter((s) => s.status === 'FAILED').map((s) => (s.error ? `${s.title}: ${oneLine(plainReason(s.error.split('\n')[0]!), 300)}` : s.title)).join('; ')}`]
         : []),
       `报告 / Report: ${htmlPath.startsWith(cwd + path.sep) ? path.relative(cwd, htmlPath) : htmlPath}`,
       '',
