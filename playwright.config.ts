@@ -19,7 +19,7 @@ process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env
 // Playwright keeps the failed tests for --last-failed in its output folder, which is each run's own: beside the run
 // folders instead, so that the next run finds them.
 process.env.PLAYWRIGHT_LAST_RUN_OUTPUT_FILE ??= path.join(path.dirname(process.env.PREFLIGHT_RUN_DIR), 'last-run.json');
-const reports = process.env.PREFLIGHT_REPORT_DIR ?? 'reports';
+const reports = config.reportDir;
 // Playwright evaluates this file in the runner and again in every worker: what follows is the runner's alone.
 if (!process.env.TEST_WORKER_INDEX) runnerOnly(config);
 

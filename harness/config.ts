@@ -47,8 +47,8 @@ export interface Config {
   referenceEntry?: string;
   /** External-platform URLs (issue 4); the reference TP fills them itself. */
   tpUrls: { authEvent?: string; messageEvent?: string; authStart?: string; hook?: string };
-  openapiBaseUrl: string;
-  smartprogramBaseUrl: string;
+  /** Where the report files go (PREFLIGHT_REPORT_DIR). */
+  reportDir: string;
 }
 
 /** Defaults of the numeric run options (README's configuration table). */
@@ -121,8 +121,8 @@ export const VARIABLES: Record<string, VarSpec> = {
   PREFLIGHT_PLATFORM: { enum: ['reference', 'external'], describe: 'reference (default) or external' },
   PREFLIGHT_PERMISSION_SETS: { pattern: '^[^\\s,][^,]*(,[^,]+)*$', describe: 'comma-separated slugs or Chinese names' },
   PREFLIGHT_SEED: { pattern: '^[A-Za-z0-9_-]{1,64}$', describe: '1–64 characters of [A-Za-z0-9_-]' },
-  PREFLIGHT_STRICT: { enum: ['0', '1', 'true', 'false'], describe: '1/true makes extended-check failures fail the verdict' },
-  PREFLIGHT_PROBES: { enum: ['0', '1', 'true', 'false'], describe: '0/false skips the probes (faults injected after the sets acted)' },
+  PREFLIGHT_STRICT: { enum: ['0', '1', 'true', 'false'], describe: '0, 1, true or false; 1/true makes extended-check and probe failures fail the verdict' },
+  PREFLIGHT_PROBES: { enum: ['0', '1', 'true', 'false'], describe: '0, 1, true or false; 0/false skips the probes (faults injected after the sets acted)' },
   CHROMIUM_PATH: { pattern: '^/.+', describe: 'an absolute path to a Chromium executable' },
   TP_CLIENT_ID: { pattern: '^[A-Za-z0-9]{8,64}$', describe: "the TP's Key, 8–64 letters or digits" },
   TP_APP_ID: { pattern: '^[1-9][0-9]{0,15}$', describe: 'the numeric tpAppId' },
@@ -144,8 +144,7 @@ export const VARIABLES: Record<string, VarSpec> = {
   PREFLIGHT_AUDIT_DELAY_MS: { pattern: '^[0-9]+$', describe: 'milliseconds before the emulated audit result is pushed' },
   PREFLIGHT_KEEP_RUNS: { pattern: '^[0-9]{1,6}$', describe: 'how many run folders .preflight/runs keeps (0 = all)' },
   PREFLIGHT_REFERENCE_ENTRY: { pattern: '^.+\\.(ts|js|mjs)$', describe: 'a module that starts a TP in place of the reference TP (e.g. test/mutants/first-ticket.ts)' },
-  BAIDU_OPENAPI_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
-  BAIDU_SMARTPROGRAM_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
+  PREFLIGHT_REPORT_DIR: { pattern: '^[^\\n]+$', describe: 'a folder for the report files' },
 };
 
 // The schema is built here from VARIABLES; skipping the meta-schema check saves its compile in every worker.
@@ -243,8 +242,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keepRuns: Number(v.PREFLIGHT_KEEP_RUNS ?? 20),
     referenceEntry,
     tpUrls: { authEvent: v.TP_AUTH_EVENT_URL, messageEvent: v.TP_MESSAGE_EVENT_URL, authStart: v.TP_AUTH_START_URL, hook: v.TP_HOOK_URL },
-    openapiBaseUrl: v.BAIDU_OPENAPI_URL ?? 'https://openapi.baidu.com',
-    smartprogramBaseUrl: v.BAIDU_SMARTPROGRAM_URL ?? 'https://smartprogram.baidu.com',
+    reportDir: v.PREFLIGHT_REPORT_DIR ?? 'reports',
   };
 }
 

@@ -6,7 +6,7 @@ export const USAGE = [
   'usage: preflight <command> [options]',
   '  run        run the publication-readiness detection against a TP',
   '  emulator   start the Baidu open-platform emulator',
-  '  push       send a signed, encrypted push to a TP endpoint',
+  '  push       replay a push of an earlier run to a TP (push replay <seq>)',
   '  crypto     decrypt / encrypt / sign push envelopes by hand',
   "Run 'preflight <command> --help' for the command's options.",
 ].join('\n');

@@ -1,0 +1,41 @@
+// The configuration as people meet it: every variable the harness validates is in the README's table and in
+// .env.example (and nothing else is), a bad value says what would be accepted, and a variable meant for the team's own
+// TP does not stop the harness.
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { parseConfig, VARIABLES } from '../harness/config.ts';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const envExample = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+
+test('the README\'s configuration table lists exactly the variables the harness validates', () => {
+  const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+  const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+  const inTable = new Set(rows.flatMap((r) => [...r.split('|')[1]!.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!)));
+  expect([...inTable].sort()).toEqual(Object.keys(VARIABLES).sort());
+});
+
+test('.env.example names every variable the harness validates, and no other', () => {
+  const named = new Set([...envExample.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!));
+  expect([...named].sort()).toEqual(Object.keys(VARIABLES).sort());
+});
+
+test('.env.example copied to .env as it is gives the defaults', () => {
+  const env = Object.fromEntries([...envExample.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+  expect(parseConfig({ ...env, PREFLIGHT_SEED: 'same' })).toEqual(parseConfig({ PREFLIGHT_SEED: 'same' }));
+});
+
+test('a bad yes/no value names the values that would do', () => {
+  for (const variable of ['PREFLIGHT_STRICT', 'PREFLIGHT_PROBES']) {
+    expect(() => parseConfig({ [variable]: 'maybe' })).toThrow(new RegExp(`^${variable}: invalid value "maybe" \\(expected 0, 1, true or false; `));
+  }
+});
+
+test('the Baidu base URLs of the team\'s own TP are its business: exported in the same shell, they stop nothing', () => {
+  expect(() => parseConfig({ BAIDU_OPENAPI_URL: '127.0.0.1:4010', BAIDU_SMARTPROGRAM_URL: 'not a url' })).not.toThrow();
+});
+
+test('PREFLIGHT_REPORT_DIR is where the report files go', () => {
+  expect(parseConfig({}).reportDir).toBe('reports');
+  expect(parseConfig({ PREFLIGHT_REPORT_DIR: '/tmp/preflight-reports' }).reportDir).toBe('/tmp/preflight-reports');
+});
