@@ -195,6 +195,15 @@ const MUTANTS: MutantCase[] = [
   { mutant: 'no-exchange', check: 'auth.code-exchanged', status: 'FAILED', others: 'PASSED', cause: /oauth\/token|authorization_code|exchang/, skipped: ['auth.app-info-read'] },
   { mutant: 'authorized-ack-json', check: 'auth.authorized-push-ack', status: 'FAILED', others: 'PASSED', cause: /AUTHORIZED push #\d+ .*not exactly "success"/ },
   { mutant: 'no-app-info', check: 'auth.app-info-read', status: 'FAILED', others: 'PASSED', cause: /app\/info/ },
+  { mutant: 'callback-error-page', check: 'auth.callback-received', status: 'FAILED', others: 'PASSED', cause: /answered its redirect_uri with HTTP 500/ },
+  {
+    mutant: 'no-referrer', check: 'auth.start-page-referer', status: 'FAILED', others: 'PASSED', cause: /refused the request for its Referer: .*50006|no-referrer/,
+    skipped: ['auth.scan-authorization', 'auth.callback-received', 'auth.code-exchanged', 'auth.authorized-push-ack', 'auth.app-info-read'],
+  },
+  {
+    mutant: 'redirect-off-domain', check: 'auth.scan-authorization', status: 'FAILED', others: 'PASSED', cause: /errno 40002.*redirect_uri http:\/\/localhost:\d+\/\S+ is not under the 授权发起页域名/,
+    skipped: ['auth.callback-received', 'auth.code-exchanged', 'auth.authorized-push-ack', 'auth.app-info-read'],
+  },
 ];
 
 for (const m of MUTANTS) {
@@ -230,9 +239,9 @@ for (const m of MUTANTS) {
   });
 }
 
-// Correct TPs whose 授权发起页 leads on differently (test/variants/): by HTTP 302, by script after the page loaded, or
-// with a link rendered late.
-for (const variant of ['start-page-redirect', 'start-page-script', 'start-page-late-link']) {
+// Correct TPs whose 授权发起页 leads on differently (test/variants/): by HTTP 302, by script after the page loaded,
+// with a link rendered late, or in a new tab.
+for (const variant of ['start-page-redirect', 'start-page-script', 'start-page-late-link', 'start-page-new-tab']) {
   test(`variant ${variant}: every authorization check PASSED`, async ({}, testInfo) => {
     test.setTimeout(TIMEOUT);
     const run = await runDetection({

@@ -121,6 +121,21 @@ const MUTANTS: MutantRow[] = [
   { mutant: 'guess-package-state', sets: ['development'], check: 'dev.package-state-followed', status: 'WARNING', cause: /upload_status/ },
   { mutant: 'audit-ack-fail', sets: ['development'], check: 'dev.audit-push-ack', status: 'WARNING', cause: /"success"/ },
   { mutant: 'payment-ack-empty', sets: ['payment'], check: 'pay.pushes-ack', status: 'WARNING', cause: /"success"/ },
+  {
+    // The TP's onboarding stops at the refused call: the two calls after it were never made, which Baidu's rule fails.
+    mutant: 'legacy-legal-id', sets: ['payment'], check: 'pay.account-create', status: 'FAILED', cause: /60001.*legal_id must be an 18-character ID card number/,
+    others: { 'pay.develop-config': 'FAILED', 'pay.payment-service': 'FAILED', 'pay.pushes-ack': 'SKIPPED' },
+    otherCauses: {
+      'pay.develop-config': /never called .*pay\/developconfig\/submit.*legal_id/,
+      'pay.payment-service': /never called .*pay\/paymentservice\/create.*legal_id/,
+      'pay.pushes-ack': /^needs a successful payment onboarding call/,
+    },
+  },
+  { mutant: 'no-withdraw', sets: ['development'], check: 'dev.withdraw-audit', status: 'WARNING', cause: /never called package\/withdraw/ },
+  { mutant: 'no-rollback', sets: ['development'], check: 'dev.rollback', status: 'WARNING', cause: /never called package\/rollback/ },
+  { mutant: 'commission-rate', sets: ['payment'], check: 'pay.payment-service', status: 'FAILED', cause: /commission_rate/ },
+  { mutant: 'no-domain-pool', sets: ['basic-info'], check: 'info.domains', status: 'WARNING', cause: /tp\/modifydomain/ },
+  { mutant: 'icon-own-cdn', sets: ['basic-info'], check: 'info.icon-via-upload', status: 'WARNING', cause: /47008/ },
 ];
 
 for (const m of MUTANTS) {

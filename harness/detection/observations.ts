@@ -11,7 +11,8 @@ import type { ActionResult } from './hook.ts';
 
 export interface AuthorizationObservations {
   appId: number | null;
-  startPage: { url: string; status: number | null; error?: string };
+  /** `newTab`: the 授权发起页 opened Baidu's authorization page in a new tab (target=_blank, window.open). */
+  startPage: { url: string; status: number | null; error?: string; newTab?: boolean };
   authorizationPage: { reached: boolean; url?: string; errno?: number; error?: string };
   qr: { decoded: boolean; target?: string; error?: string };
   mobile: { confirmed: boolean; error?: string; errno?: number };

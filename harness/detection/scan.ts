@@ -86,7 +86,9 @@ export function screenshotsTo(into: { name: string; path: string }[], info: Test
 }
 
 export async function scanAuthorization(s: Scan): Promise<void> {
-  const { page, obs } = s;
+  const { obs } = s;
+  // The admin's tab: the one the 授权发起页 opened, when it opened Baidu's page in a new one.
+  let page = s.page;
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
     try {
@@ -96,7 +98,8 @@ export async function scanAuthorization(s: Scan): Promise<void> {
     }
   };
   const authPage = new URL(AUTH_PAGE, s.emulatorUrl).toString();
-  const onAuthPage = () => page.url().startsWith(authPage);
+  const isAuthPage = (u: URL | string) => u.toString().startsWith(authPage);
+  const onAuthPage = () => isAuthPage(page.url());
   // The Pixel 7's mobile user agent, viewport and touch, at one device pixel per CSS pixel: the phone talks only to
   // Baidu's page, and rendering it at 2.6× cost a third of a second of the run's CPU for nothing anyone checks.
   // Opened while the desktop follows the 授权发起页: a context and its renderer take a tenth of a second to start.
@@ -107,13 +110,27 @@ export async function scanAuthorization(s: Scan): Promise<void> {
 
   try {
     await s.step('open the 授权发起页', () => timed('startPage', async () => {
+      // A tab the 授权发起页 opens (a target=_blank link, window.open) is where the admin goes on: listened for from
+      // the start, since a script may open it while the page loads.
+      const opened = page.context().waitForEvent('page', { timeout: 12_000 });
+      opened.catch(() => {});
+      // Up to 5 s for the admin to be on Baidu's authorization page, in this tab or the one opened; that tab goes on.
+      const reached = async (): Promise<boolean> => {
+        const inTab = (p: Page) => p.waitForURL(isAuthPage, { timeout: 5000 }).then(() => p);
+        const timer = new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000).unref());
+        const tab = await Promise.race([Promise.any([inTab(page), opened.then(inTab)]).catch(() => undefined), timer]);
+        if (tab && tab !== page) {
+          page = tab;
+          obs.startPage.newTab = true;
+        }
+        return !!tab;
+      };
       // As if the admin came from a page of the TP's own site: the Referer stays on its domain through redirects.
       const res = await page.goto(s.authStart, { referer: new URL(s.authStart).origin + '/', timeout: 10_000 });
       obs.startPage.status = res?.status() ?? null;
       if (!onAuthPage()) {
         // An error page is said at once, not after a 5 s wait for a navigation that cannot come.
         if (obs.startPage.status !== null && obs.startPage.status >= 400) throw new Error(`it answered HTTP ${obs.startPage.status}`);
-        const reached = () => page.waitForURL((u) => u.toString().startsWith(authPage), { timeout: 5000 }).then(() => true, () => false);
         const link = page.locator(`a[href*="${AUTH_PAGE}"]`).or(page.locator('button, input[type=submit]')).first();
         // Whichever comes first: the page goes on by itself (a script or meta refresh, maybe after fetching a
         // pre_auth_code), or it shows a link or button (maybe rendered late) — then the admin clicks it.
@@ -122,10 +139,11 @@ export async function scanAuthorization(s: Scan): Promise<void> {
           link.waitFor({ timeout: 5000 }).then(() => 'link', () => 'nothing'),
         ]);
         if (first === 'link' && !onAuthPage()) {
+          const from = page;
           await link.click({ timeout: 5000 }).catch((e: Error) => {
             if (!onAuthPage()) throw e; // the page's own script got there first: fine
           });
-          if (!(await reached())) throw new Error(`after a click on its link or button the browser was still at ${scrubUrl(page.url())} 5 s later`);
+          if (!(await reached())) throw new Error(`after a click on its link or button the browser was still at ${scrubUrl(from.url())} 5 s later`);
         } else if (!onAuthPage()) {
           throw new Error(`it neither redirected to ${authPage} within 5 s nor shows a link or button to it`);
         }

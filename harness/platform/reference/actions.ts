@@ -19,8 +19,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behaviour, selfUrl: () => string) {
   const app = <T>(appId: number, id: string, params: Record<string, string | number> = {}) =>
-    b.skipCalls.includes(id) ? Promise.resolve(undefined as T) : keeper.withAppToken(appId, (t) => client.call<T>(id, params, t));
-  const tp = <T>(id: string, params: Record<string, unknown> = {}) => keeper.withTpToken((token) => client.call<T>(id, params as never, token));
+    b.skipCalls.includes(id) ? Promise.resolve(undefined as T) : keeper.withAppToken(appId, (t) => client.call<T>(id, { ...params, ...b.callParams?.[id] }, t));
+  const tp = <T>(id: string, params: Record<string, unknown> = {}) =>
+    b.skipCalls.includes(id) ? Promise.resolve(undefined as T) : keeper.withTpToken((token) => client.call<T>(id, { ...params, ...b.callParams?.[id] } as never, token));
 
   // What the guessing mutant remembers instead of reading package/get (followPackageState = false).
   const guessed = new Map<number, number>();

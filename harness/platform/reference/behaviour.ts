@@ -44,11 +44,20 @@ export interface Behaviour {
   unsupportedActions: string[];
   /** Catalogue ids of calls the TP silently leaves out while claiming the action was done. */
   skipCalls: string[];
+  /** Params the TP gets wrong, by catalogue id: merged over what it would send (a 15-digit ID card, an icon on its own CDN). */
+  callParams?: Record<string, Record<string, string | number>>;
   /**
    * How the 授权发起页 leads to Baidu's authorization page — all are correct and seen in real TPs: a link the admin
-   * clicks, an HTTP 302, a script that sets location once the page has loaded, or a link a script renders late.
+   * clicks, an HTTP 302, a script that sets location once the page has loaded, a link a script renders late, or a link
+   * that opens the authorization page in a new tab (target=_blank).
    */
-  startPage: 'link' | 'redirect' | 'script' | 'late-link';
+  startPage: 'link' | 'redirect' | 'script' | 'late-link' | 'new-tab';
+  /** A Referrer-Policy header on the 授权发起页 (`no-referrer` strips the Referer Baidu's page checks). */
+  referrerPolicy?: string;
+  /** The host of the redirect_uri, when not the TP's own (one outside the 授权发起页域名 is refused by Baidu). */
+  callbackHost?: string;
+  /** The status the callback answers with after it acted on the code (a result page that crashes: 500). */
+  callbackStatus?: number;
   /** How many visits the 授权发起页 answers; later ones get HTTP 410 (a TP that treats it as a one-time link). */
   startPageUses?: number;
   /** Answers `success` to an authorization-event push it refuses (bad signature): quiet, as many TPs are. */

@@ -44,8 +44,8 @@ async function body(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function text(res: ServerResponse, status: number, s: string, type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': type });
+function text(res: ServerResponse, status: number, s: string, type = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, ...headers });
   res.end(s);
 }
 
@@ -173,19 +173,22 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     const target = new URL('/mappconsole/tp/authorization', cfg.smartprogramBaseUrl);
     target.searchParams.set('client_id', cfg.clientId);
     target.searchParams.set('pre_auth_code', preAuthCode);
-    target.searchParams.set('redirect_uri', `${selfUrl}${PATHS.callback}?state=${newState()}`);
+    const callbackBase = b.callbackHost ? Object.assign(new URL(selfUrl), { hostname: b.callbackHost }).origin : selfUrl;
+    target.searchParams.set('redirect_uri', `${callbackBase}${PATHS.callback}?state=${newState()}`);
+    const policy: Record<string, string> = b.referrerPolicy ? { 'referrer-policy': b.referrerPolicy } : {};
     if (b.startPage === 'redirect') {
-      res.writeHead(302, { location: target.toString() }).end();
+      res.writeHead(302, { location: target.toString(), ...policy }).end();
       return;
     }
-    const link = `<a id="authorize" href="${esc(target.toString())}">前往百度授权 / Authorize with Baidu</a>`;
+    const link = `<a id="authorize" href="${esc(target.toString())}"${b.startPage === 'new-tab' ? ' target="_blank"' : ''}>前往百度授权 / Authorize with Baidu</a>`;
     const inScript = (v: string) => JSON.stringify(v).replace(/</g, '\\u003c');
     const body: Record<Exclude<Behaviour['startPage'], 'redirect'>, string> = {
       link: `<p>${link}</p>`,
+      'new-tab': `<p>${link}</p>`,
       script: `<p>正在前往百度授权… / Redirecting to Baidu…</p><script>setTimeout(() => { location.href = ${inScript(target.toString())}; }, 300);</script>`,
       'late-link': `<p id="slot">加载中… / Loading…</p><script>setTimeout(() => { document.getElementById('slot').innerHTML = ${inScript(link)}; }, 300);</script>`,
     };
-    text(res, 200, page('授权给第三方平台', `<h1>小程序授权 / Authorize your mini program</h1>\n${body[b.startPage]}`), 'text/html; charset=utf-8');
+    text(res, 200, page('授权给第三方平台', `<h1>小程序授权 / Authorize your mini program</h1>\n${body[b.startPage]}`), 'text/html; charset=utf-8', policy);
   }
 
   const preAuth = async () => (await keeper.withTpToken((tp) => client.call<{ pre_auth_code: string }>('authprocess.getPreAuthCode', {}, tp))).pre_auth_code;
@@ -207,6 +210,8 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
         info = await keeper.withAppToken(appId, (t) => client.call('authprocess.getAppInfo', {}, t));
         keeper.appInfo.set(appId, info);
       }
+      // The code is exchanged; only the page saying so breaks (the callbackStatus mutant).
+      if (b.callbackStatus) return text(res, b.callbackStatus, page('服务器错误', '<p id="error">页面渲染失败 / the page failed to render</p>'), 'text/html; charset=utf-8');
       const scopes = (info.auth_info ?? []).map((s) => esc(s.scope_name)).join('、');
       text(res, 200, page('授权成功', `<h1 id="done" data-app-id="${appId}">授权成功 / Authorized</h1>
 <p>小程序 ${esc(info.app_name ?? String(appId))}（${appId}）已授权：${scopes}</p>`), 'text/html; charset=utf-8');

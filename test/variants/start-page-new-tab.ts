@@ -1,0 +1,5 @@
+// Variant (a correct TP, not a mutant): its 授权发起页 opens Baidu's authorization page in a new tab
+// (target="_blank"), as many consoles do so that the admin keeps their place; the admin scans there.
+import { runReferenceTp } from '../../harness/platform/reference/main.ts';
+
+await runReferenceTp({ startPage: 'new-tab' });
