@@ -52,11 +52,13 @@ test.describe('default run (reference TP)', () => {
 
   let run: DetectionRun;
   let reportDir: string;
+  let runDir: string;
 
   test.beforeAll(async ({}, testInfo) => {
     testInfo.setTimeout(TIMEOUT);
     const outDir = testInfo.outputPath('default-run');
     reportDir = join(outDir, 'reports');
+    runDir = join(outDir, 'run');
     // What an earlier run left: this run's Allure results must not include it.
     mkdirSync(join(reportDir, 'allure-results'), { recursive: true });
     writeFileSync(join(reportDir, 'allure-results', 'earlier-run-result.json'), '{"name":"an earlier run"}');
@@ -115,6 +117,18 @@ test.describe('default run (reference TP)', () => {
       expect.soft(text.includes(MESSAGE_TOKEN), `TP_MESSAGE_TOKEN in ${rel}`).toBe(false);
       expect.soft(text.includes(AES_KEY), `TP_ENCODING_AES_KEY in ${rel}`).toBe(false);
       expect.soft(TOKEN_PATTERN.exec(text)?.[0], `an access/refresh token in ${rel}`).toBeUndefined();
+    }
+  });
+
+  test('nor in the run\'s console output (the CI log) or its run folder (observations, sealed pushes, artifacts)', async () => {
+    test.setTimeout(TIMEOUT);
+    reportOf(run);
+    const texts = [{ name: 'stdout', text: run.stdout }, { name: 'stderr', text: run.stderr }, ...await reportTexts(runDir)];
+    expect(texts.some((t) => t.name.endsWith('pushes.json')), 'the sealed pushes are read too').toBe(true);
+    for (const { name, text } of texts) {
+      expect.soft(text.includes(MESSAGE_TOKEN), `TP_MESSAGE_TOKEN in ${name}`).toBe(false);
+      expect.soft(text.includes(AES_KEY), `TP_ENCODING_AES_KEY in ${name}`).toBe(false);
+      expect.soft(TOKEN_PATTERN.exec(text)?.[0], `an access/refresh token in ${name}`).toBeUndefined();
     }
   });
 
