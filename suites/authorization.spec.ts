@@ -4,14 +4,24 @@
 import { test, expect, asCheck } from '../fixtures/index.ts';
 import { judgePushesAcked } from '../fixtures/judge.ts';
 import { errorOf, grantType, succeeded } from '../harness/detection/emulatorHandle.ts';
-import { becauseOf, loadObservations, type AuthorizationObservations } from '../harness/detection/observations.ts';
+import { becauseOf, loadObservations, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { scanStopCause } from '../harness/detection/scan.ts';
 import { noAuthorizerToken } from '../harness/detection/exercise.ts';
 import { AUTH_PAGE } from '../harness/detection/runEnv.ts';
+import { underAuthStartDomain } from '../harness/baidu/authStartDomain.ts';
+
+/** Baidu's authorization page refuses a request without a Referer from the 授权发起页域名 with 50006. */
+const REFERER_ERRNO = 50006;
+
+/** Which check judges where the scan stopped: the way to Baidu's page and its Referer, or the scan itself. */
+function scanCheck(obs: AuthorizationObservations): string {
+  const beforePage = !!obs.startPage.error || !obs.authorizationPage.reached || obs.authorizationPage.errno === REFERER_ERRNO;
+  return beforePage ? 'auth.start-page-referer' : 'auth.scan-authorization';
+}
 
 /** Skips a check that judges what followed the scan when there was no confirmed scan, saying what went wrong. */
 function needsScan(obs: AuthorizationObservations): void {
-  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see auth.scan-authorization${becauseOf(scanStopCause(obs))})`);
+  test.skip(!obs.mobile.confirmed, `needs a confirmed scan (see ${scanCheck(obs)}${becauseOf(scanStopCause(obs))})`);
 }
 
 function observations(runDir: string): AuthorizationObservations {
@@ -36,9 +46,6 @@ test('the TP token is requested with the newest ticket', asCheck('auth.tp-token-
   expect(calls.some(succeeded), `no tp/token call succeeded: ${calls.map(errorOf).join('; ')}`).toBe(true);
 });
 
-/** Baidu's authorization page refuses a request without a Referer from the 授权发起页域名 with 50006. */
-const REFERER_ERRNO = 50006;
-
 test('the authorization page is reached from the 授权发起页 with its Referer', asCheck('auth.start-page-referer'), async ({ run, check }) => {
   const obs = observations(run.runDir);
   const pages = (await run.beforeProbes.pages(AUTH_PAGE)).filter((p) => p.seq > obs.ledgerStart);
@@ -48,9 +55,19 @@ test('the authorization page is reached from the 授权发起页 with its Refere
   // Sentences, not expect(x).toBeUndefined(): the matcher's "Received:" would bury what happened under its own text.
   if (obs.startPage.error) throw new Error(`the 授权发起页 ${obs.startPage.url} did not lead to Baidu's authorization page: ${obs.startPage.error}`);
   expect(obs.authorizationPage.reached, 'the browser never reached the authorization page').toBe(true);
-  // Only the Referer is this check's: a refusal of the request's parameters is the scan's (auth.scan-authorization).
-  if (obs.authorizationPage.errno === REFERER_ERRNO) throw new Error(`Baidu's authorization page refused the request for its Referer: ${obs.authorizationPage.error}. A Referrer-Policy of no-referrer (header or meta tag) on the 授权发起页 strips it`);
-  expect(pages.at(-1)?.referer, 'the authorization page request carried no Referer').toBeTruthy();
+  // The Referer is judged from what the page received, whatever Baidu's page refused first (it checks the request's
+  // parameters before the Referer); a refusal of the parameters is the scan's (auth.scan-authorization).
+  const referer = pages.at(-1)?.referer;
+  const domain = new URL(run.tpUrls.authStart).host;
+  if (!referer) {
+    throw new Error(`the authorization page request carried no Referer${obs.authorizationPage.errno === REFERER_ERRNO ? ` (Baidu refused it, errno ${REFERER_ERRNO})` : ''}: `
+      + 'a Referrer-Policy of no-referrer (a header or a meta tag) on the 授权发起页, or a hop through a page that drops it, strips what Baidu checks');
+  }
+  if (!underAuthStartDomain(referer, domain)) {
+    throw new Error(`the authorization page was opened from ${scrubUrl(referer)}, which is not under the 授权发起页域名 ${domain} (Baidu refuses that with ${REFERER_ERRNO}): `
+      + 'the page that leads to Baidu must be served from the registered domain');
+  }
+  if (obs.authorizationPage.errno === REFERER_ERRNO) throw new Error(`Baidu's authorization page refused the Referer ${scrubUrl(referer)}: ${obs.authorizationPage.error}`);
 });
 
 test('scan authorization: the QR is decoded and confirmed on a phone', asCheck('auth.scan-authorization'), async ({ run, check }) => {
@@ -96,7 +113,7 @@ test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authori
 
 test('app/info is read with the authorizer token', asCheck('auth.app-info-read'), async ({ run, check }) => {
   const obs = observations(run.runDir);
-  const tokenless = obs.appId ? await noAuthorizerToken(run, obs.appId) : 'no app was authorized (see auth.scan-authorization)';
+  const tokenless = obs.appId ? await noAuthorizerToken(run, obs.appId) : `no app was authorized (see ${scanCheck(obs)})`;
   test.skip(!!tokenless, `needs an authorizer token: ${tokenless}`);
   const calls = (await run.beforeProbes.calls('authprocess.getAppInfo')).filter((c) => c.appId === obs.appId || c.appId === undefined);
   check.evidence('app/info calls', calls.map(({ seq, query, status, response }) => ({ seq, query, status, response })));

@@ -211,7 +211,7 @@ const MUTANTS: MutantCase[] = [
   { mutant: 'no-app-info', check: 'auth.app-info-read', status: 'FAILED', others: 'PASSED', cause: /app\/info/ },
   { mutant: 'callback-error-page', check: 'auth.callback-received', status: 'FAILED', others: 'PASSED', cause: /answered its redirect_uri with HTTP 500/ },
   {
-    mutant: 'no-referrer', check: 'auth.start-page-referer', status: 'FAILED', others: 'PASSED', cause: /refused the request for its Referer: .*50006|no-referrer/,
+    mutant: 'no-referrer', check: 'auth.start-page-referer', status: 'FAILED', others: 'PASSED', cause: /^the authorization page request carried no Referer \(Baidu refused it, errno 50006\): a Referrer-Policy of no-referrer/,
     skipped: ['auth.scan-authorization', 'auth.callback-received', 'auth.code-exchanged', 'auth.authorized-push-ack', 'auth.app-info-read'],
   },
   {

@@ -110,25 +110,43 @@ export async function scanAuthorization(s: Scan): Promise<void> {
 
   try {
     await s.step('open the 授权发起页', () => timed('startPage', async () => {
-      // A tab the 授权发起页 opens (a target=_blank link, window.open) is where the admin goes on: listened for from
-      // the start, since a script may open it while the page loads.
-      const opened = page.context().waitForEvent('page', { timeout: 12_000 });
-      opened.catch(() => {});
-      // Up to 5 s for the admin to be on Baidu's authorization page, in this tab or the one opened; that tab goes on.
-      const reached = async (): Promise<boolean> => {
-        const inTab = (p: Page) => p.waitForURL(isAuthPage, { timeout: 5000 }).then(() => p);
-        const timer = new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000).unref());
-        const tab = await Promise.race([Promise.any([inTab(page), opened.then(inTab)]).catch(() => undefined), timer]);
-        if (tab && tab !== page) {
-          page = tab;
-          obs.startPage.newTab = true;
-        }
-        return !!tab;
-      };
-      // As if the admin came from a page of the TP's own site: the Referer stays on its domain through redirects.
-      const res = await page.goto(s.authStart, { referer: new URL(s.authStart).origin + '/', timeout: 10_000 });
-      obs.startPage.status = res?.status() ?? null;
-      if (!onAuthPage()) {
+      // Tabs the 授权发起页 opens (a target=_blank link, window.open — maybe a help page too): the admin goes on in
+      // whichever reaches Baidu's page. Listened for from the start, since a script may open one while the page loads.
+      const context = page.context();
+      const tabs: Page[] = [];
+      const onTab = (p: Page) => void tabs.push(p);
+      context.on('page', onTab);
+      // Up to 5 s for the admin to be on Baidu's authorization page, in this tab or any opened before or meanwhile;
+      // that tab is the scan's from then on.
+      const reached = () => new Promise<boolean>((resolve) => {
+        const deadline = Date.now() + 5000;
+        const watched = new Set<Page>();
+        let done = false;
+        const finish = (tab?: Page) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          context.off('page', watch);
+          if (tab && tab !== page) {
+            page = tab;
+            obs.startPage.newTab = true;
+          }
+          resolve(!!tab);
+        };
+        const watch = (tab: Page) => {
+          if (watched.has(tab)) return;
+          watched.add(tab);
+          tab.waitForURL(isAuthPage, { timeout: Math.max(1, deadline - Date.now()) }).then(() => finish(tab), () => {});
+        };
+        const timer = setTimeout(() => finish(), 5000);
+        context.on('page', watch);
+        for (const tab of [page, ...tabs]) watch(tab);
+      });
+      try {
+        // As if the admin came from a page of the TP's own site: the Referer stays on its domain through redirects.
+        const res = await page.goto(s.authStart, { referer: new URL(s.authStart).origin + '/', timeout: 10_000 });
+        obs.startPage.status = res?.status() ?? null;
+        if (onAuthPage()) return;
         // An error page is said at once, not after a 5 s wait for a navigation that cannot come.
         if (obs.startPage.status !== null && obs.startPage.status >= 400) throw new Error(`it answered HTTP ${obs.startPage.status}`);
         const link = page.locator(`a[href*="${AUTH_PAGE}"]`).or(page.locator('button, input[type=submit]')).first();
@@ -140,13 +158,21 @@ export async function scanAuthorization(s: Scan): Promise<void> {
         ]);
         if (first === 'link' && !onAuthPage()) {
           const from = page;
+          const tabsBefore = tabs.length;
           await link.click({ timeout: 5000 }).catch((e: Error) => {
             if (!onAuthPage()) throw e; // the page's own script got there first: fine
           });
-          if (!(await reached())) throw new Error(`after a click on its link or button the browser was still at ${scrubUrl(from.url())} 5 s later`);
+          if (!(await reached())) {
+            const tab = tabs.length > tabsBefore ? tabs.at(-1)! : undefined;
+            throw new Error(tab
+              ? `after a click on its link or button a new tab opened at ${scrubUrl(tab.url())}, which did not reach ${authPage} within 5 s`
+              : `after a click on its link or button the browser was still at ${scrubUrl(from.url())} 5 s later`);
+          }
         } else if (!onAuthPage()) {
           throw new Error(`it neither redirected to ${authPage} within 5 s nor shows a link or button to it`);
         }
+      } finally {
+        context.off('page', onTab);
       }
     })).catch(async (e: Error) => {
       if (onAuthPage()) return; // it got there after all (a redirect racing the click): nothing went wrong

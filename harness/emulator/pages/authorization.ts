@@ -3,6 +3,7 @@
 // (valid, single use), redirect_uri under the 授权发起页域名, the Referer from that domain and the 授权测试名单, and
 // shows Baidu's error for each; it renders a QR that a phone opens to pick the app and the permission sets.
 import QRCode from 'qrcode';
+import { underAuthStartDomain } from '../../baidu/authStartDomain.ts';
 import { ERRNO } from '../../baidu/errors.ts';
 import { reply, type BaiduReply } from '../../baidu/envelopes.ts';
 import { bySlug } from '../../detection/permissionSets.ts';
@@ -46,16 +47,6 @@ function errorPage(errno: number, detail: string, facts: Record<string, unknown>
   const html = layout('授权失败', `<main id="error" data-errno="${errno}"><h1 class="err">授权失败 (${errno})</h1>
 <p id="error-msg">${esc(e?.msg ?? '')}</p><p class="muted">${esc(detail)}</p></main>`);
   return { reply: reply.html(html, 200), errno, facts: { ...facts, errno, detail } };
-}
-
-function underDomain(url: string | undefined, domain: string): boolean {
-  if (!url) return false;
-  try {
-    const host = new URL(url).host;
-    return host === domain || host.endsWith(`.${domain}`);
-  } catch {
-    return false;
-  }
 }
 
 // The authorization page long-polls its scan session (`poll?state=<the state it knows>`): it hears of the scan and the
@@ -104,10 +95,10 @@ async function authorizationPage(emu: Emulator, r: PageRequest): Promise<PageRes
   const tp = emu.tp(clientId);
   if (!tp) return errorPage(50002, `client_id ${clientId} is not a registered TP`, facts);
   if (!r.referer) return errorPage(50006, 'the request has no Referer: open this page from a link or redirect on the 授权发起页', facts);
-  if (!underDomain(r.referer, tp.authStartDomain)) {
+  if (!underAuthStartDomain(r.referer, tp.authStartDomain)) {
     return errorPage(50006, `发起页域名错误: Referer ${r.referer} is not under the 授权发起页域名 ${tp.authStartDomain}`, facts);
   }
-  if (!underDomain(redirectUri, tp.authStartDomain)) {
+  if (!underAuthStartDomain(redirectUri, tp.authStartDomain)) {
     return errorPage(40002, `redirect_uri ${redirectUri} is not under the 授权发起页域名 ${tp.authStartDomain}`, facts);
   }
   const pac = emu.store.preAuthCodes.get(preAuthCode);

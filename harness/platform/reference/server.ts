@@ -188,7 +188,8 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
       script: `<p>正在前往百度授权… / Redirecting to Baidu…</p><script>setTimeout(() => { location.href = ${inScript(target.toString())}; }, 300);</script>`,
       'late-link': `<p id="slot">加载中… / Loading…</p><script>setTimeout(() => { document.getElementById('slot').innerHTML = ${inScript(link)}; }, 300);</script>`,
     };
-    text(res, 200, page('授权给第三方平台', `<h1>小程序授权 / Authorize your mini program</h1>\n${body[b.startPage]}`), 'text/html; charset=utf-8', policy);
+    const popup = b.startPagePopup ? `<script>window.open(${inScript(b.startPagePopup)}, '_blank');</script>` : '';
+    text(res, 200, page('授权给第三方平台', `<h1>小程序授权 / Authorize your mini program</h1>\n${body[b.startPage]}${popup}`), 'text/html; charset=utf-8', policy);
   }
 
   const preAuth = async () => (await keeper.withTpToken((tp) => client.call<{ pre_auth_code: string }>('authprocess.getPreAuthCode', {}, tp))).pre_auth_code;
