@@ -215,6 +215,11 @@ const MUTANTS: MutantCase[] = [
     skipped: ['auth.scan-authorization', 'auth.callback-received', 'auth.code-exchanged', 'auth.authorized-push-ack', 'auth.app-info-read'],
   },
   {
+    mutant: 'start-page-other-host', check: 'auth.start-page-referer', status: 'FAILED', others: 'PASSED',
+    cause: /^the authorization page was opened from http:\/\/localhost:\d+\/\S*, which is not under the 授权发起页域名 127\.0\.0\.1:\d+ \(Baidu refuses that with 50006\)/,
+    skipped: ['auth.scan-authorization', 'auth.callback-received', 'auth.code-exchanged', 'auth.authorized-push-ack', 'auth.app-info-read'],
+  },
+  {
     mutant: 'redirect-off-domain', check: 'auth.scan-authorization', status: 'FAILED', others: 'PASSED', cause: /errno 40002.*redirect_uri http:\/\/localhost:\d+\/\S+ is not under the 授权发起页域名/,
     skipped: ['auth.callback-received', 'auth.code-exchanged', 'auth.authorized-push-ack', 'auth.app-info-read'],
   },

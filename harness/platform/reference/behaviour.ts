@@ -54,6 +54,8 @@ export interface Behaviour {
   startPage: 'link' | 'redirect' | 'script' | 'late-link' | 'new-tab';
   /** A path of its own the 授权发起页 opens in another tab as it loads (a help page), beside the way to Baidu. */
   startPagePopup?: string;
+  /** The host of its own that serves the page leading to Baidu, when not the one of its 授权发起页 (which redirects). */
+  startPageHost?: string;
   /** A Referrer-Policy header on the 授权发起页 (`no-referrer` strips the Referer Baidu's page checks). */
   referrerPolicy?: string;
   /** The host of the redirect_uri, when not the TP's own (one outside the 授权发起页域名 is refused by Baidu). */

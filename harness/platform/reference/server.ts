@@ -160,7 +160,13 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
   let startPageVisits = 0;
   let callbacksAccepted = 0;
 
-  async function authStart(res: ServerResponse): Promise<void> {
+  async function authStart(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The page that leads to Baidu served from another host of the TP's own (the startPageHost mutant).
+    if (b.startPageHost && new URL(`http://${req.headers.host}`).hostname !== b.startPageHost) {
+      const there = Object.assign(new URL(selfUrl), { hostname: b.startPageHost });
+      res.writeHead(302, { location: `${there.origin}${PATHS.authStart}` }).end();
+      return;
+    }
     if (b.startPageUses !== undefined && ++startPageVisits > b.startPageUses) {
       return text(res, 410, page('链接已失效', '<p id="error">此授权链接已使用过 / this authorization link was already used</p>'), 'text/html; charset=utf-8');
     }
@@ -244,7 +250,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     const work = (async () => {
       if (route === `POST ${PATHS.authEvents}`) return authEvent(req, res);
       if (url.pathname === PATHS.messageEvents && (req.method === 'POST' || req.method === 'GET')) return messageEvent(req, res, url);
-      if (route === `GET ${PATHS.authStart}`) return authStart(res);
+      if (route === `GET ${PATHS.authStart}`) return authStart(req, res);
       if (route === `GET ${PATHS.callback}`) return callback(res, url);
       if (route === `POST ${PATHS.hook}`) return hook(req, res);
       if (route === 'GET /health') return text(res, 200, JSON.stringify({ status: 'ok', apps: keeper.authorizedApps() }), 'application/json');
