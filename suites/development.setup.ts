@@ -16,7 +16,13 @@ setup('the TP develops code for the authorized app', asSetupStep('development'),
     if ((await outstanding()) > 0) await until(async () => (await outstanding()) <= 0, 5000);
   };
   await exercise(run, 'development', [
-    { action: 'upload-package', instructions: '在第三方平台为该小程序上传代码包 / upload a code package from a template (package/upload)', satisfied: ok('pkg.uploadPackage') },
+    {
+      action: 'upload-package',
+      instructions: '在第三方平台为该小程序上传代码包 / upload a code package from a template (package/upload), '
+        + `or with the developer tool (定制开发): npx preflight ide upload --app <app id> --emulator ${run.emulator.url}`,
+      // Baidu counts the developer tool's upload as well (§7.1.3).
+      satisfied: async (appId) => (await count('pkg.uploadPackage', appId)) > 0 || (await run.emulator.ideUploads(appId)).length > 0,
+    },
     {
       action: 'submit-audit', instructions: '提交代码包审核 / submit the package for audit (package/submitaudit)', satisfied: ok('pkg.submitPackageAudit'),
       // The audit result arrives as a push; release only makes sense after it.

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { test as base, expect } from '@playwright/test';
 import { loadPushes, savePushes } from '../harness/detection/runs.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
+import { authorize } from '../harness/emulator/providers/auth.ts';
 import type { PushEntry } from '../harness/emulator/ledger.ts';
 import { freePort } from '../harness/platform/launch.ts';
 import { SeededIds } from '../harness/seed.ts';
@@ -40,6 +41,9 @@ base.describe('usage errors exit 2 with the usage, help exits 0 on stdout', () =
     { args: ['run', '--bogus'], code: 2, out: 'stderr', says: /unknown option '--bogus'[\s\S]*usage: preflight run/ },
     { args: ['emulator', '--help'], code: 0, out: 'stdout', says: /usage: preflight emulator/ },
     { args: ['emulator', '--port', '4010'], code: 2, out: 'stderr', says: /unexpected argument '--port'/ },
+    { args: ['ide', '--help'], code: 0, out: 'stdout', says: /usage: preflight ide upload --app/ },
+    { args: ['ide', 'upload'], code: 2, out: 'stderr', says: /usage: preflight ide upload --app/ },
+    { args: ['ide', 'upload', '--app', 'x'], code: 2, out: 'stderr', says: /usage: preflight ide upload --app/ },
   ];
   for (const c of cases) {
     base(`preflight ${c.args.join(' ') || '(nothing)'} → exit ${c.code}`, async () => {
@@ -326,5 +330,33 @@ base('preflight emulator on a port someone holds exits 1 with one line naming th
     ]);
   } finally {
     holder.close();
+  }
+});
+
+// --- ide upload ---------------------------------------------------------------------------------------------------
+
+base('preflight ide upload: the developer tool\'s upload into a running emulator; refused (exit 1) for an app that has not authorized the TP', async () => {
+  const em = await startEmulator({ seed: 'cli-ide', port: 0, pushTimeoutMs: 500 });
+  try {
+    const ids = new SeededIds('cli-ide');
+    const tp = {
+      clientId: ids.alnum('clientId', 32), tpAppId: 7, name: 'cli', messageToken: ids.alnum('t', 32), encodingAesKey: ids.alnum('k', 43),
+      authEventUrl: 'http://127.0.0.1:9/a', messageEventUrl: 'http://127.0.0.1:9/m', authStartDomain: '127.0.0.1', testAppIds: [6660001, 6660002], permissionSets: ['development'],
+    };
+    em.emu.registerTp(tp, { scheduleTickets: false });
+    authorize(em.emu, em.emu.requireTp(tp.clientId), 6660001, ['development']);
+    // The emulator's only TP is the one uploaded for when neither --client-id nor TP_CLIENT_ID says.
+    const ok = await cli(['ide', 'upload', '--app', '6660001', '--emulator', em.url, '--version', '3.1.4'], { TP_CLIENT_ID: '' });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^uploaded with the developer tool: app 6660001, package \d+ \(development version/);
+    expect(em.emu.store.packages.get(6660001)?.map((p) => [p.version, p.status, p.uploadStatus, p.source])).toEqual([['3.1.4', 3, 2, 'ide']]);
+    const refused = await cli(['ide', 'upload', '--app', '6660002', '--emulator', em.url, '--client-id', tp.clientId]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/errno 50032: app 6660002 has not authorized this TP/);
+    const nobody = await cli(['ide', 'upload', '--app', '6660001', '--emulator', 'http://127.0.0.1:9']);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toMatch(/no emulator at http:\/\/127\.0\.0\.1:9/);
+  } finally {
+    await em.stop();
   }
 });

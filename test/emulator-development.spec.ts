@@ -162,3 +162,26 @@ test('an app that did not grant a set gets 45001 for its APIs; the TP-level perm
   expect(await code(ctx.client.call('pkg.getPackage', {}, token))).toBe(45001);
   expect(await code(ctx.client.call('customermsg.sendCustomerMessage', { user_type: 1, open_id: 'o', msg_type: 'text', content: 'hi' }, token))).toBe(40007);
 });
+
+test('side door ide/upload, the developer tool (定制开发): a development package at once, submitted like any other; refused for an app that has not authorized the TP (50032) or did not grant 开发管理权限 (45001)', async ({ ctx }) => {
+  const side = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${ctx.em.url}/__emulator/ide/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const [appId, other] = TP.testAppIds as [number, number];
+  expect(await side({ clientId: TP.clientId, appId })).toMatchObject({ status: 400, body: { errno: 50032 } });
+  await ctx.app(['payment'], other);
+  expect(await side({ clientId: TP.clientId, appId: other })).toMatchObject({ status: 400, body: { errno: 45001 } });
+  expect((await side({ clientId: 'NoSuchTp', appId })).status).toBe(400);
+  expect((await side({ clientId: TP.clientId, appId: 'x' })).status).toBe(400);
+
+  const token = await ctx.app();
+  const up = await side({ clientId: TP.clientId, appId, version: '2.0.0' });
+  expect(up.status).toBe(200);
+  // No upload to wait for: the package is the app's development version, finished, right away.
+  const pkg = (await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).find((p) => p.version === '2.0.0')!;
+  expect(pkg).toMatchObject({ package_id: up.body.packageId, status: 3, upload_status: 2 });
+  await ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token);
+  const tools = ctx.em.emu.ledger.raw().filter((e) => e.dir === 'tool');
+  expect(tools.map((e) => e.dir === 'tool' && [e.appId, e.status, e.errno ?? null])).toEqual([[appId, 400, 50032], [other, 400, 45001], [appId, 200, null]]);
+});

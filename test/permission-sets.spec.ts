@@ -87,7 +87,7 @@ const MUTANTS: MutantRow[] = [
     },
     otherCauses: {
       // A check that needs the upload says why there was none (a rerun of it alone would show nothing else).
-      'dev.submit-audit': /^needs a successful package\/upload \(see dev\.package-upload: the TP's hook .* did not answer "upload-package"/,
+      'dev.submit-audit': /^needs an uploaded package \(package\/upload or the developer tool\) \(see dev\.package-upload: the TP's hook .* did not answer "upload-package"/,
       'pay.account-create': /not attempted: .*did not answer "upload-package"/,
       // Optional actions never asked (the hook hung earlier) are skipped as such, not blamed on the TP.
       'dev.withdraw-audit': /^the TP was not asked to withdraw-audit: not attempted: .*did not answer "upload-package".*\(optional\)$/,
@@ -130,6 +130,11 @@ const MUTANTS: MutantRow[] = [
       'pay.payment-service': /never called .*pay\/paymentservice\/create.*legal_id/,
       'pay.pushes-ack': /^needs a successful payment onboarding call/,
     },
+  },
+  {
+    // The audit directCommit started still passes and is released: only the checks that stand on a submitaudit call skip.
+    mutant: 'direct-commit', sets: ['development'], check: 'dev.submit-audit', status: 'FAILED', cause: /ext_json\.directCommit \(call #\d+\) instead .*whether a directCommit counts is not documented/,
+    others: { 'dev.audit-quota-read': 'SKIPPED', 'dev.package-state-followed': 'SKIPPED', 'dev.audit-push-ack': 'SKIPPED', 'dev.withdraw-audit': 'SKIPPED' },
   },
   { mutant: 'no-withdraw', sets: ['development'], check: 'dev.withdraw-audit', status: 'WARNING', cause: /never called package\/withdraw/ },
   { mutant: 'no-rollback', sets: ['development'], check: 'dev.rollback', status: 'WARNING', cause: /never called package\/rollback/ },
@@ -193,6 +198,23 @@ for (const m of MUTANTS) {
     }
   });
 }
+
+// A correct TP that develops in the developer tool (定制开发) and never calls package/upload: Baidu's detection counts
+// the tool's upload (reference §7.1.3), so must we.
+test('variant ide-upload (the developer tool, never package/upload): every development check PASSED, ready', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await runDetection({
+    outDir: testInfo.outputPath('run'), timeoutMs: RUN_TIMEOUT,
+    env: { PREFLIGHT_PERMISSION_SETS: 'development', PREFLIGHT_REFERENCE_ENTRY: new URL('./variants/ide-upload.ts', import.meta.url).pathname },
+  });
+  const report = reportOf(run);
+  const dev = report.checks.filter((c) => c.permissionSet === 'development');
+  expect(Object.fromEntries(dev.map((c) => [c.id, c.status])), notPassed(dev)).toEqual(Object.fromEntries(dev.map((c) => [c.id, 'PASSED'])));
+  const upload = checkOf(report, 'dev.package-upload', run);
+  expect(upload.evidence.map((e) => e.label), 'judged by the developer tool\'s upload').toContain('developer tool uploads (定制开发)');
+  expect(JSON.stringify(upload.evidence)).not.toContain('/rest/2.0/smartapp/package/upload');
+  expect(run.exitCode, tail(run, 1500)).toBe(0);
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // PREFLIGHT_STRICT=1: an extended check that catches its mutant fails the stage and the verdict.

@@ -8,6 +8,7 @@ export const USAGE = [
   '  emulator   start the Baidu open-platform emulator',
   '  push       replay a push of an earlier run to a TP (push replay <seq>)',
   '  crypto     decrypt / encrypt / sign push envelopes by hand',
+  "  ide        the developer tool's upload (定制开发) into a running emulator (ide upload --app <id>)",
   "Run 'preflight <command> --help' for the command's options.",
 ].join('\n');
 
@@ -27,6 +28,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await load('./emulator.ts')).emulatorCommand!(rest);
     case 'push':
       return (await load('./push.ts')).pushCommand!(rest);
+    case 'ide':
+      return (await load('./ide.ts')).ideCommand!(rest);
     case '--help':
     case '-h':
     case 'help':

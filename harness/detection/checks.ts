@@ -52,7 +52,7 @@ export const CHECKS: readonly CheckDef[] = [
 
   // 开发管理权限 — Baidu checks that package/upload and package/submitaudit have ever succeeded (§7.1.3).
   { id: 'dev.package-upload', permissionSet: 'development', kind: 'baidu',
-    title: { zh: '为授权测试小程序上传代码包', en: 'package/upload succeeded for an authorized test mini-program' }, requirement: 'reference §7.1.3 开发管理权限, §3.5' },
+    title: { zh: '为授权测试小程序上传代码包', en: 'A code package uploaded for an authorized test mini-program (package/upload or the developer tool)' }, requirement: 'reference §7.1.3 开发管理权限, §3.5' },
   { id: 'dev.submit-audit', permissionSet: 'development', kind: 'baidu',
     title: { zh: '提交代码包审核', en: 'package/submitaudit succeeded' }, requirement: 'reference §7.1.3 开发管理权限, §3.6' },
   { id: 'dev.audit-quota-read', permissionSet: 'development', kind: 'extended',

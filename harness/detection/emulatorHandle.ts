@@ -1,10 +1,10 @@
 // The checks' view of the emulator: its side door over HTTP (the emulator may live in another process). Everything
 // it returns is already redacted by the emulator's ledger.
-import type { LedgerEntry, CallEntry, PushEntry, PageEntry } from '../emulator/ledger.ts';
+import type { LedgerEntry, CallEntry, PushEntry, PageEntry, ToolEntry } from '../emulator/ledger.ts';
 import { AUTH_PAGE } from './runEnv.ts';
 import { tokenRefused } from '../baidu/errors.ts';
 
-export type { LedgerEntry, CallEntry, PushEntry, PageEntry };
+export type { LedgerEntry, CallEntry, PushEntry, PageEntry, ToolEntry };
 
 /**
  * The ledger as far as this process has read it. Entries never change once recorded, so each read fetches only what
@@ -75,6 +75,10 @@ export class EmulatorHandle {
   }
   async pages(path: string): Promise<PageEntry[]> {
     return (await this.ledger()).filter((e): e is PageEntry => e.dir === 'page' && e.path === path);
+  }
+  /** The developer tool's uploads (定制开发) that went through for an app. */
+  async ideUploads(appId: number): Promise<ToolEntry[]> {
+    return (await this.ledger()).filter((e): e is ToolEntry => e.dir === 'tool' && e.tool === 'ide' && e.appId === appId && e.status === 200);
   }
   /**
    * The phone's confirmations that authorized an app, oldest first (each issued a code): the sets `granted`, the

@@ -58,8 +58,23 @@ export interface PageEntry {
   facts: Record<string, unknown>;
 }
 
-export type LedgerEntry = CallEntry | PushEntry | PageEntry;
-type NewEntry = Omit<CallEntry, 'seq'> | Omit<PushEntry, 'seq'> | Omit<PageEntry, 'seq'>;
+/** A Baidu tool other than the OpenAPI acting for the TP's developer: the developer tool's upload (定制开发). */
+export interface ToolEntry {
+  seq: number;
+  at: number;
+  dir: 'tool';
+  tool: 'ide';
+  action: 'upload';
+  clientId: string;
+  appId: number;
+  /** 200 when the tool's action went through; otherwise Baidu's errno for why not, in `errno`. */
+  status: number;
+  errno?: number;
+  facts: Record<string, unknown>;
+}
+
+export type LedgerEntry = CallEntry | PushEntry | PageEntry | ToolEntry;
+type NewEntry = Omit<CallEntry, 'seq'> | Omit<PushEntry, 'seq'> | Omit<PageEntry, 'seq'> | Omit<ToolEntry, 'seq'>;
 
 const MAX_ENTRIES = 50_000;
 

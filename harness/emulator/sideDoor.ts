@@ -4,7 +4,7 @@ import { reply, type BaiduReply } from '../baidu/envelopes.ts';
 import type { Emulator } from './emulator.ts';
 import type { TpRegistration } from './store.ts';
 import { authorize, unauthorize } from './providers/auth.ts';
-import { holdAudits } from './providers/development.ts';
+import { holdAudits, ideUpload } from './providers/development.ts';
 
 const VERSION = '0.1.0';
 
@@ -130,6 +130,17 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
       // `decisions`: how many are waiting (hold) or were just released.
       return reply.raw({ appId: Number(input.appId), hold: input.hold, decisions: holdAudits(emu, Number(input.appId), input.hold) });
     }
+    case 'POST /__emulator/ide/upload':
+      // The developer tool's upload (定制开发): a stand-in for Baidu's IDE, which a person or the TP's build uses.
+      return withTp(emu, input, (clientId) => {
+        const appId = Number(input.appId);
+        if (!Number.isInteger(appId) || !emu.store.apps.has(appId)) return bad(`no app ${input.appId}`);
+        for (const k of ['version', 'desc'] as const) if (input[k] !== undefined && typeof input[k] !== 'string') return bad(`${k} must be a string`);
+        const e = ideUpload(emu, clientId, appId, { version: input.version as string | undefined, desc: input.desc as string | undefined });
+        return e.status === 200
+          ? reply.raw({ seq: e.seq, appId, packageId: e.facts.packageId })
+          : { kind: 'raw', status: 400, body: { error: `errno ${e.errno}: ${e.facts.why}`, errno: e.errno, seq: e.seq } };
+      });
     case 'POST /__emulator/app/state': {
       // Test precondition: an app whose name or category has not passed Baidu's basic-info audit (69001–69003).
       const app = emu.store.apps.get(Number(input.appId));

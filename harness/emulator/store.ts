@@ -58,6 +58,8 @@ export interface PackageRecord {
   auditMsg: string;
   /** The online version this one replaced, for rollback. */
   previousOnline?: number;
+  /** 'ide': submitted with the developer tool (定制开发), not built from a template by package/upload. */
+  source?: 'ide';
 }
 
 export interface TemplateRecord { templateId: number; draftId: number; userVersion: string; userDesc: string; createTime: number }

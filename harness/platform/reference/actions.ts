@@ -36,6 +36,17 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
 
   const actions: Record<string, (appId: number) => Promise<unknown>> = {
     async 'upload-package'(appId) {
+      if (b.uploadWithIde) {
+        // 定制开发: the TP's developer uploads the customer's code with the developer tool — in the emulator, its
+        // stand-in (`preflight ide upload`); the package is the app's development version at once.
+        const version = `1.0.${Date.now() % 1000}`;
+        const res = await fetch(new URL('/__emulator/ide/upload', b.uploadWithIde), {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: keeper.clientId, appId, version }),
+        });
+        const body = (await res.json()) as { packageId?: number; error?: string };
+        if (!res.ok) throw new ActionError(502, `the developer tool's upload was refused: ${body.error}`);
+        return { packageId: body.packageId, version, via: 'developer tool' };
+      }
       let templates = (await tp<{ list: { template_id: number }[] }>('template.getTemplateList')).list;
       if (!templates.length) {
         const draft = (await tp<{ list: { draft_id: number }[] }>('template.getTemplateDraftList')).list[0];

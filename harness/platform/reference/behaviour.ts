@@ -42,6 +42,11 @@ export interface Behaviour {
   hookDelayMs: number;
   /** Hook actions this TP does not implement: its hook answers 501 for them (the harness then WAITs). */
   unsupportedActions: string[];
+  /**
+   * Uploads code with the developer tool (定制开发) instead of package/upload: the URL of the tool's stand-in, the
+   * emulator (`/__emulator/ide/upload`). Baidu's detection counts either (reference §7.1.3).
+   */
+  uploadWithIde?: string;
   /** Catalogue ids of calls the TP silently leaves out while claiming the action was done. */
   skipCalls: string[];
   /** Params the TP gets wrong, by catalogue id: merged over what it would send (a 15-digit ID card, an icon on its own CDN). */

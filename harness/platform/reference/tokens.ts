@@ -20,7 +20,7 @@ export class TokenKeeper {
   private pendingByApp = new Map<number, Promise<number>>();
   readonly appInfo = new Map<number, unknown>();
 
-  constructor(private client: BaiduClient, private clientId: string, private singleFlight = true, private renewRefusedTpToken = true) {}
+  constructor(private client: BaiduClient, readonly clientId: string, private singleFlight = true, private renewRefusedTpToken = true) {}
 
   private async tpAccessToken(): Promise<string> {
     const now = Date.now();
