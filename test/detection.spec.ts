@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
 import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
 import { NOT_NEEDED_REASON } from '../harness/detection/selection.ts';
-import type { Report } from '../harness/report/model.ts';
+import { NOT_CHECKED, type Report } from '../harness/report/model.ts';
 import { chromiumExecutable } from '../harness/detection/chromium.ts';
 import { reportTexts } from './helpers/reportTexts.ts';
 import { ROOT, checkStatuses, runDetection, type DetectionRun, tail, reportOf } from './helpers/runDetection.ts';
@@ -186,6 +186,17 @@ test.describe('default run (reference TP)', () => {
     expect.soft(report.verdict.ready, `verdict: ${report.verdict.headline.en}`).toBe(true);
     expect.soft(report.verdict.status).toBe('PASSED');
     expect.soft(run.exitCode, tail(run, 1500)).toBe(0);
+  });
+
+  test('a "ready" verdict comes with what 全网发布 also needs that no run can check (真实性认证), on the console and in the HTML', async () => {
+    reportOf(run);
+    const verdictAt = run.stdout.indexOf('Ready for 全网发布: yes');
+    expect(verdictAt).toBeGreaterThan(-1);
+    expect(run.stdout.indexOf(NOT_CHECKED.en), 'after the verdict').toBeGreaterThan(verdictAt);
+    expect(run.stdout).toContain(NOT_CHECKED.zh);
+    const html = bodyText(readFileSync(join(reportDir, 'preflight-report.html'), 'utf8'));
+    expect(html.indexOf(NOT_CHECKED.zh), 'right after the stages, before the checks').toBeLessThan(html.indexOf('百度发布检测项'));
+    expect(html).toContain(NOT_CHECKED.en);
   });
 });
 

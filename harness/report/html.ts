@@ -1,7 +1,7 @@
 // The report for people: one self-contained HTML file (inline CSS/JS, screenshots as data URIs) that opens from
 // disk or a CI artifact without a server. Verdict first, then stages, then each check's evidence and reproduce
 // commands; run metadata last. Every dynamic string goes through esc(): evidence is untrusted TP output.
-import { STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
+import { NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
 import type { CheckStatus } from '../detection/checks.ts';
 
 export function esc(s: unknown): string {
@@ -209,6 +209,7 @@ ${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="m
 ${stageRows}
 </tbody>
 </table>
+<p class="muted" id="not-checked">${esc(NOT_CHECKED.zh)}<br>${esc(NOT_CHECKED.en)}</p>
 ${report.stages.map((s) => renderStage(s, report.checks, images)).join('\n')}
 ${steps}
 <footer class="stage">

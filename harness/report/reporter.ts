@@ -9,7 +9,7 @@ import { configSecrets, displayPath, parseConfig, type Config } from '../config.
 import { freshSeed } from '../seed.ts';
 import type { CheckDef, CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, listing, RUN_ENV } from '../detection/runEnv.ts';
-import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, onlyWarns, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
+import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, NOT_CHECKED, onlyWarns, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
@@ -294,6 +294,7 @@ export default class DetectionReporter implements Reporter {
       ...(report.steps.some((s) => s.status === 'FAILED')
         ? [`  框架步骤失败 / harness steps failed: ${report.steps.filter((s) => s.status === 'FAILED').map((s) => (s.error ? `${s.title}: ${oneLine(plainReason(s.error.split('\n')[0]!), 300)}` : s.title)).join('; ')}`]
         : []),
+      ...(report.verdict.ready ? [`${NOT_CHECKED.zh}`, `${NOT_CHECKED.en}`] : []),
       `报告 / Report: ${htmlPath.startsWith(cwd + path.sep) ? path.relative(cwd, htmlPath) : htmlPath}`,
       '',
     ];
