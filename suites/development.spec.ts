@@ -1,6 +1,6 @@
-// 开发管理权限 (development management). Baidu's detection: package/upload and package/submitaudit have ever
-// succeeded for an authorized test app (reference §7.1.3). Extended checks (WARNING unless --strict) cover the rest
-// of the lifecycle a TP gets wrong in production.
+// 开发管理权限 (development management). Baidu's detection: a package was uploaded for an authorized test app —
+// package/upload, or the developer tool (定制开发) — and package/submitaudit has ever succeeded (reference §7.1.3).
+// Extended checks (WARNING unless --strict) cover the rest of the lifecycle a TP gets wrong in production.
 import { test, asCheck } from '../fixtures/index.ts';
 import { judgeEverSucceeded, judgePushesAcked, needsApp, needsEarlier, optionalActionSkipped } from '../fixtures/judge.ts';
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
@@ -11,15 +11,24 @@ import type { Run } from '../harness/detection/run.ts';
 test('a code package is uploaded for an authorized test app', asCheck('dev.package-upload'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'development');
   // Baidu counts a package submitted with the developer tool (定制开发) as well as package/upload (§7.1.3).
-  const ide = await run.beforeProbes.ideUploads(needsApp(obs));
-  if (ide.length) return check.evidence('developer tool uploads (定制开发)', ide);
-  await judgeEverSucceeded(run, check, obs, 'pkg.uploadPackage', 'upload-package');
+  const tool = await run.beforeProbes.ideUploads(needsApp(obs));
+  const uploaded = tool.filter((e) => e.status === 200);
+  if (uploaded.length) return check.evidence('developer tool uploads (定制开发)', uploaded);
+  if (tool.length) check.evidence('developer tool uploads (定制开发), refused', tool);
+  try {
+    await judgeEverSucceeded(run, check, obs, 'pkg.uploadPackage', 'upload-package');
+  } catch (e) {
+    const refused = tool.at(-1);
+    throw new Error(`${(e as Error).message}; ${refused
+      ? `the developer tool's upload was refused too (errno ${refused.errno}: ${refused.facts.why})`
+      : 'nor was a package uploaded with the developer tool (定制开发), which Baidu counts as well'}`);
+  }
 });
 
 test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'development');
   const appId = needsApp(obs);
-  const uploaded = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId)).length > 0 || (await run.beforeProbes.ideUploads(appId)).length > 0;
+  const uploaded = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId)).length > 0 || (await run.beforeProbes.ideUploads(appId)).some((e) => e.status === 200);
   test.skip(!uploaded && obs.actions['upload-package']?.outcome !== 'waiting', needsEarlier(obs, 'upload-package', 'an uploaded package (package/upload or the developer tool)', 'dev.package-upload'));
   // package/upload's ext_json.directCommit also submits for audit, but the rule Baidu documents names package/submitaudit.
   const direct = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId)).find((c) => c.facts.directCommit === true);
@@ -27,8 +36,10 @@ test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, 
     await judgeEverSucceeded(run, check, obs, 'pkg.submitPackageAudit', 'submit-audit');
   } catch (e) {
     if (!direct) throw e;
-    throw new Error(`${(e as Error).message}; the TP submitted with package/upload's ext_json.directCommit (call #${direct.seq}) instead — Baidu's documented rule names `
-      + 'package/submitaudit, and whether a directCommit counts is not documented: submit once with package/submitaudit for the detection');
+    const tried = (await run.beforeProbes.calls('pkg.submitPackageAudit')).some((c) => c.appId === appId);
+    throw new Error(`${(e as Error).message}; the TP submitted with package/upload's ext_json.directCommit (call #${direct.seq})${tried ? '' : ' instead'} — `
+      + "Baidu's documented rule names package/submitaudit, and whether a directCommit counts is not documented: "
+      + 'upload once without directCommit and submit that package with package/submitaudit');
   }
 });
 
@@ -46,9 +57,9 @@ test('the upload state is followed with package/get, not guessed', asCheck('dev.
   const appId = needsApp(exerciseObservations(run, 'development'));
   const upload = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId))[0];
   const submit = (await successfulCalls(run.beforeProbes, 'pkg.submitPackageAudit', appId))[0];
-  // A package from the developer tool is there at once: nothing asynchronous to follow, nothing to get wrong.
-  if (!upload && submit && (await run.beforeProbes.ideUploads(appId)).length) {
-    return check.evidence('judged by', 'the package came from the developer tool (定制开发), not from package/upload: there was no asynchronous upload to follow');
+  // The package submitted came from the developer tool: there at once, nothing asynchronous to follow or get wrong.
+  if (submit && (await run.beforeProbes.ideUploads(appId)).some((e) => e.status === 200 && e.facts.packageId === submit.facts.packageId)) {
+    return check.evidence('judged by', `the package submitted (#${submit.seq}) came from the developer tool (定制开发), not from package/upload: there was no asynchronous upload to follow`);
   }
   test.skip(!upload || !submit, 'needs a successful upload and submission');
   const polls = (await run.beforeProbes.calls('pkg.getPackage')).filter((c) => c.appId === appId && c.seq > upload!.seq && c.seq < submit!.seq && succeeded(c));

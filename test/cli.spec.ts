@@ -343,6 +343,9 @@ base('preflight ide upload: the developer tool\'s upload into a running emulator
       clientId: ids.alnum('clientId', 32), tpAppId: 7, name: 'cli', messageToken: ids.alnum('t', 32), encodingAesKey: ids.alnum('k', 43),
       authEventUrl: 'http://127.0.0.1:9/a', messageEventUrl: 'http://127.0.0.1:9/m', authStartDomain: '127.0.0.1', testAppIds: [6660001, 6660002], permissionSets: ['development'],
     };
+    const none = await cli(['ide', 'upload', '--app', '6660001', '--emulator', em.url], { TP_CLIENT_ID: '' });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no TP is registered at http:\/\/127\.0\.0\.1:\d+/);
     em.emu.registerTp(tp, { scheduleTickets: false });
     authorize(em.emu, em.emu.requireTp(tp.clientId), 6660001, ['development']);
     // The emulator's only TP is the one uploaded for when neither --client-id nor TP_CLIENT_ID says.

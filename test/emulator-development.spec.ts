@@ -163,7 +163,7 @@ test('an app that did not grant a set gets 45001 for its APIs; the TP-level perm
   expect(await code(ctx.client.call('customermsg.sendCustomerMessage', { user_type: 1, open_id: 'o', msg_type: 'text', content: 'hi' }, token))).toBe(40007);
 });
 
-test('side door ide/upload, the developer tool (定制开发): a development package at once, submitted like any other; refused for an app that has not authorized the TP (50032) or did not grant 开发管理权限 (45001)', async ({ ctx }) => {
+test('side door ide/upload, the developer tool (定制开发): a development package at once, submitted like any other; refused for an app that has not authorized the TP (50032) or did not grant 开发管理权限 (45001), and for a TP without it (40007)', async ({ ctx }) => {
   const side = async (body: Record<string, unknown>) => {
     const res = await fetch(`${ctx.em.url}/__emulator/ide/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -182,6 +182,10 @@ test('side door ide/upload, the developer tool (定制开发): a development pac
   const pkg = (await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).find((p) => p.version === '2.0.0')!;
   expect(pkg).toMatchObject({ package_id: up.body.packageId, status: 3, upload_status: 2 });
   await ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token);
+  // A TP that did not select 开发管理权限 cannot upload for anyone.
+  const noDev = 'NoDevelopmentTpClientId000000000';
+  ctx.em.emu.registerTp({ ...TP, clientId: noDev, permissionSets: ['payment'] }, { scheduleTickets: false });
+  expect(await side({ clientId: noDev, appId })).toMatchObject({ status: 400, body: { errno: 40007 } });
   const tools = ctx.em.emu.ledger.raw().filter((e) => e.dir === 'tool');
-  expect(tools.map((e) => e.dir === 'tool' && [e.appId, e.status, e.errno ?? null])).toEqual([[appId, 400, 50032], [other, 400, 45001], [appId, 200, null]]);
+  expect(tools.map((e) => e.dir === 'tool' && [e.appId, e.status, e.errno ?? null])).toEqual([[appId, 400, 50032], [other, 400, 45001], [appId, 200, null], [appId, 400, 40007]]);
 });

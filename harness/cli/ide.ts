@@ -42,8 +42,17 @@ export async function ideCommand(argv: string[]): Promise<number> {
     // The TP the tool uploads for: --client-id, else TP_CLIENT_ID, else the emulator's only registered TP.
     let clientId = values['client-id'] ?? process.env.TP_CLIENT_ID;
     if (!clientId) {
-      const tps = ((await call('GET', '/__emulator/state')).body.tps ?? []) as { clientId: string }[];
-      if (tps.length !== 1) {
+      const state = await call('GET', '/__emulator/state');
+      const tps = state.body.tps as { clientId: string }[] | undefined;
+      if (!state.ok || !Array.isArray(tps)) {
+        process.stderr.write(`preflight ide: ${base} is not an emulator (GET /__emulator/state: ${state.body.error ?? 'no TP list'})\n`);
+        return 1;
+      }
+      if (tps.length === 0) {
+        process.stderr.write(`preflight ide: no TP is registered at ${base} (is the run still going?)\n`);
+        return 1;
+      }
+      if (tps.length > 1) {
         process.stderr.write(`preflight ide: the emulator has ${tps.length} TPs registered; say which with --client-id\n`);
         return 2;
       }

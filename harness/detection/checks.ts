@@ -50,7 +50,8 @@ export const CHECKS: readonly CheckDef[] = [
   { id: 'probe.unauthorized-ack', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
     title: { zh: 'UNAUTHORIZED推送应答success', en: 'UNAUTHORIZED push acknowledged with "success"' }, requirement: 'reference §2.6' },
 
-  // 开发管理权限 — Baidu checks that package/upload and package/submitaudit have ever succeeded (§7.1.3).
+  // 开发管理权限 — Baidu checks that a package was uploaded (package/upload or the developer tool) and package/submitaudit
+  // has ever succeeded (§7.1.3).
   { id: 'dev.package-upload', permissionSet: 'development', kind: 'baidu',
     title: { zh: '为授权测试小程序上传代码包', en: 'A code package uploaded for an authorized test mini-program (package/upload or the developer tool)' }, requirement: 'reference §7.1.3 开发管理权限, §3.5' },
   { id: 'dev.submit-audit', permissionSet: 'development', kind: 'baidu',

@@ -147,12 +147,12 @@ export function onlyWarns(c: Pick<CheckReport, 'kind' | 'status' | 'reason'>, st
 }
 export const NO_CHECK_RAN_REASON = 'no check ran / 没有检测运行';
 /**
- * What 全网发布 also requires that no API shows, so no run can check (reference §7.1.2): said beside a "ready" verdict so
+ * What 全网发布 also requires that no API shows, so no run can check (reference §7.1.1–2): said beside a "ready" verdict so
  * that it is not read as the whole story.
  */
 export const NOT_CHECKED = {
-  zh: '另需（此处不检测）：第三方平台主体真实性认证，全网发布的第一步，在百度智能小程序开发者平台完成',
-  en: "Also required (not checked here): the TP's subject authenticity certification (真实性认证), the first step of 全网发布, done in Baidu's developer console",
+  zh: '另需（此处不检测）：第三方平台主体真实性认证（全网发布的第一步），以及自动检测通过后百度对第三方平台基本信息的人工审核',
+  en: "Also required (not checked here): the TP's subject authenticity certification (真实性认证, the first step of 全网发布), and Baidu's manual review of the TP's basic information after the automated detection",
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,4 +3,7 @@
 // counts a package submitted with the developer tool (reference §7.1.3), so every development check passes.
 import { runReferenceTp } from '../../harness/platform/reference/main.ts';
 
-await runReferenceTp({ uploadWithIde: process.env.BAIDU_SMARTPROGRAM_URL });
+// The developer tool's stand-in is the emulator, where the TP's Baidu base URL points (as main.ts reads it).
+const emulator = process.env.BAIDU_SMARTPROGRAM_URL ?? process.env.BAIDU_OPENAPI_URL;
+if (!emulator) throw new Error('ide-upload: BAIDU_SMARTPROGRAM_URL (or BAIDU_OPENAPI_URL) must name the emulator');
+await runReferenceTp({ uploadWithIde: emulator });

@@ -224,12 +224,14 @@ function startAudit(emu: Emulator, pkg: PackageRecord, clientId: string, content
  * with the developer tool as well as one uploaded by package/upload). It goes through no OpenAPI endpoint: the tool
  * uploads as the TP's developer for an app that authorized the TP, and the package appears at once as the app's
  * development version (status 3, upload finished), ready for package/submitaudit. Choices (the tool's own errors are
- * not documented): 50032 when the app has not authorized the TP, 45001 when it did not grant 开发管理权限.
+ * not documented): 40007 when the TP did not select 开发管理权限, 50032 when the app has not authorized the TP, 45001
+ * when it did not grant 开发管理权限.
  */
 export function ideUpload(emu: Emulator, clientId: string, appId: number, opts: { version?: string; desc?: string } = {}): ToolEntry {
   const a = emu.store.authorization(clientId, appId);
   const base = { at: Date.now(), dir: 'tool' as const, tool: 'ide' as const, action: 'upload' as const, clientId, appId };
   const refuse = (errno: number, why: string) => emu.ledger.record({ ...base, status: 400, errno, facts: { why } });
+  if (!emu.requireTp(clientId).permissionSets.includes('development')) return refuse(40007, 'the TP did not select 开发管理权限');
   if (!a?.active) return refuse(50032, `app ${appId} has not authorized this TP`);
   if (!a.granted.includes('development')) return refuse(45001, `app ${appId} did not grant 开发管理权限`);
   const list = (emu.store.packages.get(appId) ?? []).filter((p) => p.status !== 3);
