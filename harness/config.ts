@@ -49,6 +49,11 @@ export interface Config {
   tpUrls: { authEvent?: string; messageEvent?: string; authStart?: string; hook?: string };
   /** Where the report files go (PREFLIGHT_REPORT_DIR). */
   reportDir: string;
+  /**
+   * The trailing identifier of encrypted pushes (reference §2.4: Baidu's demo calls it clientId; whether Baidu puts the
+   * TP's Key or its numeric tpAppId there is UNKNOWN, so a TP should not depend on it — this lets a team try both).
+   */
+  pushIdentifier: 'clientId' | 'tpAppId';
 }
 
 /** Defaults of the numeric run options (README's configuration table). */
@@ -135,6 +140,7 @@ export const VARIABLES: Record<string, VarSpec> = {
   TP_HOOK_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
   PREFLIGHT_EMULATOR_PORT: { pattern: '^[0-9]{1,5}$', describe: 'a TCP port (0 = any free port)' },
   PREFLIGHT_EMULATOR_HTTPS_PORT: { pattern: '^[0-9]{1,5}$', describe: 'a TCP port for the HTTPS emulator (443 to stand in for openapi.baidu.com)' },
+  PREFLIGHT_PUSH_IDENTIFIER: { enum: ['clientId', 'tpAppId'], describe: 'clientId or tpAppId: what the emulator puts after the message in encrypted pushes' },
   PREFLIGHT_TICKET_INTERVAL_S: { pattern: '^[1-9][0-9]*$', describe: 'seconds between ticket pushes' },
   PREFLIGHT_PUSH_BUDGET_MS: { pattern: '^[1-9][0-9]*$', describe: 'milliseconds a TP may take to answer a push' },
   PREFLIGHT_EXCHANGE_BUDGET_MS: { pattern: '^[1-9][0-9]*$', describe: 'milliseconds from callback to code exchange' },
@@ -232,6 +238,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emulatorPort: Number(v.PREFLIGHT_EMULATOR_PORT ?? (platform === 'external' ? DEFAULT_EMULATOR_PORT : 0)),
     emulatorHost: '127.0.0.1',
     emulatorHttpsPort: v.PREFLIGHT_EMULATOR_HTTPS_PORT ? Number(v.PREFLIGHT_EMULATOR_HTTPS_PORT) : undefined,
+    pushIdentifier: (v.PREFLIGHT_PUSH_IDENTIFIER ?? 'clientId') as Config['pushIdentifier'],
     ticketIntervalS: Number(v.PREFLIGHT_TICKET_INTERVAL_S ?? DEFAULTS.ticketIntervalS),
     pushBudgetMs: Number(v.PREFLIGHT_PUSH_BUDGET_MS ?? DEFAULTS.pushBudgetMs),
     exchangeBudgetMs: Number(v.PREFLIGHT_EXCHANGE_BUDGET_MS ?? DEFAULTS.exchangeBudgetMs),
@@ -258,6 +265,11 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
     }
     throw e;
   }
+}
+
+/** The trailing identifier the emulator seals into this TP's pushes (PREFLIGHT_PUSH_IDENTIFIER). */
+export function pushIdentifierOf(c: Config): string {
+  return c.pushIdentifier === 'tpAppId' ? String(c.tp.tpAppId) : c.tp.clientId;
 }
 
 /** The secret values of a config, for redaction. */

@@ -11,6 +11,8 @@ import { NOT_NEEDED_REASON } from '../harness/detection/selection.ts';
 import { NOT_CHECKED, type Report } from '../harness/report/model.ts';
 import { chromiumExecutable } from '../harness/detection/chromium.ts';
 import { reportTexts } from './helpers/reportTexts.ts';
+import { loadPushes } from '../harness/detection/runs.ts';
+import { decryptMessage } from '../harness/crypto/msgCrypto.ts';
 import { ROOT, checkStatuses, runDetection, type DetectionRun, tail, reportOf } from './helpers/runDetection.ts';
 
 test.describe.configure({ mode: 'parallel' });
@@ -268,6 +270,24 @@ for (const m of MUTANTS) {
     expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
   });
 }
+
+// The trailing identifier of encrypted pushes is undocumented (reference §2.4): with PREFLIGHT_PUSH_IDENTIFIER=tpAppId
+// the emulator seals the numeric tpAppId there, and the reference TP, which does not depend on it, still passes.
+test('PREFLIGHT_PUSH_IDENTIFIER=tpAppId: pushes carry the tpAppId after the message; the reference TP passes every authorization check', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const outDir = testInfo.outputPath('run');
+  const run = await runDetection({
+    outDir, args: ['--grep', '@authorization'],
+    env: { PREFLIGHT_PUSH_IDENTIFIER: 'tpAppId', TP_APP_ID: '424242', TP_MESSAGE_TOKEN: MESSAGE_TOKEN, TP_ENCODING_AES_KEY: AES_KEY, PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: '0' },
+  });
+  const report = reportOf(run);
+  const auth = authorizationChecks(report).filter((c) => c.kind === 'baidu');
+  expect(auth.filter((c) => c.status !== 'PASSED').map((c) => `${c.id}: ${c.status} ${c.reason}`), tail(run)).toEqual([]);
+  const pushes = loadPushes(join(outDir, 'run')) ?? [];
+  const sealed = pushes.filter((p) => p.target === 'auth');
+  expect(sealed.length, 'ticket and AUTHORIZED pushes kept').toBeGreaterThan(1);
+  for (const p of sealed) expect(decryptMessage(AES_KEY, p.envelope.Encrypt!).clientId, `push #${p.seq}`).toBe('424242');
+});
 
 // Correct TPs whose 授权发起页 leads on differently (test/variants/): by HTTP 302, by script after the page loaded,
 // with a link rendered late, or in a new tab.

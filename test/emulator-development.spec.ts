@@ -74,6 +74,17 @@ test('a malformed app.json override fails the upload asynchronously with 69010',
   expect(await code(ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token))).toBe(69005);
 });
 
+test('ext_json needs extEnable and extAppid (§3.5: both required), extAppid as a string or a number, and this app\'s', async ({ ctx }) => {
+  const token = await ctx.app();
+  const templateId = ctx.em.emu.store.templates.get(TP.clientId)![0]!.templateId;
+  const up = (ext: Record<string, unknown>) => code(ctx.client.call('pkg.uploadPackage', { template_id: templateId, ext_json: JSON.stringify(ext), user_version: '1.0.0', user_desc: 'd' }, token));
+  expect(await up({ extAppid: TP.testAppIds[0] })).toBe(40001);
+  expect(await up({ extEnable: true })).toBe(40001);
+  expect(await up({ extEnable: true, extAppid: TP.testAppIds[1] })).toBe(40001);
+  expect(await up({ extEnable: true, extAppid: String(TP.testAppIds[0]) })).toBe(0);
+  expect(await up({ extEnable: false, extAppid: TP.testAppIds[0] })).toBe(0);
+});
+
 test('submitaudit needs an approved name and category (69001–69003) and quota (69013)', async ({ ctx }) => {
   const token = await ctx.app();
   const app = ctx.em.emu.store.apps.get(TP.testAppIds[0]!)!;

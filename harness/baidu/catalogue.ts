@@ -23,6 +23,8 @@ export interface EndpointDef {
   host: 'openapi';
   path: string;
   token: TokenKind;
+  /** A TP-token endpoint the emulator also answers for an authorizer token (where the reference says either may work). */
+  alsoAppToken?: true;
   /** How POST params travel; Baidu also accepts them in the query string (reference §0.2), so the emulator does. */
   body?: 'form' | 'multipart' | 'json';
   envelope: EnvelopeKind;
@@ -124,7 +126,9 @@ export const CATALOGUE: readonly EndpointDef[] = [
     data: domainStrings, doc: '4.1.4' }),
   row({ id: 'app.setAppWebViewDomain', zh: '设置小程序业务域名', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/app/modifywebviewdomain', token: 'app', envelope: 'W', permissionSet: 'basic-info',
     params: { action: opt('string', { enum: ['add', 'delete', 'set', 'get'] }), web_view_domain: opt() }, data: str, doc: '4.1.5' }),
-  row({ id: 'image.uploadImage', zh: '图片上传', method: 'POST', body: 'multipart', path: '/file/2.0/smartapp/upload/image', token: 'tp', envelope: 'W',
+  // §4.2: "token: TP per GO comment (… INFERRED either works)"; the file part is `multipartFile` (Go names it after the
+  // file: the emulator takes a lone file part under any name).
+  row({ id: 'image.uploadImage', zh: '图片上传', method: 'POST', body: 'multipart', path: '/file/2.0/smartapp/upload/image', token: 'tp', alsoAppToken: true, envelope: 'W',
     params: { multipartFile: req('file'), type: opt('int', { enum: ['1', '2', '3'] }) }, data: str, doc: '4.2' }),
   row({ id: 'app.setAppSignature', zh: '修改功能介绍', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/app/modifysignature', token: 'app', envelope: 'W', permissionSet: 'basic-info',
     params: { signature: req() }, doc: '4.4.4' }),

@@ -1,6 +1,6 @@
 // `npm run emulator`: the Baidu emulator on its own, for a team developing its TP against it. Registers the TP
 // from the environment when its URLs are given; otherwise POST /__emulator/tps registers one later.
-import { DEFAULT_EMULATOR_PORT, loadConfigOrExit } from '../config.ts';
+import { DEFAULT_EMULATOR_PORT, loadConfigOrExit, pushIdentifierOf } from '../config.ts';
 import { startEmulator, type StartedEmulator } from '../emulator/index.ts';
 import { BAIDU_HOSTS } from '../emulator/tls.ts';
 import { pushHint, tpNotUp } from '../detection/pushHint.ts';
@@ -43,7 +43,7 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
     em.emu.registerTp({
       clientId: tp.clientId, tpAppId: tp.tpAppId, name: '预检第三方平台', messageToken: tp.messageToken, encodingAesKey: tp.encodingAesKey,
       authEventUrl: tpUrls.authEvent!, messageEventUrl: tpUrls.messageEvent!, authStartDomain: new URL(tpUrls.authStart!).host,
-      testAppIds: config.testAppIds, permissionSets: config.permissionSets,
+      testAppIds: config.testAppIds, permissionSets: config.permissionSets, pushIdentifier: pushIdentifierOf(config),
     });
     lines.push(`registered the TP; pushing its first ticket to ${tpUrls.authEvent}`);
   } else {

@@ -118,7 +118,11 @@ export interface SealOptions extends EncryptOptions {
   nonce?: string;
 }
 
-/** Encrypts and signs a message into Baidu's push envelope (§2.2). */
+/**
+ * Encrypts and signs a message into Baidu's push envelope (§2.2). TimeStamp and Nonce go out as strings: whether Baidu
+ * always sends strings is UNKNOWN (§8.5), and the signature sorts them as strings either way; normaliseEnvelope takes
+ * numbers too.
+ */
 export function sealPush(
   creds: { encodingAesKey: string; token: string; clientId: string },
   message: string,

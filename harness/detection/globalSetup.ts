@@ -5,7 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium, type BrowserServer, type FullConfig } from '@playwright/test';
-import { displayPath, parseConfig, type Config } from '../config.ts';
+import { displayPath, parseConfig, pushIdentifierOf, type Config } from '../config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { launchTp, REFERENCE_ENTRY, reserveSocket, urlsFromBase, type LaunchedTp, type TpUrls } from '../platform/launch.ts';
 
@@ -86,6 +86,7 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
     authStartDomain: new URL(tpUrls.authStart).host,
     testAppIds: config.testAppIds,
     permissionSets: config.permissionSets,
+    pushIdentifier: pushIdentifierOf(config),
   });
   // Baidu pushes a ticket as soon as a TP is live; a TP can do nothing before its first one.
   em.emu.startup = launched.then(() => em.emu.pushTicket(config.tp.clientId));

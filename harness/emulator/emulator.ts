@@ -4,7 +4,7 @@ import { SeededIds } from '../seed.ts';
 import { Ledger, type PushEntry } from './ledger.ts';
 import { echoSignature } from '../crypto/msgCrypto.ts';
 import { deliverEcho, deliverPush, type EchoValues, type PushOptions } from './pusher.ts';
-import { Store, type AppRecord, type TpRegistration } from './store.ts';
+import { Store, type AppRecord, type Ticket, type TpRegistration } from './store.ts';
 import { seedTemplates } from './providers/development.ts';
 
 export interface EmulatorOptions {
@@ -112,12 +112,14 @@ export class Emulator {
   async pushTicket(clientId: string, extra: Partial<PushOptions> = {}): Promise<PushEntry> {
     const tp = this.requireTp(clientId);
     const list = this.store.tickets.get(clientId) ?? [];
-    const ticket = { value: this.ids.hex('ticket', 32), seq: list.length + 1, issuedAt: this.now() };
+    const ticket: Ticket = { value: this.ids.hex('ticket', 32), seq: list.length + 1, issuedAt: this.now() };
     list.push(ticket);
     this.store.tickets.set(clientId, list);
     this.ledger.secret('ticket', ticket.value);
     const message = { Ticket: ticket.value, FromUserName: 'SmartAPP', CreateTime: Math.floor(ticket.issuedAt / 1000), MsgType: 'ticket', Event: 'push' };
-    return this.push(tp, 'auth', message, { ...extra, facts: { ticketSeq: ticket.seq, ...extra.facts } });
+    const pushed = await this.push(tp, 'auth', message, { ...extra, facts: { ticketSeq: ticket.seq, ...extra.facts } });
+    ticket.deliveredAt = this.now();
+    return pushed;
   }
 
   /** A ticket push whose MsgSignature is wrong (probe): its ticket is never valid for tp/token. */

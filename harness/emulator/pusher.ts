@@ -42,7 +42,11 @@ export interface EchoValues {
   echoStr: string;
 }
 
-/** A sealed push (§2.1): the envelope as JSON; a TP answers exactly `success`. */
+/**
+ * A sealed push (§2.1): the envelope as JSON; a TP answers exactly `success`. The Content-Type Baidu sends is UNKNOWN
+ * (§8.3); the emulator's choice is application/json, the envelope being JSON — a TP should parse the body whatever the
+ * header says (the reference TP does).
+ */
 export function pushRequest(url: string, envelope: Record<string, string>): WireRequest {
   return { url, body: JSON.stringify(envelope), contentType: 'application/json', expected: 'success' };
 }

@@ -180,6 +180,13 @@ function validate(def: EndpointDef, params: Record<string, string>, files: Recor
   return null;
 }
 
+/** A lone file part under another name stands for the endpoint's one file param (SDKs name the part differently). */
+function aliasLoneFile(def: EndpointDef, files: Record<string, UploadedFile>): void {
+  const wanted = Object.keys(def.params).filter((k) => def.params[k]!.type === 'file');
+  const names = Object.keys(files);
+  if (wanted.length === 1 && names.length === 1 && !files[wanted[0]!]) files[wanted[0]!] = files[names[0]!]!;
+}
+
 function paramError(def: EndpointDef, detail: string): BaiduError {
   if (def.envelope === 'R') return BaiduError.oauth(detail.startsWith('grant_type must be') ? 'unsupported_grant_type' : 'invalid_request', detail);
   if (def.id === 'pkg.uploadPackage' && detail.startsWith('ext_json must be JSON')) return BaiduError.errno(69004);
@@ -254,6 +261,7 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
     }
     if (wrongMethod) throw BaiduError.gateway(3, 405);
     resolveToken(emu, def, params, ctx);
+    aliasLoneFile(def, parsed.files);
     const bad = validate(def, params, parsed.files);
     if (bad) throw paramError(def, bad);
     const handler = handlers[def.id];
@@ -292,11 +300,16 @@ function resolveToken(emu: Emulator, def: EndpointDef, params: Record<string, st
   if (!t) throw def.envelope === 'R' ? BaiduError.oauth('invalid_client', 'access_token is required') : BaiduError.gateway(100);
   if (def.token === 'tp') {
     const tok = emu.store.tpTokens.get(t);
+    if (!tok && def.alsoAppToken && emu.store.authorizerTokens.has(t)) return resolveAppToken(emu, def, t, ctx);
     if (!tok) throw BaiduError.gateway(110);
     if (emu.now() > tok.expiresAt) throw BaiduError.gateway(111);
     ctx.tp = emu.tp(tok.clientId);
     return;
   }
+  resolveAppToken(emu, def, t, ctx);
+}
+
+function resolveAppToken(emu: Emulator, def: EndpointDef, t: string, ctx: HandlerCtx): void {
   const tok = emu.store.authorizerTokens.get(t);
   if (!tok) throw BaiduError.gateway(110);
   if (emu.now() > tok.expiresAt) throw BaiduError.gateway(111);

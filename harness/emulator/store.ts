@@ -31,7 +31,8 @@ export interface AppRecord {
   categoryApproved: boolean;
 }
 
-export interface Ticket { value: string; seq: number; issuedAt: number }
+/** `deliveredAt`: when its push finished (answered or not) — before that, the TP cannot know it. */
+export interface Ticket { value: string; seq: number; issuedAt: number; deliveredAt?: number }
 export interface TpToken { clientId: string; expiresAt: number; ticketSeq: number }
 export interface PreAuthCode { clientId: string; expiresAt: number; used: boolean }
 /** `generation`: the app's authorization the code was issued under; a later re-authorization voids it. */

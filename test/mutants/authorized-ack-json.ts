@@ -2,8 +2,8 @@
 // and every other push are still answered `success`).
 // Must break: auth.authorized-push-ack → FAILED.
 // A real TP bug (field notes §(c) pain 6: the reply must be exactly `success`; framework JSON responders are a
-// classic cause): Baidu counts the authorization push as undelivered and retries/alarms, and detection fails the
-// authorization event item even though the TP did process the event.
+// classic cause): Baidu counts the authorization push as undelivered (§2.1) and retries/alarms, even though the TP
+// did process the event. (§7 names no authorization-chain item; this harness holds the chain to §1–§2.)
 import { runReferenceTp } from '../../harness/platform/reference/main.ts';
 
 await runReferenceTp({

@@ -7,7 +7,7 @@
 import { runReferenceTp } from '../../harness/platform/reference/main.ts';
 
 await runReferenceTp({
-  callParams: { 'pkg.uploadPackage': { ext_json: JSON.stringify({ extEnable: true, directCommit: true, ext: { preflight: true } }) } },
+  uploadDirectCommit: true,
   skipCalls: ['pkg.submitPackageAudit'],
   followPackageState: false,
   // No second version: with directCommit its audit could meet the withdrawal's hold on a slow machine, and what was

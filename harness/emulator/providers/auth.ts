@@ -106,9 +106,19 @@ export const handlers: Handlers = {
       facts.ticket = used ? 'expired' : emu.store.forgedTickets.has(params.ticket!) ? 'forged' : 'unknown';
       throw BaiduError.errno(50003);
     }
+    // Stale: an older ticket than the newest one the TP could know — one whose push had finished. A call racing a
+    // push still in flight rightly uses the ticket before it.
+    let known = newest!;
+    for (let i = tickets.length - 1, now = emu.now(); i >= 0; i--) {
+      const t = tickets[i]!;
+      if (t.deliveredAt !== undefined && t.deliveredAt <= now) {
+        known = t;
+        break;
+      }
+    }
     facts.ticketSeq = used.seq;
-    facts.newestTicketSeq = newest!.seq;
-    facts.staleTicket = used.seq !== newest!.seq;
+    facts.newestTicketSeq = known.seq;
+    facts.staleTicket = used.seq < known.seq;
     const access = token(emu, 42, LIFETIME.tpToken, String(tp.tpAppId));
     emu.store.tpTokens.set(access, { clientId: tp.clientId, expiresAt: emu.now() + LIFETIME.tpToken * 1000, ticketSeq: used.seq });
     // Bounded under load: the oldest TP tokens stop working after 10,000 newer ones (Baidu limits tp/token calls too).

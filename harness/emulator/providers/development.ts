@@ -81,7 +81,9 @@ export const handlers: Handlers = {
     if (!template) throw BaiduError.errno(69008, `template_id ${params.template_id}`);
     const ext = JSON.parse(params.ext_json!) as Record<string, unknown>;
     if (ext === null || typeof ext !== 'object') throw BaiduError.errno(69004);
-    if (ext.extAppid !== undefined && String(ext.extAppid) !== String(app!.appId)) {
+    // Both are required (§3.5); extAppid as a string (Go's example) or a number (the doc's table).
+    for (const k of ['extEnable', 'extAppid']) if (ext[k] === undefined) throw BaiduError.errno(40001, `ext_json.${k} is required`);
+    if (String(ext.extAppid) !== String(app!.appId)) {
       throw BaiduError.errno(40001, `ext_json.extAppid ${ext.extAppid} is not this mini program (${app!.appId})`);
     }
     const list = packagesOf(ctx).filter((p) => p.status !== 3);

@@ -2,6 +2,7 @@
 // `{"action": A, "appId": N}`; the TP performs A against Baidu with its stored authorizer token and answers 200 with
 // JSON when done. Each action is what a TP's own console would do for its customer.
 import { BaiduApiError, type BaiduClient } from '../../baidu/client.ts';
+import { uploadFinished } from '../../baidu/packageStatus.ts';
 import type { Behaviour } from './behaviour.ts';
 import type { TokenKeeper } from './tokens.ts';
 
@@ -56,7 +57,7 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
       const version = `1.0.${Date.now() % 1000}`;
       await app(appId, 'pkg.uploadPackage', {
         template_id: templates[0]!.template_id, user_version: version, user_desc: '预检代码包',
-        ext_json: JSON.stringify({ extEnable: true, extAppid: appId, ext: { preflight: true } }),
+        ext_json: JSON.stringify({ extEnable: true, extAppid: appId, ext: { preflight: true }, ...(b.uploadDirectCommit ? { directCommit: true } : {}) }),
       });
       if (!b.followPackageState) {
         // The mutant's guess: take whatever the list says right now.
@@ -68,8 +69,8 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
       // Upload is asynchronous (§3.5): follow package/get until this version finished uploading.
       for (let i = 0; i < 100; i++) {
         const dev = (await packages(appId)).find((p) => p.status === 3 && p.version === version);
-        if (dev?.upload_status === 2) return { packageId: dev.package_id, version };
         if (dev?.upload_status === 3) throw new ActionError(502, `package upload of version ${version} failed: ${dev.upload_err_code} ${dev.upload_err_msg}`);
+        if (dev && uploadFinished(dev)) return { packageId: dev.package_id, version };
         await sleep(50);
       }
       throw new ActionError(504, 'package upload did not finish within 5 s');
@@ -81,7 +82,7 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
         if (q && q.remain_times === 0) throw new ActionError(409, 'the weekly audit quota is used up (package/auditquota remain_times = 0); not submitting');
       }
       const dev = b.followPackageState
-        ? (await packages(appId)).find((p) => p.status === 3 && p.upload_status === 2)
+        ? (await packages(appId)).find((p) => p.status === 3 && uploadFinished(p))
         : guessed.has(appId) ? { package_id: guessed.get(appId)! } : undefined;
       if (!dev) throw new ActionError(409, 'no uploaded development package to submit');
       await app(appId, 'pkg.submitPackageAudit', { package_id: dev.package_id, content: '预检提审', remark: 'preflight' });

@@ -47,6 +47,8 @@ export interface Behaviour {
    * emulator (`/__emulator/ide/upload`). Baidu's detection counts either (reference §7.1.3).
    */
   uploadWithIde?: string;
+  /** Uploads with ext_json.directCommit: true, which submits for audit without package/submitaudit (§3.5). */
+  uploadDirectCommit?: boolean;
   /** Catalogue ids of calls the TP silently leaves out while claiming the action was done. */
   skipCalls: string[];
   /** Params the TP gets wrong, by catalogue id: merged over what it would send (a 15-digit ID card, an icon on its own CDN). */

@@ -62,9 +62,15 @@ export class TokenKeeper {
       flight = (async () => {
         const t = await this.withTpToken((tp) => this.client.call<{ access_token: string; refresh_token: string; expires_in: number }>(
           'authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tp));
-        const appId = appIdOf(t.access_token);
-        this.pairs.set(appId, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
-        return appId;
+        // The exchange names no app (§1.5): the push does; for a code the callback brought, app/info does (§1.7).
+        let id = appId;
+        if (id === undefined) {
+          const info = await this.client.call<{ app_id: number }>('authprocess.getAppInfo', {}, t.access_token);
+          id = Number(info.app_id);
+          this.appInfo.set(id, info);
+        }
+        this.pairs.set(id, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
+        return id;
       })();
       this.codeFlights.set(code, flight);
       if (appId !== undefined) {
@@ -130,8 +136,3 @@ export class TokenKeeper {
   }
 }
 
-/** Authorizer tokens end in `-<appId>` in the emulator's format; real Baidu tokens do too in samples (INFERRED). */
-function appIdOf(accessToken: string): number {
-  const m = /-(\d+)$/.exec(accessToken);
-  return m ? Number(m[1]) : 0;
-}
