@@ -200,3 +200,23 @@ test('side door ide/upload, the developer tool (定制开发): a development pac
   const tools = ctx.em.emu.ledger.raw().filter((e) => e.dir === 'tool');
   expect(tools.map((e) => e.dir === 'tool' && [e.appId, e.status, e.errno ?? null])).toEqual([[appId, 400, 50032], [other, 400, 45001], [appId, 200, null], [appId, 400, 40007]]);
 });
+
+test('upload/image takes the TP token or an authorizer token, and its file under any part name (§4.2: either token; Go names the part after the file)', async ({ ctx }) => {
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  const token = await ctx.app();
+  const viaApp = await ctx.client.call<string>('image.uploadImage', { multipartFile: { filename: 'icon.png', content: png, contentType: 'image/png' }, type: 1 }, token);
+  expect(viaApp).toMatch(/^https:\/\/b\.bdstatic\.com\/searchbox\/mappconsole\/image\/[0-9a-f]{32}\.png$/);
+  // As Baidu's Go SDK sends it: the part named after the file.
+  const form = new FormData();
+  form.append('icon.png', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'icon.png');
+  const res = await fetch(`${ctx.em.url}/file/2.0/smartapp/upload/image?access_token=${encodeURIComponent(token)}&type=1`, { method: 'POST', body: form });
+  expect(await res.json()).toMatchObject({ errno: 0, data: expect.stringMatching(/^https:\/\/b\.bdstatic\.com\//) });
+  // Two parts, neither the documented one: nothing to go by, the documented error.
+  const two = new FormData();
+  two.append('a.png', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'a.png');
+  two.append('b.png', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'b.png');
+  const bad = await fetch(`${ctx.em.url}/file/2.0/smartapp/upload/image?access_token=${encodeURIComponent(token)}`, { method: 'POST', body: two });
+  expect(await bad.json()).toMatchObject({ errno: 40001 });
+  // An unknown token is still 110.
+  expect(await code(ctx.client.call('image.uploadImage', { multipartFile: { filename: 'icon.png', content: png, contentType: 'image/png' } }, '45.nosuchtoken'))).toBe(110);
+});
