@@ -102,7 +102,7 @@ test('the authorization code is exchanged within the budget', asCheck('auth.code
   expect(ok, calls.length
     ? `the code exchange failed: ${calls.map(errorOf).join('; ')}`
     : `the TP never called /rest/2.0/oauth/token with grant_type=app_to_tp_authorization_code within ${run.config.exchangeBudgetMs} ms`).toBeTruthy();
-  expect(Number(ok!.facts.codeAgeMs), `the code was exchanged ${ok!.facts.codeAgeMs} ms after it was issued, over the ${run.config.exchangeBudgetMs} ms budget`).toBeLessThanOrEqual(run.config.exchangeBudgetMs);
+  expect(Number(ok!.facts.codeAgeMs), `the code was exchanged ${ok!.facts.codeAgeMs} ms after it was issued, over the ${run.config.exchangeBudgetMs} ms budget (PREFLIGHT_EXCHANGE_BUDGET_MS; the code itself lives 3600 s)`).toBeLessThanOrEqual(run.config.exchangeBudgetMs);
 });
 
 test('the AUTHORIZED push is acknowledged with "success"', asCheck('auth.authorized-push-ack'), async ({ run, check }) => {
