@@ -212,8 +212,10 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     if (!b.exchangeCode || !b.exchangeOnCallback) return text(res, 200, page('授权完成', '<p id="done">已收到授权</p>'), 'text/html; charset=utf-8');
     try {
       const appId = await keeper.exchange(code);
-      // The exchange read app/info to learn which app this code is for; that read is the one to show.
-      const info = (keeper.appInfo.get(appId) ?? {}) as { app_name?: string; auth_info?: { scope_name: string }[] };
+      // When this callback's exchange ran, it read app/info to learn the app; when the push's ran first, read it now.
+      let info = keeper.appInfo.get(appId) as { app_name?: string; auth_info?: { scope_name: string }[] } | undefined;
+      if (!info && b.readAppInfo) keeper.appInfo.set(appId, (info = await keeper.withAppToken(appId, (t) => client.call('authprocess.getAppInfo', {}, t))));
+      info ??= {};
       // The code is exchanged; only the page saying so breaks (the callbackStatus mutant).
       if (b.callbackStatus) return text(res, b.callbackStatus, page('服务器错误', '<p id="error">页面渲染失败 / the page failed to render</p>'), 'text/html; charset=utf-8');
       const scopes = (info.auth_info ?? []).map((s) => esc(s.scope_name)).join('、');
