@@ -12,7 +12,7 @@ import { uploadFinished } from '../harness/baidu/packageStatus.ts';
 test('a code package is uploaded for an authorized test app', asCheck('dev.package-upload'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'development');
   // Baidu counts a package submitted with the developer tool (定制开发) as well as package/upload (§7.1.3).
-  const tool = await run.beforeProbes.ideUploads(needsApp(obs));
+  const tool = await run.beforeProbes.ideUploads(run.config.tp.clientId, needsApp(obs));
   const uploaded = tool.filter((e) => e.status === 200);
   if (uploaded.length) return check.evidence('developer tool uploads (定制开发)', uploaded);
   if (tool.length) check.evidence('developer tool uploads (定制开发), refused', tool);
@@ -29,7 +29,7 @@ test('a code package is uploaded for an authorized test app', asCheck('dev.packa
 test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'development');
   const appId = needsApp(obs);
-  const uploaded = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId)).length > 0 || (await run.beforeProbes.ideUploads(appId)).some((e) => e.status === 200);
+  const uploaded = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId)).length > 0 || (await run.beforeProbes.ideUploads(run.config.tp.clientId, appId)).some((e) => e.status === 200);
   test.skip(!uploaded && obs.actions['upload-package']?.outcome !== 'waiting', needsEarlier(obs, 'upload-package', 'an uploaded package (package/upload or the developer tool)', 'dev.package-upload'));
   // package/upload's ext_json.directCommit also submits for audit, but the rule Baidu documents names package/submitaudit.
   const direct = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId)).find((c) => c.facts.directCommit === true);
@@ -59,7 +59,7 @@ test('the upload state is followed with package/get, not guessed', asCheck('dev.
   const upload = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId))[0];
   const submit = (await successfulCalls(run.beforeProbes, 'pkg.submitPackageAudit', appId))[0];
   // The package submitted came from the developer tool: there at once, nothing asynchronous to follow or get wrong.
-  if (submit && (await run.beforeProbes.ideUploads(appId)).some((e) => e.status === 200 && e.facts.packageId === submit.facts.packageId)) {
+  if (submit && (await run.beforeProbes.ideUploads(run.config.tp.clientId, appId)).some((e) => e.status === 200 && e.facts.packageId === submit.facts.packageId)) {
     return check.evidence('judged by', `the package submitted (#${submit.seq}) came from the developer tool (定制开发), not from package/upload: there was no asynchronous upload to follow`);
   }
   test.skip(!upload || !submit, 'needs a successful upload and submission');

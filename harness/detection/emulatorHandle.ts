@@ -76,9 +76,9 @@ export class EmulatorHandle {
   async pages(path: string): Promise<PageEntry[]> {
     return (await this.ledger()).filter((e): e is PageEntry => e.dir === 'page' && e.path === path);
   }
-  /** The developer tool's uploads (定制开发) for an app, refused ones included (status 400, with Baidu's errno). */
-  async ideUploads(appId: number): Promise<ToolEntry[]> {
-    return (await this.ledger()).filter((e): e is ToolEntry => e.dir === 'tool' && e.tool === 'ide' && e.appId === appId);
+  /** The developer tool's uploads (定制开发) by a TP for an app, refused ones included (status 400, with Baidu's errno). */
+  async ideUploads(clientId: string, appId: number): Promise<ToolEntry[]> {
+    return (await this.ledger()).filter((e): e is ToolEntry => e.dir === 'tool' && e.tool === 'ide' && e.clientId === clientId && e.appId === appId);
   }
   /**
    * The phone's confirmations that authorized an app, oldest first (each issued a code): the sets `granted`, the
