@@ -3,7 +3,8 @@
 // and the side door. One emulator + one stub TP per worker; every test resets the emulator and registers a fresh TP.
 import { test as base, expect } from '@playwright/test';
 import fc from 'fast-check';
-import net from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { Agent } from 'undici';
 import { CATALOGUE, endpoint, routeFor } from '../harness/baidu/catalogue.ts';
 import { formatToken, TOKEN_KINDS, type TokenType } from '../harness/baidu/tokens.ts';
@@ -235,6 +236,37 @@ test.describe('tp/token (§1.1)', () => {
     const r = await flow.http.get(P.tpToken, { client_id: other, ticket });
     expect(r.status).toBe(200);
     expect(r.json).toEqual(werr(50002));
+  });
+
+  test('a tp/token call racing a ticket push still in flight is not stale; once that push reached the TP, the older ticket is', async ({ env, flow }) => {
+    const first = await flow.ticket();
+    // The TP's next answer takes its time: the call below races the push.
+    let release: () => void = () => {};
+    let arrived = false;
+    const slow = createServer((req, res) => {
+      arrived = true;
+      req.resume();
+      req.on('end', () => void new Promise<void>((r) => (release = r)).then(() => res.end('success')));
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const registered = env.emu.requireTp(flow.tp.clientId);
+    const stubUrl = registered.authEventUrl;
+    registered.authEventUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/auth`;
+    try {
+      const second = env.emu.pushTicket(flow.tp.clientId);
+      await expect.poll(() => arrived).toBe(true);
+      const staleOf = () => env.emu.ledger.raw().filter((e) => e.dir === 'in' && e.endpointId === 'authprocess.getTpToken').at(-1)?.facts.staleTicket;
+      expect((await flow.http.get(P.tpToken, { client_id: flow.tp.clientId, ticket: first })).json.errno).toBe(0);
+      expect(staleOf(), 'the newer ticket had not reached the TP yet').toBe(false);
+      release();
+      expect((await second).outcome).toBe('ok');
+      expect((await flow.http.get(P.tpToken, { client_id: flow.tp.clientId, ticket: first })).json.errno).toBe(0);
+      expect(staleOf(), 'the newer ticket had reached the TP').toBe(true);
+    } finally {
+      registered.authEventUrl = stubUrl;
+      slow.closeAllConnections();
+      slow.close();
+    }
   });
 
   test('a forged ticket gets errno 50003', async ({ flow }) => {
@@ -795,6 +827,12 @@ test.describe('side door', () => {
     const moved = await env.http.send('POST', '/__emulator/clock', { body: JSON.stringify({ advanceSeconds: 2592000 + 1 }), contentType: 'application/json' });
     expect(moved.status).toBe(200);
     expect(moved.json.now).toBeGreaterThan(Date.now() + 2592000 * 1000);
+    expect((await flow.http.get(P.preAuth, { access_token: tok })).json).toEqual(gw(111));
+    // Not a number of seconds: refused, and the clock stays where it was (a NaN offset would stop every expiry).
+    for (const advanceSeconds of ['x', -5]) {
+      const bad = await env.http.send('POST', '/__emulator/clock', { body: JSON.stringify({ advanceSeconds }), contentType: 'application/json' });
+      expect(bad.status, String(advanceSeconds)).toBe(400);
+    }
     expect((await flow.http.get(P.preAuth, { access_token: tok })).json).toEqual(gw(111));
   });
 

@@ -118,7 +118,8 @@ export class Emulator {
     this.ledger.secret('ticket', ticket.value);
     const message = { Ticket: ticket.value, FromUserName: 'SmartAPP', CreateTime: Math.floor(ticket.issuedAt / 1000), MsgType: 'ticket', Event: 'push' };
     const pushed = await this.push(tp, 'auth', message, { ...extra, facts: { ticketSeq: ticket.seq, ...extra.facts } });
-    ticket.deliveredAt = this.now();
+    // Known to the TP once its push reached it (answered, or read and left hanging); a TP that was down never had it.
+    if (pushed.status !== null || pushed.outcome === 'timeout') ticket.deliveredAt = this.now();
     return pushed;
   }
 

@@ -261,7 +261,7 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
     }
     if (wrongMethod) throw BaiduError.gateway(3, 405);
     resolveToken(emu, def, params, ctx);
-    aliasLoneFile(def, parsed.files);
+    if (def.body === 'multipart') aliasLoneFile(def, parsed.files);
     const bad = validate(def, params, parsed.files);
     if (bad) throw paramError(def, bad);
     const handler = handlers[def.id];

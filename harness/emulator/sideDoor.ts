@@ -64,7 +64,9 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
       return reply.raw({ registered: tp.clientId });
     }
     case 'POST /__emulator/clock': {
-      emu.advance(Number(input.advanceSeconds ?? 0));
+      const seconds = Number(input.advanceSeconds ?? 0);
+      if (!Number.isFinite(seconds) || seconds < 0) return bad('advanceSeconds must be a number of seconds, 0 or more');
+      emu.advance(seconds);
       return reply.raw({ now: emu.now() });
     }
     case 'POST /__emulator/push/ticket': {

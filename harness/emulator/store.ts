@@ -31,7 +31,7 @@ export interface AppRecord {
   categoryApproved: boolean;
 }
 
-/** `deliveredAt`: when its push finished (answered or not) — before that, the TP cannot know it. */
+/** `deliveredAt`: when its push reached the TP — before that (or when it never did), the TP cannot know it. */
 export interface Ticket { value: string; seq: number; issuedAt: number; deliveredAt?: number }
 export interface TpToken { clientId: string; expiresAt: number; ticketSeq: number }
 export interface PreAuthCode { clientId: string; expiresAt: number; used: boolean }

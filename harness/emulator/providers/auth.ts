@@ -106,19 +106,13 @@ export const handlers: Handlers = {
       facts.ticket = used ? 'expired' : emu.store.forgedTickets.has(params.ticket!) ? 'forged' : 'unknown';
       throw BaiduError.errno(50003);
     }
-    // Stale: an older ticket than the newest one the TP could know — one whose push had finished. A call racing a
-    // push still in flight rightly uses the ticket before it.
-    let known = newest!;
-    for (let i = tickets.length - 1, now = emu.now(); i >= 0; i--) {
-      const t = tickets[i]!;
-      if (t.deliveredAt !== undefined && t.deliveredAt <= now) {
-        known = t;
-        break;
-      }
-    }
+    // Stale: older than the newest ticket the TP could know — one whose push reached it. A call racing a push still
+    // in flight rightly uses the ticket before it; none delivered yet (a TP that was down): nothing to be stale against.
+    let known: typeof newest | undefined;
+    for (let i = tickets.length - 1; i >= 0 && !known; i--) if (tickets[i]!.deliveredAt !== undefined) known = tickets[i];
     facts.ticketSeq = used.seq;
-    facts.newestTicketSeq = known.seq;
-    facts.staleTicket = used.seq < known.seq;
+    facts.newestTicketSeq = (known ?? newest)!.seq;
+    facts.staleTicket = !!known && used.seq < known.seq;
     const access = token(emu, 42, LIFETIME.tpToken, String(tp.tpAppId));
     emu.store.tpTokens.set(access, { clientId: tp.clientId, expiresAt: emu.now() + LIFETIME.tpToken * 1000, ticketSeq: used.seq });
     // Bounded under load: the oldest TP tokens stop working after 10,000 newer ones (Baidu limits tp/token calls too).

@@ -70,7 +70,7 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
       for (let i = 0; i < 100; i++) {
         const dev = (await packages(appId)).find((p) => p.status === 3 && p.version === version);
         if (dev?.upload_status === 3) throw new ActionError(502, `package upload of version ${version} failed: ${dev.upload_err_code} ${dev.upload_err_msg}`);
-        if (dev && uploadFinished(dev)) return { packageId: dev.package_id, version };
+        if (dev?.package_id !== undefined && uploadFinished(dev)) return { packageId: dev.package_id, version };
         await sleep(50);
       }
       throw new ActionError(504, 'package upload did not finish within 5 s');
@@ -82,7 +82,7 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
         if (q && q.remain_times === 0) throw new ActionError(409, 'the weekly audit quota is used up (package/auditquota remain_times = 0); not submitting');
       }
       const dev = b.followPackageState
-        ? (await packages(appId)).find((p) => p.status === 3 && uploadFinished(p))
+        ? (await packages(appId)).find((p) => p.status === 3 && p.package_id !== undefined && uploadFinished(p))
         : guessed.has(appId) ? { package_id: guessed.get(appId)! } : undefined;
       if (!dev) throw new ActionError(409, 'no uploaded development package to submit');
       await app(appId, 'pkg.submitPackageAudit', { package_id: dev.package_id, content: '预检提审', remark: 'preflight' });

@@ -13,7 +13,11 @@ export interface Behaviour {
   verifyPushSignature: boolean;
   /** Verify the echoStr signature before echoing (§2.7). */
   verifyEchoSignature: boolean;
-  /** Read app/info after the exchange to learn the granted permission sets (§1.7). */
+  /**
+   * Read app/info after the exchange to learn the granted permission sets (§1.7). A code the callback brings is
+   * exchanged and then app/info read to learn its app whatever this says: a TP that never reads app/info must also
+   * leave the callback's code alone (exchangeOnCallback: false), as the no-app-info mutant does.
+   */
   readAppInfo: boolean;
   /** Milliseconds to wait before answering a push (slow-TP probes). */
   pushDelayMs: number;

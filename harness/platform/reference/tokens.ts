@@ -3,6 +3,9 @@
 // two concurrent refreshes with the same refresh token would make the second one fail.
 import { BaiduApiError, BaiduClient } from '../../baidu/client.ts';
 
+/** What /rest/2.0/oauth/token answers (§1.5, §1.6). */
+type TokenPair = { access_token: string; refresh_token: string; expires_in: number };
+
 interface AuthorizerPair {
   accessToken: string;
   refreshToken: string;
@@ -15,7 +18,10 @@ export class TokenKeeper {
   private tpTokenFlight?: Promise<string>;
   private pairs = new Map<number, AuthorizerPair>();
   private refreshFlights = new Map<number, Promise<string>>();
-  private codeFlights = new Map<string, Promise<number>>();
+  /** Code exchanges under way or done, by code: the token pair Baidu answered. */
+  private codeFlights = new Map<string, Promise<TokenPair>>();
+  /** Codes whose pair was stored (once per code). */
+  private storedCodes = new Set<string>();
   /** Exchanges under way per app (from an AUTHORIZED/UPDATE_AUTHORIZED push): token users wait for them. */
   private pendingByApp = new Map<number, Promise<number>>();
   readonly appInfo = new Map<number, unknown>();
@@ -55,30 +61,43 @@ export class TokenKeeper {
     }
   }
 
-  /** Exchanges an authorization code once, however many times the callback and the push deliver it. */
+  /**
+   * Exchanges an authorization code once, however many times the callback and the push deliver it, and stores the
+   * app's token pair once. The exchange names no app (§1.5): the push does; for a code only the callback brought,
+   * app/info does (§1.7). Each caller learns the app its own way, so a failed app/info on the callback's side does not
+   * lose the pair the push can still store.
+   */
   exchange(code: string, appId?: number): Promise<number> {
-    let flight = this.codeFlights.get(code);
-    if (!flight) {
-      flight = (async () => {
-        const t = await this.withTpToken((tp) => this.client.call<{ access_token: string; refresh_token: string; expires_in: number }>(
-          'authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tp));
-        // The exchange names no app (§1.5): the push does; for a code the callback brought, app/info does (§1.7).
-        let id = appId;
-        if (id === undefined) {
-          const info = await this.client.call<{ app_id: number }>('authprocess.getAppInfo', {}, t.access_token);
-          id = Number(info.app_id);
-          this.appInfo.set(id, info);
-        }
-        this.pairs.set(id, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
-        return id;
-      })();
-      this.codeFlights.set(code, flight);
-      if (appId !== undefined) {
-        this.pendingByApp.set(appId, flight);
-        void flight.catch(() => {}).finally(() => this.pendingByApp.get(appId) === flight && this.pendingByApp.delete(appId));
-      }
+    let tokens = this.codeFlights.get(code);
+    if (!tokens) {
+      tokens = this.withTpToken((tp) => this.client.call<TokenPair>('authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tp));
+      this.codeFlights.set(code, tokens);
     }
-    return flight;
+    const exchanged = tokens;
+    const stored = (async () => {
+      const t = await exchanged;
+      let id = appId;
+      let info: { app_id: number } | undefined;
+      if (id === undefined) {
+        info = await this.client.call<{ app_id: number }>('authprocess.getAppInfo', {}, t.access_token);
+        id = Number(info.app_id);
+      }
+      // The first caller to know the app stores the pair; a later one must not put back tokens a refresh replaced.
+      if (!this.storedCodes.has(code)) {
+        this.storedCodes.add(code);
+        this.pairs.set(id, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
+        // What app/info said before this authorization no longer holds; the read just made (if any) does.
+        if (info) this.appInfo.set(id, info);
+        else this.appInfo.delete(id);
+      }
+      return id;
+    })();
+    if (appId !== undefined) {
+      // Token users of the app wait for this, even when it joined an exchange the callback started.
+      this.pendingByApp.set(appId, stored);
+      void stored.catch(() => {}).finally(() => this.pendingByApp.get(appId) === stored && this.pendingByApp.delete(appId));
+    }
+    return stored;
   }
 
   /** The no-dedupe mutant: exchanges a code even if it was exchanged before. */
@@ -106,7 +125,7 @@ export class TokenKeeper {
       flight = (async () => {
         const p = this.pairs.get(appId);
         if (!p) throw new Error(`app ${appId} has not authorized this TP`);
-        const t = await this.withTpToken((tp) => this.client.call<{ access_token: string; refresh_token: string; expires_in: number }>(
+        const t = await this.withTpToken((tp) => this.client.call<TokenPair>(
           'authprocess.getOAuthToken', { grant_type: 'app_to_tp_refresh_token', refresh_token: p.refreshToken }, tp));
         this.pairs.set(appId, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
         return t.access_token;
