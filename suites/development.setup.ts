@@ -2,7 +2,7 @@
 // runs it, a rerun of another set's check skips it). The TP uploads a package for the authorized app,
 // submits it, releases it once the audit passed, then a second version exercises withdraw and rollback.
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
-import { exercise, successfulCalls, until } from '../harness/detection/exercise.ts';
+import { exercise, packageUploaded, successfulCalls, until } from '../harness/detection/exercise.ts';
 
 setup('the TP develops code for the authorized app', asSetupStep('development'), async ({ run }) => {
   const count = async (id: string, appId: number) => (await successfulCalls(run.emulator, id, appId)).length;
@@ -21,7 +21,7 @@ setup('the TP develops code for the authorized app', asSetupStep('development'),
       instructions: '在第三方平台为该小程序上传代码包 / upload a code package from a template (package/upload); '
         + `if your TP develops in the developer tool (定制开发), upload with its stand-in: npx preflight ide upload --app <app id> --emulator ${run.emulator.url}`,
       // Baidu counts the developer tool's upload as well (§7.1.3).
-      satisfied: async (appId) => (await count('pkg.uploadPackage', appId)) > 0 || (await run.emulator.ideUploads(run.config.tp.clientId, appId)).some((e) => e.status === 200),
+      satisfied: (appId) => packageUploaded(run, run.emulator, appId),
     },
     {
       action: 'submit-audit', instructions: '提交代码包审核 / submit the package for audit (package/submitaudit)', satisfied: ok('pkg.submitPackageAudit'),

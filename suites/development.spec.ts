@@ -5,7 +5,7 @@ import { test, asCheck } from '../fixtures/index.ts';
 import { judgeEverSucceeded, judgePushesAcked, needsApp, needsEarlier, optionalActionSkipped } from '../fixtures/judge.ts';
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall } from '../harness/detection/evidence.ts';
-import { exerciseObservations, successfulCalls, type ExerciseObservations } from '../harness/detection/exercise.ts';
+import { exerciseObservations, packageUploaded, successfulCalls, type ExerciseObservations } from '../harness/detection/exercise.ts';
 import type { Run } from '../harness/detection/run.ts';
 import { uploadFinished } from '../harness/baidu/packageStatus.ts';
 
@@ -29,7 +29,7 @@ test('a code package is uploaded for an authorized test app', asCheck('dev.packa
 test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'development');
   const appId = needsApp(obs);
-  const uploaded = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId)).length > 0 || (await run.beforeProbes.ideUploads(run.config.tp.clientId, appId)).some((e) => e.status === 200);
+  const uploaded = await packageUploaded(run, run.beforeProbes, appId);
   test.skip(!uploaded && obs.actions['upload-package']?.outcome !== 'waiting', needsEarlier(obs, 'upload-package', 'an uploaded package (package/upload or the developer tool)', 'dev.package-upload'));
   // package/upload's ext_json.directCommit also submits for audit, but the rule Baidu documents names package/submitaudit.
   const direct = (await successfulCalls(run.beforeProbes, 'pkg.uploadPackage', appId)).find((c) => c.facts.directCommit === true);

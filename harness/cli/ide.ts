@@ -2,54 +2,34 @@
 // its customers' code in the IDE, rather than uploading from a template with package/upload, passes Baidu's
 // 开发管理权限 detection with a package submitted that way (reference §7.1.3); while a run waits for the upload, its
 // developer runs this instead of the IDE's upload button, and the TP then submits the package as usual.
-// Exit codes: 0 uploaded, 1 refused (the app has not authorized the TP, or did not grant 开发管理权限) or no emulator,
-// 2 a usage error.
-import { parseArgs } from 'node:util';
+// Exit codes: 0 uploaded, 1 refused (the TP or the app lacks 开发管理权限, or the app has not authorized the TP), no TP
+// registered or no emulator, 2 a usage error (also: several TPs registered and no --client-id).
 import { config as loadDotenv } from 'dotenv';
 import { DEFAULT_EMULATOR_PORT } from '../config.ts';
+import { EmulatorHandle } from '../detection/emulatorHandle.ts';
+import { parseCommand } from './args.ts';
 
 const USAGE = `usage: preflight ide upload --app <app id> [--emulator http://127.0.0.1:${DEFAULT_EMULATOR_PORT}] [--client-id <TP Key>] [--version 1.0.0] [--desc "…"]\n`;
 
 export async function ideCommand(argv: string[]): Promise<number> {
-  let values: { app?: string; emulator?: string; 'client-id'?: string; version?: string; desc?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
-      options: { app: { type: 'string' }, emulator: { type: 'string' }, 'client-id': { type: 'string' }, version: { type: 'string' }, desc: { type: 'string' }, help: { type: 'boolean' } },
-    }));
-  } catch (e) {
-    process.stderr.write(`preflight ide: ${(e as Error).message.split('. ')[0]}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand<{ app?: string; emulator?: string; 'client-id'?: string; version?: string; desc?: string }>('ide', argv, {
+    app: { type: 'string' }, emulator: { type: 'string' }, 'client-id': { type: 'string' }, version: { type: 'string' }, desc: { type: 'string' },
+  }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   if (positionals[0] !== 'upload' || positionals.length > 1 || !values.app || !/^[1-9]\d*$/.test(values.app)) {
     process.stderr.write(USAGE);
     return 2;
   }
   loadDotenv({ quiet: true }); // TP_CLIENT_ID from .env, as the run reads it
-  const base = (values.emulator ?? process.env.PREFLIGHT_EMULATOR_URL ?? `http://127.0.0.1:${DEFAULT_EMULATOR_PORT}`).replace(/\/+$/, '');
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(base + path, {
-      method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(10_000),
-    });
-    return { ok: res.ok, body: (await res.json().catch(() => ({ error: `HTTP ${res.status} without JSON` }))) as Record<string, unknown> };
-  };
+  const emulator = new EmulatorHandle((values.emulator ?? process.env.PREFLIGHT_EMULATOR_URL ?? `http://127.0.0.1:${DEFAULT_EMULATOR_PORT}`).replace(/\/+$/, ''));
+  let clientId = values['client-id'] ?? process.env.TP_CLIENT_ID;
   try {
     // The TP the tool uploads for: --client-id, else TP_CLIENT_ID, else the emulator's only registered TP.
-    let clientId = values['client-id'] ?? process.env.TP_CLIENT_ID;
     if (!clientId) {
-      const state = await call('GET', '/__emulator/state');
-      const tps = state.body.tps as { clientId: string }[] | undefined;
-      if (!state.ok || !Array.isArray(tps)) {
-        process.stderr.write(`preflight ide: ${base} is not an emulator (GET /__emulator/state: ${state.body.error ?? 'no TP list'})\n`);
-        return 1;
-      }
-      if (tps.length === 0) {
-        process.stderr.write(`preflight ide: no TP is registered at ${base} (is the run still going?)\n`);
+      const tps = (await emulator.state()).tps as { clientId: string }[] | undefined;
+      if (!tps?.length) {
+        process.stderr.write(`preflight ide: no TP is registered at ${emulator.url} (is the run still going?)\n`);
         return 1;
       }
       if (tps.length > 1) {
@@ -58,15 +38,15 @@ export async function ideCommand(argv: string[]): Promise<number> {
       }
       clientId = tps[0]!.clientId;
     }
-    const r = await call('POST', '/__emulator/ide/upload', { clientId, appId: Number(values.app), version: values.version, desc: values.desc });
-    if (!r.ok) {
-      process.stderr.write(`preflight ide: ${r.body.error}\n`);
-      return 1;
-    }
-    process.stdout.write(`uploaded with the developer tool: app ${values.app}, package ${r.body.packageId} (development version; submit it with package/submitaudit)\n`);
-    return 0;
   } catch (e) {
-    process.stderr.write(`preflight ide: no emulator at ${base} (${(e as Error).message}); pass --emulator with the URL the run printed\n`);
+    process.stderr.write(`preflight ide: no emulator at ${emulator.url} (${(e as Error).message}); pass --emulator with the URL the run printed\n`);
     return 1;
   }
+  const r = await emulator.ideUpload(clientId, Number(values.app), { version: values.version, desc: values.desc }).catch((e: Error) => e);
+  if (r instanceof Error) {
+    process.stderr.write(`preflight ide: ${r.message}\n`);
+    return 1;
+  }
+  process.stdout.write(`uploaded with the developer tool: app ${values.app}, package ${r.packageId} (development version; submit it with package/submitaudit)\n`);
+  return 0;
 }

@@ -5,8 +5,8 @@
 // run), 2 a usage error (a bad option, a run folder that does not exist).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_EMULATOR_PORT } from '../config.ts';
+import { parseCommand } from './args.ts';
 import { loadPushes, PUSHES_FILE } from '../detection/runs.ts';
 import { deliver, echoRequest, pushRequest } from '../emulator/pusher.ts';
 import { pushHint, tpNotUp } from '../detection/pushHint.ts';
@@ -16,21 +16,9 @@ const USAGE = `usage: preflight push replay <ledger-id> [--emulator http://127.0
 const TIMEOUT_MS = 10_000;
 
 export async function pushCommand(argv: string[]): Promise<number> {
-  let values: { emulator?: string; run?: string; to?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
-      options: { emulator: { type: 'string' }, run: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean' } },
-    }));
-  } catch (e) {
-    process.stderr.write(`preflight push: ${(e as Error).message.split('. ')[0]}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand<{ emulator?: string; run?: string; to?: string }>('push', argv, { emulator: { type: 'string' }, run: { type: 'string' }, to: { type: 'string' } }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [verb, id] = positionals;
   if (verb !== 'replay' || !id || !/^\d+$/.test(id) || positionals.length > 2) {
     process.stderr.write(USAGE);

@@ -49,6 +49,8 @@ export class EmulatorHandle {
       method,
       headers: body ? { 'content-type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : undefined,
+      // Bounded: the longest side-door answer waits for the TP under test to start (15 s) or for pushes under way.
+      signal: AbortSignal.timeout(60_000),
     });
     const json = (await res.json()) as T & { error?: string };
     // 503 is the side door saying the TP under test never started: that is the cause, whichever call met it.
@@ -112,6 +114,10 @@ export class EmulatorHandle {
   }
   idle(): Promise<unknown> {
     return this.req('POST', '/__emulator/idle', {});
+  }
+  /** The developer tool's upload (定制开发) for an app; rejects with the emulator's refusal (Baidu's errno and why). */
+  ideUpload(clientId: string, appId: number, opts: { version?: string; desc?: string } = {}): Promise<{ seq: number; appId: number; packageId: number }> {
+    return this.req('POST', '/__emulator/ide/upload', { clientId, appId, ...opts });
   }
   state(): Promise<Record<string, unknown>> {
     return this.req('GET', '/__emulator/state');

@@ -39,6 +39,11 @@ export async function successfulCalls(view: EmulatorHandle, endpointId: string, 
   return (await view.calls(endpointId)).filter((c) => c.appId === appId && succeeded(c));
 }
 
+/** Whether a package reached the app, in `view`: package/upload accepted, or the developer tool's upload (定制开发) went through — Baidu counts both (§7.1.3). */
+export async function packageUploaded(run: Run, view: EmulatorHandle, appId: number): Promise<boolean> {
+  return (await successfulCalls(view, 'pkg.uploadPackage', appId)).length > 0 || (await view.ideUploads(run.config.tp.clientId, appId)).some((e) => e.status === 200);
+}
+
 /** Runs actions in order; once one is WAITING with nobody acting, the rest are marked WAITING without waiting again. */
 export interface ExerciseStep {
   action: string;

@@ -5,7 +5,7 @@
 // (a re-authorization that pushes nothing), through the 授权发起页 as a real admin would, so a TP that puts a
 // one-time state in its redirect_uri is judged on a callback it issued.
 // TP faults are recorded in `obs`, not thrown: the checks judge them, so the run goes on.
-import { devices, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { devices, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { scrubUrl, type AuthorizationObservations } from './observations.ts';
 import { decodeQr } from './qr.ts';
 import { AUTH_PAGE } from './runEnv.ts';
@@ -85,6 +85,27 @@ export function screenshotsTo(into: { name: string; path: string }[], info: Test
   };
 }
 
+/** The first of `tabs`, or of the tabs `context` opens meanwhile, to be at a URL `at` accepts within `ms`; undefined if none. */
+function firstTabAt(context: BrowserContext, tabs: Page[], at: (u: URL) => boolean, ms: number): Promise<Page | undefined> {
+  return new Promise((resolve) => {
+    const deadline = Date.now() + ms;
+    const watched = new Set<Page>();
+    const finish = (tab?: Page) => {
+      clearTimeout(timer);
+      context.off('page', watch);
+      resolve(tab); // only the first call counts
+    };
+    const watch = (tab: Page) => {
+      if (watched.has(tab)) return;
+      watched.add(tab);
+      tab.waitForURL(at, { timeout: Math.max(1, deadline - Date.now()) }).then(() => finish(tab), () => {});
+    };
+    const timer = setTimeout(() => finish(), ms);
+    context.on('page', watch);
+    tabs.forEach(watch);
+  });
+}
+
 export async function scanAuthorization(s: Scan): Promise<void> {
   const { obs } = s;
   // The admin's tab: the one the 授权发起页 opened, when it opened Baidu's page in a new one.
@@ -118,30 +139,14 @@ export async function scanAuthorization(s: Scan): Promise<void> {
       context.on('page', onTab);
       // Up to 5 s for the admin to be on Baidu's authorization page, in this tab or any opened before or meanwhile;
       // that tab is the scan's from then on.
-      const reached = () => new Promise<boolean>((resolve) => {
-        const deadline = Date.now() + 5000;
-        const watched = new Set<Page>();
-        let done = false;
-        const finish = (tab?: Page) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          context.off('page', watch);
-          if (tab && tab !== page) {
-            page = tab;
-            obs.startPage.newTab = true;
-          }
-          resolve(!!tab);
-        };
-        const watch = (tab: Page) => {
-          if (watched.has(tab)) return;
-          watched.add(tab);
-          tab.waitForURL(isAuthPage, { timeout: Math.max(1, deadline - Date.now()) }).then(() => finish(tab), () => {});
-        };
-        const timer = setTimeout(() => finish(), 5000);
-        context.on('page', watch);
-        for (const tab of [page, ...tabs]) watch(tab);
-      });
+      const reached = async () => {
+        const tab = await firstTabAt(context, [page, ...tabs], isAuthPage, 5000);
+        if (tab && tab !== page) {
+          page = tab;
+          obs.startPage.newTab = true;
+        }
+        return !!tab;
+      };
       try {
         // As if the admin came from a page of the TP's own site: the Referer stays on its domain through redirects.
         const res = await page.goto(s.authStart, { referer: new URL(s.authStart).origin + '/', timeout: 10_000 });

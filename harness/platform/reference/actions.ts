@@ -19,10 +19,11 @@ const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUl
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behaviour, selfUrl: () => string) {
-  const app = <T>(appId: number, id: string, params: Record<string, string | number> = {}) =>
-    b.skipCalls.includes(id) ? Promise.resolve(undefined as T) : keeper.withAppToken(appId, (t) => client.call<T>(id, { ...params, ...b.callParams?.[id] }, t));
-  const tp = <T>(id: string, params: Record<string, unknown> = {}) =>
-    b.skipCalls.includes(id) ? Promise.resolve(undefined as T) : keeper.withTpToken((token) => client.call<T>(id, { ...params, ...b.callParams?.[id] } as never, token));
+  // Every Baidu call of an action, as the behaviour shapes it: left out (skipCalls) or with params it gets wrong.
+  const call = <T>(id: string, params: Record<string, unknown>, withToken: (use: (token: string) => Promise<T>) => Promise<T>) =>
+    b.skipCalls.includes(id) ? Promise.resolve(undefined as T) : withToken((token) => client.call<T>(id, { ...params, ...b.callParams?.[id] } as never, token));
+  const app = <T>(appId: number, id: string, params: Record<string, unknown> = {}) => call<T>(id, params, (use) => keeper.withAppToken(appId, use));
+  const tp = <T>(id: string, params: Record<string, unknown> = {}) => call<T>(id, params, (use) => keeper.withTpToken(use));
 
   // What the guessing mutant remembers instead of reading package/get (followPackageState = false).
   const guessed = new Map<number, number>();
@@ -113,8 +114,7 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
 
     // Optional action used by the probes: read app/info with the stored (possibly refreshed) authorizer token.
     async 'read-app-info'(appId) {
-      const info = await keeper.withAppToken(appId, (t) => client.call<{ auth_info: unknown }>('authprocess.getAppInfo', {}, t));
-      return { auth_info: info.auth_info };
+      return { auth_info: (await keeper.readAppInfo(appId)).auth_info };
     },
 
     async 'payment-onboard'(appId) {

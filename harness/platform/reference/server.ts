@@ -6,7 +6,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { BaiduClient } from '../../baidu/client.ts';
 import { CryptoError, decryptMessage, echoSignature, openPush, signaturesEqual } from '../../crypto/msgCrypto.ts';
 import { DEFAULT_BEHAVIOUR, type Behaviour } from './behaviour.ts';
-import { TokenKeeper } from './tokens.ts';
+import { TokenKeeper, type AppInfo } from './tokens.ts';
 import { createActions } from './actions.ts';
 
 export interface ReferenceTpConfig {
@@ -77,7 +77,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     if (!b.exchangeCode) return;
     await keeper.exchange(code, appId);
     if (b.readAppInfo) {
-      keeper.appInfo.set(appId, await keeper.withAppToken(appId, (t) => client.call('authprocess.getAppInfo', {}, t)));
+      await keeper.readAppInfo(appId);
     }
   }
 
@@ -157,14 +157,15 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     return expires >= Date.now();
   }
 
+  /** This server's own URL under another of its host names (the startPageHost and callbackHost mutants). */
+  const selfOn = (hostname: string) => Object.assign(new URL(selfUrl), { hostname }).origin;
   let startPageVisits = 0;
   let callbacksAccepted = 0;
 
   async function authStart(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The page that leads to Baidu served from another host of the TP's own (the startPageHost mutant).
     if (b.startPageHost && new URL(`http://${req.headers.host}`).hostname !== b.startPageHost) {
-      const there = Object.assign(new URL(selfUrl), { hostname: b.startPageHost });
-      res.writeHead(302, { location: `${there.origin}${PATHS.authStart}` }).end();
+      res.writeHead(302, { location: `${selfOn(b.startPageHost)}${PATHS.authStart}` }).end();
       return;
     }
     if (b.startPageUses !== undefined && ++startPageVisits > b.startPageUses) {
@@ -179,8 +180,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     const target = new URL('/mappconsole/tp/authorization', cfg.smartprogramBaseUrl);
     target.searchParams.set('client_id', cfg.clientId);
     target.searchParams.set('pre_auth_code', preAuthCode);
-    const callbackBase = b.callbackHost ? Object.assign(new URL(selfUrl), { hostname: b.callbackHost }).origin : selfUrl;
-    target.searchParams.set('redirect_uri', `${callbackBase}${PATHS.callback}?state=${newState()}`);
+    target.searchParams.set('redirect_uri', `${b.callbackHost ? selfOn(b.callbackHost) : selfUrl}${PATHS.callback}?state=${newState()}`);
     const policy: Record<string, string> = b.referrerPolicy ? { 'referrer-policy': b.referrerPolicy } : {};
     if (b.startPage === 'redirect') {
       res.writeHead(302, { location: target.toString(), ...policy }).end();
@@ -213,9 +213,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     try {
       const appId = await keeper.exchange(code);
       // When this callback's exchange ran, it read app/info to learn the app; when the push's ran first, read it now.
-      let info = keeper.appInfo.get(appId) as { app_name?: string; auth_info?: { scope_name: string }[] } | undefined;
-      if (!info && b.readAppInfo) keeper.appInfo.set(appId, (info = await keeper.withAppToken(appId, (t) => client.call('authprocess.getAppInfo', {}, t))));
-      info ??= {};
+      const info: Partial<AppInfo> = keeper.appInfo.get(appId) ?? (b.readAppInfo ? await keeper.readAppInfo(appId) : {});
       // The code is exchanged; only the page saying so breaks (the callbackStatus mutant).
       if (b.callbackStatus) return text(res, b.callbackStatus, page('服务器错误', '<p id="error">页面渲染失败 / the page failed to render</p>'), 'text/html; charset=utf-8');
       const scopes = (info.auth_info ?? []).map((s) => esc(s.scope_name)).join('、');

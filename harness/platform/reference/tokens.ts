@@ -5,6 +5,8 @@ import { BaiduApiError, BaiduClient } from '../../baidu/client.ts';
 
 /** What /rest/2.0/oauth/token answers (§1.5, §1.6). */
 type TokenPair = { access_token: string; refresh_token: string; expires_in: number };
+/** The parts of app/info the reference TP uses (§1.7). */
+export type AppInfo = { app_id: number; app_name?: string; auth_info?: { scope_name: string }[] };
 
 interface AuthorizerPair {
   accessToken: string;
@@ -24,7 +26,8 @@ export class TokenKeeper {
   private storedCodes = new Set<string>();
   /** Exchanges under way per app (from an AUTHORIZED/UPDATE_AUTHORIZED push): token users wait for them. */
   private pendingByApp = new Map<number, Promise<number>>();
-  readonly appInfo = new Map<number, unknown>();
+  /** The latest app/info read per app (what the admin granted), until a new authorization or UNAUTHORIZED. */
+  readonly appInfo = new Map<number, AppInfo>();
 
   constructor(private client: BaiduClient, readonly clientId: string, private singleFlight = true, private renewRefusedTpToken = true) {}
 
@@ -77,9 +80,9 @@ export class TokenKeeper {
     const stored = (async () => {
       const t = await exchanged;
       let id = appId;
-      let info: { app_id: number } | undefined;
+      let info: AppInfo | undefined;
       if (id === undefined) {
-        info = await this.client.call<{ app_id: number }>('authprocess.getAppInfo', {}, t.access_token);
+        info = await this.client.call<AppInfo>('authprocess.getAppInfo', {}, t.access_token);
         id = Number(info.app_id);
       }
       // The first caller to know the app stores the pair; a later one must not put back tokens a refresh replaced.
@@ -148,6 +151,13 @@ export class TokenKeeper {
       }
       throw e;
     }
+  }
+
+  /** Reads app/info with the app's token (§1.7) and keeps it as the app's latest. */
+  async readAppInfo(appId: number): Promise<AppInfo> {
+    const info = await this.withAppToken(appId, (t) => this.client.call<AppInfo>('authprocess.getAppInfo', {}, t));
+    this.appInfo.set(appId, info);
+    return info;
   }
 
   authorizedApps(): number[] {
