@@ -1,5 +1,5 @@
 // Probes beyond Baidu's detection (issue 4 §3), a setup project that runs once every permission set has exercised
-// the app: inject the faults a TP meets in production — a forged push, a replayed push, an authorizer token that
+// the app: inject the faults a TP meets in production — a genuine ticket sealed with the TP's other identity, a forged push, a replayed push, an authorizer token that
 // expires early, a re-authorization without a push (the admin scans again) and one with, a cancelled authorization —
 // and record when each happened (probes.spec.ts judges).
 import { existsSync } from 'node:fs';
@@ -33,6 +33,15 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
     instructions: 'read app/info for the app (optional hook action used by probes)', log: () => {},
   }));
   try {
+    // Baidu does not document which of the TP's identities follows the message in a push (reference §2.4): a genuine
+    // ticket sealed with the one this run's pushes do not use. The forged push's trigger below then shows which
+    // ticket the TP kept — this one, unless it depends on the identifier (probe.push-identifier-tolerant).
+    const other = config.pushIdentifier === 'tpAppId' ? 'clientId' : 'tpAppId';
+    await setup.step(`a genuine ticket sealed with the ${other} as its trailing identifier`, async () => {
+      await mark('identifier');
+      obs.identifier = other;
+      await emulator.pushTicket(clientId, other);
+    });
     await setup.step('forged ticket push, then the TP must fetch a new TP token', async () => {
       await mark('forged');
       await emulator.probe('push/forged-ticket', { clientId });

@@ -86,6 +86,34 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
     + `授权发起页 was opened (${trigger}), the TP asked for no new TP token — a TP should get a new one when Baidu answers 110`);
 });
 
+test('a ticket sealed with the TP\'s other identity after the message is adopted', asCheck('probe.push-identifier-tolerant'), async ({ run, check }) => {
+  const obs = probes(run);
+  const { marks } = obs;
+  const other = obs.identifier!;
+  const pushed = (await run.emulator.pushes((p) => p.facts.probe === 'identifier')).filter((p) => p.seq > marks.identifier!);
+  // The forged-push probe's trigger made the TP fetch a TP token: which ticket it used says which one it kept.
+  const tokens = await between(run, 'authprocess.getTpToken', marks.identifier!, marks.forgedDone!);
+  check.evidence(`ticket push sealed with the ${other}`, pushView(pushed));
+  check.evidence('tp/token calls after the TP token was revoked', callView(tokens));
+  const push = pushed[0];
+  if (!push) throw new Error('the probes setup sent no ticket sealed with the other identifier');
+  const why = `Baidu does not document whether the ${other === 'tpAppId' ? 'numeric tpAppId or the client_id' : 'client_id or the numeric tpAppId'} follows the message in a push `
+    + '(reference §2.4; its demo calls it clientId, its samples are numeric): decrypt and verify the MsgSignature, and do not depend on the identifier';
+  if (push.outcome !== 'ok') return check.fail(`the TP did not acknowledge ticket push #${push.seq}, a genuine one sealed with its ${other} after the message: ${push.cause}. ${why}`);
+  const ticketSeq = push.facts.ticketSeq as number;
+  const kept = tokens.find((c) => c.facts.ticketSeq !== undefined);
+  if (!kept) {
+    const forged = tokens.some((c) => c.facts.ticket === 'forged');
+    test.skip(true, forged
+      ? 'cannot tell: the TP adopted the forged ticket pushed after it (see probe.forged-push-ignored)'
+      : 'cannot tell: nothing made the TP fetch a new TP token after it (see probe.forged-push-ignored)');
+  }
+  if ((kept!.facts.ticketSeq as number) < ticketSeq) {
+    return check.fail(`tp/token call #${kept!.seq} used an older ticket than the one in push #${push.seq}, which the TP acknowledged with "success" but did not adopt: `
+      + `that push was sealed with the TP's ${other} after the message. ${why}`);
+  }
+});
+
 test('a replayed push is acknowledged but not acted on twice', asCheck('probe.replayed-push-idempotent'), async ({ run, check }) => {
   const obs = probes(run);
   test.skip(!obs.appId || obs.marks.replay === undefined, obs.skipped ?? 'no AUTHORIZED push to replay');

@@ -376,7 +376,7 @@ test('--list lists the checks, exits 0 and leaves the last report and Allure res
     writeFileSync(join(reports, f), `earlier ${f}`);
   }
   const run = await runDetection({ outDir, args: ['--list'] });
-  expect.soft(run.stdout).toContain('Total: 32 tests'); // the default sets' 28 checks and 4 setup steps
+  expect.soft(run.stdout).toContain('Total: 33 tests'); // the default sets' 29 checks and 4 setup steps
   for (const f of earlier) expect.soft(existsSync(join(reports, f)) && readFileSync(join(reports, f), 'utf8'), f).toBe(`earlier ${f}`);
   expect.soft(run.exitCode, tail(run)).toBe(0);
   // Nor does a filter that matches nothing (a typo in -g; --last-failed after a clean run), which exits 1: our report

@@ -71,6 +71,8 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 // |-------------------------|------------|--------------------------------|---------|-----------------------------------|------|---------------------------------------------|
 // | adopts-forged-push      | probe      | probe.forged-push-ignored      | WARNING | the forged ticket was used        | 0    | PASSED                                      |
 // | keeps-refused-tp-token  | probe      | probe.forged-push-ignored      | WARNING | no new TP token after a 110       | 0    | PASSED; later token probes WARNING (110)    |
+// | checks-client-id        | probe      | probe.push-identifier-tolerant | WARNING | the push sealed with tpAppId: 400 | 0    | PASSED                                      |
+// | drops-other-identifier  | probe      | probe.push-identifier-tolerant | WARNING | acknowledged, an older ticket used| 0    | PASSED                                      |
 // | no-dedupe               | probe      | probe.replayed-push-idempotent | WARNING | the code was exchanged again      | 0    | PASSED                                      |
 // | refresh-race            | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
 // | refresh-race-wan        | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
@@ -125,6 +127,14 @@ const CASES: ProbeCase[] = [
       'probe.refresh-single-flight': /^no refresh succeeded after the token expired: .*gateway error 110/,
       'probe.silent-reauthorization': /授权发起页 .*HTTP 502 .*Access token invalid/,
     },
+  },
+  {
+    mutant: 'checks-client-id', run: PROBE_RUN, check: 'probe.push-identifier-tolerant', status: 'WARNING', exitCode: 0,
+    cause: /^the TP did not acknowledge ticket push #\d+, a genuine one sealed with its tpAppId after the message: HTTP 400.*do not depend on the identifier$/,
+  },
+  {
+    mutant: 'drops-other-identifier', run: PROBE_RUN, check: 'probe.push-identifier-tolerant', status: 'WARNING', exitCode: 0,
+    cause: /^tp\/token call #\d+ used an older ticket than the one in push #\d+, which the TP acknowledged with "success" but did not adopt: that push was sealed with the TP's tpAppId/,
   },
   { mutant: 'no-dedupe', run: PROBE_RUN, check: 'probe.replayed-push-idempotent', status: 'WARNING', cause: /^the TP exchanged the authorization code again/, exitCode: 0 },
   { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /^refresh call #\d+ reused a refresh token that had already been spent/, exitCode: 0 },

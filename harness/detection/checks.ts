@@ -39,6 +39,8 @@ export const CHECKS: readonly CheckDef[] = [
   // Probes beyond Baidu's detection (issue 4): faults Baidu can produce and pains TP developers hit (field notes §c).
   { id: 'probe.forged-push-ignored', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
     title: { zh: '伪造签名的推送不被采纳', en: 'A push with a forged MsgSignature is not adopted' }, requirement: 'reference §2.3; field notes pain 11' },
+  { id: 'probe.push-identifier-tolerant', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
+    title: { zh: '推送尾部标识为另一身份（tpAppId或client_id）时仍被采纳', en: 'A push sealed with the TP\'s other identity (tpAppId or client_id) after the message is adopted' }, requirement: 'reference §2.4 (identifier UNKNOWN); field notes pain 11' },
   { id: 'probe.replayed-push-idempotent', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
     title: { zh: '重放的推送不被重复处理', en: 'A replayed push is acknowledged but not acted on twice' }, requirement: 'reference §2.1 (Baidu retries); field notes §d' },
   { id: 'probe.refresh-single-flight', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',

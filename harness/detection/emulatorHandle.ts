@@ -91,8 +91,9 @@ export class EmulatorHandle {
       .filter((p) => p.facts.appId === appId && typeof p.facts.generation === 'number')
       .map((p) => ({ seq: p.seq, granted: p.facts.granted as string[], generation: p.facts.generation as number, event: (p.facts.event as string | null | undefined) ?? null }));
   }
-  pushTicket(clientId: string): Promise<PushEntry> {
-    return this.req('POST', '/__emulator/push/ticket', { clientId });
+  /** A new ticket pushed to the TP; `identifier` seals it with that identity after the message (a probe, §2.4). */
+  pushTicket(clientId: string, identifier?: 'clientId' | 'tpAppId'): Promise<PushEntry> {
+    return this.req('POST', '/__emulator/push/ticket', { clientId, identifier });
   }
   probeEcho(clientId: string, badSignature = false): Promise<PushEntry> {
     return this.req('POST', '/__emulator/probe/echostr', { clientId, badSignature });

@@ -41,6 +41,8 @@ export interface ProbeObservations {
   skipped?: string;
   marks: Record<string, number>;
   hook: Record<string, ActionResult>;
+  /** The identity a genuine ticket was sealed with after the message: the one the run's pushes do not use (§2.4). */
+  identifier?: 'clientId' | 'tpAppId';
   /** What the 授权发起页 answered when the forged-push probe asked it to make the TP use a TP token. */
   forgedTrigger?: { status: number | null; error?: string };
   /**

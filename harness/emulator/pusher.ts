@@ -16,6 +16,8 @@ export interface PushOptions {
   tamper?: (env: Record<string, string>) => Record<string, string>;
   /** Probes: reuse a recorded envelope verbatim (replay). */
   envelope?: Record<string, string>;
+  /** Probes: seal with this trailing identifier instead of the TP's registered one (reference §2.4, UNKNOWN). */
+  identifier?: string;
 }
 
 interface Delivery {
@@ -120,7 +122,7 @@ export async function deliverPush(
 ): Promise<PushEntry> {
   const url = target === 'auth' ? tp.authEventUrl : tp.messageEventUrl;
   let envelope: Record<string, string> = opts.envelope ??
-    { ...sealPush({ encodingAesKey: tp.encodingAesKey, token: tp.messageToken, clientId: tp.pushIdentifier ?? tp.clientId }, JSON.stringify(message)) };
+    { ...sealPush({ encodingAesKey: tp.encodingAesKey, token: tp.messageToken, clientId: opts.identifier ?? tp.pushIdentifier ?? tp.clientId }, JSON.stringify(message)) };
   if (opts.tamper) envelope = opts.tamper(envelope);
   const d = await deliver(pushRequest(url, envelope), opts.timeoutMs);
   return ledger.record({

@@ -71,8 +71,14 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
     }
     case 'POST /__emulator/push/ticket': {
       const clientId = String(input.clientId ?? '');
-      if (!emu.tp(clientId)) return bad(`no TP ${clientId}`);
-      return reply.raw(emu.ledger.redact(await emu.pushTicket(clientId)));
+      const tp = emu.tp(clientId);
+      if (!tp) return bad(`no TP ${clientId}`);
+      // A genuine ticket sealed with the identity the TP's registration does not use (a probe: Baidu's is UNKNOWN).
+      const { identifier } = input;
+      if (identifier === undefined) return reply.raw(emu.ledger.redact(await emu.pushTicket(clientId)));
+      if (identifier !== 'clientId' && identifier !== 'tpAppId') return bad('identifier must be "clientId" or "tpAppId"');
+      const sealed = identifier === 'tpAppId' ? String(tp.tpAppId) : tp.clientId;
+      return reply.raw(emu.ledger.redact(await emu.pushTicket(clientId, { identifier: sealed, facts: { probe: 'identifier', identifier } })));
     }
     case 'POST /__emulator/probe/echostr': {
       const clientId = String(input.clientId ?? '');

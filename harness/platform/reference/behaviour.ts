@@ -11,6 +11,11 @@ export interface Behaviour {
   exchangeOnCallback: boolean;
   /** Verify MsgSignature before trusting a push (§2.3). */
   verifyPushSignature: boolean;
+  /**
+   * Refuse a push whose trailing identifier is not this identity, as Baidu's demo can (its decrypt takes a clientId to
+   * compare). Baidu's choice is UNKNOWN (§2.4), so the reference TP never does.
+   */
+  requirePushIdentifier?: 'clientId';
   /** Verify the echoStr signature before echoing (§2.7). */
   verifyEchoSignature: boolean;
   /**

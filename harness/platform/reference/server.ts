@@ -85,8 +85,9 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
   function open(raw: string): Record<string, unknown> | null {
     try {
       const env = JSON.parse(raw);
-      const msg = b.verifyPushSignature ? openPush(creds, env).message : decryptMessage(creds.encodingAesKey, env.Encrypt).message;
-      return JSON.parse(msg);
+      const opened = b.verifyPushSignature ? openPush(creds, env) : decryptMessage(creds.encodingAesKey, env.Encrypt);
+      if (b.requirePushIdentifier === 'clientId' && opened.clientId !== cfg.clientId) return null;
+      return JSON.parse(opened.message);
     } catch (e) {
       if (e instanceof CryptoError || e instanceof SyntaxError) return null;
       throw e;
