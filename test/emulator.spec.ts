@@ -226,6 +226,24 @@ test.describe('ticket push (§2.5)', () => {
     expect(Math.abs(p.message!.CreateTime - env.emu.nowS())).toBeLessThanOrEqual(5);
     expect(p.trailingId).toBe(tp.clientId);
   });
+
+  test('the side door seals a genuine ticket with the TP\'s other identity on request, and refuses any other identifier', async ({ env, tp }) => {
+    const handle = new EmulatorHandle(env.url);
+    const entry = await handle.pushTicket(tp.clientId, 'tpAppId');
+    expect(entry.facts).toMatchObject({ probe: 'identifier', identifier: 'tpAppId', ticketSeq: 1 });
+    const sent = env.stub.forClient(tp.clientId);
+    expect(sent.map((p) => p.trailingId)).toEqual([String(tp.tpAppId)]);
+    // Genuine: its ticket gets a TP token.
+    const ticket = sent[0]!.message!.Ticket;
+    const token = await env.http.get(`/public/2.0/smartapp/auth/tp/token?client_id=${tp.clientId}&ticket=${ticket}`);
+    expect(token.json).toMatchObject({ errno: 0, data: { access_token: expect.any(String) } });
+    await handle.pushTicket(tp.clientId, 'clientId');
+    expect(env.stub.forClient(tp.clientId).map((p) => p.trailingId)).toEqual([String(tp.tpAppId), tp.clientId]);
+    const refused = await env.http.send('POST', '/__emulator/push/ticket', { body: JSON.stringify({ clientId: tp.clientId, identifier: 'appKey' }), contentType: 'application/json' });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toEqual({ error: 'identifier must be "clientId" or "tpAppId"' });
+    expect(env.stub.forClient(tp.clientId), 'nothing pushed for a refused request').toHaveLength(2);
+  });
 });
 
 test.describe('tp/token (§1.1)', () => {
