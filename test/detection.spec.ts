@@ -138,7 +138,7 @@ test.describe('default run (reference TP)', () => {
     const dir = join(reportDir, 'allure-results');
     const results = readdirSync(dir).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { name: string; labels: { name: string; value: string }[] });
     expect(results.map((r) => r.name), 'the earlier run\'s file is gone').not.toContain('an earlier run');
-    expect(results, `one result per test of this run\n${tail(run)}`).toHaveLength(32);
+    expect(results, `one result per test of this run\n${tail(run)}`).toHaveLength(33);
     const labels = (title: string) => {
       const r = results.find((x) => x.name === title);
       expect(r, title).toBeTruthy();

@@ -69,8 +69,8 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 //
 // | mutant                  | run        | check                          | status  | reason must name                  | exit | other authorization checks                  |
 // |-------------------------|------------|--------------------------------|---------|-----------------------------------|------|---------------------------------------------|
-// | adopts-forged-push      | probe      | probe.forged-push-ignored      | WARNING | the forged ticket was used        | 0    | PASSED                                      |
-// | keeps-refused-tp-token  | probe      | probe.forged-push-ignored      | WARNING | no new TP token after a 110       | 0    | PASSED; later token probes WARNING (110)    |
+// | adopts-forged-push      | probe      | probe.forged-push-ignored      | WARNING | the forged ticket was used        | 0    | PASSED; push-identifier SKIPPED (unseen)    |
+// | keeps-refused-tp-token  | probe      | probe.forged-push-ignored      | WARNING | no new TP token after a 110       | 0    | PASSED; later token probes WARNING (110), push-identifier SKIPPED |
 // | checks-client-id        | probe      | probe.push-identifier-tolerant | WARNING | the push sealed with tpAppId: 400 | 0    | PASSED                                      |
 // | drops-other-identifier  | probe      | probe.push-identifier-tolerant | WARNING | acknowledged, an older ticket used| 0    | PASSED                                      |
 // | no-dedupe               | probe      | probe.replayed-push-idempotent | WARNING | the code was exchanged again      | 0    | PASSED                                      |
@@ -79,7 +79,7 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 // | ignores-reauthorization | probe      | probe.reauthorization          | WARNING | the pre-re-authorization token    | 0    | PASSED                                      |
 // | callback-ignores-code   | probe      | probe.silent-reauthorization   | WARNING | the callback's code not exchanged | 0    | PASSED                                      |
 // | callback-only-once      | probe      | probe.silent-reauthorization   | WARNING | the callback refused it (HTTP 409)| 0    | PASSED                                      |
-// | start-page-once         | probe      | probe.silent-reauthorization   | WARNING | 授权发起页 stopped the 2nd scan   | 0    | PASSED; probe.forged-push-ignored SKIPPED   |
+// | start-page-once         | probe      | probe.silent-reauthorization   | WARNING | 授权发起页 stopped the 2nd scan   | 0    | PASSED; forged-push, push-identifier SKIPPED |
 // | unauthorized-ack-ok     | probe      | probe.unauthorized-ack         | WARNING | reply "ok", not exactly "success" | 0    | PASSED                                      |
 // | ticket-hang             | auth only  | auth.ticket-ack                | FAILED  | no reply within N ms              | 1    | PASSED; probe.* off                         |
 // | ticket-close            | auth only  | auth.ticket-ack                | FAILED  | connection closed by the TP       | 1    | PASSED; probe.* off                         |
@@ -117,13 +117,17 @@ interface ProbeCase {
 const CASES: ProbeCase[] = [
   {
     mutant: 'adopts-forged-push', run: PROBE_RUN, check: 'probe.forged-push-ignored', status: 'WARNING', cause: /^tp\/token call #\d+ used the ticket from a push whose MsgSignature was forged/, exitCode: 0,
+    // The forged ticket came after the one sealed with the other identity: which of the genuine ones it kept is unseen.
+    others: { 'probe.push-identifier-tolerant': 'SKIPPED' },
+    otherCauses: { 'probe.push-identifier-tolerant': /^cannot tell: the TP adopted the forged ticket pushed after it \(see probe.forged-push-ignored\)$/ },
   },
   {
     mutant: 'keeps-refused-tp-token', run: PROBE_RUN, check: 'probe.forged-push-ignored', status: 'WARNING', exitCode: 0,
     cause: /^cannot tell whether the TP would adopt a forged ticket: after Baidu invalidated its TP token \(gateway error 110\) .*the TP asked for no new TP token/,
     // Real consequences of the same fault: everything after needs the TP token the TP cannot renew.
-    others: { 'probe.refresh-single-flight': 'WARNING', 'probe.reauthorization': 'WARNING', 'probe.silent-reauthorization': 'WARNING' },
+    others: { 'probe.refresh-single-flight': 'WARNING', 'probe.reauthorization': 'WARNING', 'probe.silent-reauthorization': 'WARNING', 'probe.push-identifier-tolerant': 'SKIPPED' },
     otherCauses: {
+      'probe.push-identifier-tolerant': /^cannot tell: nothing made the TP fetch a new TP token after it \(see probe.forged-push-ignored\)$/,
       'probe.refresh-single-flight': /^no refresh succeeded after the token expired: .*gateway error 110/,
       'probe.silent-reauthorization': /授权发起页 .*HTTP 502 .*Access token invalid/,
     },
@@ -150,8 +154,11 @@ const CASES: ProbeCase[] = [
     cause: /^the admin's second scan stopped at the TP's 授权发起页 \S+: it answered HTTP 410 .*the 授权发起页 must work more than once$/,
     // It answers "success" to the forged push, and the forged-push probe's trigger is the 授权发起页 too: an error page
     // calls no Baidu API, so there is nothing to judge.
-    others: { 'probe.forged-push-ignored': 'SKIPPED' },
-    otherCauses: { 'probe.forged-push-ignored': /^cannot tell whether the TP would adopt a forged ticket: the 授权发起页 answered HTTP 410 without calling Baidu/ },
+    others: { 'probe.forged-push-ignored': 'SKIPPED', 'probe.push-identifier-tolerant': 'SKIPPED' },
+    otherCauses: {
+      'probe.forged-push-ignored': /^cannot tell whether the TP would adopt a forged ticket: the 授权发起页 answered HTTP 410 without calling Baidu/,
+      'probe.push-identifier-tolerant': /^cannot tell: nothing made the TP fetch a new TP token after it \(see probe.forged-push-ignored\)$/,
+    },
   },
   { mutant: 'unauthorized-ack-ok', run: PROBE_RUN, check: 'probe.unauthorized-ack', status: 'WARNING', cause: /UNAUTHORIZED push #\d+ .*"ok".*not exactly "success"/, exitCode: 0 },
   { mutant: 'ticket-hang', run: AUTH_RUN, check: 'auth.ticket-ack', status: 'FAILED', cause: /no reply within \d+ ms — the TP must answer "success" within 2000 ms/, exitCode: 1, notRun: PROBE_IDS },
