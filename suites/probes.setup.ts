@@ -1,5 +1,5 @@
 // Probes beyond Baidu's detection (issue 4 §3), a setup project that runs once every permission set has exercised
-// the app: inject the faults a TP meets in production — a genuine ticket sealed with the TP's other identity, a forged push, a replayed push, an authorizer token that
+// the app: inject the faults a TP meets in production — a genuine ticket sealed with the TP's other identity, a forged push, a replayed push, a transient Baidu error, an authorizer token that
 // expires early, a re-authorization without a push (the admin scans again) and one with, a cancelled authorization —
 // and record when each happened (probes.spec.ts judges).
 import { existsSync } from 'node:fs';
@@ -76,6 +76,22 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await emulator.idle();
       await mark('replayDone');
     });
+
+    // Baidu's gateway answers "service temporarily unavailable" now and then (field notes pain 16): a TP should try
+    // a read again rather than fail its customer. Armed only when the hook can make the TP read, and disarmed after,
+    // so that no later call meets it.
+    if (run.tpUrls.hook) {
+      await setup.step('a transient Baidu error (gateway 2) on the TP\'s next call for the app', async () => {
+        await mark('transient');
+        await emulator.probe('app/transient-error', { clientId, appId, count: 1 });
+        try {
+          await hook('transient');
+        } finally {
+          await emulator.probe('app/transient-error', { clientId, appId, count: 0 });
+          await mark('transientDone');
+        }
+      });
+    }
 
     await setup.step('expire the authorizer token early; two concurrent uses', async () => {
       await mark('expire');

@@ -125,6 +125,24 @@ test('a replayed push is acknowledged but not acted on twice', asCheck('probe.re
   else if (replayed.some((p) => p.outcome !== 'ok')) check.fail(`the replayed push was not acknowledged with "success" (${replayed[0]!.cause}); Baidu keeps retrying pushes that are not`);
 });
 
+test('a read refused by a transient Baidu error is tried again', asCheck('probe.transient-error-retried'), async ({ run, check }) => {
+  const obs = probes(run);
+  test.skip(!obs.appId, obs.skipped ?? 'no authorized app');
+  const asked = obs.hook.transient;
+  const unavailable = hookUnavailable(run, asked);
+  test.skip(!!unavailable, unavailable!);
+  const { transient, transientDone } = obs.marks;
+  const calls = (await run.emulator.ledger()).filter((e): e is CallEntry => e.dir === 'in' && e.appId === obs.appId && e.seq > transient! && e.seq <= transientDone!);
+  check.evidence('read-app-info (hook)', asked);
+  check.evidence(`calls for app ${obs.appId} meanwhile`, callView(calls));
+  const hit = calls.find((c) => c.facts.injected === 'transient');
+  test.skip(!hit, `the TP made no call for app ${obs.appId} when its hook was asked to read app/info, so no transient error reached it`);
+  if (calls.some((c) => c.seq > hit!.seq && c.endpointId === hit!.endpointId && succeeded(c))) return;
+  const answered = asked?.hookStatus !== undefined ? `; its hook then answered HTTP ${asked.hookStatus}` : '';
+  check.fail(`the TP gave up after Baidu answered call #${hit!.seq} (${hit!.method} ${hit!.path}) with gateway error 2, "Service temporarily unavailable": `
+    + `the error is transient — try a read again after a short pause (gateway errors 2 and 4, errno 500, 501 and 5000)${answered}`);
+});
+
 test('an early-expired authorizer token is refreshed once', asCheck('probe.refresh-single-flight'), async ({ run, check }) => {
   const obs = probes(run);
   test.skip(!obs.appId, obs.skipped ?? 'no authorized app');

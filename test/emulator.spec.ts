@@ -503,6 +503,34 @@ test.describe('oauth/token (§1.5–1.6)', () => {
     expect(reuse.json).toEqual({ error: 'invalid_grant', error_description: expect.stringMatching(/single use/) });
   });
 
+  test('a transient gateway error armed through the side door answers the app\'s next call only; 0 disarms', async ({ flow }) => {
+    const appId = flow.tp.testAppIds[0]!;
+    const t = await flow.authorizerTokens(appId);
+    const arm = (body: Record<string, unknown>) => flow.http.send('POST', '/__emulator/app/transient-error', { body: JSON.stringify({ clientId: flow.tp.clientId, appId, ...body }), contentType: 'application/json' });
+    expect((await arm({ count: 2 })).json).toEqual({ armed: 2 });
+    for (let i = 0; i < 2; i++) {
+      const refused = await flow.http.get(P.appInfo, { access_token: t.access });
+      expect(refused.json).toEqual({ error_code: 2, error_msg: 'Service temporarily unavailable' });
+    }
+    expect((await flow.http.get(P.appInfo, { access_token: t.access })).json?.errno, 'the third call gets through').toBe(0);
+    const entries = (await new EmulatorHandle(flow.http.base).calls('authprocess.getAppInfo')).slice(-3);
+    expect(entries.map((e) => e.facts.injected ?? null)).toEqual(['transient', 'transient', null]);
+    expect(entries.map((e) => e.appId)).toEqual([appId, appId, appId]);
+
+    await arm({ count: 1 });
+    expect((await arm({ count: 0 })).json).toEqual({ armed: 0 });
+    expect((await flow.http.get(P.appInfo, { access_token: t.access })).json?.errno, 'disarmed').toBe(0);
+    for (const [body, error] of [
+      [{ count: -1 }, 'count must be a whole number from 0 to 10'],
+      [{ count: 'x' }, 'count must be a whole number from 0 to 10'],
+      [{ appId: flow.tp.testAppIds[1] }, `app ${flow.tp.testAppIds[1]} has not authorized ${flow.tp.clientId}`],
+    ] as const) {
+      const r = await arm(body);
+      expect(r.status).toBe(400);
+      expect(r.json).toEqual({ error });
+    }
+  });
+
   test('a missing grant_type is invalid_request', async ({ flow }) => {
     const { code, tpToken } = await flow.authorize(flow.tp.testAppIds[0]!);
     const r = await flow.http.get(P.oauth, { access_token: tpToken, code });

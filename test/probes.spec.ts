@@ -73,6 +73,7 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 // | keeps-refused-tp-token  | probe      | probe.forged-push-ignored      | WARNING | no new TP token after a 110       | 0    | PASSED; later token probes WARNING (110), push-identifier SKIPPED |
 // | checks-client-id        | probe      | probe.push-identifier-tolerant | WARNING | the push sealed with tpAppId: 400 | 0    | PASSED                                      |
 // | drops-other-identifier  | probe      | probe.push-identifier-tolerant | WARNING | acknowledged, an older ticket used| 0    | PASSED                                      |
+// | no-retry                | probe      | probe.transient-error-retried  | WARNING | gave up after gateway error 2     | 0    | PASSED                                      |
 // | no-dedupe               | probe      | probe.replayed-push-idempotent | WARNING | the code was exchanged again      | 0    | PASSED                                      |
 // | refresh-race            | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
 // | refresh-race-wan        | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
@@ -139,6 +140,10 @@ const CASES: ProbeCase[] = [
   {
     mutant: 'drops-other-identifier', run: PROBE_RUN, check: 'probe.push-identifier-tolerant', status: 'WARNING', exitCode: 0,
     cause: /^tp\/token call #\d+ used an older ticket than the one in push #\d+, which the TP acknowledged with "success" but did not adopt: that push was sealed with the TP's tpAppId/,
+  },
+  {
+    mutant: 'no-retry', run: PROBE_RUN, check: 'probe.transient-error-retried', status: 'WARNING', exitCode: 0,
+    cause: /^the TP gave up after Baidu answered call #\d+ \(GET \/rest\/2\.0\/smartapp\/app\/info\) with gateway error 2, "Service temporarily unavailable": the error is transient .*its hook then answered HTTP 502$/,
   },
   { mutant: 'no-dedupe', run: PROBE_RUN, check: 'probe.replayed-push-idempotent', status: 'WARNING', cause: /^the TP exchanged the authorization code again/, exitCode: 0 },
   { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /^refresh call #\d+ reused a refresh token that had already been spent/, exitCode: 0 },

@@ -43,6 +43,8 @@ export const CHECKS: readonly CheckDef[] = [
     title: { zh: '推送尾部标识为另一身份（tpAppId或client_id）时仍被采纳', en: 'A push sealed with the TP\'s other identity (tpAppId or client_id) after the message is adopted' }, requirement: 'reference §2.4 (identifier UNKNOWN); field notes pain 11' },
   { id: 'probe.replayed-push-idempotent', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
     title: { zh: '重放的推送不被重复处理', en: 'A replayed push is acknowledged but not acted on twice' }, requirement: 'reference §2.1 (Baidu retries); field notes §d' },
+  { id: 'probe.transient-error-retried', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
+    title: { zh: '百度暂时不可用（网关错误2）时重试读取', en: 'A read refused by a transient Baidu error (gateway error 2) is tried again' }, requirement: 'reference §0.2 (gateway error 2); field notes pain 16' },
   { id: 'probe.refresh-single-flight', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',
     title: { zh: '凭据提前失效时只刷新一次', en: 'An early-expired authorizer token is refreshed once, never with a spent refresh token' }, requirement: 'reference §1.6; field notes pain 10' },
   { id: 'probe.reauthorization', permissionSet: AUTHORIZATION_STAGE.slug, kind: 'probe',

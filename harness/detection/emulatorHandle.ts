@@ -99,7 +99,7 @@ export class EmulatorHandle {
     return this.req('POST', '/__emulator/probe/echostr', { clientId, badSignature });
   }
   /** Probes: fault injection through the side door. */
-  probe(name: 'push/forged-ticket' | 'tp/revoke-tokens' | 'app/expire-token' | 'app/unauthorize', body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  probe(name: 'push/forged-ticket' | 'tp/revoke-tokens' | 'app/expire-token' | 'app/transient-error' | 'app/unauthorize', body: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.req('POST', `/__emulator/${name}`, body);
   }
   /** The app authorizes again with one permission set changed (UPDATE_AUTHORIZED); `generation` names the new code. */

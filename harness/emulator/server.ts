@@ -323,6 +323,14 @@ function resolveAppToken(emu: Emulator, def: EndpointDef, t: string, ctx: Handle
   ctx.app = emu.store.apps.get(tok.appId);
   ctx.authorization = a;
   ctx.facts.appId = tok.appId;
+  // A probe's transient fault: Baidu's gateway answers "service temporarily unavailable" before any service runs.
+  const transient = emu.store.transientErrors.get(tok.appId);
+  if (transient) {
+    if (transient > 1) emu.store.transientErrors.set(tok.appId, transient - 1);
+    else emu.store.transientErrors.delete(tok.appId);
+    ctx.facts.injected = 'transient';
+    throw BaiduError.gateway(2);
+  }
   if (def.permissionSet) {
     // Choice (Baidu does not document it): a set the TP never selected → 40007; one the app did not grant → 45001.
     if (!ctx.tp!.permissionSets.includes(def.permissionSet)) throw BaiduError.errno(40007, `needs ${def.permissionSet}`);

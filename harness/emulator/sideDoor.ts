@@ -113,6 +113,18 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
         }
         return reply.raw({ expired: n });
       });
+    case 'POST /__emulator/app/transient-error':
+      // The next `count` calls made with the app's authorizer token get gateway error 2 (service temporarily
+      // unavailable), as Baidu's gateway answers now and then; 0 disarms (probe.transient-error-retried).
+      return withTp(emu, input, (clientId) => {
+        const appId = Number(input.appId);
+        const count = input.count === undefined ? 1 : Number(input.count);
+        if (!emu.store.authorization(clientId, appId)?.active) return bad(`app ${input.appId} has not authorized ${clientId}`);
+        if (!Number.isInteger(count) || count < 0 || count > 10) return bad('count must be a whole number from 0 to 10');
+        if (count) emu.store.transientErrors.set(appId, count);
+        else emu.store.transientErrors.delete(appId);
+        return reply.raw({ armed: count });
+      });
     case 'POST /__emulator/app/reauthorize':
       // The admin authorizes the app again with one permission set changed — the last granted one is unticked, or
       // one more ticked when only one was granted — so UPDATE_AUTHORIZED is pushed as for a real change

@@ -111,6 +111,8 @@ export class Store {
   payments = new Map<number, PaymentState>();
   /** Per app: refresh answers held back for a while (the refresh-race probe). */
   slowRefresh = new Map<number, { delayMs: number; untilMs: number }>();
+  /** Per app: how many of the next calls with its authorizer token get a transient gateway error (a probe). */
+  transientErrors = new Map<number, number>();
   /** URLs handed out by upload/image (other image URLs are 47008 "图片来源非法"). */
   images = new Set<string>();
   tpDomains = new Map<string, DomainSet>();
@@ -121,7 +123,7 @@ export class Store {
   /** Forgets everything a run produced; keeps the registered TPs and their apps. */
   reset(): void {
     for (const m of [this.tickets, this.tpTokens, this.preAuthCodes, this.authCodes, this.authorizerTokens, this.refreshTokens, this.authorizations, this.scans,
-      this.packages, this.previousOnline, this.slowRefresh, this.auditQuota, this.heldAudits, this.payments, this.tpDomains, this.tpWebviewDomains, this.appDomains, this.appWebviewDomains] as Map<unknown, unknown>[]) {
+      this.packages, this.previousOnline, this.slowRefresh, this.transientErrors, this.auditQuota, this.heldAudits, this.payments, this.tpDomains, this.tpWebviewDomains, this.appDomains, this.appWebviewDomains] as Map<unknown, unknown>[]) {
       m.clear();
     }
     this.images.clear();

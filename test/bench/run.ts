@@ -25,8 +25,8 @@ const envNum = (name: string, dflt: number) => {
   return Number.isFinite(v) && v > 0 ? v : dflt;
 };
 
-/** Tests in a default run (29 checks, 4 setup steps): the framework floor's shape when the full run is not measured. */
-const DEFAULT_RUN_TESTS = 33;
+/** Tests in a default run (30 checks, 4 setup steps): the framework floor's shape when the full run is not measured. */
+const DEFAULT_RUN_TESTS = 34;
 
 const CFG = {
   floorSamples: 3,

@@ -16,6 +16,8 @@ export interface Behaviour {
    * compare). Baidu's choice is UNKNOWN (§2.4), so the reference TP never does.
    */
   requirePushIdentifier?: 'clientId';
+  /** Baidu calls tried again after a transient error (reads only, and gateway "busy" errors: the client's policy). */
+  retries?: number;
   /** Verify the echoStr signature before echoing (§2.7). */
   verifyEchoSignature: boolean;
   /**

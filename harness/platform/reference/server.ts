@@ -68,7 +68,7 @@ function page(title: string, inner: string): string {
 
 export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partial<Behaviour> = {}): Promise<RunningTp> {
   const b: Behaviour = { ...DEFAULT_BEHAVIOUR, ...overrides };
-  const client = new BaiduClient({ openapiBaseUrl: cfg.openapiBaseUrl, timeoutMs: 5000 });
+  const client = new BaiduClient({ openapiBaseUrl: cfg.openapiBaseUrl, timeoutMs: 5000, retries: b.retries });
   const keeper = new TokenKeeper(client, cfg.clientId, b.singleFlightRefresh, b.renewRefusedTpToken);
   const creds = { encodingAesKey: cfg.encodingAesKey, token: cfg.messageToken };
   let selfUrl = '';

@@ -229,8 +229,24 @@ def gateway_check(obj, path):
         raise BaiduError("G", obj.get("error_code"), obj.get("error_msg", ""), path)
 
 
-def call_w(method, path, query=None, form=None, files=None):
-    """A wrapped business API: returns `data`."""
+# Transient answers worth another try, for reads only (a write is never repeated blindly): reference §0.2 gateway
+# errors 2 (service temporarily unavailable) and 4 (request limit reached), errnos 500/501/5000 (busy).
+TRANSIENT = {("G", 2), ("G", 4), ("W", 500), ("W", 501), ("W", 5000)}
+
+
+def call_w(method, path, query=None, form=None, files=None, attempts=3):
+    """A wrapped business API: returns `data`. GET reads are tried again after a transient error."""
+    for attempt in range(attempts):
+        try:
+            return call_w_once(method, path, query, form, files)
+        except BaiduError as e:
+            if method != "GET" or attempt == attempts - 1 or (e.envelope, e.code) not in TRANSIENT:
+                raise
+            log(f"{path}: transient {e.envelope} error {e.code}, trying again")
+            time.sleep(0.1 * 2 ** attempt)
+
+
+def call_w_once(method, path, query=None, form=None, files=None):
     obj = request(method, path, query, form, files)
     gateway_check(obj, path)
     if not isinstance(obj, dict) or "errno" not in obj:
