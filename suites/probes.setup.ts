@@ -1,7 +1,8 @@
 // Probes beyond Baidu's detection (issue 4 §3), a setup project that runs once every permission set has exercised
-// the app: inject the faults a TP meets in production — a genuine ticket sealed with the TP's other identity, a forged push, a replayed push, a transient Baidu error, an authorizer token that
-// expires early, a re-authorization without a push (the admin scans again) and one with, a cancelled authorization —
-// and record when each happened (probes.spec.ts judges).
+// the app: inject the faults a TP meets in production — a genuine ticket sealed with the TP's other identity, a
+// forged push, a replayed push, a transient Baidu error, an authorizer token that expires early, a re-authorization
+// without a push (the admin scans again) and one with, a cancelled authorization — and record when each happened
+// (probes.spec.ts judges).
 import { existsSync } from 'node:fs';
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
 import { loadObservations, saveObservations, scanBrowserStatePath, type ProbeObservations } from '../harness/detection/observations.ts';
