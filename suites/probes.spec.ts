@@ -131,6 +131,9 @@ test('a read refused by a transient Baidu error is tried again', asCheck('probe.
   const asked = obs.hook.transient;
   const unavailable = hookUnavailable(run, asked);
   test.skip(!!unavailable, unavailable!);
+  // No token, no call for the error to answer: the one cause is judged by auth.code-exchanged.
+  const tokenless = await noAuthorizerToken(run, obs.appId!, run.emulator.upTo(obs.marks.transient));
+  test.skip(!!tokenless, `needs an authorizer token: ${tokenless}`);
   const { transient, transientDone } = obs.marks;
   const calls = (await run.emulator.ledger()).filter((e): e is CallEntry => e.dir === 'in' && e.appId === obs.appId && e.seq > transient! && e.seq <= transientDone!);
   check.evidence('read-app-info (hook)', asked);

@@ -3,7 +3,7 @@
 // asserted here: the targets are judged by the bench itself.
 import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { ROOT } from './helpers/runDetection.ts';
+import { DEFAULT_RUN_TESTS, ROOT } from './helpers/runDetection.ts';
 
 /** Runs `npm run bench`'s script with `env`; it must exit 0 and print its BENCH_JSON line with no measurement error. */
 function bench(env: Record<string, string>, timeoutMs: number) {
@@ -41,7 +41,7 @@ test('one full run: its wall time, its exit, and where the time went — parts t
   test.setTimeout(120_000);
   const { stdout, json } = bench({ BENCH_ONLY: 'full', BENCH_FULL_RUNS: '1' }, 110_000);
   const full = json.fullRun;
-  expect(full).toMatchObject({ exitCode: 0, ready: true, tests: 32 });
+  expect(full).toMatchObject({ exitCode: 0, ready: true, tests: DEFAULT_RUN_TESTS });
   const p = full.phases;
   for (const k of ['runnerStartMs', 'setupTestsMs', 'checksMs', 'workersAndSetupMs', 'reportAndExitMs']) expect(p[k], k).toBeGreaterThan(0);
   const sum = p.runnerStartMs + p.setupTestsMs + p.checksMs + p.workersAndSetupMs + p.reportAndExitMs;

@@ -6,17 +6,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
-import { AUTHORIZATION_STAGE, DEFAULT_PERMISSION_SETS } from '../harness/detection/permissionSets.ts';
+import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
 import { NOT_NEEDED_REASON } from '../harness/detection/selection.ts';
 import { NOT_CHECKED, type Report } from '../harness/report/model.ts';
 import { chromiumExecutable } from '../harness/detection/chromium.ts';
 import { reportTexts } from './helpers/reportTexts.ts';
 import { loadPushes } from '../harness/detection/runs.ts';
 import { decryptMessage } from '../harness/crypto/msgCrypto.ts';
-import { ROOT, checkStatuses, runDetection, type DetectionRun, tail, reportOf } from './helpers/runDetection.ts';
-
-/** A default run's tests: the checks of the authorization stage and the default sets, and the 4 setup steps. */
-const DEFAULT_RUN_TESTS = CHECKS.filter((c) => c.permissionSet === AUTHORIZATION_STAGE.slug || DEFAULT_PERMISSION_SETS.includes(c.permissionSet)).length + 4;
+import { DEFAULT_RUN_TESTS, ROOT, checkStatuses, runDetection, type DetectionRun, tail, reportOf } from './helpers/runDetection.ts';
 
 test.describe.configure({ mode: 'parallel' });
 

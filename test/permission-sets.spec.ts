@@ -83,7 +83,7 @@ const MUTANTS: MutantRow[] = [
       // checks fail saying why, the probe that can only judge through the hook is SKIPPED saying so (the
       // re-authorization probes judge what the TP does by itself after UPDATE_AUTHORIZED and the callback).
       'pay.account-create': 'FAILED', 'pay.develop-config': 'FAILED', 'pay.payment-service': 'FAILED', 'pay.pushes-ack': 'SKIPPED',
-      'probe.refresh-single-flight': 'SKIPPED',
+      'probe.refresh-single-flight': 'SKIPPED', 'probe.transient-error-retried': 'SKIPPED',
     },
     otherCauses: {
       // A check that needs the upload says why there was none (a rerun of it alone would show nothing else).
@@ -92,6 +92,7 @@ const MUTANTS: MutantRow[] = [
       // Optional actions never asked (the hook hung earlier) are skipped as such, not blamed on the TP.
       'dev.withdraw-audit': /^the TP was not asked to withdraw-audit: not attempted: .*did not answer "upload-package".*\(optional\)$/,
       'probe.refresh-single-flight': /not attempted: .*did not answer "upload-package"/,
+      'probe.transient-error-retried': /^needs the hook's read-app-info action, which was not attempted: .*did not answer "upload-package"/,
     },
   },
   {
@@ -104,11 +105,13 @@ const MUTANTS: MutantRow[] = [
       'dev.audit-push-ack': 'SKIPPED', 'dev.release-after-audit': 'SKIPPED', 'dev.withdraw-audit': 'SKIPPED', 'dev.rollback': 'SKIPPED',
       // No token to refresh or to go stale; the callback's code is another code it does not exchange.
       'probe.refresh-single-flight': 'SKIPPED', 'probe.reauthorization': 'SKIPPED', 'probe.silent-reauthorization': 'WARNING',
+      'probe.transient-error-retried': 'SKIPPED',
     },
     otherCauses: {
       'auth.app-info-read': /^needs an authorizer token: the TP holds no authorizer token for app \d+: it never exchanged the authorization code \(see auth\.code-exchanged\)$/,
       'dev.package-upload': /; the TP holds no authorizer token for app \d+: it never exchanged the authorization code \(see auth\.code-exchanged\)/,
       'probe.refresh-single-flight': /^needs an authorizer token: the TP holds no authorizer token/,
+      'probe.transient-error-retried': /^needs an authorizer token: the TP holds no authorizer token/,
       'probe.reauthorization': /^needs an authorizer token to go stale: the TP holds no authorizer token/,
       'probe.silent-reauthorization': /its callback \(HTTP 200\) brought the new authorization code, and the TP never exchanged it/,
     },

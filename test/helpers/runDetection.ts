@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheckStatus } from '../../harness/detection/checks.ts';
+import { CHECKS, type CheckStatus } from '../../harness/detection/checks.ts';
+import { AUTHORIZATION_STAGE, DEFAULT_PERMISSION_SETS } from '../../harness/detection/permissionSets.ts';
 import { expect } from '@playwright/test';
 import type { CheckReport, Report } from '../../harness/report/model.ts';
 
@@ -15,6 +16,8 @@ export { freePort } from '../../harness/platform/launch.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MUTANTS_DIR = join(ROOT, 'test', 'mutants');
+/** A default run's tests: the checks of the authorization stage and the default sets, and the 4 setup steps. */
+export const DEFAULT_RUN_TESTS = CHECKS.filter((c) => c.permissionSet === AUTHORIZATION_STAGE.slug || DEFAULT_PERMISSION_SETS.includes(c.permissionSet)).length + 4;
 /** The seed every run uses unless opts.env gives PREFLIGHT_SEED: runs are reproducible from the report alone. */
 export const DEFAULT_SEED = 'e2e-detection-1';
 
