@@ -8,9 +8,31 @@ import { constants } from 'node:os';
 
 const USAGE = 'usage: preflight run [--strict] [playwright test options, e.g. --grep @payment, --headed]\n';
 
+// What a person needs at the terminal; the README has the rest.
+const HELP = `${USAGE}
+Runs the publication-readiness detection (发布检测预检): the scan authorization, each selected permission set's
+exercise, the probes, then the checks. Configured by the environment and .env (.env.example lists every variable).
+
+options:
+  --strict               extended checks and probes fail the verdict too (PREFLIGHT_STRICT=1)
+  -g <check id|title>    re-run one check, e.g. -g dev.submit-audit (only the setup steps it stands on run)
+  --grep @<tag>          a permission set or kind: @authorization @development @customer-service @payment
+                         @basic-info @baidu @extended @probe
+  --last-failed          the checks that failed last time
+  --list                 list the checks without running them (the last report is left alone)
+  --headed               watch the scan in a visible browser
+  any other option of 'playwright test'
+
+exit codes: 0 ready for 全网发布 · 1 not ready (the report says why) · 2 usage error or bad .env value ·
+            130 / 143 / 129 stopped by SIGINT / SIGTERM / SIGHUP (the report of what ran is still written)
+
+report: reports/preflight-report.html (verdict first), preflight-report.json, junit.xml, allure-results/,
+        playwright-html/ — PREFLIGHT_REPORT_DIR moves them
+`;
+
 export async function runCommand(argv) {
-  if (argv.includes('--help')) {
-    process.stdout.write(USAGE);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
     return 0;
   }
   // --strict: extended checks and probes fail the verdict too (same as PREFLIGHT_STRICT=1).
