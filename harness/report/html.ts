@@ -3,6 +3,7 @@
 // commands; run metadata last. Every dynamic string goes through esc(): evidence is untrusted TP output.
 import { NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
 import type { CheckStatus } from '../detection/checks.ts';
+import { citedPains, citedSections, FIELD_NOTE_PAINS, REFERENCE_SECTIONS } from '../detection/citations.ts';
 
 export function esc(s: unknown): string {
   return String(s)
@@ -37,6 +38,17 @@ const KIND_LABEL: Record<CheckReport['kind'], string> = {
   probe: '探测 / Probe',
 };
 
+/** What the cited sections of the reference and pains of the field notes are about (neither ships), with Baidu's page. */
+export function renderSections(text: string): string {
+  const sections = citedSections(text).map((id) => {
+    const s = REFERENCE_SECTIONS[id]!;
+    const doc = s.doc ? ` <a href="${esc(s.doc)}">${esc(s.doc)}</a>` : '';
+    return `<li>§${esc(id)} ${esc(s.zh)}<span class="en"> / ${esc(s.en)}</span>${doc}</li>`;
+  });
+  const pains = citedPains(text).map((id) => `<li>pain ${esc(id)} ${esc(FIELD_NOTE_PAINS[id]!.zh)}<span class="en"> / ${esc(FIELD_NOTE_PAINS[id]!.en)}</span></li>`);
+  return sections.length + pains.length ? `<ul class="refs">${[...sections, ...pains].join('')}</ul>` : '';
+}
+
 function renderCheck(c: CheckReport, images: Map<string, string>): string {
   const evidence = c.evidence.length
     ? c.evidence.map((e) => `<div class="ev"><div class="ev-label">${esc(e.label)}</div><pre>${esc(pretty(e.data))}</pre></div>`).join('')
@@ -54,7 +66,7 @@ function renderCheck(c: CheckReport, images: Map<string, string>): string {
 <dl>
 <dt>状态 / Status</dt><dd>${badge(c.status)}</dd>
 <dt>原因 / Reason</dt><dd>${c.reason ? `<pre class="reason">${esc(c.reason)}</pre>` : '<span class="muted">—</span>'}</dd>
-<dt>依据 / Requirement</dt><dd>${esc(c.requirement)}</dd>
+<dt>依据 / Requirement</dt><dd>${esc(c.requirement)}${renderSections(`${c.requirement} ${c.reason}`)}</dd>
 <dt>类型 / Kind</dt><dd>${esc(KIND_LABEL[c.kind] ?? c.kind)}</dd>
 <dt>耗时 / Duration</dt><dd>${esc(duration(c.durationMs))}</dd>
 </dl>
@@ -124,6 +136,7 @@ details.check summary{cursor:pointer;padding:4px 0}
 details.check[open] summary{font-weight:600}
 .cid{font-size:12px;color:#57606a}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:8px 0}
+ul.refs{margin:4px 0 0;padding-left:18px;font-size:.9em}
 dt{color:#57606a}dd{margin:0}
 h4{margin:12px 0 4px;font-size:13px}
 pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px;overflow:auto;max-height:420px;margin:4px 0;white-space:pre-wrap;word-break:break-word}
