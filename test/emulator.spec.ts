@@ -518,7 +518,9 @@ test.describe('oauth/token (§1.5–1.6)', () => {
     expect(entries.map((e) => e.appId)).toEqual([appId, appId, appId]);
 
     await arm({ count: 1 });
+    expect((await flow.http.get('/__emulator/state')).json?.transientErrors, 'armed faults are in the state').toEqual({ [appId]: 1 });
     expect((await arm({ count: 0 })).json).toEqual({ armed: 0 });
+    expect((await flow.http.get('/__emulator/state')).json?.transientErrors).toEqual({});
     expect((await flow.http.get(P.appInfo, { access_token: t.access })).json?.errno, 'disarmed').toBe(0);
     for (const [body, error] of [
       [{ count: -1 }, 'count must be a whole number from 0 to 10'],

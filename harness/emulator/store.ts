@@ -159,6 +159,9 @@ export class Store {
       packages: o(this.packages),
       auditQuota: o(this.auditQuota),
       auditsHeld: [...this.heldAudits.keys()],
+      // Faults armed by the probes' side doors, so a person who armed one by hand can see it is still waiting.
+      transientErrors: o(this.transientErrors),
+      slowRefresh: o(this.slowRefresh),
       payments: o(this.payments),
       tpDomains: o(this.tpDomains),
       appDomains: o(this.appDomains),
