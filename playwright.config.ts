@@ -24,15 +24,21 @@ const reports = config.reportDir;
 if (!process.env.TEST_WORKER_INDEX) runnerOnly(config);
 
 function runnerOnly(config: Config): void {
+  // --last-failed under other settings than the failing run (no mutant, no --strict) would test something else and
+  // read like a fix — and Playwright would then forget what failed. A usage error, before anything is touched (a
+  // --list only lists, so it goes on).
+  const lastFailed = lastFailedNote(path.dirname(process.env.PREFLIGHT_RUN_DIR!), config);
+  if (lastFailed && !listing()) {
+    process.stderr.write(`${lastFailed}\n没有运行任何检测 / Nothing was run: the failed checks are still remembered.\n`);
+    process.exit(2);
+  }
+  if (lastFailed) process.stdout.write(`${lastFailed}\n`);
   // Allure adds result files and never removes any: without this, allure-results would mix every earlier run into
   // this one's Allure report (and grow by ~90 files a run). Only once the configuration is valid, so a bad .env loses
   // nothing, and not for --list.
   if (!listing()) rmSync(path.join(reports, 'allure-results'), { recursive: true, force: true });
   // A selection inherited from an outer run must not skip steps here; this run's own is handed over in onBegin.
   delete process.env[RUN_ENV.selectedChecks];
-  // --last-failed under other settings than the failing run (no mutant, no --strict) would test something else.
-  const lastFailed = lastFailedNote(path.dirname(process.env.PREFLIGHT_RUN_DIR!), config);
-  if (lastFailed) process.stdout.write(`${lastFailed}\n`);
   // A CI job's cancel or timeout often signals the whole process group, so this runner gets a SIGTERM of its own and
   // would die of it before writing the report. While Playwright runs the tests it listens for SIGINT, and the signal
   // becomes that graceful stop (bin/run.js does the same for a signal sent to it alone; Playwright ignores the

@@ -336,7 +336,16 @@ test('reruns (-g, --last-failed) run only the setup steps their checks stand on,
   expect.soft(lastFailed.stdout, 'the same settings: no note').not.toContain('--last-failed re-runs');
   // Without the mutant and --strict, --last-failed would test the reference TP: the run says what to set.
   const unlike = await runDetection({ outDir, args: ['--last-failed', '--list'] });
-  expect.soft(unlike.stdout).toMatch(/^注意 \/ note: --last-failed re-runs the checks that failed last time, but that run was configured differently .* To reproduce it: PREFLIGHT_SEED=\S+ PREFLIGHT_STRICT=1 PREFLIGHT_REFERENCE_ENTRY=test\/mutants\/callback-ignores-code\.ts npm run preflight -- --last-failed$/m);
+  const note = /^注意 \/ note: --last-failed re-runs the checks that failed last time, but that run was configured differently .* To reproduce it: PREFLIGHT_SEED=\S+ PREFLIGHT_STRICT=1 PREFLIGHT_REFERENCE_ENTRY=test\/mutants\/callback-ignores-code\.ts npm run preflight -- --last-failed$/m;
+  expect.soft(unlike.stdout).toMatch(note);
+  // Run that way, it stops before anything (a usage error): what failed is still remembered for the command it names.
+  const lastRunFile = join(outDir, 'last-run.json'); // beside the run folder (PREFLIGHT_RUN_DIR is outDir/run)
+  const remembered = readFileSync(lastRunFile, 'utf8');
+  const refused = await runDetection({ outDir, args: ['--last-failed'] });
+  expect.soft(refused.exitCode, tail(refused)).toBe(2);
+  expect.soft(refused.stderr).toMatch(note);
+  expect.soft(refused.stderr).toContain('Nothing was run: the failed checks are still remembered.');
+  expect.soft(readFileSync(lastRunFile, 'utf8'), 'last-run.json untouched').toBe(remembered);
 
   // By the check's id, as the report names it (a tag).
   const dev = await runDetection({ outDir, args: ['-g', 'dev.submit-audit'] });
