@@ -3,6 +3,7 @@
 // check FAILED — the proof that a check catches the TP bug it is named after. Plus the CLI's configuration errors.
 import { test, expect } from '@playwright/test';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
@@ -375,6 +376,29 @@ test('reruns (-g, --last-failed) run only the setup steps their checks stand on,
 });
 
 // `--list` is how people find a check's title to re-run it: it runs nothing, so the last report stays as it was.
+test('a run that cannot start (its emulator port is taken) is reported as such, replacing the last report, and exits 1', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const port = (holder.address() as AddressInfo).port;
+  try {
+    const outDir = testInfo.outputPath('run');
+    const reports = join(outDir, 'reports');
+    mkdirSync(reports, { recursive: true });
+    writeFileSync(join(reports, 'preflight-report.json'), '{"earlier": true}');
+    const run = await runDetection({ outDir, env: { PREFLIGHT_EMULATOR_PORT: String(port) } });
+    expect.soft(run.exitCode, tail(run)).toBe(1);
+    const report = reportOf(run);
+    expect.soft(report.verdict.ready).toBe(false);
+    expect.soft(report.verdict.headline.en).toMatch(/^Ready for 全网发布: no — \d+ checks not run, 1 harness step failed$/);
+    expect.soft(report.steps.map((s) => [s.status, s.error])).toEqual([['FAILED', expect.stringContaining(`the emulator cannot listen on 127.0.0.1:${port}: the port is in use`)]]);
+    expect.soft(run.stdout).not.toContain('No test matched');
+    expect.soft(readFileSync(join(reports, 'junit.xml'), 'utf8')).toContain('the port is in use');
+  } finally {
+    holder.close();
+  }
+});
+
 test('--list lists the checks, exits 0 and leaves the last report and Allure results alone', async ({}, testInfo) => {
   test.setTimeout(TIMEOUT);
   const outDir = testInfo.outputPath('run');

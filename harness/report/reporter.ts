@@ -107,9 +107,11 @@ export default class DetectionReporter implements Reporter {
 
   private finish(result: FullResult): { status?: FullResult['status'] } {
     // `--list` (finding a check's title) runs nothing, and neither does a filter that matches nothing (`-g` with a
-    // typo, `--last-failed` after a clean run): the last run's report stays as it was.
+    // typo, `--last-failed` after a clean run): the last run's report stays as it was. A run that could not start
+    // (the global setup failed: Playwright then hands over no tests) is reported, so nobody reads the last one as it.
     if (listing()) return {};
-    if (this.suite && this.suite.allTests().length === 0) {
+    // Playwright reports a filter that matches nothing as an error of its own, "No tests found".
+    if (this.suite && this.suite.allTests().length === 0 && this.errors.every((e) => /No tests found/.test(e))) {
       process.stdout.write('没有匹配的测试，上次的报告保持不变 / No test matched: the last report is left as it was.\n');
       return {};
     }
