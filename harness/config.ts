@@ -118,6 +118,8 @@ interface VarSpec {
   pattern?: string;
   enum?: string[];
   describe: string;
+  /** Never printed, not even when it is wrong: a near-miss of a secret is most of the secret. */
+  secret?: true;
 }
 
 // One row per variable; the README's configuration table follows this list.
@@ -131,8 +133,8 @@ export const VARIABLES: Record<string, VarSpec> = {
   CHROMIUM_PATH: { pattern: '^/.+', describe: 'an absolute path to a Chromium executable' },
   TP_CLIENT_ID: { pattern: '^[A-Za-z0-9]{8,64}$', describe: "the TP's Key, 8–64 letters or digits" },
   TP_APP_ID: { pattern: '^[1-9][0-9]{0,15}$', describe: 'the numeric tpAppId' },
-  TP_MESSAGE_TOKEN: { pattern: '^[A-Za-z0-9]{3,64}$', describe: '消息验证TOKEN, 3–64 letters or digits' },
-  TP_ENCODING_AES_KEY: { pattern: '^[A-Za-z0-9]{43}$', describe: '消息加解密Key, exactly 43 letters or digits' },
+  TP_MESSAGE_TOKEN: { pattern: '^[A-Za-z0-9]{3,64}$', describe: '消息验证TOKEN, 3–64 letters or digits', secret: true },
+  TP_ENCODING_AES_KEY: { pattern: '^[A-Za-z0-9]{43}$', describe: '消息加解密Key, exactly 43 letters or digits', secret: true },
   TP_TEST_APP_IDS: { pattern: '^[1-9][0-9]{0,15}(,[1-9][0-9]{0,15})*$', describe: 'comma-separated numeric app ids' },
   TP_AUTH_EVENT_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
   TP_MESSAGE_EVENT_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
@@ -176,7 +178,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!validateVars(v)) {
     const err = validateVars.errors![0]!;
     const variable = err.instancePath.replace(/^\//, '');
-    throw new ConfigError(variable, `invalid value ${JSON.stringify(v[variable])} (expected ${VARIABLES[variable]?.describe})`);
+    const value = v[variable] ?? '';
+    const shown = VARIABLES[variable]?.secret ? `of ${[...value].length} characters (not shown: a secret)` : JSON.stringify(value);
+    throw new ConfigError(variable, `invalid value ${shown} (expected ${VARIABLES[variable]?.describe})`);
   }
   const seed = v.PREFLIGHT_SEED ?? freshSeed();
   const ids = new SeededIds(seed);

@@ -466,7 +466,8 @@ for (const stop of STOPS) {
 // Bad configuration: exit 2 before anything starts, one line on stderr naming the variable.
 
 const BAD_CONFIG: { variable: string; value: string }[] = [
-  { variable: 'TP_ENCODING_AES_KEY', value: 'short' },
+  // A near-miss of a secret is most of the secret: its line never shows it.
+  { variable: 'TP_ENCODING_AES_KEY', value: 'K'.repeat(42) },
   { variable: 'PREFLIGHT_PERMISSION_SETS', value: '不存在权限' },
   { variable: 'PREFLIGHT_KEEP_RUNS', value: '-1' },
   // Well-formed but absent: caught before the run, not as a failed authorization step.
@@ -485,6 +486,8 @@ for (const { variable, value } of BAD_CONFIG) {
     expect(lines, 'exactly one line on stderr').toHaveLength(1);
     expect(lines[0]).toContain(variable);
     expect(lines[0]).not.toMatch(/\bat .+:\d+:\d+/); // no stack trace
+    if (variable === 'TP_ENCODING_AES_KEY') expect(lines[0]).toContain(`${variable}: invalid value of 42 characters (not shown: a secret)`);
+    expect(lines[0], 'the bad value is named only when it is no secret').not.toContain(variable === 'TP_ENCODING_AES_KEY' ? value : '\u0000');
     expect(existsSync(join(outDir, 'reports', 'preflight-report.json')), 'no run, so no report').toBe(false);
   });
 }
