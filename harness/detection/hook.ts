@@ -74,7 +74,9 @@ export async function performAction(r: ActionRequest): Promise<ActionResult> {
       return done({ outcome: 'error', hung, cause: hung ? `the TP's hook ${r.hookUrl} did not answer "${r.action}" within ${r.timeoutMs ?? HOOK_TIMEOUT_MS} ms` : `the TP's hook ${r.hookUrl} failed: ${err.message}` });
     }
   }
-  const why = r.hookUrl ? `the hook does not support "${r.action}" (HTTP ${hookStatus})` : 'no TP_HOOK_URL is configured';
+  // A 404 is also what a wrong TP_HOOK_URL gets (nothing served at that path); a 501 is the hook's own word.
+  const wrongUrl = hookStatus === 404 ? `; if it does, check TP_HOOK_URL=${r.hookUrl}: nothing may be served at that path` : '';
+  const why = r.hookUrl ? `the hook does not support "${r.action}" (HTTP ${hookStatus}${wrongUrl})` : 'no TP_HOOK_URL is configured';
   (r.log ?? ((l) => process.stdout.write(l + '\n')))(`WAITING (${why}): ${r.instructions} — app ${r.appId}; waiting up to ${r.waitS} s `
     + '(PREFLIGHT_WAIT_S: 0 skips the wait; or leave this set out of PREFLIGHT_PERMISSION_SETS)');
   const deadline = Date.now() + r.waitS * 1000;
