@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A Baidu Smart Program third-party platform (第三方平台, TP) in Python 3, standard library only.
 
-An independent implementation of the documented protocol (shared/reference/baidu-tp-api.md §1, §2, §3, §5.4),
-used to prove that baidu-tp-preflight's external mode tests a TP written in another language end to end.
+An independent implementation of the documented protocol (the reference's §1, §2, §3, §5.4: README, "Where the
+rules come from"), used to prove that baidu-tp-preflight's external mode tests a TP written in another language end
+to end.
 AES-256-CBC is done by the `openssl` command line tool; everything else (padding, message layout, signatures,
 HTTP) is done here.
 
