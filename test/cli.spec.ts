@@ -239,8 +239,9 @@ base('preflight emulator prints its URL and the TP credentials it was given, mas
     expect(text, 'the message token is masked').not.toContain(given.TP_MESSAGE_TOKEN);
     expect(text).toContain(`token=${given.TP_MESSAGE_TOKEN.slice(0, 4)}…(32 chars)`);
     expect(text).toMatch(/EncodingAESKey=\w{4}…\(43 chars\)/);
-    expect(text).toMatch(/^TP_ENCODING_AES_KEY not set: generated for this session/m);
-    expect(text).toContain('register a TP with POST /__emulator/tps');
+    expect(text).toMatch(/^(TP_APP_ID, )?TP_ENCODING_AES_KEY not set: generated for this session/m);
+    expect(text).toMatch(/^TP \(not registered: its URLs are not set\): client_id=/m);
+    expect(text).toContain('register a TP with POST /__emulator/tps {"clientId", "tpAppId", "messageToken", "encodingAesKey", "authEventUrl", "messageEventUrl", "authStartDomain"');
     const health = await fetch(`${em.url}/health`);
     expect(health.status).toBe(200);
   } finally {
@@ -280,7 +281,8 @@ base('preflight emulator with the TP\'s URLs registers it and pushes the first t
   const em = await standalone(tp.env);
   try {
     expect(em.lines.at(-1)).toBe(`registered the TP; pushing its first ticket to ${tp.env.TP_AUTH_EVENT_URL}`);
-    expect(em.lines.join('\n')).toMatch(/^TP_CLIENT_ID, TP_MESSAGE_TOKEN, TP_ENCODING_AES_KEY not set/m);
+    expect(em.lines.join('\n')).toMatch(/^TP_CLIENT_ID, TP_APP_ID, TP_MESSAGE_TOKEN, TP_ENCODING_AES_KEY not set/m);
+    expect(em.lines.join('\n')).toMatch(/^TP: client_id=/m);
     await expect.poll(() => tp.received.length, { message: 'the ticket push reaches the 授权事件接收URL' }).toBe(1);
     expect(tp.received[0]).toMatch(/^\/auth-event \{"Nonce":.*"Encrypt":.*"MsgSignature":/);
     await expect.poll(em.output, { message: 'it says the TP acknowledged it' }).toMatch(/^first ticket acknowledged by the TP \(push #\d+, \d+ ms\)$/m);

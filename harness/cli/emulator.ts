@@ -25,20 +25,20 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
   const em = await startEmulator({ seed: config.seed, ticketIntervalS: config.ticketIntervalS, pushTimeoutMs: 5000, port, httpsPort: config.emulatorHttpsPort,
     weeklyAuditQuota: config.auditQuota, auditDelayMs: config.auditDelayMs });
   const { tp, tpUrls } = config;
+  const registered = Boolean(tpUrls.authEvent && tpUrls.messageEvent && tpUrls.authStart);
   const lines = [
     `Baidu emulator listening on ${em.url}  (openapi and smartprogram base URL; health: ${em.url}/health)`,
-    `TP: client_id=${tp.clientId} tpAppId=${tp.tpAppId} token=${mask(tp.messageToken)} EncodingAESKey=${mask(tp.encodingAesKey)}`,
+    `TP${registered ? '' : ' (not registered: its URLs are not set)'}: client_id=${tp.clientId} tpAppId=${tp.tpAppId} token=${mask(tp.messageToken)} EncodingAESKey=${mask(tp.encodingAesKey)}`,
     `授权测试名单: ${config.testAppIds.join(', ')}   seed: ${config.seed}`,
   ];
   // Generated credentials are never printed whole (secrets stay out of logs), so a TP cannot be configured with them.
-  const generated = ['TP_CLIENT_ID', 'TP_MESSAGE_TOKEN', 'TP_ENCODING_AES_KEY'].filter((v) => !process.env[v]);
+  const generated = ['TP_CLIENT_ID', 'TP_APP_ID', 'TP_MESSAGE_TOKEN', 'TP_ENCODING_AES_KEY'].filter((v) => !process.env[v]);
   if (generated.length) {
     lines.push(`${generated.join(', ')} not set: generated for this session from the seed; set them (in .env) to the values your TP is configured with`);
   }
   if (em.httpsUrl) {
     lines.push(`HTTPS on ${em.httpsUrl} for ${BAIDU_HOSTS.join(', ')}; trust the CA: NODE_EXTRA_CA_CERTS=${em.caPath}`);
   }
-  const registered = Boolean(tpUrls.authEvent && tpUrls.messageEvent && tpUrls.authStart);
   if (registered) {
     em.emu.registerTp({
       clientId: tp.clientId, tpAppId: tp.tpAppId, name: '预检第三方平台', messageToken: tp.messageToken, encodingAesKey: tp.encodingAesKey,
@@ -47,7 +47,8 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
     });
     lines.push(`registered the TP; pushing its first ticket to ${tpUrls.authEvent}`);
   } else {
-    lines.push('no TP_AUTH_EVENT_URL / TP_MESSAGE_EVENT_URL / TP_AUTH_START_URL: register a TP with POST /__emulator/tps');
+    lines.push('no TP_AUTH_EVENT_URL / TP_MESSAGE_EVENT_URL / TP_AUTH_START_URL: set them and start again, or register a TP with POST /__emulator/tps '
+      + '{"clientId", "tpAppId", "messageToken", "encodingAesKey", "authEventUrl", "messageEventUrl", "authStartDomain", "testAppIds": [app ids], "permissionSets": [slugs]}');
   }
   process.stdout.write(lines.join('\n') + '\n');
   const stop = new AbortController();
