@@ -156,13 +156,13 @@ test('--to sends elsewhere; a TP that answers "ok" or an unknown ledger id exits
   expect(ok.code).toBe(1);
   expect(ok.stderr).toContain('the TP answered "ok", Baidu expects "success"');
   const missing = await cli(['push', 'replay', '999', '--run', runDir]);
-  expect(missing.code).toBe(1);
+  expect(missing.code, 'an id that is no push is a usage error').toBe(2);
   expect(missing.stderr).toContain('ledger entry 999 is not a push');
   const gone = await cli(['push', 'replay', '1', '--run', `${runDir}/nope`]);
   expect(gone.code, 'a run folder that does not exist is a usage error').toBe(2);
   expect(gone.stderr).toContain('does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)');
   const notARun = await cli(['push', 'replay', '1', '--run', ROOT]);
-  expect(notARun.code).toBe(1);
+  expect(notARun.code, 'a folder that is no run is a usage error').toBe(2);
   expect(notARun.stderr).toContain('no recorded pushes at');
   // Nothing answers at --to: said plainly, with the likeliest cause, and without suggesting --to.
   const nobody = `http://127.0.0.1:${await freePort()}/baidu/auth`;
@@ -183,7 +183,8 @@ test('--emulator: the emulator re-sends both pushes, and its ledger records them
   const { em, received, ticket, echo, stub } = replay;
   const r = await cli(['push', 'replay', String(ticket.seq), '--emulator', em.url]);
   expect(r.code, r.stderr).toBe(0);
-  expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'ok', event: 'ticket', facts: { replayOf: ticket.seq } });
+  // Said as a replay from a run folder is, and naming the emulator's new ledger entry.
+  expect(r.stdout).toMatch(new RegExp(`^ticket push #${ticket.seq} → \\S+: HTTP 200 in \\d+ ms, body "success" \\(ledger entry #\\d+\\)\\n$`));
   expect(received[2]!.body).toBe(received[0]!.body);
   stub.answer = 'echo';
   // PREFLIGHT_EMULATOR_URL is the same as --emulator.
@@ -193,7 +194,7 @@ test('--emulator: the emulator re-sends both pushes, and its ledger records them
   const pushes = em.emu.ledger.raw().filter((x) => x.dir === 'push');
   expect(pushes.map((x) => x.dir === 'push' && x.facts.replayOf)).toEqual([undefined, undefined, ticket.seq, echo.seq]);
   const bad = await cli(['push', 'replay', '999', '--emulator', em.url]);
-  expect(bad.code).toBe(1);
+  expect(bad.code, 'an id that is no push is a usage error').toBe(2);
   expect(bad.stderr).toContain('ledger entry 999 is not a push');
 });
 

@@ -1,8 +1,8 @@
 // `preflight push replay <ledger-id>`: re-sends a recorded push to the TP byte for byte, so a reviewer can reproduce
 // what a check saw. With a running emulator (PREFLIGHT_EMULATOR_URL or --emulator) it goes through the emulator and
 // lands in its ledger; otherwise the envelope saved by the run (--run DIR, default the newest run) is posted directly.
-// Exit codes: 0 the TP answered as Baidu expects, 1 it did not (or could not be reached, or the push is not in the
-// run), 2 a usage error (a bad option, a run folder that does not exist).
+// Exit codes: 0 the TP answered as Baidu expects, 1 it did not (or could not be reached), 2 a usage error (a bad
+// option; a run folder that does not exist or recorded no pushes; a ledger id that is no push).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_EMULATOR_PORT } from '../config.ts';
@@ -10,6 +10,7 @@ import { parseCommand } from './args.ts';
 import { loadPushes, PUSHES_FILE } from '../detection/runs.ts';
 import { deliver, echoRequest, pushRequest } from '../emulator/pusher.ts';
 import { pushHint, tpNotUp } from '../detection/pushHint.ts';
+import type { PushEntry } from '../emulator/ledger.ts';
 
 const USAGE = `usage: preflight push replay <ledger-id> [--emulator http://127.0.0.1:${DEFAULT_EMULATOR_PORT} | --run .preflight/runs/<id>] [--to URL]\n`;
 /** A TP that never answers costs this long, then the command says so (exit 1). */
@@ -42,10 +43,20 @@ async function viaEmulator(base: string, seq: number): Promise<number> {
   const body = (await res.json().catch(() => ({ error: `HTTP ${res.status} without JSON` }))) as Record<string, unknown>;
   if (!res.ok) {
     process.stderr.write(`preflight push: ${body.error}\n`);
-    return 1;
+    // The emulator refused the argument (no such push): a usage error, as for --run.
+    return res.status === 400 ? 2 : 1;
   }
-  process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-  return body.outcome === 'ok' ? 0 : 1;
+  // The replay's ledger entry: said as --run says a replay.
+  const d = body as unknown as PushEntry;
+  process.stdout.write(`${d.event} push #${seq} → ${d.url}: ${answerOf(d)} (ledger entry #${d.seq})\n`);
+  if (d.outcome === 'ok') return 0;
+  process.stderr.write(`preflight push: ${d.status !== null ? `the TP answered ${JSON.stringify(d.replyBody.slice(0, 80))}` : `the TP at ${d.url}: ${d.cause}`}${pushHint(d)}\n`);
+  return 1;
+}
+
+/** What the TP answered to a push, in one phrase. */
+function answerOf(d: Pick<PushEntry, 'status' | 'cause' | 'latencyMs' | 'replyBody'>): string {
+  return d.status === null ? `no answer — ${d.cause}` : `HTTP ${d.status} in ${Math.round(d.latencyMs)} ms, body ${JSON.stringify(d.replyBody.slice(0, 200))}`;
 }
 
 function newestRun(): string {
@@ -61,23 +72,22 @@ async function direct(runDir: string, seq: number, to?: string): Promise<number>
     process.stderr.write(`preflight push: ${runDir} does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)\n`);
     return 2;
   }
+  // Arguments that name no recorded push are usage errors too.
   const pushes = loadPushes(runDir);
   if (!pushes) {
-    process.stderr.write(`preflight push: no recorded pushes at ${path.join(runDir, PUSHES_FILE)}\n`);
-    return 1;
+    process.stderr.write(`preflight push: no recorded pushes at ${path.join(runDir, PUSHES_FILE)} (is ${runDir} a run folder?)\n`);
+    return 2;
   }
   const p = pushes.find((x) => x.seq === seq);
   if (!p) {
     process.stderr.write(`preflight push: ledger entry ${seq} is not a push of ${runDir}\n`);
-    return 1;
+    return 2;
   }
   const target = to ?? p.url;
   // The request the push was, rebuilt with the emulator's own wire format, and sent the way the emulator sends pushes.
   const wire = p.echo ? echoRequest(target, p.echo) : pushRequest(target, p.envelope);
   const d = await deliver(wire, TIMEOUT_MS);
-  const ms = Math.round(d.latencyMs);
-  const answer = d.status === null ? `no answer — ${d.cause}` : `HTTP ${d.status} in ${ms} ms, body ${JSON.stringify(d.replyBody.slice(0, 200))}`;
-  process.stdout.write(`${p.event} push #${seq} → ${target}: ${answer}\n`);
+  process.stdout.write(`${p.event} push #${seq} → ${target}: ${answerOf(d)}\n`);
   if (d.outcome === 'ok') return 0;
   if (d.status !== null && d.outcome !== 'too-large') {
     process.stderr.write(`preflight push: the TP answered ${JSON.stringify(d.replyBody.slice(0, 80))}, Baidu expects ${JSON.stringify(wire.expected)}${pushHint(d)}\n`);
