@@ -253,23 +253,23 @@ test.describe('buildReport', () => {
     tests[0] = { ...rec('auth.a', 'expected', { att: { reproduce: ['curl http://127.0.0.1/x'] } }), title: 'ack (ticket) "success"' };
     const r = buildReport(input(tests));
     expect(check(r, 'auth.a').reproduce).toEqual([
-      `PREFLIGHT_SEED=${SEED} PREFLIGHT_PERMISSION_SETS=development npx playwright test --project=detection -g "ack \\(ticket\\) \\"success\\""`,
+      `PREFLIGHT_SEED=${SEED} PREFLIGHT_PERMISSION_SETS=development npx preflight run --project=detection -g "ack \\(ticket\\) \\"success\\""`,
       'curl http://127.0.0.1/x',
     ]);
     const dflt = buildReport(input(allPass(), { permissionSets: ['development', 'customer-service', 'payment'] }));
-    expect(check(dflt, 'auth.b').reproduce[0]).toBe(`PREFLIGHT_SEED=${SEED} npx playwright test --project=detection -g "check auth\\.b"`);
+    expect(check(dflt, 'auth.b').reproduce[0]).toBe(`PREFLIGHT_SEED=${SEED} npx preflight run --project=detection -g "check auth\\.b"`);
     // A reviewer elsewhere has the seed but not the run's .env: every option that changes what a check sees and is
     // not its default travels in the command (a partial grant, a short budget, no probes…); defaults do not.
     const parsed = parseConfig({ PREFLIGHT_SEED: SEED, PREFLIGHT_PERMISSION_SETS: '开发管理权限,payment', PREFLIGHT_GRANT: 'payment', PREFLIGHT_PROBES: '0',
       PREFLIGHT_PUSH_BUDGET_MS: '500', PREFLIGHT_AUDIT_QUOTA: '0', PREFLIGHT_WAIT_S: '20', TP_TEST_APP_IDS: '123,456', TP_MESSAGE_TOKEN: 'NotInTheCommand1' });
     const opts = buildReport(input(allPass(), parsed));
     expect(check(opts, 'auth.b').reproduce[0]).toBe(`PREFLIGHT_SEED=${SEED} PREFLIGHT_PERMISSION_SETS=development,payment PREFLIGHT_PROBES=0 PREFLIGHT_GRANT=payment `
-      + 'TP_TEST_APP_IDS=123,456 PREFLIGHT_PUSH_BUDGET_MS=500 PREFLIGHT_AUDIT_QUOTA=0 npx playwright test --project=detection -g "check auth\\.b"');
+      + 'TP_TEST_APP_IDS=123,456 PREFLIGHT_PUSH_BUDGET_MS=500 PREFLIGHT_AUDIT_QUOTA=0 npx preflight run --project=detection -g "check auth\\.b"');
     expect(reproduceEnv(parseConfig({ PREFLIGHT_SEED: SEED }))).toEqual([]); // the seeded 授权测试名单 is a default too
     // A mutant answered as the TP: the command must start it again, and the report names it.
     const mutant = parseConfig({ PREFLIGHT_SEED: SEED, PREFLIGHT_REFERENCE_ENTRY: 'test/mutants/first-ticket.ts' });
     const mutantReport = buildReport(input(allPass(), mutant));
-    expect(check(mutantReport, 'auth.a').reproduce[0]).toMatch(/^PREFLIGHT_SEED=\S+ PREFLIGHT_REFERENCE_ENTRY=test\/mutants\/first-ticket\.ts npx playwright test /);
+    expect(check(mutantReport, 'auth.a').reproduce[0]).toMatch(/^PREFLIGHT_SEED=\S+ PREFLIGHT_REFERENCE_ENTRY=test\/mutants\/first-ticket\.ts npx preflight run /);
     expect(mutantReport.referenceEntry).toBe('test/mutants/first-ticket.ts');
     expectValid(mutantReport);
     expect(() => parseConfig({ PREFLIGHT_REFERENCE_ENTRY: 'test/mutants/none.ts' })).toThrow(/^PREFLIGHT_REFERENCE_ENTRY: "test\/mutants\/none\.ts" does not exist$/);
@@ -535,7 +535,7 @@ test.describe('DetectionReporter in a Playwright run', () => {
     expect(run.report.versions.playwright).toMatch(/^\d+\.\d+/);
     expect(run.report.steps).toEqual([expect.objectContaining({ title: 'emulator starts', status: 'PASSED', file: 'steps.spec.ts' })]);
     expect(run.report.checks.find((c) => c.id === 'auth.a')!.reproduce).toEqual([
-      'PREFLIGHT_SEED=inline7 PREFLIGHT_PERMISSION_SETS=development npx playwright test -g "check auth\\.a"',
+      'PREFLIGHT_SEED=inline7 PREFLIGHT_PERMISSION_SETS=development npx preflight run -g "check auth\\.a"',
       'echo auth.a',
     ]);
     expect(run.htmlText).toContain('class="banner ready"');

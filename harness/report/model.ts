@@ -224,13 +224,14 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * `PREFLIGHT_SEED=<seed> npx playwright test --project=<p> -g "<title>"`. The title is regex-escaped (-g is a regex)
- * and the env carries any non-default run options, so the command reruns the same check with the same identities.
+ * `PREFLIGHT_SEED=<seed> npx preflight run --project=<p> -g "<title>"`. The title is regex-escaped (-g is a regex)
+ * and the env carries any non-default run options, so the command reruns the same check with the same identities —
+ * through preflight's own entry, so its exit codes (2 usage, 130/143 stopped) hold as for `npm run preflight`.
  */
 export function reproduceCommand(config: BuildInput['config'], project: string, title: string): string {
   const env = [`PREFLIGHT_SEED=${config.seed}`, ...reproduceEnv(config).map(shellAssignment)];
   const projectArg = project ? ` --project=${/^[\w.-]+$/.test(project) ? project : shellDoubleQuote(project)}` : '';
-  return `${env.join(' ')} npx playwright test${projectArg} -g ${shellDoubleQuote(escapeRegExp(title))}`;
+  return `${env.join(' ')} npx preflight run${projectArg} -g ${shellDoubleQuote(escapeRegExp(title))}`;
 }
 
 interface ParsedAttachment {
