@@ -18,8 +18,8 @@ setup('the TP develops code for the authorized app', asSetupStep('development'),
   await exercise(run, 'development', [
     {
       action: 'upload-package',
-      instructions: '在第三方平台为该小程序上传代码包 / upload a code package from a template (package/upload); '
-        + `if your TP develops in the developer tool (定制开发), upload with its stand-in: npx preflight ide upload --app <app id> --emulator ${run.emulator.url}`,
+      instructions: (appId) => '在第三方平台为该小程序上传代码包 / upload a code package from a template (package/upload); '
+        + `if your TP develops in the developer tool (定制开发), upload with its stand-in: npx preflight ide upload --app ${appId} --emulator ${run.emulator.url}`,
       // Baidu counts the developer tool's upload as well (§7.1.3).
       satisfied: (appId) => packageUploaded(run, run.emulator, appId),
     },

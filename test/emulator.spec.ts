@@ -525,6 +525,7 @@ test.describe('oauth/token (§1.5–1.6)', () => {
     for (const [body, error] of [
       [{ count: -1 }, 'count must be a whole number from 0 to 10'],
       [{ count: 'x' }, 'count must be a whole number from 0 to 10'],
+      [{ appId: undefined }, 'appId is required (the authorized app\'s numeric id)'],
       [{ appId: flow.tp.testAppIds[1] }, `app ${flow.tp.testAppIds[1]} has not authorized ${flow.tp.clientId}`],
     ] as const) {
       const r = await arm(body);

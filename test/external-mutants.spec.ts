@@ -69,7 +69,7 @@ test('external mode without TP_HOOK_URL: development checks WAITING with a hint,
   expect.soft(checkStatuses(run.report!)['dev.package-upload']).toBe('WAITING');
   expect.soft(run.stdout).toMatch(/^WAITING \(no TP_HOOK_URL is configured\): .*waiting up to 1 s \(PREFLIGHT_WAIT_S: 0 skips the wait; or leave this set out of PREFLIGHT_PERMISSION_SETS\)$/m);
   // A TP that develops in the developer tool (定制开发) is told how to upload into this run's emulator.
-  expect.soft(run.stdout).toMatch(/^WAITING \(no TP_HOOK_URL is configured\): .*\(package\/upload\); if your TP develops in the developer tool \(定制开发\), upload with its stand-in: npx preflight ide upload --app <app id> --emulator http:\/\/127\.0\.0\.1:\d+ — app \d+;/m);
+  expect.soft(run.stdout).toMatch(/^WAITING \(no TP_HOOK_URL is configured\): .*\(package\/upload\); if your TP develops in the developer tool \(定制开发\), upload with its stand-in: npx preflight ide upload --app (\d+) --emulator http:\/\/127\.0\.0\.1:\d+ — app \1;/m);
   for (const id of ['dev.withdraw-audit', 'dev.rollback']) {
     const c = run.report!.checks.find((x) => x.id === id)!;
     expect.soft(c.status, id).toBe('SKIPPED');

@@ -49,7 +49,8 @@ export interface ExerciseStep {
   action: string;
   /** Key under which the result is recorded (defaults to the action; a repeated action needs its own key). */
   key?: string;
-  instructions: string;
+  /** What a person does by hand when the hook does not (printed while WAITING); a function when it names the app. */
+  instructions: string | ((appId: number) => string);
   satisfied: (appId: number) => Promise<boolean>;
   /** Before the TP is asked (also when it is not, because an earlier step stalled or hung). */
   before?: (appId: number) => Promise<void>;
@@ -87,7 +88,7 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
         continue;
       }
       const r = await ask({
-        action: s.action, appId, instructions: s.instructions, satisfied: () => s.satisfied(appId),
+        action: s.action, appId, instructions: typeof s.instructions === 'function' ? s.instructions(appId) : s.instructions, satisfied: () => s.satisfied(appId),
         waitS: s.optional ? 0 : run.config.waitS, log: s.optional ? () => {} : undefined,
       });
       obs.actions[key] = r;

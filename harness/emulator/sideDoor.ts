@@ -119,6 +119,7 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
       return withTp(emu, input, (clientId) => {
         const appId = Number(input.appId);
         const count = input.count === undefined ? 1 : Number(input.count);
+        if (!Number.isInteger(appId) || appId <= 0) return bad('appId is required (the authorized app\'s numeric id)');
         if (!emu.store.authorization(clientId, appId)?.active) return bad(`app ${input.appId} has not authorized ${clientId}`);
         if (!Number.isInteger(count) || count < 0 || count > 10) return bad('count must be a whole number from 0 to 10');
         if (count) emu.store.transientErrors.set(appId, count);
