@@ -173,13 +173,20 @@ function pick(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
+/** A wrong secret described without its characters: its length, and where the first one that is not allowed is. */
+function secretShape(value: string): string {
+  const chars = [...value];
+  const bad = chars.findIndex((c) => !/[A-Za-z0-9]/.test(c));
+  return `of ${chars.length} characters${bad >= 0 ? `, character ${bad + 1} not a letter or digit` : ''} (not shown: a secret)`;
+}
+
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const v = pick(env);
   if (!validateVars(v)) {
     const err = validateVars.errors![0]!;
     const variable = err.instancePath.replace(/^\//, '');
     const value = v[variable] ?? '';
-    const shown = VARIABLES[variable]?.secret ? `of ${[...value].length} characters (not shown: a secret)` : JSON.stringify(value);
+    const shown = VARIABLES[variable]?.secret ? secretShape(value) : JSON.stringify(value);
     throw new ConfigError(variable, `invalid value ${shown} (expected ${VARIABLES[variable]?.describe})`);
   }
   const seed = v.PREFLIGHT_SEED ?? freshSeed();

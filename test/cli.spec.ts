@@ -2,7 +2,9 @@
 // .env: test/detection.spec.ts), and `preflight push replay` re-sends a run's pushes — the sealed envelope byte for
 // byte, the echoStr handshake with its four values — directly from the run folder or through a running emulator.
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test as base, expect } from '@playwright/test';
@@ -17,11 +19,11 @@ import { ROOT } from './helpers/runDetection.ts';
 interface Cli { code: number; stdout: string; stderr: string }
 
 /** Asynchronous on purpose: the stub TP answering the replays lives in this process. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Cli> {
+function cli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Cli> {
   return new Promise((resolve) => {
     // An outer run's emulator URL must not redirect the replays; undefined variables are not passed on.
     const childEnv = { ...process.env, PREFLIGHT_EMULATOR_URL: undefined, ...env };
-    execFile(process.execPath, ['bin/preflight.js', ...args], { cwd: ROOT, env: childEnv, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'bin/preflight.js'), ...args], { cwd, env: childEnv, timeout: 30_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
@@ -146,7 +148,7 @@ test('--run: the echoStr handshake is sent again with its four values and must c
   expect(wrong.stderr).toContain(`Baidu expects ${JSON.stringify(original.query.get('echoStr'))}`);
 });
 
-test('--to sends elsewhere; a TP that answers "ok" or an unknown ledger id exits 1 with the reason', async ({ replay }) => {
+test('--to sends elsewhere; a TP that answers "ok" exits 1 with the reason, an argument that names no recorded push exits 2', async ({ replay }) => {
   const { runDir, received, ticket, stub } = replay;
   const to = await cli(['push', 'replay', String(ticket.seq), '--run', runDir, '--to', `${stub.url}/elsewhere`]);
   expect(to.code, to.stderr).toBe(0);
@@ -161,6 +163,10 @@ test('--to sends elsewhere; a TP that answers "ok" or an unknown ledger id exits
   const gone = await cli(['push', 'replay', '1', '--run', `${runDir}/nope`]);
   expect(gone.code, 'a run folder that does not exist is a usage error').toBe(2);
   expect(gone.stderr).toContain('does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)');
+  // No run named, and none recorded yet (a fresh checkout): not a usage error, and said so.
+  const fresh = await cli(['push', 'replay', '1'], {}, mkdtempSync(join(tmpdir(), 'preflight-fresh-')));
+  expect(fresh.code).toBe(1);
+  expect(fresh.stderr).toMatch(/no run under \S+ has recorded pushes yet: run the detection first, or name a run folder with --run/);
   const notARun = await cli(['push', 'replay', '1', '--run', ROOT]);
   expect(notARun.code, 'a folder that is no run is a usage error').toBe(2);
   expect(notARun.stderr).toContain('no recorded pushes at');

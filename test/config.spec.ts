@@ -40,15 +40,16 @@ test('PREFLIGHT_REPORT_DIR is where the report files go', () => {
   expect(parseConfig({ PREFLIGHT_REPORT_DIR: '/tmp/preflight-reports' }).reportDir).toBe('/tmp/preflight-reports');
 });
 
-test('a bad secret is named by its length only', () => {
+test('a bad secret is described by its length and its first bad character, never shown', () => {
   for (const variable of ['TP_MESSAGE_TOKEN', 'TP_ENCODING_AES_KEY']) {
     const value = 'secretvalue-with-a-dash';
-    expect(() => parseConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: invalid value of ${value.length} characters \\(not shown: a secret\\)`));
+    expect(() => parseConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: invalid value of ${value.length} characters, character 12 not a letter or digit \\(not shown: a secret\\)`));
     try {
       parseConfig({ [variable]: value });
     } catch (e) {
       expect((e as Error).message).not.toContain(value);
     }
   }
+  expect(() => parseConfig({ TP_ENCODING_AES_KEY: 'k'.repeat(42) })).toThrow(/^TP_ENCODING_AES_KEY: invalid value of 42 characters \(not shown: a secret\)/);
   expect(() => parseConfig({ TP_CLIENT_ID: 'x' })).toThrow(/^TP_CLIENT_ID: invalid value "x" /);
 });

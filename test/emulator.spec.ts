@@ -518,7 +518,7 @@ test.describe('oauth/token (§1.5–1.6)', () => {
     expect(entries.map((e) => e.appId)).toEqual([appId, appId, appId]);
 
     await arm({ count: 1 });
-    expect((await flow.http.get('/__emulator/state')).json?.transientErrors, 'armed faults are in the state').toEqual({ [appId]: 1 });
+    expect((await flow.http.get('/__emulator/state')).json?.transientErrors, 'armed faults are in the state').toEqual({ [`${flow.tp.clientId}:${appId}`]: 1 });
     expect((await arm({ count: 0 })).json).toEqual({ armed: 0 });
     expect((await flow.http.get('/__emulator/state')).json?.transientErrors).toEqual({});
     expect((await flow.http.get(P.appInfo, { access_token: t.access })).json?.errno, 'disarmed').toBe(0);
@@ -527,11 +527,17 @@ test.describe('oauth/token (§1.5–1.6)', () => {
       [{ count: 'x' }, 'count must be a whole number from 0 to 10'],
       [{ appId: undefined }, 'appId is required (the authorized app\'s numeric id)'],
       [{ appId: flow.tp.testAppIds[1] }, `app ${flow.tp.testAppIds[1]} has not authorized ${flow.tp.clientId}`],
+      // Disarming needs no authorization (after UNAUTHORIZED, say).
+      [{ appId: flow.tp.testAppIds[1], count: 0 }, null],
     ] as const) {
       const r = await arm(body);
-      expect(r.status).toBe(400);
-      expect(r.json).toEqual({ error });
+      expect(r.status).toBe(error ? 400 : 200);
+      expect(r.json).toEqual(error ? { error } : { armed: 0 });
     }
+    // An armed fault ends with the authorization: the app's next authorization starts clean.
+    await arm({ count: 3 });
+    await flow.http.send('POST', '/__emulator/app/unauthorize', { body: JSON.stringify({ clientId: flow.tp.clientId, appId }), contentType: 'application/json' });
+    expect((await flow.http.get('/__emulator/state')).json?.transientErrors).toEqual({});
   });
 
   test('a missing grant_type is invalid_request', async ({ flow }) => {

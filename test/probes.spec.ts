@@ -73,6 +73,8 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 // | keeps-refused-tp-token  | probe      | probe.forged-push-ignored      | WARNING | no new TP token after a 110       | 0    | PASSED; later token probes WARNING (110), push-identifier SKIPPED |
 // | checks-client-id        | probe      | probe.push-identifier-tolerant | WARNING | the push sealed with tpAppId: 400 | 0    | PASSED                                      |
 // | drops-other-identifier  | probe      | probe.push-identifier-tolerant | WARNING | acknowledged, an older ticket used| 0    | PASSED                                      |
+// | first-ticket            | probe      | auth.tp-token-newest-ticket    | FAILED  | an older ticket used              | 1    | PASSED; push-identifier SKIPPED (the cause) |
+// | ticket-ack-ok           | probe      | auth.ticket-ack                | FAILED  | reply "ok"                        | 1    | PASSED; push-identifier SKIPPED (the cause) |
 // | no-retry                | probe      | probe.transient-error-retried  | WARNING | gave up after gateway error 2     | 0    | PASSED                                      |
 // | no-dedupe               | probe      | probe.replayed-push-idempotent | WARNING | the code was exchanged again      | 0    | PASSED                                      |
 // | refresh-race            | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
@@ -144,6 +146,18 @@ const CASES: ProbeCase[] = [
   {
     mutant: 'no-retry', run: PROBE_RUN, check: 'probe.transient-error-retried', status: 'WARNING', exitCode: 0,
     cause: /^the TP gave up after Baidu answered call #\d+ \(GET \/rest\/2\.0\/smartapp\/app\/info\) with gateway error 2, "Service temporarily unavailable": the error is transient .*its hook then answered HTTP 502$/,
+  },
+  // A TP that mishandles every ticket: the identifier probe does not blame the identifier, it points at the check
+  // that owns the cause.
+  {
+    mutant: 'first-ticket', run: PROBE_RUN, check: 'auth.tp-token-newest-ticket', status: 'FAILED', exitCode: 1, cause: /^tp\/token call #\d+ used ticket #1 although ticket #\d+ had been pushed/,
+    others: { 'probe.push-identifier-tolerant': 'SKIPPED' },
+    otherCauses: { 'probe.push-identifier-tolerant': /^cannot tell: the TP did not keep its newest ordinary ticket either \(see auth\.tp-token-newest-ticket\)$/ },
+  },
+  {
+    mutant: 'ticket-ack-ok', run: PROBE_RUN, check: 'auth.ticket-ack', status: 'FAILED', exitCode: 1, cause: /reply body was "ok", not exactly "success"/,
+    others: { 'probe.push-identifier-tolerant': 'SKIPPED' },
+    otherCauses: { 'probe.push-identifier-tolerant': /^cannot tell: the TP did not acknowledge its ordinary ticket pushes either \(see auth\.ticket-ack\)$/ },
   },
   { mutant: 'no-dedupe', run: PROBE_RUN, check: 'probe.replayed-push-idempotent', status: 'WARNING', cause: /^the TP exchanged the authorization code again/, exitCode: 0 },
   { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /^refresh call #\d+ reused a refresh token that had already been spent/, exitCode: 0 },

@@ -1,6 +1,8 @@
 // The report: verdict rules and redaction as pure functions, then the reporter end to end inside a real
 // Playwright run (a nested `playwright test` over generated specs, like Playwright's own runInlineTest).
 import { test, expect, type TestInfo } from '@playwright/test';
+import type { FullConfig, FullResult, Suite, TestError } from '@playwright/test/reporter';
+import DetectionReporter from '../harness/report/reporter.ts';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -622,5 +624,29 @@ test.describe('DetectionReporter in a Playwright run', () => {
     expect(run.report.verdict.ready).toBe(false);
     expect(run.report.steps[0]).toMatchObject({ title: 'emulator starts', status: 'FAILED' });
     expect(run.report.steps[0]!.error).toContain('port in use');
+  });
+
+  // Playwright hands the reporter no tests both when a filter matches nothing (the last report stays) and when the
+  // run could not start or was stopped before any test: those are reported, so the last report is never read as theirs.
+  test('no tests: a filter that matched nothing keeps the last report; a failed start or an early stop writes one', async ({}, testInfo) => {
+    const cases = [
+      { name: 'no-match', status: 'failed', errors: ['Error: No tests found'], written: false },
+      { name: 'setup-failed', status: 'failed', errors: ['Error: the emulator cannot listen on 127.0.0.1:4010: the port is in use'], written: true },
+      { name: 'stopped', status: 'interrupted', errors: [], written: true },
+    ] as const;
+    for (const c of cases) {
+      const outputDir = testInfo.outputPath(c.name);
+      const reporter = new DetectionReporter({ outputDir, checks: REGISTRY });
+      reporter.onBegin({ version: 'test', configFile: undefined } as unknown as FullConfig, { allTests: () => [] } as unknown as Suite);
+      for (const e of c.errors) reporter.onError({ message: e } as TestError);
+      const { status } = await reporter.onEnd({ status: c.status } as FullResult);
+      expect.soft(existsSync(join(outputDir, 'preflight-report.json')), `${c.name}: report written`).toBe(c.written);
+      if (!c.written) continue;
+      expect.soft(status, c.name).toBe('failed');
+      const report = JSON.parse(readFileSync(join(outputDir, 'preflight-report.json'), 'utf8')) as Report;
+      expect.soft(report.verdict.ready, c.name).toBe(false);
+      if (c.name === 'setup-failed') expect.soft(report.steps.map((x) => x.error)).toEqual([expect.stringContaining('the port is in use')]);
+      if (c.name === 'stopped') expect.soft(report.verdict.headline.en, c.name).toMatch(/interrupted/);
+    }
   });
 });

@@ -6,6 +6,8 @@ import { expect, test } from '@playwright/test';
 import { loadObservations, saveObservations, scanBrowserStatePath, scrubUrl } from '../harness/detection/observations.ts';
 import { fingerprint } from '../harness/emulator/ledger.ts';
 import { newRunId, pruneRuns, RUN_ID } from '../harness/detection/runs.ts';
+import { lastFailedNote, saveLastRunEnv } from '../harness/detection/lastRun.ts';
+import { parseConfig } from '../harness/config.ts';
 
 function runId(i: number): string {
   // Minutes apart, in order: 20261129T070000-…, 20261129T070100-…
@@ -106,4 +108,19 @@ test('URLs in evidence carry the ledger\'s fingerprints for their secrets, and k
   expect(scrubUrl(`https://x/?t=${token}`)).toBe(`https://x/?t=${fingerprint('authorizerAccessToken', token)}`);
   expect(scrubUrl('https://x/?a?pre_auth_code=p1')).toBe(`https://x/?a?pre_auth_code=${fingerprint('preAuthCode', 'p1')}`);
   expect(scrubUrl('not a url')).toBe('not a url');
+});
+
+test('--last-failed under other settings is refused only when something failed last time', () => {
+  const root = test.info().outputPath('runs');
+  mkdirSync(root, { recursive: true });
+  saveLastRunEnv(root, parseConfig({ PREFLIGHT_SEED: 's1', PREFLIGHT_STRICT: '1' }));
+  const now = parseConfig({ PREFLIGHT_SEED: 's1' });
+  const argv = ['node', 'playwright', 'test', '--last-failed'];
+  expect(lastFailedNote(root, now, argv), 'no record of failures: nothing to reproduce').toBeUndefined();
+  writeFileSync(path.join(root, 'last-run.json'), JSON.stringify({ status: 'passed', failedTests: [] }));
+  expect(lastFailedNote(root, now, argv), 'a clean last run').toBeUndefined();
+  writeFileSync(path.join(root, 'last-run.json'), JSON.stringify({ status: 'failed', failedTests: ['abc-123'] }));
+  expect(lastFailedNote(root, now, argv)).toMatch(/To reproduce it: PREFLIGHT_SEED=s1 PREFLIGHT_STRICT=1 npm run preflight -- --last-failed$/);
+  expect(lastFailedNote(root, parseConfig({ PREFLIGHT_SEED: 's1', PREFLIGHT_STRICT: '1' }), argv), 'the same settings').toBeUndefined();
+  expect(lastFailedNote(root, now, ['node', 'playwright', 'test']), 'not a --last-failed run').toBeUndefined();
 });

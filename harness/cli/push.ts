@@ -27,7 +27,7 @@ export async function pushCommand(argv: string[]): Promise<number> {
   }
   const emulator = values.emulator ?? process.env.PREFLIGHT_EMULATOR_URL;
   if (emulator && !values.run) return viaEmulator(emulator, Number(id));
-  return direct(values.run ?? newestRun(), Number(id), values.to);
+  return direct(values.run ?? newestRun(), Number(id), values.to, values.run !== undefined);
 }
 
 async function viaEmulator(base: string, seq: number): Promise<number> {
@@ -48,9 +48,14 @@ async function viaEmulator(base: string, seq: number): Promise<number> {
   }
   // The replay's ledger entry: said as --run says a replay.
   const d = body as unknown as PushEntry;
+  if (typeof d.event !== 'string' || typeof d.outcome !== 'string' || typeof d.replyBody !== 'string') {
+    process.stderr.write(`preflight push: ${base} answered something other than a ledger entry: ${JSON.stringify(body).slice(0, 200)}\n`);
+    return 1;
+  }
   process.stdout.write(`${d.event} push #${seq} → ${d.url}: ${answerOf(d)} (ledger entry #${d.seq})\n`);
   if (d.outcome === 'ok') return 0;
-  process.stderr.write(`preflight push: ${d.status !== null ? `the TP answered ${JSON.stringify(d.replyBody.slice(0, 80))}` : `the TP at ${d.url}: ${d.cause}`}${pushHint(d)}\n`);
+  const what = d.status !== null && d.outcome !== 'too-large' ? `the TP answered ${JSON.stringify(d.replyBody.slice(0, 80))}` : `the TP at ${d.url}: ${d.cause}`;
+  process.stderr.write(`preflight push: ${what}${pushHint(d)}\n`);
   return 1;
 }
 
@@ -66,14 +71,18 @@ function newestRun(): string {
   return runs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? dir;
 }
 
-async function direct(runDir: string, seq: number, to?: string): Promise<number> {
+async function direct(runDir: string, seq: number, to: string | undefined, named: boolean): Promise<number> {
+  const pushes = existsSync(runDir) ? loadPushes(runDir) : undefined;
+  if (!pushes && !named) {
+    process.stderr.write(`preflight push: no run under ${runDir} has recorded pushes yet: run the detection first, or name a run folder with --run\n`);
+    return 1;
+  }
   if (!existsSync(runDir)) {
     // The argument names nothing: a usage error, like a bad option.
     process.stderr.write(`preflight push: ${runDir} does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)\n`);
     return 2;
   }
   // Arguments that name no recorded push are usage errors too.
-  const pushes = loadPushes(runDir);
   if (!pushes) {
     process.stderr.write(`preflight push: no recorded pushes at ${path.join(runDir, PUSHES_FILE)} (is ${runDir} a run folder?)\n`);
     return 2;

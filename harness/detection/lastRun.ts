@@ -29,7 +29,19 @@ export function lastFailedNote(runsRoot: string, config: Config, argv: string[] 
   }
   const now = reproduceEnv(config);
   if (now.length === last.env.length && now.every((v, i) => v === last.env[i])) return undefined;
+  // Nothing failed last time (Playwright's own record, beside ours): there is nothing to reproduce.
+  if (!lastFailures(runsRoot)) return undefined;
   return `注意 / note: --last-failed re-runs the checks that failed last time, but that run was configured differently `
     + `(${last.env.join(' ') || 'the defaults'}; now ${now.join(' ') || 'the defaults'}). To reproduce it: `
     + `PREFLIGHT_SEED=${last.seed} ${last.env.join(' ')}${last.env.length ? ' ' : ''}npm run preflight -- --last-failed`;
+}
+
+/** How many tests failed in the last run, by Playwright's record beside the run folders (playwright.config.ts). */
+function lastFailures(runsRoot: string): number {
+  try {
+    const failed = (JSON.parse(readFileSync(path.join(runsRoot, 'last-run.json'), 'utf8')) as { failedTests?: unknown[] }).failedTests;
+    return Array.isArray(failed) ? failed.length : 0;
+  } catch {
+    return 0;
+  }
 }

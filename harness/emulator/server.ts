@@ -324,10 +324,11 @@ function resolveAppToken(emu: Emulator, def: EndpointDef, t: string, ctx: Handle
   ctx.authorization = a;
   ctx.facts.appId = tok.appId;
   // A probe's transient fault: Baidu's gateway answers "service temporarily unavailable" before any service runs.
-  const transient = emu.store.transientErrors.get(tok.appId);
+  const faultKey = emu.store.transientErrors.size ? `${tok.clientId}:${tok.appId}` : '';
+  const transient = faultKey && emu.store.transientErrors.get(faultKey);
   if (transient) {
-    if (transient > 1) emu.store.transientErrors.set(tok.appId, transient - 1);
-    else emu.store.transientErrors.delete(tok.appId);
+    if (transient > 1) emu.store.transientErrors.set(faultKey, transient - 1);
+    else emu.store.transientErrors.delete(faultKey);
     ctx.facts.injected = 'transient';
     throw BaiduError.gateway(2);
   }

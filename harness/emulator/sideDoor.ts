@@ -54,7 +54,7 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
       return reply.raw({ entries: emu.ledger.redacted(Number.isFinite(since) ? since : 0) });
     }
     case 'GET /__emulator/state':
-      return reply.raw(emu.ledger.redact(emu.store.snapshot()));
+      return reply.raw(emu.ledger.redact(emu.store.snapshot(emu.now())));
     case 'POST /__emulator/tps': {
       const tp = input as unknown as TpRegistration;
       for (const k of ['clientId', 'tpAppId', 'messageToken', 'encodingAesKey', 'authEventUrl', 'messageEventUrl', 'authStartDomain'] as const) {
@@ -120,10 +120,12 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
         const appId = Number(input.appId);
         const count = input.count === undefined ? 1 : Number(input.count);
         if (!Number.isInteger(appId) || appId <= 0) return bad('appId is required (the authorized app\'s numeric id)');
-        if (!emu.store.authorization(clientId, appId)?.active) return bad(`app ${input.appId} has not authorized ${clientId}`);
         if (!Number.isInteger(count) || count < 0 || count > 10) return bad('count must be a whole number from 0 to 10');
-        if (count) emu.store.transientErrors.set(appId, count);
-        else emu.store.transientErrors.delete(appId);
+        // Disarming always works; arming needs an app that can call (one armed for another TP's app never fires).
+        const key = `${clientId}:${appId}`;
+        if (!count) return emu.store.transientErrors.delete(key), reply.raw({ armed: 0 });
+        if (!emu.store.authorization(clientId, appId)?.active) return bad(`app ${input.appId} has not authorized ${clientId}`);
+        emu.store.transientErrors.set(key, count);
         return reply.raw({ armed: count });
       });
     case 'POST /__emulator/app/reauthorize':

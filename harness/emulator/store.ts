@@ -111,8 +111,9 @@ export class Store {
   payments = new Map<number, PaymentState>();
   /** Per app: refresh answers held back for a while (the refresh-race probe). */
   slowRefresh = new Map<number, { delayMs: number; untilMs: number }>();
-  /** Per app: how many of the next calls with its authorizer token get a transient gateway error (a probe). */
-  transientErrors = new Map<number, number>();
+  /** Per TP and app (`clientId:appId`): how many of the next calls with the app's authorizer token get a transient
+   * gateway error (a probe). */
+  transientErrors = new Map<string, number>();
   /** URLs handed out by upload/image (other image URLs are 47008 "图片来源非法"). */
   images = new Set<string>();
   tpDomains = new Map<string, DomainSet>();
@@ -144,7 +145,8 @@ export class Store {
   }
 
   /** A read-only view for GET /__emulator/state (values are redacted by the caller). */
-  snapshot(): Record<string, unknown> {
+  /** What the emulator holds, for a person; `now` (the emulator's clock) hides the faults whose time ran out. */
+  snapshot(now: number): Record<string, unknown> {
     const o = (m: Map<unknown, unknown>) => Object.fromEntries([...m.entries()].map(([k, v]) => [String(k), v]));
     return {
       tps: [...this.tps.values()].map(({ messageToken: _t, encodingAesKey: _k, ...rest }) => rest),
@@ -161,7 +163,7 @@ export class Store {
       auditsHeld: [...this.heldAudits.keys()],
       // Faults armed by the probes' side doors, so a person who armed one by hand can see it is still waiting.
       transientErrors: o(this.transientErrors),
-      slowRefresh: o(this.slowRefresh),
+      slowRefresh: Object.fromEntries([...this.slowRefresh].filter(([, v]) => v.untilMs > now).map(([k, v]) => [String(k), v])),
       payments: o(this.payments),
       tpDomains: o(this.tpDomains),
       appDomains: o(this.appDomains),

@@ -110,8 +110,10 @@ export default class DetectionReporter implements Reporter {
     // typo, `--last-failed` after a clean run): the last run's report stays as it was. A run that could not start
     // (the global setup failed: Playwright then hands over no tests) is reported, so nobody reads the last one as it.
     if (listing()) return {};
-    // Playwright reports a filter that matches nothing as an error of its own, "No tests found".
-    if (this.suite && this.suite.allTests().length === 0 && this.errors.every((e) => /No tests found/.test(e))) {
+    // Playwright reports a filter that matches nothing as an error of its own, "No tests found"; a run stopped by a
+    // signal while its global setup ran hands over no tests either, and is reported as stopped.
+    const stoppedEarly = result.status === 'interrupted' || result.status === 'timedout';
+    if (this.suite && this.suite.allTests().length === 0 && !stoppedEarly && this.errors.every((e) => /No tests found/.test(e))) {
       process.stdout.write('没有匹配的测试，上次的报告保持不变 / No test matched: the last report is left as it was.\n');
       return {};
     }

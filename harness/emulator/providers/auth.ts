@@ -79,6 +79,8 @@ export function authorize(emu: Emulator, tp: TpRegistration, appId: number, gran
 export function unauthorize(emu: Emulator, tp: TpRegistration, appId: number) {
   const a = emu.store.authorization(tp.clientId, appId);
   if (a) a.active = false;
+  // A fault armed for the authorization ends with it: a later authorization starts clean.
+  emu.store.transientErrors.delete(`${tp.clientId}:${appId}`);
   return emu.push(tp, 'auth', { appId, tpAppId: tp.tpAppId, eventTime: emu.eventTime(), event: 'UNAUTHORIZED' }, { facts: { appId } });
 }
 
