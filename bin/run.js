@@ -19,7 +19,7 @@ options:
   --grep @<tag>          a permission set or kind: @authorization @development @customer-service @payment
                          @basic-info @baidu @extended @probe
   --last-failed          the checks that failed last time
-  --list                 list the checks without running them (the last report is left alone)
+  --list                 list the checks and their ids without running them (the last report is left alone)
   --headed               watch the scan in a visible browser
   any other option of 'playwright test'
 

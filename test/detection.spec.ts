@@ -410,6 +410,10 @@ test('--list lists the checks, exits 0 and leaves the last report and Allure res
   }
   const run = await runDetection({ outDir, args: ['--list'] });
   expect.soft(run.stdout).toContain(`Total: ${DEFAULT_RUN_TESTS} tests`);
+  // Then the ids -g takes, with their titles: every check the list holds.
+  expect.soft(run.stdout).toContain('检测项 / checks — re-run one with -g <id>:');
+  expect.soft(run.stdout).toMatch(/^ {2}dev\.submit-audit +提交代码包审核 \/ package\/submitaudit succeeded$/m);
+  expect.soft(run.stdout.match(/^ {2}[a-z]+\.[a-z-]+ {2,}/gm)?.length, 'one line per listed check').toBe(DEFAULT_RUN_TESTS - 4);
   for (const f of earlier) expect.soft(existsSync(join(reports, f)) && readFileSync(join(reports, f), 'utf8'), f).toBe(`earlier ${f}`);
   expect.soft(run.exitCode, tail(run)).toBe(0);
   // Nor does a filter that matches nothing (a typo in -g; --last-failed after a clean run), which exits 1: our report

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { configSecrets, displayPath, parseConfig, type Config } from '../config.ts';
 import { freshSeed } from '../seed.ts';
-import type { CheckDef, CheckStatus } from '../detection/checks.ts';
+import { CHECKS, type CheckDef, type CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, listing, RUN_ENV } from '../detection/runEnv.ts';
 import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, NOT_CHECKED, onlyWarns, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
@@ -109,7 +109,7 @@ export default class DetectionReporter implements Reporter {
     // `--list` (finding a check's title) runs nothing, and neither does a filter that matches nothing (`-g` with a
     // typo, `--last-failed` after a clean run): the last run's report stays as it was. A run that could not start
     // (the global setup failed: Playwright then hands over no tests) is reported, so nobody reads the last one as it.
-    if (listing()) return {};
+    if (listing()) return this.printCheckIds(), {};
     // Playwright reports a filter that matches nothing as an error of its own, "No tests found"; a run stopped by a
     // signal while its global setup ran hands over no tests either, and is reported as stopped.
     const stoppedEarly = result.status === 'interrupted' || result.status === 'timedout';
@@ -277,6 +277,15 @@ export default class DetectionReporter implements Reporter {
     if (passed.length && !listPassed) lines.push(`      ✓ ${passed.length} passed / ${passed.length} 项通过`);
     if (notRun && notRun < own.length) lines.push(`      - ${notRun} not run / ${notRun} 项未运行`);
     return lines;
+  }
+
+  /** After `--list`'s titles: the ids of the listed checks, which is what `-g` and the report use. */
+  private printCheckIds(): void {
+    const ids = new Set((this.suite?.allTests() ?? []).flatMap((t) => t.annotations.filter((a) => a.type === 'check').map((a) => a.description ?? '')));
+    const defs = (this.checks ?? CHECKS).filter((c) => ids.has(c.id));
+    if (!defs.length) return;
+    const width = Math.max(...defs.map((c) => c.id.length));
+    process.stdout.write(`检测项 / checks — re-run one with -g <id>:\n${defs.map((c) => `  ${c.id.padEnd(width)}  ${c.title.zh} / ${c.title.en}`).join('\n')}\n`);
   }
 
   private printSummary(report: Report, htmlPath: string, cwd: string): void {
