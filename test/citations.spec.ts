@@ -58,3 +58,9 @@ test('the HTML report lists the cited sections under a requirement, escaped, wit
   expect(renderSections('no section cited')).toBe('');
   expect(renderSections('field notes pain 16')).toBe('<ul class="refs"><li>pain 16 检测期间平台侧错误（系统繁忙）<span class="en"> / platform-side errors during detection (system busy)</span></li></ul>');
 });
+
+test('every check says what passes it, in Chinese and in English, and the HTML report shows it', () => {
+  expect(CHECKS.filter((c) => !c.expects?.zh.trim() || !c.expects?.en.trim()).map((c) => c.id), 'checks without expects').toEqual([]);
+  // Chinese for Chinese readers: each zh sentence has Han characters (not an English copy).
+  expect(CHECKS.filter((c) => !/\p{Script=Han}/u.test(c.expects!.zh)).map((c) => c.id)).toEqual([]);
+});

@@ -257,6 +257,10 @@ for (const m of MUTANTS) {
     expect.soft(target!.reason, `${m.check}'s reason names the cause`).toMatch(m.cause);
     // In words: no matcher's "Expected/Received" that would show the harness's internal labels as what Baidu expects.
     expect.soft(target!.reason, `${m.check}'s reason`).not.toMatch(/Received:.*"(bad-body|connect-error|http-error|ok)"/);
+    // Beside the reason (what happened), what passes: in the report in both languages, on the console in Chinese.
+    const expects = CHECKS.find((c) => c.id === m.check)!.expects!;
+    expect.soft(target!.expects, `${m.check} says what passes it`).toEqual(expects);
+    expect.soft(run.stdout).toContain(`        要求：${expects.zh}`);
 
     const expectedOthers = Object.fromEntries(
       authorizationChecks(report)

@@ -30,7 +30,7 @@ const SEED = 'reportseed42';
 const REGISTRY: CheckDef[] = [
   { id: 'auth.a', permissionSet: 'authorization', kind: 'baidu', title: { zh: '授权甲', en: 'Auth A' }, requirement: 'ref §1' },
   { id: 'auth.b', permissionSet: 'authorization', kind: 'baidu', title: { zh: '授权乙', en: 'Auth B' }, requirement: 'ref §2' },
-  { id: 'dev.baidu', permissionSet: 'development', kind: 'baidu', title: { zh: '开发', en: 'Dev rule' }, requirement: 'ref §7.1.3' },
+  { id: 'dev.baidu', permissionSet: 'development', kind: 'baidu', title: { zh: '开发', en: 'Dev rule' }, requirement: 'ref §7.1.3', expects: { zh: '上传<代码包>', en: 'upload a <package>' } },
   { id: 'dev.ext', permissionSet: 'development', kind: 'extended', title: { zh: '开发扩展', en: 'Dev extended' }, requirement: 'ours' },
   { id: 'dev.probe', permissionSet: 'development', kind: 'probe', title: { zh: '开发探测', en: 'Dev probe' }, requirement: 'ours' },
   { id: 'cs.baidu', permissionSet: 'customer-service', kind: 'baidu', title: { zh: '客服', en: 'CS rule' }, requirement: 'ref §7.1.4' },
@@ -434,6 +434,9 @@ test.describe('renderHtml', () => {
     expect(devRow).toMatch(/<ul class="not-passed"><li><span class="badge[^"]*">[^<]*FAILED<\/span> <a href="#check-dev\.baidu">/);
     expect(devRow).not.toContain('dev.ext'); // passed checks are not listed
     expect(html).toContain('<details class="check" id="check-dev.baidu" open>');
+    // What passes the check, escaped, in both languages; a check whose registry says nothing gets no row.
+    expect(html).toContain('<dt>要求 / Expected</dt><dd>上传&lt;代码包&gt;<br><span class="en">upload a &lt;package&gt;</span></dd>');
+    expect(html.match(/要求 \/ Expected/g)).toHaveLength(1);
   });
 });
 

@@ -66,6 +66,7 @@ function renderCheck(c: CheckReport, images: Map<string, string>): string {
 <dl>
 <dt>状态 / Status</dt><dd>${badge(c.status)}</dd>
 <dt>原因 / Reason</dt><dd>${c.reason ? `<pre class="reason">${esc(c.reason)}</pre>` : '<span class="muted">—</span>'}</dd>
+${c.expects ? `<dt>要求 / Expected</dt><dd>${esc(c.expects.zh)}<br><span class="en">${esc(c.expects.en)}</span></dd>` : ''}
 <dt>依据 / Requirement</dt><dd>${esc(c.requirement)}${renderSections(`${c.requirement} ${c.reason}`)}</dd>
 <dt>类型 / Kind</dt><dd>${esc(KIND_LABEL[c.kind] ?? c.kind)}</dd>
 <dt>耗时 / Duration</dt><dd>${esc(duration(c.durationMs))}</dd>

@@ -36,6 +36,8 @@ export interface CheckReport {
   kind: CheckKind;
   title: Bilingual;
   requirement: string;
+  /** What a TP does to pass it (the registry's words), beside the reason, which says what happened. */
+  expects?: Bilingual;
   status: CheckStatus;
   reason: string;
   durationMs: number;
@@ -408,7 +410,7 @@ export function buildReport(input: BuildInput): Report {
       const r: Partial_ = got
         ? merge(got)
         : { status: 'SKIPPED', reason: sd.selected ? NOT_RUN_REASON : NOT_SELECTED_REASON, durationMs: 0, evidence: [], reproduce: [], attachments: [] };
-      return { id: def.id, permissionSet: def.permissionSet, kind: def.kind, title: { ...def.title }, requirement: def.requirement, ...r };
+      return { id: def.id, permissionSet: def.permissionSet, kind: def.kind, title: { ...def.title }, requirement: def.requirement, ...(def.expects ? { expects: { ...def.expects } } : {}), ...r };
     });
     checks.push(...stageChecks);
 

@@ -271,6 +271,8 @@ export default class DetectionReporter implements Reporter {
       `      ${MARK[c.status]} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
       // Whole enough to carry the fix, which our reasons give last: a CI log is often all a team reads.
       ...(c.reason ? [`        ${oneLine(plainReason(c.reason), 600)}`] : []),
+      // The reason is what happened (in English); what passes, in Chinese too, for a check that ran and did not.
+      ...(c.expects && c.status !== 'SKIPPED' && c.status !== 'PASSED' ? [`        要求：${c.expects.zh}`] : []),
       ...(c.reproduce[0] && c.status !== 'SKIPPED' && c.status !== 'PASSED' ? [`        ${c.reproduce[0]}`] : []),
     ]);
     if (shown.length > MAX_CHECK_LINES) lines.push(`      … ${shown.length - MAX_CHECK_LINES} more / 另有 ${shown.length - MAX_CHECK_LINES} 项 (see the report)`);
