@@ -377,6 +377,8 @@ print(json.dumps({'totals': dict(root.attrib), 'cases': cases}))`;
     expect(byName('auth.a:')).toMatchObject({ suite: 'authorization', kind: 'pass' });
     expect(byName('auth.b:')).toMatchObject({ kind: 'failure', type: 'FAILED' });
     expect(byName('dev.baidu:')).toMatchObject({ suite: 'development', kind: 'failure', type: 'WAITING' });
+    // The failure says what passes the check too (a CI page may show nothing else), escaped.
+    expect(renderJunit(r, 'interrupted')).toContain('upload a package in your console\n\n要求：上传&lt;代码包&gt;\nexpected: upload a &lt;package&gt;');
     // An extended check's failure only warns without --strict: a pass that says so.
     expect(byName('dev.ext:')).toMatchObject({ kind: 'pass', props: { status: 'FAILED (an extended check: a warning unless --strict)', reason: 'slow' } });
     // Line breaks survive an attribute (escaped; a parser would fold raw ones into spaces).

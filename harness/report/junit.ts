@@ -34,7 +34,12 @@ function counts(cases: Case[]): string {
 
 function checkCase(c: CheckReport, report: Report): Case {
   const at = (outcome: Outcome, inner = '') => testcase(c.permissionSet, `${c.id}: ${c.title.en} / ${c.title.zh}`, c.durationMs, outcome, inner);
-  const details = [c.reason, ...(c.reproduce.length ? ['', 'reproduce / 复现:', ...c.reproduce.map((r) => `  ${r}`)] : [])].join('\n');
+  const details = [
+    c.reason,
+    // What passes it, for a CI page that shows only this element.
+    ...(c.expects ? ['', `要求：${c.expects.zh}`, `expected: ${c.expects.en}`] : []),
+    ...(c.reproduce.length ? ['', 'reproduce / 复现:', ...c.reproduce.map((r) => `  ${r}`)] : []),
+  ].join('\n');
   // SKIPPED stays <skipped> even where it holds the verdict (a -g rerun would otherwise list every check it left
   // out as a failure); the run's exit code and the testsuites' verdict property still say "not ready".
   if (c.status === 'SKIPPED') return at('skipped', `<skipped message="${attr(firstLine(c.reason))}"/>`);
