@@ -3,7 +3,12 @@
 // `run` is the exception (bin/run.js): Playwright compiles the suites itself.
 try {
   const [cmd, ...rest] = process.argv.slice(2);
-  if (cmd === 'run') {
+  if (cmd === '--version' || cmd === '-V') {
+    // What a bug report names; the report's run details carry the same.
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    process.stdout.write(`${pkg.name} ${pkg.version}\n`);
+  } else if (cmd === 'run') {
     // `run` only starts Playwright, which loads TypeScript itself.
     const { runCommand } = await import('./run.js');
     process.exitCode = await runCommand(rest);

@@ -38,6 +38,7 @@ base.describe('usage errors exit 2 with the usage, help exits 0 on stdout', () =
     { args: ['push', '--bogus'], code: 2, out: 'stderr', says: /Unknown option '--bogus'[\s\S]*usage: preflight push replay/ },
     { args: ['push', 'replay', 'seven'], code: 2, out: 'stderr', says: /usage: preflight push replay/ },
     { args: ['push', 'resend', '7'], code: 2, out: 'stderr', says: /usage: preflight push replay/ },
+    { args: ['--version'], code: 0, out: 'stdout', says: /^baidu-tp-preflight \d+\.\d+\.\d+\n$/ },
     { args: ['run', '--help'], code: 0, out: 'stdout', says: /usage: preflight run[\s\S]*--strict[\s\S]*-g <check id[\s\S]*exit codes: 0 ready for 全网发布[\s\S]*reports\/preflight-report\.html/ },
     { args: ['run', '-h'], code: 0, out: 'stdout', says: /usage: preflight run/ },
     // Playwright's own parser says it; exit 1 would read as "not ready for 全网发布".

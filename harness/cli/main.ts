@@ -9,7 +9,7 @@ export const USAGE = [
   '  push       replay a push of an earlier run to a TP (push replay <seq>)',
   '  crypto     decrypt / encrypt / sign push envelopes by hand',
   "  ide        the developer tool's upload (定制开发) into a running emulator (ide upload --app <id>)",
-  "Run 'preflight <command> --help' for the command's options.",
+  "Run 'preflight <command> --help' for the command's options; 'preflight --version' prints the harness's version.",
 ].join('\n');
 
 // A computed specifier, so tsc does not require the sibling modules to exist while they are being written.
