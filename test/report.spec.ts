@@ -20,6 +20,8 @@ import {
 } from '../harness/report/model.ts';
 import { createRedactor } from '../harness/report/redact.ts';
 import { renderHtml } from '../harness/report/html.ts';
+import { chromium } from 'playwright';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/detection/chromium.ts';
 import { renderJunit } from '../harness/report/junit.ts';
 import { parseConfig, reproduceEnv } from '../harness/config.ts';
 
@@ -407,6 +409,34 @@ print(json.dumps({'totals': dict(root.attrib), 'cases': cases}))`;
 });
 
 test.describe('renderHtml', () => {
+  test('in a browser: "only checks that did not pass" hides the passed checks and unselected sets; a copy button copies', async () => {
+    const tests = allPass();
+    tests[1] = rec('auth.b', 'unexpected', { errors: ['Error: ticket push answered "ok"'] });
+    const html = renderHtml(buildReport(input(tests)), new Map());
+    const browser = await chromium.launch({ executablePath: chromiumExecutable(undefined, { headless: true }), args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.setContent(html);
+      const passed = page.locator('#check-auth\\.a');
+      const failed = page.locator('#check-auth\\.b');
+      const unselected = page.locator('#stage-customer-service');
+      await expect(passed).toBeVisible();
+      await expect(unselected).toBeVisible();
+      await page.getByLabel('只看未通过的检测 / only checks that did not pass').check();
+      await expect(passed).toBeHidden();
+      await expect(unselected).toBeHidden();
+      await expect(failed).toBeVisible();
+      await page.getByLabel('只看未通过的检测 / only checks that did not pass').uncheck();
+      await expect(passed).toBeVisible();
+      // The failed check is open; its reproduce command's button says it copied.
+      const copy = failed.locator('button.copy').first();
+      await copy.click();
+      await expect(copy).toHaveText('已复制 / Copied');
+    } finally {
+      await browser.close();
+    }
+  });
+
   test('verdict first, escaped evidence, images inline, bilingual labels', () => {
     const tests = allPass();
     tests[2] = rec('dev.baidu', 'unexpected', {
@@ -435,7 +465,7 @@ test.describe('renderHtml', () => {
     const devRow = html.slice(html.indexOf('href="#stage-development"'), html.indexOf('</tr>', html.indexOf('href="#stage-development"')));
     expect(devRow).toMatch(/<ul class="not-passed"><li><span class="badge[^"]*">[^<]*FAILED<\/span> <a href="#check-dev\.baidu">/);
     expect(devRow).not.toContain('dev.ext'); // passed checks are not listed
-    expect(html).toContain('<details class="check" id="check-dev.baidu" open>');
+    expect(html).toContain('<details class="check" id="check-dev.baidu" data-status="FAILED" open>');
     // What passes the check, escaped, in both languages; a check whose registry says nothing gets no row.
     expect(html).toContain('<dt>要求 / Expected</dt><dd>上传&lt;代码包&gt;<br><span class="en">upload a &lt;package&gt;</span></dd>');
     expect(html.match(/要求 \/ Expected/g)).toHaveLength(1);

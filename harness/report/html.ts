@@ -61,7 +61,7 @@ function renderCheck(c: CheckReport, images: Map<string, string>): string {
   const reproduce = c.reproduce.length
     ? c.reproduce.map((r) => `<div class="cmd"><code>${esc(r)}</code><button type="button" class="copy" title="复制 / Copy">复制 / Copy</button></div>`).join('')
     : '<p class="muted">无 / none</p>';
-  return `<details class="check" id="check-${esc(c.id)}"${c.status === 'FAILED' ? ' open' : ''}>
+  return `<details class="check" id="check-${esc(c.id)}" data-status="${esc(c.status)}"${c.status === 'FAILED' ? ' open' : ''}>
 <summary>${badge(c.status)} <span class="ctitle">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></span> <code class="cid">${esc(c.id)}</code></summary>
 <dl>
 <dt>状态 / Status</dt><dd>${badge(c.status)}</dd>
@@ -105,7 +105,7 @@ function stageReason(s: StageReport, checks: CheckReport[]): string {
 
 function renderStage(s: StageReport, checks: CheckReport[], images: Map<string, string>): string {
   const own = s.checks.map((id) => checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
-  return `<section class="stage" id="stage-${esc(s.slug)}">
+  return `<section class="stage${s.selected ? '' : ' unselected'}" id="stage-${esc(s.slug)}">
 <h2>${badge(s.status)} ${esc(s.name.zh)} <span class="en">/ ${esc(s.name.en)}</span></h2>
 <p class="muted">权限集 / Permission set: <code>${esc(s.slug)}</code> · ${s.selected ? '已选择 / selected' : '未选择 / not selected'} · ${s.baiduDetected ? '百度检测 / detected by Baidu' : '百度不检测 / not detected by Baidu'}</p>
 ${s.reason ? `<div class="reason">${stageReason(s, checks)}</div>` : ''}
@@ -133,6 +133,8 @@ tr.unselected td{color:#6e7781}
 .reason{white-space:pre-wrap}
 h3.kind{font-size:13px;font-weight:600;color:#57606a;margin:16px 0 4px;text-transform:none}
 details.check{border-top:1px solid #eaeef2;padding:6px 0}
+.filter{margin:0 0 16px}
+body.only-open details.check[data-status="PASSED"],body.only-open section.stage.unselected{display:none}
 details.check summary{cursor:pointer;padding:4px 0}
 details.check[open] summary{font-weight:600}
 .cid{font-size:12px;color:#57606a}
@@ -161,6 +163,9 @@ function openTarget() {
 }
 window.addEventListener('hashchange', openTarget);
 openTarget();
+// Hides passed checks and unselected sets: what is left is what to fix.
+var onlyOpen = document.getElementById('only-open');
+if (onlyOpen) onlyOpen.addEventListener('change', function () { document.body.classList.toggle('only-open', onlyOpen.checked); });
 document.addEventListener('click', function (ev) {
   var b = ev.target;
   if (!b || !b.classList || !b.classList.contains('copy')) return;
@@ -224,6 +229,7 @@ ${stageRows}
 </tbody>
 </table>
 <p class="muted" id="not-checked">${esc(NOT_CHECKED.zh)}<br>${esc(NOT_CHECKED.en)}</p>
+<label class="filter"><input type="checkbox" id="only-open"> 只看未通过的检测 / only checks that did not pass</label>
 ${report.stages.map((s) => renderStage(s, report.checks, images)).join('\n')}
 ${steps}
 <footer class="stage">
