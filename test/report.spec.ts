@@ -347,7 +347,7 @@ test.describe('redaction', () => {
     for (const text of [JSON.stringify(report), html]) {
       for (const secret of [TOKEN, TICKET, 'SuperSecretMsgToken']) expect(text).not.toContain(secret);
     }
-    expect(html).toContain('<details class="check" id="check-auth.a" open>');
+    expect(html).toContain('<details class="check" id="check-auth.a" data-status="FAILED" open>');
   });
 });
 
@@ -597,7 +597,7 @@ test.describe('DetectionReporter in a Playwright run', () => {
     expect(c.reason).toContain('TP answered wrongly');
     expect(c.reason).not.toMatch(/\u001b\[/);
     expect(run.htmlText).toContain('class="banner not-ready"');
-    expect(run.htmlText).toContain('<details class="check" id="check-auth.b" open>');
+    expect(run.htmlText).toContain('<details class="check" id="check-auth.b" data-status="FAILED" open>');
     // The console names the failed check, its reason and the command that re-runs it — a CI log is often all one reads.
     expect(run.stdout).toMatch(/\n +✗ auth\.b +.+\n +.*ticket push answered "fail" instead of "success".*\n +PREFLIGHT_SEED=inline7 .*-g "check auth\\.b"\n/);
     expect(run.stdout).toMatch(/\n +- dev\.probe .*\n +needs a phone\n/); // a skip shows its reason, no command
