@@ -426,6 +426,9 @@ test.describe('renderHtml', () => {
       await expect(passed).toBeHidden();
       await expect(unselected).toBeHidden();
       await expect(failed).toBeVisible();
+      // A set whose checks all passed goes, and so does a heading with nothing left under it.
+      await expect(page.locator('#stage-development')).toBeHidden();
+      await expect(page.locator('#stage-authorization h3.kind')).toBeVisible();
       await page.getByLabel('只看未通过的检测 / only checks that did not pass').uncheck();
       await expect(passed).toBeVisible();
       // The failed check is open; its reproduce command's button says it copied.

@@ -105,11 +105,12 @@ function stageReason(s: StageReport, checks: CheckReport[]): string {
 
 function renderStage(s: StageReport, checks: CheckReport[], images: Map<string, string>): string {
   const own = s.checks.map((id) => checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
-  return `<section class="stage${s.selected ? '' : ' unselected'}" id="stage-${esc(s.slug)}">
+  const allPassed = (list: CheckReport[]) => list.length > 0 && list.every((c) => c.status === 'PASSED');
+  return `<section class="stage${s.selected ? '' : ' unselected'}${allPassed(own) ? ' all-passed' : ''}" id="stage-${esc(s.slug)}">
 <h2>${badge(s.status)} ${esc(s.name.zh)} <span class="en">/ ${esc(s.name.en)}</span></h2>
 <p class="muted">权限集 / Permission set: <code>${esc(s.slug)}</code> · ${s.selected ? '已选择 / selected' : '未选择 / not selected'} · ${s.baiduDetected ? '百度检测 / detected by Baidu' : '百度不检测 / not detected by Baidu'}</p>
 ${s.reason ? `<div class="reason">${stageReason(s, checks)}</div>` : ''}
-${own.length ? groupByKind(own).map(([kind, list]) => `<h3 class="kind">${esc(KIND_HEADING[kind])}</h3>\n${list.map((c) => renderCheck(c, images)).join('\n')}`).join('\n') : '<p class="muted">没有检测项 / no checks</p>'}
+${own.length ? groupByKind(own).map(([kind, list]) => `<div class="group${allPassed(list) ? ' all-passed' : ''}"><h3 class="kind">${esc(KIND_HEADING[kind])}</h3>\n${list.map((c) => renderCheck(c, images)).join('\n')}</div>`).join('\n') : '<p class="muted">没有检测项 / no checks</p>'}
 </section>`;
 }
 
@@ -134,7 +135,7 @@ tr.unselected td{color:#6e7781}
 h3.kind{font-size:13px;font-weight:600;color:#57606a;margin:16px 0 4px;text-transform:none}
 details.check{border-top:1px solid #eaeef2;padding:6px 0}
 .filter{margin:0 0 16px}
-body.only-open details.check[data-status="PASSED"],body.only-open section.stage.unselected{display:none}
+body.only-open details.check[data-status="PASSED"],body.only-open section.stage.unselected,body.only-open .all-passed{display:none}
 details.check summary{cursor:pointer;padding:4px 0}
 details.check[open] summary{font-weight:600}
 .cid{font-size:12px;color:#57606a}
