@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test as base, expect } from '@playwright/test';
 import { loadPushes, savePushes } from '../harness/detection/runs.ts';
+import { echoSignature } from '../harness/crypto/msgCrypto.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import { authorize } from '../harness/emulator/providers/auth.ts';
 import type { PushEntry } from '../harness/emulator/ledger.ts';
@@ -39,6 +40,7 @@ base.describe('usage errors exit 2 with the usage, help exits 0 on stdout', () =
     { args: ['push', 'replay', 'seven'], code: 2, out: 'stderr', says: /usage: preflight push replay/ },
     { args: ['push', 'resend', '7'], code: 2, out: 'stderr', says: /usage: preflight push replay/ },
     { args: ['--version'], code: 0, out: 'stdout', says: /^baidu-tp-preflight \d+\.\d+\.\d+\n$/ },
+    { args: ['probe', '--help'], code: 0, out: 'stdout', says: /^usage: preflight probe echostr --to/ },
     { args: ['run', '--help'], code: 0, out: 'stdout', says: /usage: preflight run[\s\S]*--strict[\s\S]*-g <check id[\s\S]*exit codes: 0 ready for 全网发布[\s\S]*reports\/preflight-report\.html/ },
     { args: ['run', '-h'], code: 0, out: 'stdout', says: /usage: preflight run/ },
     // Playwright's own parser says it; exit 1 would read as "not ready for 全网发布".
@@ -373,4 +375,53 @@ base('preflight ide upload: the developer tool\'s upload into a running emulator
   } finally {
     await em.stop();
   }
+});
+
+// --- probe echostr: the live 客服能力权限 handshake -------------------------------------------------------------
+
+base('preflight probe echostr: the handshake Baidu sends at 全网发布, to any URL; exit 0 only when echoStr comes back exactly', async () => {
+  const token = 'LiveProbeToken42';
+  let mode: 'checks' | 'always' | 'json' = 'checks';
+  const seen: URLSearchParams[] = [];
+  const server = createServer((req, res) => {
+    const q = new URL(req.url!, 'http://x').searchParams;
+    seen.push(q);
+    const ok = q.get('signature') === echoSignature(token, q.get('timestamp') ?? '', q.get('nonce') ?? '');
+    if (mode === 'json') return res.end(JSON.stringify({ echoStr: q.get('echoStr') }));
+    if (mode === 'checks' && !ok) return res.writeHead(403).end('bad signature');
+    res.end(q.get('echoStr'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/baidu/msg`;
+  try {
+    const pass = await cli(['probe', 'echostr', '--to', url, '--token', token]);
+    expect(pass.code, pass.stderr).toBe(0);
+    expect(pass.stdout).toMatch(/^echoStr handshake → \S+: HTTP 200 in \d+ ms, body "[0-9a-f]{24}"\n {2}answered with exactly echoStr: Baidu's 客服能力权限 detection would pass\n/);
+    expect(pass.stdout).toMatch(/wrong signature → \S+: HTTP 403 .*\n {2}not echoed: the signature is checked\n$/);
+    // Baidu's four values, signed with the token (reference §2.7).
+    expect([...seen[0]!.keys()].sort()).toEqual(['echoStr', 'nonce', 'signature', 'timestamp']);
+
+    mode = 'always';
+    const lax = await cli(['probe', 'echostr', '--to', url], { TP_MESSAGE_TOKEN: token });
+    expect(lax.code, 'a TP that echoes without checking passes Baidu\'s detection, with a warning').toBe(0);
+    expect(lax.stdout).toContain('warning: echoed although the signature was wrong');
+
+    mode = 'json';
+    const json = await cli(['probe', 'echostr', '--to', url, '--token', token]);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toMatch(/^preflight probe: Baidu's 客服能力权限 detection would fail: reply body was "\{\\"echoStr\\":.*not exactly/);
+  } finally {
+    server.close();
+  }
+  const down = await cli(['probe', 'echostr', '--to', `http://127.0.0.1:${await freePort()}/msg`, '--token', token]);
+  expect(down.code).toBe(1);
+  expect(down.stdout).toMatch(/: no answer — ECONNREFUSED/);
+  for (const args of [['probe'], ['probe', 'echostr'], ['probe', 'echostr', '--to', 'ftp://x'], ['probe', 'pushes', '--to', url]]) {
+    const r = await cli([...args, '--token', token]);
+    expect(r.code, args.join(' ')).toBe(2);
+    expect(r.stderr).toContain('usage: preflight probe echostr --to');
+  }
+  const tokenless = await cli(['probe', 'echostr', '--to', url], { TP_MESSAGE_TOKEN: '' }, mkdtempSync(join(tmpdir(), 'preflight-probe-')));
+  expect(tokenless.code).toBe(2);
+  expect(tokenless.stderr).toContain('no message token: pass --token or set TP_MESSAGE_TOKEN');
 });

@@ -9,6 +9,7 @@ export const USAGE = [
   '  push       replay a push of an earlier run to a TP (push replay <seq>)',
   '  crypto     decrypt / encrypt / sign push envelopes by hand',
   "  ide        the developer tool's upload (定制开发) into a running emulator (ide upload --app <id>)",
+  "  probe      Baidu's echoStr handshake sent to a deployed 消息与事件接收URL (probe echostr --to <URL>)",
   "Run 'preflight <command> --help' for the command's options; 'preflight --version' prints the harness's version.",
 ].join('\n');
 
@@ -30,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await load('./push.ts')).pushCommand!(rest);
     case 'ide':
       return (await load('./ide.ts')).ideCommand!(rest);
+    case 'probe':
+      return (await load('./probe.ts')).probeCommand!(rest);
     case '--help':
     case '-h':
     case 'help':

@@ -1,0 +1,58 @@
+// `preflight probe echostr --to <消息与事件接收URL>`: Baidu's 客服能力权限 detection, live. At 全网发布 Baidu sends the
+// echoStr handshake to the TP's deployed 消息与事件接收URL (reference §2.7, §7.1.3); this sends the same handshake to
+// any URL — staging or production, over HTTPS — so a team sees the answer Baidu will see. A handshake changes nothing
+// on the TP, so it is safe against production (unlike a push, which would hand a live TP a ticket Baidu never issued).
+// Then the same with a wrong signature, which a TP should not echo (cs.echostr-bad-signature: only a warning).
+// Exit codes: 0 answered as Baidu expects, 1 not (or unreachable), 2 a usage error (also: no message token).
+import { randomBytes } from 'node:crypto';
+import { config as loadDotenv } from 'dotenv';
+import { echoSignature } from '../crypto/msgCrypto.ts';
+import { deliver, echoRequest, type EchoValues } from '../emulator/pusher.ts';
+import { pushHint } from '../detection/pushHint.ts';
+import { parseCommand } from './args.ts';
+
+const USAGE = 'usage: preflight probe echostr --to <消息与事件接收URL> [--token <消息验证TOKEN>] [--timeout-ms 5000]\n'
+  + '  the token defaults to TP_MESSAGE_TOKEN (environment or .env)\n';
+/** Baidu's own timeout for the handshake is not documented (reference §7.2); pushes get about 2 s. */
+const BUDGET_MS = 2000;
+
+export async function probeCommand(argv: string[]): Promise<number> {
+  const parsed = parseCommand<{ to?: string; token?: string; 'timeout-ms'?: string }>('probe', argv, {
+    to: { type: 'string' }, token: { type: 'string' }, 'timeout-ms': { type: 'string' },
+  }, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const timeoutMs = Number(values['timeout-ms'] ?? 5000);
+  if (positionals[0] !== 'echostr' || positionals.length > 1 || !values.to || !/^https?:\/\/./.test(values.to) || !(timeoutMs > 0)) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  loadDotenv({ quiet: true });
+  const token = values.token ?? process.env.TP_MESSAGE_TOKEN;
+  if (!token) {
+    process.stderr.write(`preflight probe: no message token: pass --token or set TP_MESSAGE_TOKEN (the 消息验证TOKEN the TP checks signatures with)\n${USAGE}`);
+    return 2;
+  }
+  const handshake = (signed: boolean): EchoValues => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = String(randomBytes(4).readUInt32BE(0) % 100_000_000);
+    return { timestamp, nonce, echoStr: randomBytes(12).toString('hex'), signature: signed ? echoSignature(token, timestamp, nonce) : '0'.repeat(40) };
+  };
+
+  const good = await deliver(echoRequest(values.to, handshake(true)), timeoutMs);
+  const answer = (d: typeof good) => (d.status === null ? `no answer — ${d.cause}` : `HTTP ${d.status} in ${Math.round(d.latencyMs)} ms, body ${JSON.stringify(d.replyBody.slice(0, 120))}`);
+  process.stdout.write(`echoStr handshake → ${values.to}: ${answer(good)}\n`);
+  if (good.outcome !== 'ok') {
+    process.stderr.write(`preflight probe: Baidu's 客服能力权限 detection would fail: ${good.cause}${pushHint(good)} — answer with echoStr exactly, nothing around it\n`);
+    return 1;
+  }
+  const slow = good.latencyMs > BUDGET_MS ? ` (slower than the ${BUDGET_MS} ms Baidu is thought to wait: the timeout is not documented)` : '';
+  process.stdout.write(`  answered with exactly echoStr: Baidu's 客服能力权限 detection would pass${slow}\n`);
+
+  const bad = await deliver(echoRequest(values.to, handshake(false)), timeoutMs);
+  process.stdout.write(`wrong signature → ${values.to}: ${answer(bad)}\n`);
+  process.stdout.write(bad.outcome === 'ok'
+    ? '  warning: echoed although the signature was wrong — check signature = sha1(sort(token, timestamp, nonce)) before echoing\n'
+    : '  not echoed: the signature is checked\n');
+  return 0;
+}
