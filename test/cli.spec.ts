@@ -409,7 +409,12 @@ base('preflight probe echostr: the handshake Baidu sends at 全网发布, to any
     mode = 'json';
     const json = await cli(['probe', 'echostr', '--to', url, '--token', token]);
     expect(json.code).toBe(1);
-    expect(json.stderr).toMatch(/^preflight probe: Baidu's 客服能力权限 detection would fail: reply body was "\{\\"echoStr\\":.*not exactly/);
+    expect(json.stderr).toMatch(/^preflight probe: Baidu's 客服能力权限 detection would fail: reply body was "\{\\"echoStr\\":.*not exactly .* — answer with echoStr exactly, nothing around it\n$/);
+    // Another token than the TP's: refused, and said so.
+    mode = 'checks';
+    const wrongToken = await cli(['probe', 'echostr', '--to', url, '--token', 'NotTheTpsToken']);
+    expect(wrongToken.code).toBe(1);
+    expect(wrongToken.stderr).toContain('HTTP 403, body "bad signature" — the TP refused the handshake: is the token (--token or TP_MESSAGE_TOKEN) the 消息验证TOKEN it checks signatures with?');
   } finally {
     server.close();
   }

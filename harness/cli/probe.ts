@@ -43,7 +43,10 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const answer = (d: typeof good) => (d.status === null ? `no answer — ${d.cause}` : `HTTP ${d.status} in ${Math.round(d.latencyMs)} ms, body ${JSON.stringify(d.replyBody.slice(0, 120))}`);
   process.stdout.write(`echoStr handshake → ${values.to}: ${answer(good)}\n`);
   if (good.outcome !== 'ok') {
-    process.stderr.write(`preflight probe: Baidu's 客服能力权限 detection would fail: ${good.cause}${pushHint(good)} — answer with echoStr exactly, nothing around it\n`);
+    const refused = good.status !== null && good.status >= 400 && good.status < 500;
+    const why = refused ? ' — the TP refused the handshake: is the token (--token or TP_MESSAGE_TOKEN) the 消息验证TOKEN it checks signatures with?'
+      : good.outcome === 'bad-body' ? ' — answer with echoStr exactly, nothing around it' : pushHint(good);
+    process.stderr.write(`preflight probe: Baidu's 客服能力权限 detection would fail: ${good.cause}${why}\n`);
     return 1;
   }
   const slow = good.latencyMs > BUDGET_MS ? ` (slower than the ${BUDGET_MS} ms Baidu is thought to wait: the timeout is not documented)` : '';
