@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { config as loadDotenv } from 'dotenv';
 import { echoSignature } from '../crypto/msgCrypto.ts';
-import { deliver, echoRequest, type EchoValues } from '../emulator/pusher.ts';
+import { deliver, describeAnswer, echoRequest, type EchoValues } from '../emulator/pusher.ts';
 import { pushHint } from '../detection/pushHint.ts';
 import { parseCommand } from './args.ts';
 
@@ -40,8 +40,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
   };
 
   const good = await deliver(echoRequest(values.to, handshake(true)), timeoutMs);
-  const answer = (d: typeof good) => (d.status === null ? `no answer — ${d.cause}` : `HTTP ${d.status} in ${Math.round(d.latencyMs)} ms, body ${JSON.stringify(d.replyBody.slice(0, 120))}`);
-  process.stdout.write(`echoStr handshake → ${values.to}: ${answer(good)}\n`);
+  process.stdout.write(`echoStr handshake → ${values.to}: ${describeAnswer(good)}\n`);
   if (good.outcome !== 'ok') {
     const refused = good.status !== null && good.status >= 400 && good.status < 500;
     const why = refused ? ' — the TP refused the handshake: is the token (--token or TP_MESSAGE_TOKEN) the 消息验证TOKEN it checks signatures with?'
@@ -53,7 +52,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
   process.stdout.write(`  answered with exactly echoStr: Baidu's 客服能力权限 detection would pass${slow}\n`);
 
   const bad = await deliver(echoRequest(values.to, handshake(false)), timeoutMs);
-  process.stdout.write(`wrong signature → ${values.to}: ${answer(bad)}\n`);
+  process.stdout.write(`wrong signature → ${values.to}: ${describeAnswer(bad)}\n`);
   process.stdout.write(bad.outcome === 'ok'
     ? '  warning: echoed although the signature was wrong — check signature = sha1(sort(token, timestamp, nonce)) before echoing\n'
     : '  not echoed: the signature is checked\n');

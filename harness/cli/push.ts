@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DEFAULT_EMULATOR_PORT } from '../config.ts';
 import { parseCommand } from './args.ts';
 import { loadPushes, PUSHES_FILE } from '../detection/runs.ts';
-import { deliver, echoRequest, pushRequest } from '../emulator/pusher.ts';
+import { deliver, describeAnswer, echoRequest, pushRequest } from '../emulator/pusher.ts';
 import { pushHint, tpNotUp } from '../detection/pushHint.ts';
 import type { PushEntry } from '../emulator/ledger.ts';
 
@@ -52,17 +52,13 @@ async function viaEmulator(base: string, seq: number): Promise<number> {
     process.stderr.write(`preflight push: ${base} answered something other than a ledger entry: ${JSON.stringify(body).slice(0, 200)}\n`);
     return 1;
   }
-  process.stdout.write(`${d.event} push #${seq} → ${d.url}: ${answerOf(d)} (ledger entry #${d.seq})\n`);
+  process.stdout.write(`${d.event} push #${seq} → ${d.url}: ${describeAnswer(d)} (ledger entry #${d.seq})\n`);
   if (d.outcome === 'ok') return 0;
   const what = d.status !== null && d.outcome !== 'too-large' ? `the TP answered ${JSON.stringify(d.replyBody.slice(0, 80))}` : `the TP at ${d.url}: ${d.cause}`;
   process.stderr.write(`preflight push: ${what}${pushHint(d)}\n`);
   return 1;
 }
 
-/** What the TP answered to a push, in one phrase. */
-function answerOf(d: Pick<PushEntry, 'status' | 'cause' | 'latencyMs' | 'replyBody'>): string {
-  return d.status === null ? `no answer — ${d.cause}` : `HTTP ${d.status} in ${Math.round(d.latencyMs)} ms, body ${JSON.stringify(d.replyBody.slice(0, 200))}`;
-}
 
 function newestRun(): string {
   const dir = path.resolve('.preflight', 'runs');
@@ -96,7 +92,7 @@ async function direct(runDir: string, seq: number, to: string | undefined, named
   // The request the push was, rebuilt with the emulator's own wire format, and sent the way the emulator sends pushes.
   const wire = p.echo ? echoRequest(target, p.echo) : pushRequest(target, p.envelope);
   const d = await deliver(wire, TIMEOUT_MS);
-  process.stdout.write(`${p.event} push #${seq} → ${target}: ${answerOf(d)}\n`);
+  process.stdout.write(`${p.event} push #${seq} → ${target}: ${describeAnswer(d)}\n`);
   if (d.outcome === 'ok') return 0;
   if (d.status !== null && d.outcome !== 'too-large') {
     process.stderr.write(`preflight push: the TP answered ${JSON.stringify(d.replyBody.slice(0, 80))}, Baidu expects ${JSON.stringify(wire.expected)}${pushHint(d)}\n`);

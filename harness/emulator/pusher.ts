@@ -62,6 +62,11 @@ export function echoRequest(url: string, v: EchoValues): WireRequest {
   return { url: `${url}${url.includes('?') ? '&' : '?'}${params}`, body: params.toString(), contentType: 'application/x-www-form-urlencoded', expected: v.echoStr };
 }
 
+/** What the TP answered to a push or handshake, in one phrase (the CLI's replay and live probe print it). */
+export function describeAnswer(d: Pick<Delivery, 'status' | 'cause' | 'latencyMs' | 'replyBody'>): string {
+  return d.status === null ? `no answer — ${d.cause}` : `HTTP ${d.status} in ${Math.round(d.latencyMs)} ms, body ${JSON.stringify(d.replyBody.slice(0, 200))}`;
+}
+
 /** One POST of a push or handshake, judged as Baidu judges the answer (also `preflight push replay`'s). */
 export async function deliver({ url, body, contentType, expected }: WireRequest, timeoutMs: number): Promise<Delivery> {
   const started = performance.now();
