@@ -2,7 +2,7 @@
 // Each check reads what the setup step and the emulator's ledger recorded, so one broken link fails its own check
 // and the others still report.
 import { test, expect, asCheck } from '../fixtures/index.ts';
-import { judgePushesAcked } from '../fixtures/judge.ts';
+import { isOrdinaryTicket, judgePushesAcked } from '../fixtures/judge.ts';
 import { errorOf, grantType, succeeded } from '../harness/detection/emulatorHandle.ts';
 import { becauseOf, loadObservations, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';
 import { scanStopCause } from '../harness/detection/scan.ts';
@@ -32,7 +32,7 @@ function observations(runDir: string): AuthorizationObservations {
 
 test('ticket pushes are acknowledged with exactly "success" in time', asCheck('auth.ticket-ack'), async ({ run, check }) => {
   // Probes' forged tickets and replays are judged by the probes, not here.
-  await judgePushesAcked(run, check, 'ticket', (p) => p.event === 'ticket' && p.facts.replayOf === undefined && p.facts.probe === undefined);
+  await judgePushesAcked(run, check, 'ticket', isOrdinaryTicket);
 });
 
 test('the TP token is requested with the newest ticket', asCheck('auth.tp-token-newest-ticket'), async ({ run, check }) => {

@@ -1,6 +1,6 @@
 // Judgements of the probes (issue 4 §3). Each reads the ledger between the marks the probes setup recorded.
 import { test, asCheck, type CheckRecorder } from '../fixtures/index.ts';
-import { judgePushesAcked } from '../fixtures/judge.ts';
+import { isOrdinaryTicket, judgePushesAcked } from '../fixtures/judge.ts';
 import { grantType, refusedForToken, succeeded, type CallEntry } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall, pushView } from '../harness/detection/evidence.ts';
 import { loadObservations, type AuthorizationObservations, type ProbeObservations } from '../harness/detection/observations.ts';
@@ -99,7 +99,7 @@ test('a ticket sealed with the TP\'s other identity after the message is adopted
   if (!push) throw new Error('the probes setup sent no ticket sealed with the other identifier');
   // A TP that mishandles every ticket would be blamed here for the identifier: its ordinary tickets, before the
   // probes, are judged first, by the checks that own them.
-  const ordinary = await run.beforeProbes.pushes((p) => p.event === 'ticket' && p.facts.replayOf === undefined && p.facts.probe === undefined);
+  const ordinary = await run.beforeProbes.pushes(isOrdinaryTicket);
   test.skip(ordinary.some((p) => p.outcome !== 'ok'), 'cannot tell: the TP did not acknowledge its ordinary ticket pushes either (see auth.ticket-ack)');
   const stale = (await run.beforeProbes.calls('authprocess.getTpToken')).some((c) => c.facts.staleTicket || c.facts.ticket !== undefined);
   test.skip(stale, 'cannot tell: the TP did not keep its newest ordinary ticket either (see auth.tp-token-newest-ticket)');
