@@ -8,7 +8,7 @@ import { loadConfigOrExit, type Config } from './harness/config.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from './harness/detection/chromium.ts';
 import { bySlug } from './harness/detection/permissionSets.ts';
 import { newRunId } from './harness/detection/runs.ts';
-import { lastFailedNote } from './harness/detection/lastRun.ts';
+import { lastFailedNote, PLAYWRIGHT_LAST_RUN_FILE } from './harness/detection/lastRun.ts';
 import { listing, RUN_ENV } from './harness/detection/runEnv.ts';
 
 // Evaluated in the runner first: fix the seed and run id there so every worker sees the same run.
@@ -18,7 +18,7 @@ process.env.PREFLIGHT_RUN_ID ??= newRunId();
 process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env.PREFLIGHT_RUN_ID);
 // Playwright keeps the failed tests for --last-failed in its output folder, which is each run's own: beside the run
 // folders instead, so that the next run finds them.
-process.env.PLAYWRIGHT_LAST_RUN_OUTPUT_FILE ??= path.join(path.dirname(process.env.PREFLIGHT_RUN_DIR), 'last-run.json');
+process.env.PLAYWRIGHT_LAST_RUN_OUTPUT_FILE ??= path.join(path.dirname(process.env.PREFLIGHT_RUN_DIR), PLAYWRIGHT_LAST_RUN_FILE);
 const reports = config.reportDir;
 // Playwright evaluates this file in the runner and again in every worker: what follows is the runner's alone.
 if (!process.env.TEST_WORKER_INDEX) runnerOnly(config);

@@ -6,8 +6,7 @@
 // Exit codes: 0 answered as Baidu expects, 1 not (or unreachable), 2 a usage error (also: no message token).
 import { randomBytes } from 'node:crypto';
 import { config as loadDotenv } from 'dotenv';
-import { echoSignature } from '../crypto/msgCrypto.ts';
-import { deliver, describeAnswer, echoRequest, type EchoValues } from '../emulator/pusher.ts';
+import { deliver, describeAnswer, echoHandshake, echoRequest } from '../emulator/pusher.ts';
 import { pushHint } from '../detection/pushHint.ts';
 import { parseCommand } from './args.ts';
 
@@ -33,11 +32,9 @@ export async function probeCommand(argv: string[]): Promise<number> {
     process.stderr.write(`preflight probe: no message token: pass --token or set TP_MESSAGE_TOKEN (the 消息验证TOKEN the TP checks signatures with)\n${USAGE}`);
     return 2;
   }
-  const handshake = (signed: boolean): EchoValues => {
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const nonce = String(randomBytes(4).readUInt32BE(0) % 100_000_000);
-    return { timestamp, nonce, echoStr: randomBytes(12).toString('hex'), signature: signed ? echoSignature(token, timestamp, nonce) : '0'.repeat(40) };
-  };
+  const handshake = (signed: boolean) => echoHandshake(token, {
+    timestamp: String(Math.floor(Date.now() / 1000)), nonce: String(randomBytes(4).readUInt32BE(0) % 100_000_000), echoStr: randomBytes(12).toString('hex'),
+  }, !signed);
 
   const good = await deliver(echoRequest(values.to, handshake(true)), timeoutMs);
   process.stdout.write(`echoStr handshake → ${values.to}: ${describeAnswer(good)}\n`);

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { reproduceEnv, type Config } from '../config.ts';
 
 const FILE = 'last-run-env.json';
+/** Playwright's record of the last run's failures, kept beside the run folders (playwright.config.ts points it there). */
+export const PLAYWRIGHT_LAST_RUN_FILE = 'last-run.json';
 
 interface LastRunEnv { seed: string; env: string[] }
 
@@ -39,7 +41,7 @@ export function lastFailedNote(runsRoot: string, config: Config, argv: string[] 
 /** How many tests failed in the last run, by Playwright's record beside the run folders (playwright.config.ts). */
 function lastFailures(runsRoot: string): number {
   try {
-    const failed = (JSON.parse(readFileSync(path.join(runsRoot, 'last-run.json'), 'utf8')) as { failedTests?: unknown[] }).failedTests;
+    const failed = (JSON.parse(readFileSync(path.join(runsRoot, PLAYWRIGHT_LAST_RUN_FILE), 'utf8')) as { failedTests?: unknown[] }).failedTests;
     return Array.isArray(failed) ? failed.length : 0;
   } catch {
     return 0;

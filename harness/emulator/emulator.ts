@@ -2,8 +2,7 @@
 // (server.ts) and the providers only call into this; tests can drive it in-process too.
 import { SeededIds } from '../seed.ts';
 import { Ledger, type PushEntry } from './ledger.ts';
-import { echoSignature } from '../crypto/msgCrypto.ts';
-import { deliverEcho, deliverPush, type EchoValues, type PushOptions } from './pusher.ts';
+import { deliverEcho, deliverPush, echoHandshake, type EchoValues, type PushOptions } from './pusher.ts';
 import { Store, type AppRecord, type Ticket, type TpRegistration } from './store.ts';
 import { seedTemplates } from './providers/development.ts';
 
@@ -144,10 +143,7 @@ export class Emulator {
   /** Sends Baidu's echoStr handshake to the TP's 消息与事件接收URL (a live probe, like the real detection). */
   probeEcho(clientId: string, badSignature = false): Promise<PushEntry> {
     const tp = this.requireTp(clientId);
-    const timestamp = String(this.nowS());
-    const nonce = this.ids.digits('echoNonce', 8);
-    const signature = badSignature ? '0'.repeat(40) : echoSignature(tp.messageToken, timestamp, nonce);
-    const values = { signature, timestamp, nonce, echoStr: this.ids.alnum('echoStr', 16) };
+    const values = echoHandshake(tp.messageToken, { timestamp: String(this.nowS()), nonce: this.ids.digits('echoNonce', 8), echoStr: this.ids.alnum('echoStr', 16) }, badSignature);
     return this.track(deliverEcho(this.ledger, tp, { timeoutMs: this.options.pushTimeoutMs, values, facts: { badSignature } }));
   }
 
