@@ -55,9 +55,13 @@ export class BaiduError extends Error {
   static gateway(code: number, status = 200): BaiduError {
     return new BaiduError('G', code, GATEWAY[code] ?? 'error', status);
   }
-  /** R: `{error, error_description}` with HTTP 400, as RFC 6749 §5.2 says for token endpoints. */
+  /**
+   * R: `{error, error_description}`. Sent with HTTP 200, not RFC 6749 §5.2's 400: Baidu's Go SDK turns any non-2xx
+   * into a bare `status[400 Bad Request]` and reads `error` only from a 2xx body (getOAuthToken.go), so its check of
+   * `error` is dead code unless Baidu answers 200. A TP built on that SDK then sees `invalid_grant`, as against Baidu.
+   */
   static oauth(name: OAuthErrorName, description: string): BaiduError {
-    return new BaiduError('R', name, description, 400);
+    return new BaiduError('R', name, description, 200);
   }
 
   toReply(): BaiduReply {
