@@ -10,6 +10,7 @@ import { CHECKS, type CheckStatus } from '../harness/detection/checks.ts';
 import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
 import { NOT_NEEDED_REASON } from '../harness/detection/selection.ts';
 import { NOT_CHECKED, type Report } from '../harness/report/model.ts';
+import { citedSeqs } from '../harness/report/html.ts';
 import { chromiumExecutable } from '../harness/detection/chromium.ts';
 import { reportTexts } from './helpers/reportTexts.ts';
 import { loadPushes } from '../harness/detection/runs.ts';
@@ -106,6 +107,40 @@ test.describe('default run (reference TP)', () => {
     expect(text.indexOf(report.verdict.headline.en)).toBeGreaterThan(zh);
     const firstStage = text.indexOf(report.stages[0]!.name.zh);
     expect(firstStage).toBeGreaterThan(text.indexOf(report.verdict.headline.en));
+  });
+
+  test('the report\'s timeline is the run\'s exchange in order, each row linked from the checks whose evidence cites it', async () => {
+    test.setTimeout(TIMEOUT);
+    const report = reportOf(run);
+    const rows = report.timeline ?? [];
+    expect(rows.length, 'a timeline').toBeGreaterThan(30);
+    expect(rows.map((r) => r.seq), 'in ledger order, each entry once').toEqual([...rows.map((r) => r.seq)].sort((a, b) => a - b));
+    expect(new Set(rows.map((r) => r.seq)).size).toBe(rows.length);
+    const find = (pred: (r: (typeof rows)[number]) => boolean, what: string) => {
+      const i = rows.findIndex(pred);
+      expect(i, `${what}\n${JSON.stringify(rows.slice(0, 20), null, 1)}`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    // The chain in Baidu's order: ticket acknowledged → TP token → authorization page → AUTHORIZED → code exchanged.
+    const ticket = find((r) => r.kind === 'push' && r.what === 'ticket → 授权事件接收URL' && r.ok && /body "success"/.test(r.result), 'an acknowledged ticket push');
+    const tpToken = find((r) => r.kind === 'call' && r.what.endsWith('/public/2.0/smartapp/auth/tp/token') && r.ok && r.zh === '获取第三方平台access_token', 'the TP token call');
+    const page = find((r) => r.kind === 'page' && r.what === 'GET /mappconsole/tp/authorization' && r.ok, 'the authorization page');
+    const exchange = find((r) => r.kind === 'call' && r.what.endsWith('/rest/2.0/oauth/token?grant_type=app_to_tp_authorization_code') && r.ok, 'the code exchange');
+    expect([ticket < tpToken, tpToken < page, page < exchange]).toEqual([true, true, true]);
+    // A probe's fault comes before what it causes: the TP's tokens revoked, then Baidu's 110 to a call with one of them.
+    const revoke = find((r) => r.kind === 'sidedoor' && r.what === 'POST /__emulator/tp/revoke-tokens' && r.ok, 'the probe revoking the TP token');
+    const refused = find((r) => r.kind === 'call' && !r.ok && /^gateway error 110/.test(r.result), 'a call refused with 110');
+    expect(revoke).toBeLessThan(refused);
+    expect(rows.find((r) => r.kind === 'push' && r.notes?.some((n) => /forged MsgSignature/.test(n))), 'the forged push, marked').toMatchObject({ ok: true });
+    // A link never dangles: every entry a check's evidence cites is a row, and the HTML has its anchor and the link.
+    const seqs = new Set(rows.map((r) => r.seq));
+    const html = readFileSync(join(reportDir, 'preflight-report.html'), 'utf8');
+    for (const c of report.checks) {
+      const cited = [...citedSeqs(c.evidence.map((e) => e.data))];
+      expect.soft(cited.filter((s) => !seqs.has(s)), `${c.id} cites entries the timeline lacks`).toEqual([]);
+      for (const s of cited) expect.soft(html, `${c.id} links to #seq-${s}`).toContain(`<a href="#seq-${s}">#${s}</a>`);
+    }
+    for (const s of seqs) expect.soft(html).toContain(`<tr id="seq-${s}" `);
   });
 
   test('no configured secret and no token appears in any file under the reports dir', async () => {
@@ -215,10 +250,12 @@ interface MutantCase {
   cause: RegExp;
   /** Other authorization checks that may (must) be SKIPPED because they depend on the broken one. */
   skipped?: string[];
+  /** A row of the report's timeline that must show the fault as not ok: its result. */
+  notOk?: RegExp;
 }
 
 const MUTANTS: MutantCase[] = [
-  { mutant: 'ticket-ack-ok', check: 'auth.ticket-ack', status: 'FAILED', others: 'PASSED', cause: /reply body was "ok", not exactly "success"/ },
+  { mutant: 'ticket-ack-ok', check: 'auth.ticket-ack', status: 'FAILED', others: 'PASSED', cause: /reply body was "ok", not exactly "success"/, notOk: /^bad-body: HTTP 200 in \d+ ms, body "ok"$/ },
   { mutant: 'first-ticket', check: 'auth.tp-token-newest-ticket', status: 'FAILED', others: 'PASSED', cause: /newest/ },
   { mutant: 'no-exchange', check: 'auth.code-exchanged', status: 'FAILED', others: 'PASSED', cause: /oauth\/token|authorization_code|exchang/, skipped: ['auth.app-info-read'] },
   { mutant: 'authorized-ack-json', check: 'auth.authorized-push-ack', status: 'FAILED', others: 'PASSED', cause: /AUTHORIZED push #\d+ .*not exactly "success"/ },
@@ -226,6 +263,7 @@ const MUTANTS: MutantCase[] = [
   { mutant: 'callback-error-page', check: 'auth.callback-received', status: 'FAILED', others: 'PASSED', cause: /answered its redirect_uri with HTTP 500/ },
   {
     mutant: 'no-referrer', check: 'auth.start-page-referer', status: 'FAILED', others: 'PASSED', cause: /^the authorization page request carried no Referer \(Baidu refused it, errno 50006\): a Referrer-Policy of no-referrer/,
+    notOk: /^errno 50006 /,
     skipped: ['auth.scan-authorization', 'auth.callback-received', 'auth.code-exchanged', 'auth.authorized-push-ack', 'auth.app-info-read'],
   },
   {
@@ -272,6 +310,7 @@ for (const m of MUTANTS) {
     const reasons = authorizationChecks(report).filter((c) => c.status !== 'PASSED').map((c) => `${c.id} ${c.status}: ${c.reason}`).join('\n');
     expect.soft(actualOthers, `other authorization checks\n${reasons}`).toEqual(expectedOthers);
     expect.soft(authorizationChecks(report).map((c) => c.id).sort()).toEqual([...AUTH_CHECK_IDS].sort());
+    if (m.notOk) expect.soft(report.timeline?.filter((r) => !r.ok).map((r) => r.result), 'the timeline shows the fault').toContainEqual(expect.stringMatching(m.notOk));
     expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
   });
 }

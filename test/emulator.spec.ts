@@ -15,7 +15,7 @@ import { EmulatorPortError, startEmulator, type Emulator } from '../harness/emul
 import { parseQuery } from '../harness/emulator/server.ts';
 import { canBind, freePort } from '../harness/platform/launch.ts';
 import { EmulatorHandle } from '../harness/detection/emulatorHandle.ts';
-import { fingerprint, Ledger } from '../harness/emulator/ledger.ts';
+import { fingerprint, Ledger, type CallEntry } from '../harness/emulator/ledger.ts';
 import type { TpRegistration } from '../harness/emulator/store.ts';
 import { SeededIds, freshSeed } from '../harness/seed.ts';
 import {
@@ -273,7 +273,7 @@ test.describe('tp/token (§1.1)', () => {
     try {
       const second = env.emu.pushTicket(flow.tp.clientId);
       await expect.poll(() => arrived).toBe(true);
-      const staleOf = () => env.emu.ledger.raw().filter((e) => e.dir === 'in' && e.endpointId === 'authprocess.getTpToken').at(-1)?.facts.staleTicket;
+      const staleOf = () => env.emu.ledger.raw().filter((e): e is CallEntry => e.dir === 'in' && e.endpointId === 'authprocess.getTpToken').at(-1)?.facts.staleTicket;
       expect((await flow.http.get(P.tpToken, { client_id: flow.tp.clientId, ticket: first })).json.errno).toBe(0);
       expect(staleOf(), 'the newer ticket had not reached the TP yet').toBe(false);
       release();
@@ -914,6 +914,37 @@ test.describe('side door', () => {
     expect(listed, 'the registered TP is in the state').toMatchObject({ tpAppId: 777, testAppIds: [] });
     for (const secret of [tp.messageToken, tp.encodingAesKey, tpToken]) expect(text).not.toContain(secret);
     expect(text).toContain(fingerprint('tpAccessToken', tpToken));
+    // Both registrations are in the ledger, refused and accepted, with the TP's public identity only: not even the
+    // raw entries (before redaction) hold the message token or the EncodingAESKey.
+    const registrations = env.emu.ledger.raw().filter((e) => e.dir === 'sidedoor' && e.route === 'POST /__emulator/tps');
+    expect(registrations).toEqual([
+      expect.objectContaining({ clientId: tp.clientId, status: 400, input: { clientId: tp.clientId, tpAppId: 777, authStartDomain: '127.0.0.1:9' } }),
+      expect.objectContaining({ clientId: tp.clientId, status: 200, input: { clientId: tp.clientId, tpAppId: 777, authStartDomain: '127.0.0.1:9' } }),
+    ]);
+    const raw = JSON.stringify(env.emu.ledger.raw());
+    for (const secret of [tp.messageToken, tp.encodingAesKey]) expect(raw).not.toContain(secret);
+  });
+
+  test('side-door actions that change what Baidu answers next are ledger entries, before what they cause', async ({ env, flow }) => {
+    const tpToken = await flow.tpToken();
+    const side = (route: string, body: Record<string, unknown>) =>
+      env.http.send('POST', route, { body: JSON.stringify({ clientId: flow.tp.clientId, ...body }), contentType: 'application/json' });
+    expect((await side('/__emulator/tp/revoke-tokens', {})).status).toBe(200);
+    const refused = await flow.http.get(P.preAuth, { access_token: tpToken });
+    expect(refused.json).toMatchObject({ error_code: 110 });
+    expect((await side('/__emulator/app/transient-error', { appId: 'x' })).status).toBe(400);
+    // Pushes are entries of their own: asking for one adds no side-door entry.
+    await side('/__emulator/push/ticket', {});
+    const entries = (await new EmulatorHandle(env.url).ledger()).slice(-4);
+    expect(entries.map((e) => (e.dir === 'sidedoor' ? `${e.route} ${e.status}` : e.dir === 'in' ? `${e.path} ${e.status}` : e.dir))).toEqual([
+      'POST /__emulator/tp/revoke-tokens 200',
+      '/rest/2.0/smartapp/tp/createpreauthcode 200',
+      'POST /__emulator/app/transient-error 400',
+      'push',
+    ]);
+    // Reading changes nothing and is not recorded.
+    await env.http.get('/__emulator/state');
+    expect((await new EmulatorHandle(env.url).ledger()).at(-1)?.dir).toBe('push');
   });
 
   test('GET /__emulator/ledger shows fingerprints, never a secret verbatim', async ({ env, flow }) => {

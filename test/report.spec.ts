@@ -440,6 +440,40 @@ test.describe('renderHtml', () => {
     }
   });
 
+  test('in a browser: a check links to the timeline rows its evidence cites; the link opens the closed timeline there', async () => {
+    const tests = allPass();
+    tests[1] = rec('auth.b', 'unexpected', { errors: ['Error: ticket push answered "ok"'], att: { evidence: [{ label: 'ticket pushes', data: [{ seq: 2, event: 'ticket' }] }] } });
+    const timeline = [
+      { seq: 1, atMs: 0, kind: 'call' as const, what: 'GET /public/2.0/smartapp/auth/tp/token', ok: true, result: 'HTTP 200, errno 0' },
+      { seq: 2, atMs: 12, kind: 'push' as const, what: 'ticket → 授权事件接收URL', ok: false, result: 'bad-body: HTTP 200 in 1 ms, body "<ok>"' },
+    ];
+    const report = buildReport({ ...input(tests), timeline });
+    expectValid(report);
+    const html = renderHtml(report, new Map());
+    expect(html, 'TP output is escaped in the timeline too').toContain('body &quot;&lt;ok&gt;&quot;');
+    const browser = await chromium.launch({ executablePath: chromiumExecutable(undefined, { headless: true }), args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.setContent(html);
+      const row = page.locator('#seq-2');
+      await expect(page.locator('#timeline')).not.toHaveAttribute('open');
+      await expect(row).toBeHidden();
+      await page.locator('#check-auth\\.b').getByRole('link', { name: '#2' }).click();
+      await expect(row).toBeVisible();
+      await expect(row).toContainText('bad-body');
+      // Only what did not succeed: the acknowledged call goes, the refused push stays.
+      await page.getByLabel('只看未成功的 / only what did not succeed').check();
+      await expect(page.locator('#seq-1')).toBeHidden();
+      await expect(row).toBeVisible();
+    } finally {
+      await browser.close();
+    }
+    // No timeline (a run whose servers never started): no section, no links.
+    const without = renderHtml(buildReport(input(tests)), new Map());
+    expect(without).not.toContain('id="timeline"');
+    expect(without).not.toContain('href="#seq-');
+  });
+
   test('verdict first, escaped evidence, images inline, bilingual labels', () => {
     const tests = allPass();
     tests[2] = rec('dev.baidu', 'unexpected', {

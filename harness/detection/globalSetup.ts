@@ -13,6 +13,7 @@ import { chromiumExecutable, publishBrowser, withdrawBrowser } from './chromium.
 import { scanBrowserStatePath } from './observations.ts';
 import { pruneRuns, savePushes } from './runs.ts';
 import { RUN_ENV } from './runEnv.ts';
+import { saveTimeline, timelineRows } from './timeline.ts';
 
 export default async function globalSetup(pw: FullConfig): Promise<() => Promise<void>> {
   const config = parseConfig(process.env);
@@ -99,6 +100,8 @@ async function startServers(config: Config, runDir: string): Promise<() => Promi
     // What a reviewer needs to re-send any push of this run to the TP later (`npx preflight push replay <seq> --run`):
     // the sealed envelopes only (ciphertext and signature, no plaintext secrets), kept under .preflight/, not reports/.
     savePushes(runDir, em.emu.ledger.raw());
+    // The whole exchange, redacted, for the report's timeline (the reporter reads it after this teardown).
+    saveTimeline(runDir, timelineRows(em.emu.ledger.redacted()));
     await Promise.all([launched.then((tp) => tp?.stop(), () => {}), em.stop()]);
   };
 }

@@ -73,8 +73,26 @@ export interface ToolEntry {
   facts: Record<string, unknown>;
 }
 
-export type LedgerEntry = CallEntry | PushEntry | PageEntry | ToolEntry;
-type NewEntry = Omit<CallEntry, 'seq'> | Omit<PushEntry, 'seq'> | Omit<PageEntry, 'seq'> | Omit<ToolEntry, 'seq'>;
+/**
+ * What the side door did to the TP's world (a probe revoking tokens, expiring one early, arming a transient error;
+ * a test moving the clock): recorded so that a reader of the ledger sees why Baidu answered as it did next.
+ */
+export interface SideDoorEntry {
+  seq: number;
+  at: number;
+  dir: 'sidedoor';
+  /** e.g. `POST /__emulator/tp/revoke-tokens` */
+  route: string;
+  clientId?: string;
+  appId?: number;
+  /** The request's fields (never a secret: registration keeps only the TP's public identity). */
+  input: Record<string, unknown>;
+  /** 0 while the action runs, then the side door's HTTP status. */
+  status: number;
+}
+
+export type LedgerEntry = CallEntry | PushEntry | PageEntry | ToolEntry | SideDoorEntry;
+type NewEntry = Omit<CallEntry, 'seq'> | Omit<PushEntry, 'seq'> | Omit<PageEntry, 'seq'> | Omit<ToolEntry, 'seq'> | Omit<SideDoorEntry, 'seq'>;
 
 const MAX_ENTRIES = 50_000;
 

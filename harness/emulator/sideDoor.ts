@@ -29,6 +29,19 @@ function json(body: Buffer): Record<string, unknown> | null {
   }
 }
 
+/**
+ * Side-door actions that change what Baidu answers next, recorded in the ledger (before they run, so that what they
+ * cause comes after them). Pushes, handshakes and developer-tool uploads are not here: they are entries of their own.
+ */
+const RECORDED = new Set([
+  'POST /__emulator/tps', 'POST /__emulator/clock', 'POST /__emulator/tp/revoke-tokens', 'POST /__emulator/app/expire-token',
+  'POST /__emulator/app/transient-error', 'POST /__emulator/app/reauthorize', 'POST /__emulator/app/unauthorize',
+  'POST /__emulator/app/audit-hold', 'POST /__emulator/app/state',
+]);
+
+/** A registration's public part: its body also carries the message token and the EncodingAESKey. */
+const REGISTRATION_FIELDS = ['clientId', 'tpAppId', 'testAppIds', 'permissionSets', 'authStartDomain'];
+
 export async function handleSideDoor(emu: Emulator, method: string, url: URL, body: Buffer): Promise<BaiduReply> {
   const route = `${method} ${url.pathname}`;
   const input = json(body);
@@ -41,7 +54,25 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
       return { kind: 'raw', status: 503, body: { error: `the TP under test did not start: ${(e as Error).message}` } };
     }
   }
+  if (!RECORDED.has(route)) return act(emu, route, input, url);
+  const appId = Number(input.appId);
+  const entry = emu.ledger.record({
+    at: Date.now(), dir: 'sidedoor', route, status: 0,
+    ...(typeof input.clientId === 'string' ? { clientId: input.clientId } : {}),
+    ...(Number.isInteger(appId) && appId > 0 ? { appId } : {}),
+    input: route === 'POST /__emulator/tps' ? Object.fromEntries(REGISTRATION_FIELDS.filter((k) => k in input).map((k) => [k, input[k]])) : input,
+  });
+  try {
+    const out = await act(emu, route, input, url);
+    entry.status = out.status;
+    return out;
+  } catch (e) {
+    entry.status = 500;
+    throw e;
+  }
+}
 
+async function act(emu: Emulator, route: string, input: Record<string, unknown>, url: URL): Promise<BaiduReply> {
   switch (route) {
     case 'GET /health':
     case 'GET /__emulator/health':

@@ -4,6 +4,7 @@
 import { NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
 import type { CheckStatus } from '../detection/checks.ts';
 import { citedPains, citedSections, FIELD_NOTE_PAINS, REFERENCE_SECTIONS } from '../detection/citations.ts';
+import type { TimelineRow } from '../detection/timeline.ts';
 
 export function esc(s: unknown): string {
   return String(s)
@@ -49,9 +50,28 @@ export function renderSections(text: string): string {
   return sections.length + pains.length ? `<ul class="refs">${[...sections, ...pains].join('')}</ul>` : '';
 }
 
-function renderCheck(c: CheckReport, images: Map<string, string>): string {
+/** The ledger entries a check's evidence cites (`seq` anywhere in it), each once. */
+export function citedSeqs(data: unknown, out = new Set<number>()): Set<number> {
+  if (Array.isArray(data)) for (const d of data) citedSeqs(d, out);
+  else if (data && typeof data === 'object') {
+    for (const [k, v] of Object.entries(data)) {
+      if (k === 'seq' && typeof v === 'number') out.add(v);
+      else citedSeqs(v, out);
+    }
+  }
+  return out;
+}
+
+/** Links from a check to the timeline rows its evidence cites (only rows the timeline has). */
+function timelineLinks(c: CheckReport, inTimeline: ReadonlySet<number>): string {
+  const seqs = [...citedSeqs(c.evidence.map((e) => e.data))].filter((s) => inTimeline.has(s)).sort((a, b) => a - b);
+  if (!seqs.length) return '';
+  return `<p class="seqs">时间线 / In the timeline: ${seqs.map((s) => `<a href="#seq-${s}">#${s}</a>`).join(' ')}</p>`;
+}
+
+function renderCheck(c: CheckReport, images: Map<string, string>, inTimeline: ReadonlySet<number>): string {
   const evidence = c.evidence.length
-    ? c.evidence.map((e) => `<div class="ev"><div class="ev-label">${esc(e.label)}</div><pre>${esc(pretty(e.data))}</pre></div>`).join('')
+    ? timelineLinks(c, inTimeline) + c.evidence.map((e) => `<div class="ev"><div class="ev-label">${esc(e.label)}</div><pre>${esc(pretty(e.data))}</pre></div>`).join('')
     : '<p class="muted">无 / none</p>';
   const shots = c.attachments
     .filter((a) => a.path && images.has(a.path))
@@ -103,15 +123,44 @@ function stageReason(s: StageReport, checks: CheckReport[]): string {
     .join('')}</ul>`;
 }
 
-function renderStage(s: StageReport, checks: CheckReport[], images: Map<string, string>): string {
+function renderStage(s: StageReport, checks: CheckReport[], images: Map<string, string>, inTimeline: ReadonlySet<number>): string {
   const own = s.checks.map((id) => checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
   const allPassed = (list: CheckReport[]) => list.length > 0 && list.every((c) => c.status === 'PASSED');
   return `<section class="stage${s.selected ? '' : ' unselected'}${allPassed(own) ? ' all-passed' : ''}" id="stage-${esc(s.slug)}">
 <h2>${badge(s.status)} ${esc(s.name.zh)} <span class="en">/ ${esc(s.name.en)}</span></h2>
 <p class="muted">权限集 / Permission set: <code>${esc(s.slug)}</code> · ${s.selected ? '已选择 / selected' : '未选择 / not selected'} · ${s.baiduDetected ? '百度检测 / detected by Baidu' : '百度不检测 / not detected by Baidu'}</p>
 ${s.reason ? `<div class="reason">${stageReason(s, checks)}</div>` : ''}
-${own.length ? groupByKind(own).map(([kind, list]) => `<div class="group${allPassed(list) ? ' all-passed' : ''}"><h3 class="kind">${esc(KIND_HEADING[kind])}</h3>\n${list.map((c) => renderCheck(c, images)).join('\n')}</div>`).join('\n') : '<p class="muted">没有检测项 / no checks</p>'}
+${own.length ? groupByKind(own).map(([kind, list]) => `<div class="group${allPassed(list) ? ' all-passed' : ''}"><h3 class="kind">${esc(KIND_HEADING[kind])}</h3>\n${list.map((c) => renderCheck(c, images, inTimeline)).join('\n')}</div>`).join('\n') : '<p class="muted">没有检测项 / no checks</p>'}
 </section>`;
+}
+
+const DIRECTION: Record<TimelineRow['kind'], string> = {
+  call: 'TP → 百度',
+  push: '百度 → TP',
+  page: '浏览器 → 百度',
+  tool: '开发者工具 → 百度',
+  sidedoor: '预检 → 模拟器',
+};
+
+function offset(ms: number): string {
+  return `+${(ms / 1000).toFixed(3)} s`;
+}
+
+/** The run's exchange, in order: closed by default (a few hundred rows), each row an anchor checks link to. */
+function renderTimeline(rows: TimelineRow[]): string {
+  const count = (k: TimelineRow['kind']) => rows.filter((r) => r.kind === k).length;
+  const failed = rows.filter((r) => !r.ok).length;
+  const body = rows.map((r) => `<tr id="seq-${r.seq}" class="${r.ok ? 'ok' : 'bad'}"><td>${r.seq}</td><td>${esc(offset(r.atMs))}</td><td>${esc(DIRECTION[r.kind])}</td>
+<td><code>${esc(r.what)}</code>${r.zh ? `<br><span class="muted">${esc(r.zh)}</span>` : ''}${r.notes?.length ? `<ul class="notes">${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}</td>
+<td>${r.appId ?? ''}</td><td>${esc(r.result)}</td><td>${r.ms !== undefined ? esc(duration(r.ms)) : ''}</td></tr>`).join('\n');
+  return `<details class="stage timeline" id="timeline">
+<summary><h2>交互时间线 <span class="en">/ Exchange timeline</span></h2> <span class="muted">${rows.length} 条 / entries — 调用 / calls ${count('call')} · 推送 / pushes ${count('push')} · 页面 / pages ${count('page')} · 工具 / tool ${count('tool')} · 预检操作 / harness ${count('sidedoor')} · 未成功 / not ok ${failed}</span></summary>
+<p class="muted">这次运行中百度（模拟器）收到和发出的全部内容，按顺序，已脱敏；检测的证据以 seq 引用这里的行。<br>Everything Baidu (the emulator) received and sent in this run, in order, redacted; checks' evidence cites these rows by seq.</p>
+<label class="filter"><input type="checkbox" id="timeline-bad-only"> 只看未成功的 / only what did not succeed</label>
+<table class="timeline-rows"><thead><tr><th>#</th><th>时间 / Time</th><th>方向 / Direction</th><th>内容 / What</th><th>小程序 / App</th><th>结果 / Result</th><th>耗时 / Took</th></tr></thead>
+<tbody>
+${body}
+</tbody></table></details>`;
 }
 
 const CSS = `
@@ -153,6 +202,12 @@ ul.not-passed{margin:0;padding:0;list-style:none}ul.not-passed li{margin:2px 0}
 .shots{display:flex;flex-wrap:wrap;gap:8px}
 figure{margin:0}figure img{max-width:480px;border:1px solid #d0d7de}figcaption{font-size:12px;color:#57606a}
 footer{margin-top:24px}
+details.timeline>summary{cursor:pointer}details.timeline>summary h2{display:inline}
+table.timeline-rows{font-size:12px}table.timeline-rows tr.bad td{background:#fff8f8}
+table.timeline-rows.bad-only tr.ok{display:none}
+ul.notes{margin:2px 0 0;padding-left:16px;color:#9a6700}
+p.seqs{margin:4px 0;font-size:12px}
+tr:target td{outline:2px solid #0969da}
 `;
 
 // Copy buttons: the Clipboard API where the page is a secure context (file:// is in Chromium), else a selection.
@@ -160,13 +215,17 @@ footer{margin-top:24px}
 const SCRIPT = `
 function openTarget() {
   var e = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
-  if (e && e.tagName === 'DETAILS') e.open = true;
+  // A timeline row sits in a closed details element too: open every one around the target.
+  for (var p = e; p; p = p.parentElement) if (p.tagName === 'DETAILS') p.open = true;
+  if (e && e.scrollIntoView) e.scrollIntoView({ block: 'center' });
 }
 window.addEventListener('hashchange', openTarget);
 openTarget();
 // Hides passed checks and unselected sets: what is left is what to fix.
 var onlyOpen = document.getElementById('only-open');
 if (onlyOpen) onlyOpen.addEventListener('change', function () { document.body.classList.toggle('only-open', onlyOpen.checked); });
+var badOnly = document.getElementById('timeline-bad-only');
+if (badOnly) badOnly.addEventListener('change', function () { document.querySelector('table.timeline-rows').classList.toggle('bad-only', badOnly.checked); });
 document.addEventListener('click', function (ev) {
   var b = ev.target;
   if (!b || !b.classList || !b.classList.contains('copy')) return;
@@ -183,6 +242,7 @@ document.addEventListener('click', function (ev) {
 /** `images` maps an attachment path (as written in the report) to a data: URI; paths not in it are listed, not shown. */
 export function renderHtml(report: Report, images: Map<string, string>): string {
   const v = report.verdict;
+  const inTimeline = new Set((report.timeline ?? []).map((r) => r.seq));
   const stageRows = report.stages
     .map(
       (s) => `<tr class="${s.selected ? 'selected' : 'unselected'}"><td><a href="#stage-${esc(s.slug)}">${esc(s.name.zh)}</a> <span class="en">/ ${esc(s.name.en)}</span></td>
@@ -231,7 +291,8 @@ ${stageRows}
 </table>
 <p class="muted" id="not-checked">${esc(NOT_CHECKED.zh)}<br>${esc(NOT_CHECKED.en)}</p>
 <label class="filter"><input type="checkbox" id="only-open"> 只看未通过的检测 / only checks that did not pass</label>
-${report.stages.map((s) => renderStage(s, report.checks, images)).join('\n')}
+${report.stages.map((s) => renderStage(s, report.checks, images, inTimeline)).join('\n')}
+${report.timeline ? renderTimeline(report.timeline) : ''}
 ${steps}
 <footer class="stage">
 <h2>运行信息 <span class="en">/ Run</span></h2>

@@ -7,6 +7,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { CHECKS, holdsVerdict, WAITING_PREFIX, type CheckAttachment, type CheckDef, type CheckKind, type CheckStatus } from '../detection/checks.ts';
 import { AUTHORIZATION_STAGE, PERMISSION_SETS, type PermissionSet } from '../detection/permissionSets.ts';
 import { displayPath, reproduceEnv, type Config, type ReproducibleConfig } from '../config.ts';
+import type { TimelineRow } from '../detection/timeline.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Report shape
@@ -87,6 +88,8 @@ export interface Report {
   stages: StageReport[];
   checks: CheckReport[];
   steps: StepReport[];
+  /** Every call, push, page and tool action the emulator saw, in order (absent when the servers never started). */
+  timeline?: TimelineRow[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -125,6 +128,8 @@ export interface BuildInput {
   harnessErrors?: string[];
   /** Stopped by a signal (Ctrl-C, SIGTERM) or a global timeout before every test ran: the headline says so first. */
   stopped?: 'interrupted' | 'timedout';
+  /** The run's exchange with the emulator, in order (harness/detection/timeline.ts). */
+  timeline?: TimelineRow[];
   /** Registries, injectable for tests; default to the real ones. */
   checks?: readonly CheckDef[];
   permissionSets?: readonly PermissionSet[];
@@ -502,6 +507,7 @@ export function buildReport(input: BuildInput): Report {
     stages,
     checks,
     steps,
+    ...(input.timeline ? { timeline: input.timeline } : {}),
   };
 }
 

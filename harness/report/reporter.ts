@@ -14,6 +14,7 @@ import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { saveLastRunEnv } from '../detection/lastRun.ts';
+import { loadTimeline } from '../detection/timeline.ts';
 
 export interface DetectionReporterOptions {
   /** Where preflight-report.json/.html go; relative paths are resolved against the Playwright config's directory. */
@@ -138,6 +139,7 @@ export default class DetectionReporter implements Reporter {
       harnessErrors,
       stopped,
       checks: this.checks,
+      timeline: process.env[RUN_ENV.runDir] ? loadTimeline(process.env[RUN_ENV.runDir]!) : undefined,
     });
     const report = redact(built) as Report;
 
