@@ -2,7 +2,7 @@
 // .env: test/detection.spec.ts), and `preflight push replay` re-sends a run's pushes — the sealed envelope byte for
 // byte, the echoStr handshake with its four values — directly from the run folder or through a running emulator.
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
@@ -16,6 +16,8 @@ import type { PushEntry } from '../harness/emulator/ledger.ts';
 import { freePort } from '../harness/platform/launch.ts';
 import { SeededIds } from '../harness/seed.ts';
 import { ROOT } from './helpers/runDetection.ts';
+import type { CheckStatus } from '../harness/detection/checks.ts';
+import type { Report } from '../harness/report/model.ts';
 
 interface Cli { code: number; stdout: string; stderr: string }
 
@@ -41,6 +43,7 @@ base.describe('usage errors exit 2 with the usage, help exits 0 on stdout', () =
     { args: ['push', 'resend', '7'], code: 2, out: 'stderr', says: /usage: preflight push replay/ },
     { args: ['--version'], code: 0, out: 'stdout', says: /^baidu-tp-preflight \d+\.\d+\.\d+\n$/ },
     { args: ['probe', '--help'], code: 0, out: 'stdout', says: /^usage: preflight probe echostr --to/ },
+    { args: ['compare', '--help'], code: 0, out: 'stdout', says: /^usage: preflight compare \[<before>\] \[<after>\]/ },
     { args: ['run', '--help'], code: 0, out: 'stdout', says: /usage: preflight run[\s\S]*--strict[\s\S]*-g <check id[\s\S]*exit codes: 0 ready for 全网发布[\s\S]*reports\/preflight-report\.html/ },
     { args: ['run', '-h'], code: 0, out: 'stdout', says: /usage: preflight run/ },
     // Playwright's own parser says it; exit 1 would read as "not ready for 全网发布".
@@ -429,4 +432,73 @@ base('preflight probe echostr: the handshake Baidu sends at 全网发布, to any
   const tokenless = await cli(['probe', 'echostr', '--to', url], { TP_MESSAGE_TOKEN: '' }, mkdtempSync(join(tmpdir(), 'preflight-probe-')));
   expect(tokenless.code).toBe(2);
   expect(tokenless.stderr).toContain('no message token: pass --token or set TP_MESSAGE_TOKEN');
+});
+
+base('preflight compare: which checks changed between two runs; exit 1 only when something got worse', async () => {
+  // A checkout of its own: .preflight/runs/ is where compare looks for runs by default.
+  const cwd = mkdtempSync(join(tmpdir(), 'preflight-compare-'));
+  const runs = join(cwd, '.preflight', 'runs');
+  const report = (runId: string, statuses: Record<string, CheckStatus>, over: Partial<Report> = {}): Report => {
+    const base: Report = {
+      schemaVersion: 1, runId, seed: 's', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:07.000Z', durationMs: 7000,
+      versions: { harness: '0.1.0', node: 'v20', playwright: '1.65.1' }, target: 'emulator', platform: 'reference', strict: false,
+      permissionSets: { selected: ['development'] }, verdict: { status: 'PASSED', ready: !Object.values(statuses).includes('FAILED'), headline: { zh: '', en: '' } },
+      stages: [], steps: [],
+      checks: Object.entries(statuses).map(([id, status]) => ({
+        id, permissionSet: 'authorization', kind: 'baidu', title: { zh: `检测 ${id}`, en: `check ${id}` }, requirement: '', status,
+        reason: status === 'FAILED' ? `${id} broke\nsecond line` : status === 'SKIPPED' ? 'not run' : '', durationMs: 1, evidence: [], reproduce: [], attachments: [],
+      })),
+    };
+    return { ...base, ...over };
+  };
+  const save = (name: string, r: Report) => {
+    mkdirSync(join(runs, name), { recursive: true });
+    writeFileSync(join(runs, name, 'preflight-report.json'), JSON.stringify(r));
+  };
+  const none = await cli(['compare'], {}, cwd);
+  expect(none.code).toBe(2);
+  expect(none.stderr).toContain('no run with a report under .preflight/runs: run `npm run preflight` first, or name two reports');
+
+  save('20260101T000000-aaaaaaaa', report('night-1', { 'auth.a': 'PASSED', 'auth.b': 'PASSED', 'auth.c': 'FAILED', 'auth.d': 'PASSED' }));
+  const alone = await cli(['compare'], {}, cwd);
+  expect(alone.code).toBe(0);
+  expect(alone.stdout).toContain('no earlier run with the same setup as night-1');
+
+  // auth.d left out of the later run (a -g rerun): no change, whatever it was before.
+  save('20260102T000000-bbbbbbbb', report('night-2', { 'auth.a': 'PASSED', 'auth.b': 'FAILED', 'auth.c': 'PASSED', 'auth.d': 'SKIPPED' }));
+  const worse = await cli(['compare'], {}, cwd);
+  expect(worse.code, worse.stderr).toBe(1);
+  expect(worse.stdout).toBe([
+    '与运行 night-1 相比：1 项变差，1 项变好 / Since run night-1: 1 worse, 1 better',
+    '  ✗ auth.b  通过 / PASSED → 未通过 / FAILED  检测 auth.b — auth.b broke second line',
+    '  ✓ auth.c  未通过 / FAILED → 通过 / PASSED  检测 auth.c',
+    '',
+  ].join('\n'));
+
+  // Explicit sides, by run id, by folder or by file: the other way round is as bad; a fix alone exits 0.
+  const reversed = await cli(['compare', '20260102T000000-bbbbbbbb', join(runs, '20260101T000000-aaaaaaaa', 'preflight-report.json')], {}, cwd);
+  expect(reversed.code).toBe(1);
+  expect(reversed.stdout).toMatch(/^与运行 night-2 相比：1 项变差，1 项变好/);
+  save('20260102T120000-eeeeeeee', report('night-3', { 'auth.a': 'PASSED', 'auth.b': 'PASSED', 'auth.c': 'PASSED', 'auth.d': 'PASSED' }));
+  const fixed = await cli(['compare', join(runs, '20260102T000000-bbbbbbbb'), '20260102T120000-eeeeeeee'], {}, cwd);
+  expect(fixed.code, fixed.stdout).toBe(0);
+  expect(fixed.stdout).toBe('与运行 night-2 相比：1 项变好 / Since run night-2: 1 better — 可以全网发布 / ready: 否 / no → 是 / yes\n  ✓ auth.b  未通过 / FAILED → 通过 / PASSED  检测 auth.b\n');
+
+  // Another setup is compared when asked, with a note; it is never picked as "the previous run".
+  save('20260103T000000-cccccccc', report('strict-run', { 'auth.a': 'PASSED', 'auth.b': 'PASSED', 'auth.c': 'PASSED', 'auth.d': 'PASSED' }, { strict: true }));
+  const noBaseline = await cli(['compare'], {}, cwd);
+  expect(noBaseline.stdout).toContain('no earlier run with the same setup as strict-run');
+  const asked = await cli(['compare', '20260102T000000-bbbbbbbb'], {}, cwd);
+  expect(asked.code).toBe(0);
+  expect(asked.stdout).toContain('注意 / note: the runs were set up differently (strict false → true)');
+
+  for (const args of [['compare', 'nope'], ['compare', 'a', 'b', 'c'], ['compare', '--bogus']]) {
+    const r = await cli(args, {}, cwd);
+    expect(r.code, args.join(' ')).toBe(2);
+    expect(r.stderr).toContain('usage: preflight compare');
+  }
+  writeFileSync(join(cwd, 'not-a-report.json'), '{"hello": 1}');
+  const junk = await cli(['compare', 'not-a-report.json', '20260101T000000-aaaaaaaa'], {}, cwd);
+  expect(junk.code).toBe(2);
+  expect(junk.stderr).toContain('not-a-report.json is not a preflight report');
 });

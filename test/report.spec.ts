@@ -530,7 +530,7 @@ interface InlineRun {
   report: Report;
 }
 
-async function inlineRun(testInfo: TestInfo, files: Record<string, string>): Promise<InlineRun> {
+async function inlineRun(testInfo: TestInfo, files: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<InlineRun> {
   // Under /work/main/test-results, so '@playwright/test' and the harness resolve from the repo's node_modules.
   const dir = testInfo.outputPath('inline');
   const outputDir = join(dir, 'reports');
@@ -561,6 +561,7 @@ export default defineConfig({
     TP_MESSAGE_TOKEN: MESSAGE_TOKEN,
     TP_ENCODING_AES_KEY: AES_KEY,
     FORCE_COLOR: '0',
+    ...extraEnv,
   });
 
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
@@ -616,6 +617,49 @@ test.describe('DetectionReporter in a Playwright run', () => {
     expect(run.stdout).toContain('可以全网发布：是');
     expect(run.stdout).toContain('Ready for 全网发布: yes');
     expect(run.stdout).toMatch(/通过 \/ PASSED\s+授权流程 \/ Authorization chain/);
+  });
+
+  test('a run compares itself with the previous run of the same setup: what got worse and better, on the console, in the JSON and the HTML', async ({}, testInfo) => {
+    const runs = testInfo.outputPath('runs');
+    const write = (name: string, report: Report) => {
+      mkdirSync(join(runs, name), { recursive: true });
+      writeFileSync(join(runs, name, 'preflight-report.json'), JSON.stringify(report));
+    };
+    // The baseline: auth.b passed and dev.ext failed. A newer run set up differently (strict) is no baseline, and a
+    // folder named after the current run (a run started later) is not "previous".
+    const baseline = allPass();
+    baseline[3] = rec('dev.ext', 'unexpected', { errors: ['Error: no quota read'] });
+    write('20260101T000000-aaaaaaaa', buildReport({ ...input(baseline, { seed: 'inline7' }), runId: 'base-run' }));
+    write('20260101T000001-bbbbbbbb', buildReport({ ...input(allPass(), { seed: 'inline7', strict: true }), runId: 'strict-run' }));
+    write('20260101T000003-dddddddd', buildReport({ ...input(allPass(), { seed: 'inline7' }), runId: 'later-run' }));
+    mkdirSync(join(runs, '20260101T000002-cccccccc'), { recursive: true });
+    const run = await inlineRun(testInfo, {
+      'checks.spec.ts': checkSpec([...PASSING.filter((t) => t.id !== 'auth.b'), { id: 'auth.b', body: `throw new Error('ticket push answered "fail"');` }]),
+    }, { PREFLIGHT_RUN_DIR: join(runs, '20260101T000002-cccccccc'), PREFLIGHT_RUN_ID: 'this-run' });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(1);
+    expect(validateReport(run.report)).toEqual([]);
+    expect(run.report.sincePrevious).toEqual({
+      // dev.ext is an extended check: its failure only warned, so the baseline was ready.
+      runId: 'base-run', startedAt: '2025-01-01T00:00:00.000Z', ready: true,
+      changes: [
+        { id: 'auth.b', title: expect.any(Object), from: 'PASSED', to: 'FAILED', regression: true, reason: expect.stringContaining('ticket push answered "fail"') },
+        { id: 'dev.ext', title: expect.any(Object), from: 'FAILED', to: 'PASSED', regression: false, reason: '' },
+      ],
+    });
+    expect(run.stdout).toContain('与运行 base-run 相比：1 项变差，1 项变好 / Since run base-run: 1 worse, 1 better — 可以全网发布 / ready: 是 / yes → 否 / no\n');
+    expect(run.stdout).toMatch(/\n  ✗ auth\.b  通过 \/ PASSED → 未通过 \/ FAILED  .* — .*ticket push answered "fail"/);
+    expect(run.stdout).toMatch(/\n  ✓ dev\.ext  未通过 \/ FAILED → 通过 \/ PASSED  /);
+    expect(run.htmlText).toContain('id="since-previous"');
+    expect(run.htmlText).toMatch(/<li class="worse">✗ <a href="#check-auth\.b">/);
+
+    // Nothing changed since a run of the same setup: the console says nothing more, the HTML says so.
+    const quiet = testInfo.outputPath('quiet-runs');
+    mkdirSync(join(quiet, '20260101T000000-aaaaaaaa'), { recursive: true });
+    writeFileSync(join(quiet, '20260101T000000-aaaaaaaa', 'preflight-report.json'), JSON.stringify(buildReport({ ...input(allPass(), { seed: 'inline7' }), runId: 'base-run' })));
+    const again = await inlineRun(testInfo, { 'checks.spec.ts': checkSpec(PASSING) }, { PREFLIGHT_RUN_DIR: join(quiet, '20260101T000001-bbbbbbbb'), PREFLIGHT_RUN_ID: 'this-run-2' });
+    expect(again.report.sincePrevious).toMatchObject({ runId: 'base-run', ready: true, changes: [] });
+    expect(again.stdout).not.toContain('Since run');
+    expect(again.htmlText).toContain('没有检测结果变化 / no check changed');
   });
 
   test('a failing check → exit 1, check FAILED with the error message as reason', async ({}, testInfo) => {

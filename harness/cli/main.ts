@@ -7,6 +7,7 @@ export const USAGE = [
   '  run        run the publication-readiness detection against a TP',
   '  emulator   start the Baidu open-platform emulator',
   '  push       replay a push of an earlier run to a TP (push replay <seq>)',
+  '  compare    which checks changed between two runs (compare [<before>] [<after>])',
   '  crypto     decrypt / encrypt / sign push envelopes by hand',
   "  ide        the developer tool's upload (定制开发) into a running emulator (ide upload --app <id>)",
   "  probe      Baidu's echoStr handshake sent to a deployed 消息与事件接收URL (probe echostr --to <URL>)",
@@ -29,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await load('./emulator.ts')).emulatorCommand!(rest);
     case 'push':
       return (await load('./push.ts')).pushCommand!(rest);
+    case 'compare':
+      return (await load('./compare.ts')).compareCommand!(rest);
     case 'ide':
       return (await load('./ide.ts')).ideCommand!(rest);
     case 'probe':

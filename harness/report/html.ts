@@ -207,6 +207,7 @@ table.timeline-rows{font-size:12px}table.timeline-rows tr.bad td{background:#fff
 table.timeline-rows.bad-only tr.ok{display:none}
 ul.notes{margin:2px 0 0;padding-left:16px;color:#9a6700}
 p.seqs{margin:4px 0;font-size:12px}
+ul.changes{margin:0;padding:0;list-style:none}ul.changes li{margin:2px 0}li.worse{color:#cf222e}li.better{color:#1a7f37}
 tr:target td{outline:2px solid #0969da}
 `;
 
@@ -238,6 +239,19 @@ document.addEventListener('click', function (ev) {
   }
 });
 `;
+
+/** What changed since the previous run with the same setup: worse first, each linked to its check. */
+function renderSincePrevious(report: Report): string {
+  const p = report.sincePrevious;
+  if (!p) return '';
+  const yesNo = (b: boolean) => (b ? '是 / yes' : '否 / no');
+  const verdict = p.ready !== report.verdict.ready ? ` · 可以全网发布 / ready: ${yesNo(p.ready)} → ${yesNo(report.verdict.ready)}` : '';
+  const items = p.changes.map((c) => `<li class="${c.regression ? 'worse' : 'better'}">${c.regression ? '✗' : '✓'} <a href="#check-${esc(c.id)}">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></a> <code class="cid">${esc(c.id)}</code> ${badge(c.from)} → ${badge(c.to)}</li>`);
+  return `<section class="stage since" id="since-previous"><h2>与上次运行相比 <span class="en">/ Since the previous run</span></h2>
+<p class="muted">运行 / run <code>${esc(p.runId)}</code> (${esc(p.startedAt)})，同样的设置 / same setup${esc(verdict)}</p>
+${items.length ? `<ul class="changes">${items.join('')}</ul>` : '<p>没有检测结果变化 / no check changed</p>'}
+</section>`;
+}
 
 /** `images` maps an attachment path (as written in the report) to a data: URI; paths not in it are listed, not shown. */
 export function renderHtml(report: Report, images: Map<string, string>): string {
@@ -289,6 +303,7 @@ ${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="m
 ${stageRows}
 </tbody>
 </table>
+${renderSincePrevious(report)}
 <p class="muted" id="not-checked">${esc(NOT_CHECKED.zh)}<br>${esc(NOT_CHECKED.en)}</p>
 <label class="filter"><input type="checkbox" id="only-open"> 只看未通过的检测 / only checks that did not pass</label>
 ${report.stages.map((s) => renderStage(s, report.checks, images, inTimeline)).join('\n')}

@@ -90,6 +90,13 @@ export interface Report {
   steps: StepReport[];
   /** Every call, push, page and tool action the emulator saw, in order (absent when the servers never started). */
   timeline?: TimelineRow[];
+  /** The checks that changed since the previous run with the same setup in the runs folder (absent: no such run). */
+  sincePrevious?: {
+    runId: string;
+    startedAt: string;
+    ready: boolean;
+    changes: { id: string; title: Bilingual; from: CheckStatus; to: CheckStatus; regression: boolean; reason: string }[];
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

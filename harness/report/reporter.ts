@@ -15,6 +15,7 @@ import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { saveLastRunEnv } from '../detection/lastRun.ts';
 import { loadTimeline } from '../detection/timeline.ts';
+import { compareReports, comparisonLines, oneLine, previousComparable } from './compare.ts';
 
 export interface DetectionReporterOptions {
   /** Where preflight-report.json/.html go; relative paths are resolved against the Playwright config's directory. */
@@ -142,6 +143,12 @@ export default class DetectionReporter implements Reporter {
       timeline: process.env[RUN_ENV.runDir] ? loadTimeline(process.env[RUN_ENV.runDir]!) : undefined,
     });
     const report = redact(built) as Report;
+    const runDir = process.env[RUN_ENV.runDir];
+    const previous = runDir ? previousComparable(runDir, report) : undefined;
+    if (previous) {
+      const { before, changes } = compareReports(previous, report);
+      report.sincePrevious = { ...before, changes };
+    }
 
     const invalid = validateReport(report);
     if (invalid.length) {
@@ -167,7 +174,6 @@ export default class DetectionReporter implements Reporter {
     if (process.env[RUN_ENV.runDir]) saveLastRunEnv(path.dirname(process.env[RUN_ENV.runDir]!), config);
     // The run's folder keeps its own copy: the next run (a -g rerun of one check, say) replaces reports/, and the
     // full report it replaced stays readable at .preflight/runs/<run>/.
-    const runDir = process.env[RUN_ENV.runDir];
     if (runDir) {
       try {
         writeFileSync(path.join(runDir, 'preflight-report.json'), jsonText);
@@ -293,10 +299,6 @@ export default class DetectionReporter implements Reporter {
   }
 
   private printSummary(report: Report, htmlPath: string, cwd: string): void {
-    const oneLine = (s: string, max = 160) => {
-      const t = s.replace(/\s*\n\s*/g, ' ').trim();
-      return t.length > max ? `${t.slice(0, max - 1)}…` : t;
-    };
     const lines = [
       '',
       `${report.verdict.headline.zh}`,
@@ -312,6 +314,8 @@ export default class DetectionReporter implements Reporter {
         ? [`  框架步骤失败 / harness steps failed: ${report.steps.filter((s) => s.status === 'FAILED').map((s) => (s.error ? `${s.title}: ${oneLine(plainReason(s.error.split('\n')[0]!), 300)}` : s.title)).join('; ')}`]
         : []),
       ...(report.verdict.ready ? [`${NOT_CHECKED.zh}`, `${NOT_CHECKED.en}`] : []),
+      // Only when something changed: an unchanged nightly run says nothing more than its verdict.
+      ...(report.sincePrevious?.changes.length ? comparisonLines({ before: report.sincePrevious, after: { runId: report.runId, startedAt: report.startedAt, ready: report.verdict.ready }, setupDifferences: [], changes: report.sincePrevious.changes }, 8) : []),
       `报告 / Report: ${htmlPath.startsWith(cwd + path.sep) ? path.relative(cwd, htmlPath) : htmlPath}`,
       '',
     ];

@@ -1,0 +1,136 @@
+// What changed between two runs, check by check: the same code passing one month and failing the next, or two runs
+// failing different items, is how TP teams meet a regression (field notes pain 15). A run compares itself with the
+// previous comparable run in its runs folder (console and HTML); `preflight compare` compares any two reports.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { CheckStatus } from '../detection/checks.ts';
+import { RUN_ID } from '../detection/runs.ts';
+import { isLeftOut, NOT_SELECTED_REASON, STATUS_LABEL, type Bilingual, type Report } from './model.ts';
+
+export const REPORT_FILE = 'preflight-report.json';
+
+export interface CheckChange {
+  id: string;
+  title: Bilingual;
+  from: CheckStatus;
+  to: CheckStatus;
+  /** Worse than before (PASSED → WARNING counts; a check that ran in only one of the runs is no change). */
+  regression: boolean;
+  /** The later run's reason (empty when it passed). */
+  reason: string;
+}
+
+export interface Comparison {
+  before: { runId: string; startedAt: string; ready: boolean };
+  after: { runId: string; startedAt: string; ready: boolean };
+  /** How the two runs' setups differ (target, TP, permission sets, strict): changes may come from these. */
+  setupDifferences: string[];
+  changes: CheckChange[];
+}
+
+/** Best last; SKIPPED (ran, but could not do its work) sits between a failure and a warning, as in the verdict. */
+const RANK: Record<CheckStatus, number> = { FAILED: 0, WAITING: 1, SKIPPED: 2, WARNING: 3, PASSED: 4 };
+
+/** A check that did not run in a run: left out by a filter, a stopped run, or a set that was not selected. */
+function ranIn(c: { status: CheckStatus; reason: string }): boolean {
+  return !isLeftOut(c) && !(c.status === 'SKIPPED' && c.reason === NOT_SELECTED_REASON);
+}
+
+export function setupDifferences(a: Report, b: Report): string[] {
+  const out: string[] = [];
+  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+  if (a.target !== b.target) out.push(`target ${a.target} → ${b.target}`);
+  if (a.platform !== b.platform) out.push(`platform ${a.platform} → ${b.platform}`);
+  if ((a.referenceEntry ?? '') !== (b.referenceEntry ?? '')) out.push(`TP under test ${a.referenceEntry ?? 'the reference TP'} → ${b.referenceEntry ?? 'the reference TP'}`);
+  const sets = (r: Report) => [...r.permissionSets.selected].sort();
+  if (!same(sets(a), sets(b))) out.push(`permission sets ${sets(a).join(',')} → ${sets(b).join(',')}`);
+  if (a.strict !== b.strict) out.push(`strict ${a.strict} → ${b.strict}`);
+  return out;
+}
+
+/** The checks whose status changed between `before` and `after`, regressions first, in the registry's order. */
+export function compareReports(before: Report, after: Report): Comparison {
+  const earlier = new Map(before.checks.map((c) => [c.id, c]));
+  const changes: CheckChange[] = [];
+  for (const c of after.checks) {
+    const b = earlier.get(c.id);
+    if (!b || b.status === c.status || !ranIn(b) || !ranIn(c)) continue;
+    changes.push({ id: c.id, title: c.title, from: b.status, to: c.status, regression: RANK[c.status] < RANK[b.status], reason: c.status === 'PASSED' ? '' : c.reason });
+  }
+  changes.sort((x, y) => Number(y.regression) - Number(x.regression));
+  const side = (r: Report) => ({ runId: r.runId, startedAt: r.startedAt, ready: r.verdict.ready });
+  return { before: side(before), after: side(after), setupDifferences: setupDifferences(before, after), changes };
+}
+
+/** Reads a report: a preflight-report.json, or a folder holding one (a run folder, reports/). Throws with the cause. */
+export function loadReport(where: string): Report {
+  const file = existsSync(where) && statSync(where).isDirectory() ? path.join(where, REPORT_FILE) : where;
+  if (!existsSync(file)) throw new Error(`no report at ${file}`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file} is not JSON: ${(e as Error).message}`);
+  }
+  const r = data as Partial<Report>;
+  if (r?.schemaVersion !== 1 || !Array.isArray(r.checks) || typeof r.runId !== 'string' || !r.verdict) throw new Error(`${file} is not a preflight report`);
+  return r as Report;
+}
+
+/** Run folders under `root` with a report, newest first (a run id starts with its UTC start time). */
+export function runsWithReports(root: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((n) => RUN_ID.test(n));
+  } catch {
+    return [];
+  }
+  return names.sort().reverse().map((n) => path.join(root, n)).filter((d) => existsSync(path.join(d, REPORT_FILE)));
+}
+
+/**
+ * The newest run before `current` (a run folder) whose setup matches `report`'s — the same TP, target, permission
+ * sets and strictness — so that what changed is the TP, not the question. Undefined when there is none.
+ */
+export function previousComparable(current: string, report: Report): Report | undefined {
+  const name = path.basename(current);
+  for (const dir of runsWithReports(path.dirname(current))) {
+    if (path.basename(dir) >= name) continue;
+    try {
+      const r = loadReport(dir);
+      if (r.runId !== report.runId && setupDifferences(r, report).length === 0) return r;
+    } catch {
+      // A report cut short (a run killed while writing) is no baseline.
+    }
+  }
+  return undefined;
+}
+
+const label = (s: CheckStatus) => `${STATUS_LABEL[s].zh} / ${s}`;
+
+/** A reason on one console line, cut at `max` characters. */
+export function oneLine(s: string, max = 160): string {
+  const t = s.replace(/\s*\n\s*/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/** The comparison as console lines: a heading, then one line per change (up to `max`), each with its later reason. */
+export function comparisonLines(c: Comparison, max = 12): string[] {
+  const regressions = c.changes.filter((x) => x.regression).length;
+  const improvements = c.changes.length - regressions;
+  const counts = [
+    regressions ? [`${regressions} 项变差`, `${regressions} worse`] : undefined,
+    improvements ? [`${improvements} 项变好`, `${improvements} better`] : undefined,
+  ].filter((x): x is string[] => !!x);
+  const verdict = c.before.ready !== c.after.ready ? ` — 可以全网发布 / ready: ${c.before.ready ? '是 / yes' : '否 / no'} → ${c.after.ready ? '是 / yes' : '否 / no'}` : '';
+  const head = c.changes.length
+    ? `与运行 ${c.before.runId} 相比：${counts.map((x) => x[0]).join('，')} / Since run ${c.before.runId}: ${counts.map((x) => x[1]).join(', ')}${verdict}`
+    : `与运行 ${c.before.runId} 相比没有变化 / No check changed since run ${c.before.runId}${verdict}`;
+  const lines = [head];
+  for (const x of c.changes.slice(0, max)) {
+    lines.push(`  ${x.regression ? '✗' : '✓'} ${x.id}  ${label(x.from)} → ${label(x.to)}  ${x.title.zh}${x.reason ? ` — ${oneLine(x.reason)}` : ''}`);
+  }
+  if (c.changes.length > max) lines.push(`  … ${c.changes.length - max} more / 另有 ${c.changes.length - max} 项`);
+  if (c.setupDifferences.length) lines.push(`  注意 / note: the runs were set up differently (${c.setupDifferences.join('; ')})`);
+  return lines;
+}
