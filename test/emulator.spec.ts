@@ -15,6 +15,8 @@ import { EmulatorPortError, startEmulator, type Emulator } from '../harness/emul
 import { parseQuery } from '../harness/emulator/server.ts';
 import { canBind, freePort } from '../harness/platform/launch.ts';
 import { EmulatorHandle } from '../harness/detection/emulatorHandle.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/detection/chromium.ts';
+import { chromium } from 'playwright';
 import { fingerprint, Ledger, type CallEntry } from '../harness/emulator/ledger.ts';
 import type { TpRegistration } from '../harness/emulator/store.ts';
 import { SeededIds, freshSeed } from '../harness/seed.ts';
@@ -923,6 +925,38 @@ test.describe('side door', () => {
     ]);
     const raw = JSON.stringify(env.emu.ledger.raw());
     for (const secret of [tp.messageToken, tp.encodingAesKey]) expect(raw).not.toContain(secret);
+  });
+
+  test('the dashboard (GET /__emulator/) shows the TPs, the authorizations and a timeline that grows as calls arrive; never a secret', async ({ env, flow }) => {
+    const appId = flow.tp.testAppIds[0]!;
+    const t = await flow.authorizerTokens(appId);
+    const page = await env.http.get('/__emulator/');
+    expect(page.status).toBe(200);
+    for (const shown of [flow.tp.clientId, flow.tp.authEventUrl, String(appId), 'GET /rest/2.0/oauth/token?grant_type=app_to_tp_authorization_code']) expect(page.text).toContain(shown);
+    for (const secret of [flow.tp.messageToken, flow.tp.encodingAesKey, t.access, t.refresh]) expect(page.text).not.toContain(secret);
+    // The rows after a seq, with the seq to ask from next; nothing new, nothing sent.
+    const last = (await env.http.get('/__emulator/timeline?since=0')).json.last as number;
+    expect((await env.http.get(`/__emulator/timeline?since=${last}`)).json).toEqual({ html: '', last, count: 0 });
+    await flow.http.get(P.appInfo, { access_token: t.access });
+    const next = (await env.http.get(`/__emulator/timeline?since=${last}`)).json;
+    expect(next).toMatchObject({ last: last + 1, count: 1, html: expect.stringContaining(`<tr id="seq-${last + 1}" class="ok">`) });
+    expect(next.html).toContain('获取小程序基础信息');
+
+    const browser = await chromium.launch({ executablePath: chromiumExecutable(undefined, { headless: true }), args: CHROMIUM_ARGS });
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`${env.url}/__emulator/`);
+      const rows = tab.locator('table.timeline-rows tbody tr');
+      const shown = await rows.count();
+      expect(shown, 'every entry so far').toBe((await env.http.get('/__emulator/timeline?since=0')).json.count);
+      await flow.http.get(P.appInfo, { access_token: 'not-a-token' });
+      // The page asks every 2 s: the refused call appears without a reload, marked as not ok.
+      await expect(rows).toHaveCount(shown + 1, { timeout: 6000 });
+      await expect(rows.last()).toHaveClass('bad');
+      await expect(rows.last()).toContainText('gateway error 110');
+    } finally {
+      await browser.close();
+    }
   });
 
   test('side-door actions that change what Baidu answers next are ledger entries, before what they cause', async ({ env, flow }) => {

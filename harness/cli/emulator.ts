@@ -28,6 +28,7 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
   const registered = Boolean(tpUrls.authEvent && tpUrls.messageEvent && tpUrls.authStart);
   const lines = [
     `Baidu emulator listening on ${em.url}  (openapi and smartprogram base URL; health: ${em.url}/health)`,
+    `dashboard (TPs, authorizations, every call and push as it happens): ${em.url}/__emulator/`,
     `TP${registered ? '' : ' (not registered: its URLs are not set)'}: client_id=${tp.clientId} tpAppId=${tp.tpAppId} token=${mask(tp.messageToken)} EncodingAESKey=${mask(tp.encodingAesKey)}`,
     `授权测试名单: ${config.testAppIds.join(', ')}   seed: ${config.seed}`,
   ];

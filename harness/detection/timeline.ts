@@ -130,9 +130,8 @@ function sideDoorRow(e: SideDoorEntry): Omit<TimelineRow, 'seq' | 'atMs'> {
   };
 }
 
-/** The rows of a run's ledger (already redacted), in the ledger's order. */
-export function timelineRows(entries: readonly LedgerEntry[]): TimelineRow[] {
-  const start = entries[0]?.at ?? 0;
+/** The rows of a run's ledger (already redacted), in the ledger's order; times count from `start` (the first entry's). */
+export function timelineRows(entries: readonly LedgerEntry[], start = entries[0]?.at ?? 0): TimelineRow[] {
   return entries.map((e) => {
     const row = e.dir === 'in' ? callRow(e) : e.dir === 'push' ? pushRow(e) : e.dir === 'page' ? pageRow(e) : e.dir === 'tool' ? toolRow(e) : sideDoorRow(e);
     return { seq: e.seq, atMs: Math.max(0, e.at - start), ...row };

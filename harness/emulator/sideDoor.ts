@@ -5,6 +5,7 @@ import type { Emulator } from './emulator.ts';
 import type { TpRegistration } from './store.ts';
 import { authorize, unauthorize } from './providers/auth.ts';
 import { holdAudits, ideUpload } from './providers/development.ts';
+import { dashboardPage, timelineSince } from './pages/dashboard.ts';
 
 const VERSION = '0.1.0';
 
@@ -83,6 +84,12 @@ async function act(emu: Emulator, route: string, input: Record<string, unknown>,
     case 'GET /__emulator/ledger': {
       const since = Number(url.searchParams.get('since') ?? 0);
       return reply.raw({ entries: emu.ledger.redacted(Number.isFinite(since) ? since : 0) });
+    }
+    case 'GET /__emulator/':
+      return dashboardPage(emu);
+    case 'GET /__emulator/timeline': {
+      const since = Number(url.searchParams.get('since') ?? 0);
+      return reply.raw(timelineSince(emu, Number.isFinite(since) && since > 0 ? since : 0));
     }
     case 'GET /__emulator/state':
       return reply.raw(emu.ledger.redact(emu.store.snapshot(emu.now())));

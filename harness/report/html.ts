@@ -4,24 +4,12 @@
 import { NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
 import type { CheckStatus } from '../detection/checks.ts';
 import { citedPains, citedSections, FIELD_NOTE_PAINS, REFERENCE_SECTIONS } from '../detection/citations.ts';
-import type { TimelineRow } from '../detection/timeline.ts';
-
-export function esc(s: unknown): string {
-  return String(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { duration, esc } from './htmlText.ts';
+import { renderTimeline, TIMELINE_CSS, TIMELINE_SCRIPT } from './timelineHtml.ts';
 
 function badge(status: CheckStatus): string {
   const l = STATUS_LABEL[status];
   return `<span class="badge s-${status}">${esc(l.zh)} / ${esc(status)}</span>`;
-}
-
-function duration(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
 function pretty(data: unknown): string {
@@ -134,35 +122,6 @@ ${own.length ? groupByKind(own).map(([kind, list]) => `<div class="group${allPas
 </section>`;
 }
 
-const DIRECTION: Record<TimelineRow['kind'], string> = {
-  call: 'TP → 百度',
-  push: '百度 → TP',
-  page: '浏览器 → 百度',
-  tool: '开发者工具 → 百度',
-  sidedoor: '预检 → 模拟器',
-};
-
-function offset(ms: number): string {
-  return `+${(ms / 1000).toFixed(3)} s`;
-}
-
-/** The run's exchange, in order: closed by default (a few hundred rows), each row an anchor checks link to. */
-function renderTimeline(rows: TimelineRow[]): string {
-  const count = (k: TimelineRow['kind']) => rows.filter((r) => r.kind === k).length;
-  const failed = rows.filter((r) => !r.ok).length;
-  const body = rows.map((r) => `<tr id="seq-${r.seq}" class="${r.ok ? 'ok' : 'bad'}"><td>${r.seq}</td><td>${esc(offset(r.atMs))}</td><td>${esc(DIRECTION[r.kind])}</td>
-<td><code>${esc(r.what)}</code>${r.zh ? `<br><span class="muted">${esc(r.zh)}</span>` : ''}${r.notes?.length ? `<ul class="notes">${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}</td>
-<td>${r.appId ?? ''}</td><td>${esc(r.result)}</td><td>${r.ms !== undefined ? esc(duration(r.ms)) : ''}</td></tr>`).join('\n');
-  return `<details class="stage timeline" id="timeline">
-<summary><h2>交互时间线 <span class="en">/ Exchange timeline</span></h2> <span class="muted">${rows.length} 条 / entries — 调用 / calls ${count('call')} · 推送 / pushes ${count('push')} · 页面 / pages ${count('page')} · 工具 / tool ${count('tool')} · 预检操作 / harness ${count('sidedoor')} · 未成功 / not ok ${failed}</span></summary>
-<p class="muted">这次运行中百度（模拟器）收到和发出的全部内容，按顺序，已脱敏；检测的证据以 seq 引用这里的行。<br>Everything Baidu (the emulator) received and sent in this run, in order, redacted; checks' evidence cites these rows by seq.</p>
-<label class="filter"><input type="checkbox" id="timeline-bad-only"> 只看未成功的 / only what did not succeed</label>
-<table class="timeline-rows"><thead><tr><th>#</th><th>时间 / Time</th><th>方向 / Direction</th><th>内容 / What</th><th>小程序 / App</th><th>结果 / Result</th><th>耗时 / Took</th></tr></thead>
-<tbody>
-${body}
-</tbody></table></details>`;
-}
-
 const CSS = `
 *{box-sizing:border-box}
 body{font:14px/1.5 -apple-system,"Segoe UI","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
@@ -202,13 +161,9 @@ ul.not-passed{margin:0;padding:0;list-style:none}ul.not-passed li{margin:2px 0}
 .shots{display:flex;flex-wrap:wrap;gap:8px}
 figure{margin:0}figure img{max-width:480px;border:1px solid #d0d7de}figcaption{font-size:12px;color:#57606a}
 footer{margin-top:24px}
-details.timeline>summary{cursor:pointer}details.timeline>summary h2{display:inline}
-table.timeline-rows{font-size:12px}table.timeline-rows tr.bad td{background:#fff8f8}
-table.timeline-rows.bad-only tr.ok{display:none}
-ul.notes{margin:2px 0 0;padding-left:16px;color:#9a6700}
 p.seqs{margin:4px 0;font-size:12px}
 ul.changes{margin:0;padding:0;list-style:none}ul.changes li{margin:2px 0}li.worse{color:#cf222e}li.better{color:#1a7f37}
-tr:target td{outline:2px solid #0969da}
+${TIMELINE_CSS}
 `;
 
 // Copy buttons: the Clipboard API where the page is a secure context (file:// is in Chromium), else a selection.
@@ -225,8 +180,7 @@ openTarget();
 // Hides passed checks and unselected sets: what is left is what to fix.
 var onlyOpen = document.getElementById('only-open');
 if (onlyOpen) onlyOpen.addEventListener('change', function () { document.body.classList.toggle('only-open', onlyOpen.checked); });
-var badOnly = document.getElementById('timeline-bad-only');
-if (badOnly) badOnly.addEventListener('change', function () { document.querySelector('table.timeline-rows').classList.toggle('bad-only', badOnly.checked); });
+${TIMELINE_SCRIPT}
 document.addEventListener('click', function (ev) {
   var b = ev.target;
   if (!b || !b.classList || !b.classList.contains('copy')) return;

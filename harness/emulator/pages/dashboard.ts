@@ -1,0 +1,78 @@
+// GET /__emulator/: what the emulator knows, for a person developing a TP against `npm run emulator` — the registered
+// TPs, the authorizations, and the timeline of every call, push and page, which grows while they click through
+// their TP (it asks GET /__emulator/timeline?since=N every two seconds). LocalStack's habit of state you can see;
+// nothing secret is shown (registrations without their token and key, the ledger redacted).
+import type { BaiduReply } from '../../baidu/envelopes.ts';
+import { timelineRows, type TimelineRow } from '../../detection/timeline.ts';
+import { esc } from '../../report/htmlText.ts';
+import { renderTimelineRows, renderTimelineTable, TIMELINE_CSS, TIMELINE_SCRIPT } from '../../report/timelineHtml.ts';
+import type { Emulator } from '../emulator.ts';
+
+/** The dashboard shows the newest entries only: a load test leaves tens of thousands. */
+const SHOWN = 1000;
+
+/** Rows after `since` (exclusive), with times counted from the oldest entry the ledger still holds. */
+function rowsSince(emu: Emulator, since: number): TimelineRow[] {
+  return timelineRows(emu.ledger.redacted(since).slice(-SHOWN), emu.ledger.raw()[0]?.at ?? 0);
+}
+
+/** GET /__emulator/timeline?since=N: the rows the dashboard appends, and the seq to ask from next. */
+export function timelineSince(emu: Emulator, since: number): { html: string; last: number; count: number } {
+  const rows = rowsSince(emu, since);
+  return { html: renderTimelineRows(rows), last: rows.at(-1)?.seq ?? since, count: rows.length };
+}
+
+function table(head: string[], rows: string[][]): string {
+  if (!rows.length) return '<p class="muted">无 / none</p>';
+  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+export function dashboardPage(emu: Emulator): BaiduReply {
+  const tps = [...emu.store.tps.values()].map((t) => [
+    `<code>${esc(t.clientId)}</code>`, esc(t.tpAppId), esc(t.name), `<code>${esc(t.authStartDomain)}</code>`,
+    `<code>${esc(t.authEventUrl)}</code><br><code>${esc(t.messageEventUrl)}</code>`, esc(t.permissionSets.join(', ')), esc(t.testAppIds.join(', ')),
+  ]);
+  const authorizations = [...emu.store.authorizations.values()].map((a) => [
+    esc(a.appId), esc(emu.store.apps.get(a.appId)?.appName ?? ''), `<code>${esc(a.clientId)}</code>`, esc(a.granted.join(', ')),
+    a.active ? '是 / yes' : '否 / no (UNAUTHORIZED)', esc(a.generation),
+  ]);
+  const rows = rowsSince(emu, 0);
+  const page = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>百度模拟器 / Baidu emulator</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<style>
+body{font:14px/1.5 -apple-system,"Segoe UI","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
+main{max-width:1200px;margin:0 auto;padding:16px}h1{font-size:20px}h2{font-size:16px;margin:20px 0 6px}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}th{background:#eaeef2}
+.muted{color:#6e7781}.en{color:#57606a;font-weight:normal}code{font-size:12px}.filter{display:block;margin:4px 0}
+${TIMELINE_CSS}
+</style></head><body><main>
+<h1>百度模拟器 <span class="en">/ Baidu emulator</span></h1>
+<p class="muted">OpenAPI 与授权页的基础地址即本页所在地址 / this page's origin is the OpenAPI and authorization-page base URL · <a href="/health">/health</a> · <a href="/__emulator/state">/__emulator/state</a> · <a href="/__emulator/ledger">/__emulator/ledger</a></p>
+<h2>第三方平台 <span class="en">/ Registered TPs</span></h2>
+${table(['client_id', 'tpAppId', '名称 / name', '授权发起页域名', '授权事件接收URL / 消息与事件接收URL', '权限集 / permission sets', '授权测试名单 / test apps'], tps)}
+<h2>授权 <span class="en">/ Authorizations</span></h2>
+${table(['小程序 / app', '名称 / name', 'TP', '已授权权限集 / granted', '有效 / active', '次数 / generation'], authorizations)}
+<h2>交互时间线 <span class="en">/ Exchange timeline</span> <span class="muted" id="live">每 2 秒更新 / updates every 2 s</span></h2>
+${renderTimelineTable(rows)}
+</main>
+<script>
+${TIMELINE_SCRIPT}
+var last = ${rows.at(-1)?.seq ?? 0};
+var body = document.querySelector('table.timeline-rows tbody');
+function poll() {
+  fetch('/__emulator/timeline?since=' + last).then(function (r) { return r.json(); }).then(function (d) {
+    if (d.count) {
+      var atEnd = window.innerHeight + window.scrollY >= document.body.scrollHeight - 40;
+      body.insertAdjacentHTML('beforeend', d.html);
+      last = d.last;
+      if (atEnd) window.scrollTo(0, document.body.scrollHeight);
+    }
+    document.getElementById('live').textContent = '每 2 秒更新 / updates every 2 s';
+  }, function () { document.getElementById('live').textContent = '模拟器未响应 / the emulator does not answer'; });
+}
+setInterval(poll, 2000);
+</script>
+</body></html>`;
+  return { kind: 'html', status: 200, html: page };
+}
