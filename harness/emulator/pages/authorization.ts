@@ -12,6 +12,7 @@ import type { ScanSession } from '../store.ts';
 import { authorize, callbackLocation } from '../providers/auth.ts';
 
 import { AUTH_PAGE } from '../../detection/runEnv.ts';
+import { esc } from '../../report/htmlText.ts';
 
 export { AUTH_PAGE };
 
@@ -31,7 +32,6 @@ export interface PageResult {
   facts: Record<string, unknown>;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function layout(title: string, body: string, mobile = false): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title>
