@@ -32,7 +32,6 @@ export interface PageResult {
   facts: Record<string, unknown>;
 }
 
-
 function layout(title: string, body: string, mobile = false): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
