@@ -105,7 +105,10 @@ class Flow {
     const page = await this.openAuthPage({ pre_auth_code: pac });
     expect(page.status).toBe(200);
     expect(pageErrno(page.text), page.text).toBeNull();
-    return { scanUrl: this.scanUrlFrom(page.text), tpToken: tok };
+    const scanUrl = this.scanUrlFrom(page.text);
+    // For a person without a phone, the page also links to what the QR opens (the detection scans the QR).
+    expect(/<a id="scan-here" href="([^"]+)"/.exec(page.text)?.[1]?.replace(/&amp;/g, '&')).toBe(scanUrl);
+    return { scanUrl, tpToken: tok };
   }
 
   /** Phone side: open the scan URL, then confirm with an app and permission sets. */
@@ -954,6 +957,15 @@ test.describe('side door', () => {
       await expect(rows).toHaveCount(shown + 1, { timeout: 6000 });
       await expect(rows.last()).toHaveClass('bad');
       await expect(rows.last()).toContainText('gateway error 110');
+      // A ticket now, not in 10 minutes: the stub TP acknowledges it, and the push is the newest row.
+      // The worker's emulator keeps the TPs earlier tests registered: this test's is the row with its client_id.
+      const tpRow = tab.locator('tr', { has: tab.locator(`button[data-client="${flow.tp.clientId}"]`) });
+      await tpRow.getByRole('button', { name: '推送 ticket / push a ticket' }).click();
+      await expect(tpRow.locator('.act-result')).toHaveText(/^已应答 \/ answered \(#\d+\)$/);
+      await expect(rows).toHaveCount(shown + 2, { timeout: 6000 });
+      await expect(rows.last()).toContainText('ticket → 授权事件接收URL');
+      await tpRow.getByRole('button', { name: 'echoStr 握手 / handshake' }).click();
+      await expect(rows.last()).toContainText('echoStr → 消息与事件接收URL', { timeout: 6000 });
     } finally {
       await browser.close();
     }

@@ -31,6 +31,9 @@ export function dashboardPage(emu: Emulator): BaiduReply {
   const tps = [...emu.store.tps.values()].map((t) => [
     `<code>${esc(t.clientId)}</code>`, esc(t.tpAppId), esc(t.name), `<code>${esc(t.authStartDomain)}</code>`,
     `<code>${esc(t.authEventUrl)}</code><br><code>${esc(t.messageEventUrl)}</code>`, esc(t.permissionSets.join(', ')), esc(t.testAppIds.join(', ')),
+    // Baidu pushes a ticket every 10 minutes: a person wiring up a TP wants one now, and the handshake on demand.
+    `<button type="button" class="act" data-route="/__emulator/push/ticket" data-client="${esc(t.clientId)}">推送 ticket / push a ticket</button>
+<button type="button" class="act" data-route="/__emulator/probe/echostr" data-client="${esc(t.clientId)}">echoStr 握手 / handshake</button> <span class="act-result muted"></span>`,
   ]);
   const authorizations = [...emu.store.authorizations.values()].map((a) => [
     esc(a.appId), esc(emu.store.apps.get(a.appId)?.appName ?? ''), `<code>${esc(a.clientId)}</code>`, esc(a.granted.join(', ')),
@@ -50,7 +53,7 @@ ${TIMELINE_CSS}
 <h1>百度模拟器 <span class="en">/ Baidu emulator</span></h1>
 <p class="muted">OpenAPI 与授权页的基础地址即本页所在地址 / this page's origin is the OpenAPI and authorization-page base URL · <a href="/health">/health</a> · <a href="/__emulator/state">/__emulator/state</a> · <a href="/__emulator/ledger">/__emulator/ledger</a></p>
 <h2>第三方平台 <span class="en">/ Registered TPs</span></h2>
-${table(['client_id', 'tpAppId', '名称 / name', '授权发起页域名', '授权事件接收URL / 消息与事件接收URL', '权限集 / permission sets', '授权测试名单 / test apps'], tps)}
+${table(['client_id', 'tpAppId', '名称 / name', '授权发起页域名', '授权事件接收URL / 消息与事件接收URL', '权限集 / permission sets', '授权测试名单 / test apps', '操作 / act'], tps)}
 <h2>授权 <span class="en">/ Authorizations</span></h2>
 ${table(['小程序 / app', '名称 / name', 'TP', '已授权权限集 / granted', '有效 / active', '次数 / generation'], authorizations)}
 <h2>交互时间线 <span class="en">/ Exchange timeline</span> <span class="muted" id="live">每 2 秒更新 / updates every 2 s</span></h2>
@@ -72,6 +75,16 @@ function poll() {
   }, function () { document.getElementById('live').textContent = '模拟器未响应 / the emulator does not answer'; });
 }
 setInterval(poll, 2000);
+document.addEventListener('click', function (ev) {
+  var b = ev.target;
+  if (!b || !b.classList || !b.classList.contains('act')) return;
+  var out = b.parentNode.querySelector('.act-result');
+  out.textContent = '…';
+  fetch(b.dataset.route, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: b.dataset.client }) })
+    .then(function (r) { return r.json(); })
+    .then(function (d) { out.textContent = d.error ? d.error : (d.outcome === 'ok' ? '已应答 / answered' : '未正确应答 / ' + d.outcome) + ' (#' + d.seq + ')'; poll(); },
+          function (e) { out.textContent = String(e); });
+});
 </script>
 </body></html>`;
   return { kind: 'html', status: 200, html: page };
