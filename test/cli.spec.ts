@@ -16,8 +16,8 @@ import type { PushEntry } from '../harness/emulator/ledger.ts';
 import { freePort } from '../harness/platform/launch.ts';
 import { SeededIds } from '../harness/seed.ts';
 import { ROOT } from './helpers/runDetection.ts';
-import type { CheckStatus } from '../harness/detection/checks.ts';
 import type { Report } from '../harness/report/model.ts';
+import { fakeReport as report } from './helpers/fakeReport.ts';
 
 interface Cli { code: number; stdout: string; stderr: string }
 
@@ -438,19 +438,6 @@ base('preflight compare: which checks changed between two runs; exit 1 only when
   // A checkout of its own: .preflight/runs/ is where compare looks for runs by default.
   const cwd = mkdtempSync(join(tmpdir(), 'preflight-compare-'));
   const runs = join(cwd, '.preflight', 'runs');
-  const report = (runId: string, statuses: Record<string, CheckStatus>, over: Partial<Report> = {}): Report => {
-    const base: Report = {
-      schemaVersion: 1, runId, seed: 's', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:07.000Z', durationMs: 7000,
-      versions: { harness: '0.1.0', node: 'v20', playwright: '1.65.1' }, target: 'emulator', platform: 'reference', strict: false,
-      permissionSets: { selected: ['development'] }, verdict: { status: 'PASSED', ready: !Object.values(statuses).includes('FAILED'), headline: { zh: '', en: '' } },
-      stages: [], steps: [],
-      checks: Object.entries(statuses).map(([id, status]) => ({
-        id, permissionSet: 'authorization', kind: 'baidu', title: { zh: `检测 ${id}`, en: `check ${id}` }, requirement: '', status,
-        reason: status === 'FAILED' ? `${id} broke\nsecond line` : status === 'SKIPPED' ? 'not run' : '', durationMs: 1, evidence: [], reproduce: [], attachments: [],
-      })),
-    };
-    return { ...base, ...over };
-  };
   const save = (name: string, r: Report) => {
     mkdirSync(join(runs, name), { recursive: true });
     writeFileSync(join(runs, name, 'preflight-report.json'), JSON.stringify(r));

@@ -15,6 +15,7 @@ import { EmulatorPortError, startEmulator, type Emulator } from '../harness/emul
 import { parseQuery } from '../harness/emulator/server.ts';
 import { canBind, freePort } from '../harness/platform/launch.ts';
 import { EmulatorHandle } from '../harness/detection/emulatorHandle.ts';
+import { timelineRows } from '../harness/detection/timeline.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/detection/chromium.ts';
 import { chromium } from 'playwright';
 import { fingerprint, Ledger, type CallEntry } from '../harness/emulator/ledger.ts';
@@ -991,6 +992,16 @@ test.describe('side door', () => {
     // Reading changes nothing and is not recorded.
     await env.http.get('/__emulator/state');
     expect((await new EmulatorHandle(env.url).ledger()).at(-1)?.dir).toBe('push');
+    // An action that pushes (a re-authorization) is recorded when done, stamped with when it started: in time order
+    // it comes before the UPDATE_AUTHORIZED push it caused.
+    const appId = flow.tp.testAppIds[0]!;
+    await flow.authorizerTokens(appId);
+    expect((await side('/__emulator/app/reauthorize', { appId })).status).toBe(200);
+    const rows = timelineRows(await new EmulatorHandle(env.url).ledger());
+    const reauthorize = rows.findIndex((r) => r.what === 'POST /__emulator/app/reauthorize');
+    const update = rows.findIndex((r) => r.what === 'UPDATE_AUTHORIZED → 授权事件接收URL');
+    expect([reauthorize >= 0, update >= 0]).toEqual([true, true]);
+    expect(reauthorize).toBeLessThan(update);
   });
 
   test('GET /__emulator/ledger shows fingerprints, never a secret verbatim', async ({ env, flow }) => {

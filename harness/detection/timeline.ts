@@ -56,6 +56,10 @@ const CALL_NOTES: [string, (v: unknown) => string | undefined][] = [
 ];
 
 function callRow(e: CallEntry): Omit<TimelineRow, 'seq' | 'atMs'> {
+  // The emulator's last resort (server.ts) answered gateway error 1 and recorded the raw URL: no query in the row.
+  if (e.flags.includes('internal-error')) {
+    return { kind: 'call', what: `${e.method} ${e.path.split('?')[0]}`, ok: false, result: 'the emulator failed on this request (answered gateway error 1): a bug of the emulator', notes: ['internal-error'] };
+  }
   const ok = succeeded(e);
   const r = (e.response ?? {}) as Record<string, unknown>;
   const errno = typeof r.errno === 'number' && r.errno !== 0 ? r.errno : undefined;
@@ -130,11 +134,24 @@ function sideDoorRow(e: SideDoorEntry): Omit<TimelineRow, 'seq' | 'atMs'> {
   };
 }
 
-/** The rows of a run's ledger (already redacted), in the ledger's order; times count from `start` (the first entry's). */
-export function timelineRows(entries: readonly LedgerEntry[], start = entries[0]?.at ?? 0): TimelineRow[] {
-  return entries.map((e) => {
+/**
+ * When an entry began. The ledger records a call or a push when it is answered, so a push whose TP called Baidu before
+ * answering comes after that call in the ledger: in time order it comes first, as its cause.
+ */
+function startedAt(e: LedgerEntry): number {
+  return e.dir === 'in' ? e.at - e.durationMs : e.dir === 'push' ? e.at - e.latencyMs : e.at;
+}
+
+/**
+ * The rows of a run's ledger (already redacted), in the order things started (ties in the ledger's order); times
+ * count from `start`, by default the earliest.
+ */
+export function timelineRows(entries: readonly LedgerEntry[], start?: number): TimelineRow[] {
+  const timed = entries.map((e) => ({ e, t: startedAt(e) })).sort((a, b) => a.t - b.t || a.e.seq - b.e.seq);
+  const t0 = start ?? timed[0]?.t ?? 0;
+  return timed.map(({ e, t }) => {
     const row = e.dir === 'in' ? callRow(e) : e.dir === 'push' ? pushRow(e) : e.dir === 'page' ? pageRow(e) : e.dir === 'tool' ? toolRow(e) : sideDoorRow(e);
-    return { seq: e.seq, atMs: Math.max(0, e.at - start), ...row };
+    return { seq: e.seq, atMs: Math.max(0, Math.round((t - t0) * 10) / 10), ...row };
   });
 }
 
@@ -146,9 +163,21 @@ export function saveTimeline(runDir: string, rows: TimelineRow[]): void {
 export function loadTimeline(runDir: string): TimelineRow[] | undefined {
   const file = path.join(runDir, TIMELINE_FILE);
   if (!existsSync(file)) return undefined;
+  // A timeline is context, never a reason to lose the report: one that is not what saveTimeline writes is left out.
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as TimelineRow[];
+    const rows = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(rows) && rows.every(isRow) ? (rows as TimelineRow[]) : undefined;
   } catch {
-    return undefined; // A timeline is context, never a reason to lose the report.
+    return undefined;
   }
+}
+
+const KINDS = new Set(['call', 'push', 'page', 'tool', 'sidedoor']);
+
+function isRow(r: unknown): boolean {
+  const x = r as Record<string, unknown> | null;
+  return !!x && typeof x === 'object' && Number.isInteger(x.seq) && (x.seq as number) >= 1 && typeof x.atMs === 'number' && x.atMs >= 0
+    && KINDS.has(x.kind as string) && typeof x.what === 'string' && typeof x.ok === 'boolean' && typeof x.result === 'string'
+    && (x.zh === undefined || typeof x.zh === 'string') && (x.appId === undefined || Number.isInteger(x.appId))
+    && (x.ms === undefined || (typeof x.ms === 'number' && x.ms >= 0)) && (x.notes === undefined || (Array.isArray(x.notes) && x.notes.every((n) => typeof n === 'string')));
 }

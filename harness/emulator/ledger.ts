@@ -87,7 +87,7 @@ export interface SideDoorEntry {
   appId?: number;
   /** The request's fields (never a secret: registration keeps only the TP's public identity). */
   input: Record<string, unknown>;
-  /** 0 while the action runs, then the side door's HTTP status. */
+  /** The side door's HTTP status. `at` is when the action started; the entry is recorded when it is done. */
   status: number;
 }
 
@@ -98,6 +98,15 @@ const MAX_ENTRIES = 50_000;
 
 // Tokens are found by their shape (harness/baidu/tokens.ts) rather than registered one by one: under load that
 // registry was a Map insert per request and grew without bound.
+
+/**
+ * An entry's `at`: epoch milliseconds with sub-millisecond precision. Durations and latencies are measured with
+ * performance.now(); a whole-millisecond `at` beside them would put an action after what it caused when both fall in
+ * one millisecond (the timeline orders entries by when they started).
+ */
+export function ledgerNow(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 export function fingerprint(kind: string, value: string): string {
   return `«${kind}:${createHash('sha256').update(value).digest('hex').slice(0, 8)}»`;

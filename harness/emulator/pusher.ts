@@ -3,7 +3,7 @@
 // (timeout, connection closed, connect error, bad body, too large).
 import { request } from 'undici';
 import { echoSignature, sealPush } from '../crypto/msgCrypto.ts';
-import type { Ledger, PushEntry, PushOutcome } from './ledger.ts';
+import { ledgerNow, type Ledger, type PushEntry, type PushOutcome } from './ledger.ts';
 import type { TpRegistration } from './store.ts';
 
 const MAX_REPLY_BYTES = 1024 * 1024;
@@ -139,7 +139,7 @@ export async function deliverPush(
   if (opts.tamper) envelope = opts.tamper(envelope);
   const d = await deliver(pushRequest(url, envelope), opts.timeoutMs);
   return ledger.record({
-    at: Date.now(), dir: 'push', clientId: tp.clientId, target, url,
+    at: ledgerNow(), dir: 'push', clientId: tp.clientId, target, url,
     event: String(message.Event === 'push' ? 'ticket' : (message.event ?? message.MsgType ?? 'unknown')),
     message, envelope, ...d, facts: opts.facts ?? {},
   });
@@ -153,7 +153,7 @@ export async function deliverPush(
 export async function deliverEcho(ledger: Ledger, tp: TpRegistration, opts: { timeoutMs: number; values: EchoValues; facts: Record<string, unknown> }): Promise<PushEntry> {
   const d = await deliver(echoRequest(tp.messageEventUrl, opts.values), opts.timeoutMs);
   return ledger.record({
-    at: Date.now(), dir: 'push', clientId: tp.clientId, target: 'message', url: tp.messageEventUrl, event: 'echoStr',
+    at: ledgerNow(), dir: 'push', clientId: tp.clientId, target: 'message', url: tp.messageEventUrl, event: 'echoStr',
     message: { ...opts.values }, envelope: {}, ...d, facts: { probe: 'echoStr', ...opts.facts },
   });
 }

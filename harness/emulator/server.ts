@@ -13,6 +13,7 @@ import { handleSideDoor } from './sideDoor.ts';
 import { handlers as authHandlers } from './providers/auth.ts';
 import { handlers as developmentHandlers } from './providers/development.ts';
 import { handlers as operationsHandlers } from './providers/operations.ts';
+import { ledgerNow } from './ledger.ts';
 
 const MAX_BODY = 10 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -34,7 +35,7 @@ export async function listen(emu: Emulator, handlers: Handlers, port: number, ho
       // Last line of defence: an emulator bug still answers in Baidu's gateway shape.
       if (!res.headersSent) send(res, BaiduError.gateway(1).toReply());
       else res.destroy();
-      emu.ledger.record({ at: Date.now(), dir: 'in', endpointId: null, method: req.method ?? '', path: req.url ?? '', query: {}, form: {},
+      emu.ledger.record({ at: ledgerNow(), dir: 'in', endpointId: null, method: req.method ?? '', path: req.url ?? '', query: {}, form: {},
         status: 200, response: null, durationMs: 0, facts: { internalError: String((e as Error)?.stack ?? e) }, flags: ['internal-error'] });
     });
   };
@@ -229,7 +230,7 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
     const page = await handlePage(emu, { method, path: pathname, query: parsed.query, form: parsed.form, referer, origin });
     if (page) {
       if (!pathname.endsWith('/poll')) {
-        emu.ledger.record({ at: Date.now(), dir: 'page', path: pathname, query: parsed.query, referer, status: page.reply.status, errno: page.errno, facts: page.facts });
+        emu.ledger.record({ at: ledgerNow(), dir: 'page', path: pathname, query: parsed.query, referer, status: page.reply.status, errno: page.errno, facts: page.facts });
       }
       return send(res, page.reply);
     }
@@ -277,7 +278,7 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
   }
   send(res, result);
   emu.ledger.record({
-    at: Date.now(), dir: 'in', endpointId: def?.id ?? null, method, path: pathname, query: parsed.query,
+    at: ledgerNow(), dir: 'in', endpointId: def?.id ?? null, method, path: pathname, query: parsed.query,
     form: flatForm(parsed.form),
     status: result.status, response: 'body' in result ? result.body : `[${result.kind}]`,
     durationMs: Math.round((performance.now() - started) * 10) / 10,

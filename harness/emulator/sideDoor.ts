@@ -2,6 +2,7 @@
 // prefix no Baidu path uses, plus GET /health. What they return is redacted by the ledger.
 import { reply, type BaiduReply } from '../baidu/envelopes.ts';
 import type { Emulator } from './emulator.ts';
+import { ledgerNow } from './ledger.ts';
 import type { TpRegistration } from './store.ts';
 import { authorize, unauthorize } from './providers/auth.ts';
 import { holdAudits, ideUpload } from './providers/development.ts';
@@ -31,8 +32,10 @@ function json(body: Buffer): Record<string, unknown> | null {
 }
 
 /**
- * Side-door actions that change what Baidu answers next, recorded in the ledger (before they run, so that what they
- * cause comes after them). Pushes, handshakes and developer-tool uploads are not here: they are entries of their own.
+ * Side-door actions that change what Baidu answers next, recorded in the ledger once they are done (entries never
+ * change after they are recorded: the checks' handle caches them), stamped with the time they started, so that a
+ * timeline in time order shows them before what they caused. Pushes, handshakes and developer-tool uploads are not
+ * here: they are entries of their own.
  */
 const RECORDED = new Set([
   'POST /__emulator/tps', 'POST /__emulator/clock', 'POST /__emulator/tp/revoke-tokens', 'POST /__emulator/app/expire-token',
@@ -57,18 +60,19 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
   }
   if (!RECORDED.has(route)) return act(emu, route, input, url);
   const appId = Number(input.appId);
-  const entry = emu.ledger.record({
-    at: Date.now(), dir: 'sidedoor', route, status: 0,
+  const at = ledgerNow();
+  const record = (status: number) => emu.ledger.record({
+    at, dir: 'sidedoor', route, status,
     ...(typeof input.clientId === 'string' ? { clientId: input.clientId } : {}),
     ...(Number.isInteger(appId) && appId > 0 ? { appId } : {}),
     input: route === 'POST /__emulator/tps' ? Object.fromEntries(REGISTRATION_FIELDS.filter((k) => k in input).map((k) => [k, input[k]])) : input,
   });
   try {
     const out = await act(emu, route, input, url);
-    entry.status = out.status;
+    record(out.status);
     return out;
   } catch (e) {
-    entry.status = 500;
+    record(500);
     throw e;
   }
 }

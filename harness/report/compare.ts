@@ -42,6 +42,7 @@ export function setupDifferences(a: Report, b: Report): string[] {
   if (a.target !== b.target) out.push(`target ${a.target} → ${b.target}`);
   if (a.platform !== b.platform) out.push(`platform ${a.platform} → ${b.platform}`);
   if ((a.referenceEntry ?? '') !== (b.referenceEntry ?? '')) out.push(`TP under test ${a.referenceEntry ?? 'the reference TP'} → ${b.referenceEntry ?? 'the reference TP'}`);
+  if ((a.externalTp ?? '') !== (b.externalTp ?? '')) out.push(`external TP ${a.externalTp ?? 'unknown'} → ${b.externalTp ?? 'unknown'}`);
   const sets = (r: Report) => [...r.permissionSets.selected].sort();
   if (!same(sets(a), sets(b))) out.push(`permission sets ${sets(a).join(',')} → ${sets(b).join(',')}`);
   if (a.strict !== b.strict) out.push(`strict ${a.strict} → ${b.strict}`);
@@ -73,7 +74,14 @@ export function loadReport(where: string): Report {
     throw new Error(`${file} is not JSON: ${(e as Error).message}`);
   }
   const r = data as Partial<Report>;
-  if (r?.schemaVersion !== 1 || !Array.isArray(r.checks) || typeof r.runId !== 'string' || !r.verdict) throw new Error(`${file} is not a preflight report`);
+  const wellFormed = (c: unknown) => {
+    const x = c as Record<string, unknown> | null;
+    return !!x && typeof x.id === 'string' && typeof x.status === 'string' && x.status in RANK && typeof x.reason === 'string' && !!x.title;
+  };
+  if (r?.schemaVersion !== 1 || typeof r.runId !== 'string' || typeof r.startedAt !== 'string' || typeof r.verdict?.ready !== 'boolean'
+    || !Array.isArray(r.checks) || !r.checks.every(wellFormed) || !Array.isArray(r.permissionSets?.selected)) {
+    throw new Error(`${file} is not a preflight report`);
+  }
   return r as Report;
 }
 
@@ -90,15 +98,19 @@ export function runsWithReports(root: string): string[] {
 
 /**
  * The newest run before `current` (a run folder) whose setup matches `report`'s — the same TP, target, permission
- * sets and strictness — so that what changed is the TP, not the question. Undefined when there is none.
+ * sets and strictness — so that what changed is the TP, not the question, and that ran every check `report` ran: a
+ * `-g` rerun of one check in between must not hide the others' regressions. Undefined when there is none.
  */
 export function previousComparable(current: string, report: Report): Report | undefined {
   const name = path.basename(current);
+  const ran = report.checks.filter(ranIn).map((c) => c.id);
   for (const dir of runsWithReports(path.dirname(current))) {
     if (path.basename(dir) >= name) continue;
     try {
       const r = loadReport(dir);
-      if (r.runId !== report.runId && setupDifferences(r, report).length === 0) return r;
+      if (r.runId === report.runId || setupDifferences(r, report).length) continue;
+      const covered = new Set(r.checks.filter(ranIn).map((c) => c.id));
+      if (ran.every((id) => covered.has(id))) return r;
     } catch {
       // A report cut short (a run killed while writing) is no baseline.
     }

@@ -82,6 +82,8 @@ export interface Report {
   platform: Config['platform'];
   /** Another module than the reference TP answered as the TP (PREFLIGHT_REFERENCE_ENTRY, e.g. a mutant). */
   referenceEntry?: string;
+  /** External mode: the origin of the TP's 授权事件接收URL, which tells runs against different TPs apart. */
+  externalTp?: string;
   strict: boolean;
   permissionSets: { selected: string[] };
   verdict: { status: VerdictStatus; ready: boolean; headline: Bilingual };
@@ -135,6 +137,8 @@ export interface BuildInput {
   harnessErrors?: string[];
   /** Stopped by a signal (Ctrl-C, SIGTERM) or a global timeout before every test ran: the headline says so first. */
   stopped?: 'interrupted' | 'timedout';
+  /** External mode: the origin of the TP's 授权事件接收URL. */
+  externalTp?: string;
   /** The run's exchange with the emulator, in order (harness/detection/timeline.ts). */
   timeline?: TimelineRow[];
   /** Registries, injectable for tests; default to the real ones. */
@@ -508,6 +512,7 @@ export function buildReport(input: BuildInput): Report {
     target: config.target,
     platform: config.platform,
     ...(config.referenceEntry && config.platform === 'reference' ? { referenceEntry: displayPath(config.referenceEntry) } : {}),
+    ...(input.externalTp && config.platform === 'external' ? { externalTp: input.externalTp } : {}),
     strict: config.strict,
     permissionSets: { selected: [...config.permissionSets] },
     verdict: { status, ready, headline },

@@ -141,13 +141,19 @@ export default class DetectionReporter implements Reporter {
       stopped,
       checks: this.checks,
       timeline: process.env[RUN_ENV.runDir] ? loadTimeline(process.env[RUN_ENV.runDir]!) : undefined,
+      externalTp: config.platform === 'external' && config.tpUrls.authEvent ? new URL(config.tpUrls.authEvent).origin : undefined,
     });
     const report = redact(built) as Report;
     const runDir = process.env[RUN_ENV.runDir];
-    const previous = runDir ? previousComparable(runDir, report) : undefined;
-    if (previous) {
-      const { before, changes } = compareReports(previous, report);
-      report.sincePrevious = { ...before, changes };
+    try {
+      const previous = runDir ? previousComparable(runDir, report) : undefined;
+      if (previous) {
+        const { before, changes } = compareReports(previous, report);
+        report.sincePrevious = { ...before, changes };
+      }
+    } catch (e) {
+      // What changed since last time is context: an earlier run's odd report never costs this one.
+      process.stderr.write(`preflight reporter: no comparison with the previous run: ${(e as Error).message}\n`);
     }
 
     const invalid = validateReport(report);

@@ -12,7 +12,7 @@ import QRCode from 'qrcode';
 import { BaiduError, reply } from '../../baidu/envelopes.ts';
 import type { Emulator } from '../emulator.ts';
 import type { Handlers, HandlerCtx } from '../handler.ts';
-import type { ToolEntry } from '../ledger.ts';
+import { ledgerNow, type ToolEntry } from '../ledger.ts';
 import type { PackageRecord } from '../store.ts';
 
 const STATUS_DESC: Record<number, string> = { 1: '线上版本', 3: '开发版本', 4: '审核中', 5: '审核失败', 6: '审核通过', 8: '回滚中' };
@@ -231,7 +231,7 @@ function startAudit(emu: Emulator, pkg: PackageRecord, clientId: string, content
  */
 export function ideUpload(emu: Emulator, clientId: string, appId: number, opts: { version?: string; desc?: string } = {}): ToolEntry {
   const a = emu.store.authorization(clientId, appId);
-  const base = { at: Date.now(), dir: 'tool' as const, tool: 'ide' as const, action: 'upload' as const, clientId, appId };
+  const base = { at: ledgerNow(), dir: 'tool' as const, tool: 'ide' as const, action: 'upload' as const, clientId, appId };
   const refuse = (errno: number, why: string) => emu.ledger.record({ ...base, status: 400, errno, facts: { why } });
   if (!emu.requireTp(clientId).permissionSets.includes('development')) return refuse(40007, 'the TP did not select 开发管理权限');
   if (!a?.active) return refuse(50032, `app ${appId} has not authorized this TP`);
