@@ -461,6 +461,9 @@ test.describe('renderHtml', () => {
       await page.locator('#check-auth\\.b').getByRole('link', { name: '#2' }).click();
       await expect(row).toBeVisible();
       await expect(row).toContainText('bad-body');
+      // And back: the row links to the check that cites it; the uncited row links to none.
+      await expect(row.getByRole('link', { name: 'auth.b' })).toHaveAttribute('href', '#check-auth.b');
+      await expect(page.locator('#seq-1 div.cited')).toHaveCount(0);
       // Only what did not succeed: the acknowledged call goes, the refused push stays.
       await page.getByLabel('只看未成功的 / only what did not succeed').check();
       await expect(page.locator('#seq-1')).toBeHidden();

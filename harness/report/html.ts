@@ -50,6 +50,13 @@ export function citedSeqs(data: unknown, out = new Set<number>()): Set<number> {
   return out;
 }
 
+/** Each timeline row's citing checks, in the report's order. */
+function citedBy(report: Report): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const c of report.checks) for (const seq of citedSeqs(c.evidence.map((e) => e.data))) out.set(seq, [...(out.get(seq) ?? []), c.id]);
+  return out;
+}
+
 /** Links from a check to the timeline rows its evidence cites (only rows the timeline has). */
 function timelineLinks(c: CheckReport, inTimeline: ReadonlySet<number>): string {
   const seqs = [...citedSeqs(c.evidence.map((e) => e.data))].filter((s) => inTimeline.has(s)).sort((a, b) => a - b);
@@ -261,7 +268,7 @@ ${renderSincePrevious(report)}
 <p class="muted" id="not-checked">${esc(NOT_CHECKED.zh)}<br>${esc(NOT_CHECKED.en)}</p>
 <label class="filter"><input type="checkbox" id="only-open"> 只看未通过的检测 / only checks that did not pass</label>
 ${report.stages.map((s) => renderStage(s, report.checks, images, inTimeline)).join('\n')}
-${report.timeline ? renderTimeline(report.timeline) : ''}
+${report.timeline ? renderTimeline(report.timeline, citedBy(report)) : ''}
 ${steps}
 <footer class="stage">
 <h2>运行信息 <span class="en">/ Run</span></h2>
