@@ -1,7 +1,7 @@
 // Probes beyond Baidu's detection (issue 4 §3), a setup project that runs once every permission set has exercised
 // the app: inject the faults a TP meets in production — a genuine ticket sealed with the TP's other identity, a
 // forged push, a replayed push, a transient Baidu error, an authorizer token that expires early, a re-authorization
-// without a push (the admin scans again) and one with, a cancelled authorization — and record when each happened
+// without a push (the admin scans again) and one with, a restart, a cancelled authorization — and record when each happened
 // (probes.spec.ts judges).
 import { existsSync } from 'node:fs';
 import { asSetupStep, test as setup } from '../fixtures/index.ts';
@@ -140,6 +140,26 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
       await hook('afterReauth');
       await mark('reauthDone');
     });
+
+    // After a restart (a deploy, a crash) a TP that kept its ticket and tokens only in memory can call nothing until
+    // Baidu's next ticket, up to 10 minutes later (field notes pain 8), and has lost every app's refresh token for
+    // good (pain 10). The hook's optional `restart` action drops what the TP holds in memory; then it must read
+    // app/info with no new ticket pushed.
+    if (run.tpUrls.hook) {
+      await setup.step('restart the TP, then read app/info without a new ticket', async () => {
+        // First a read as things are, so that a TP the earlier probes left unable to read is not blamed on the restart.
+        await hook('beforeRestart');
+        await mark('restart');
+        obs.hook.restart = await ask({
+          action: 'restart', appId: appId!, waitS: 0, satisfied: async () => false, log: () => {},
+          instructions: 'forget what the TP holds in memory, as a restart of every instance would (optional hook action used by probes)',
+        });
+        if (obs.hook.restart.outcome === 'done') await hook('afterRestart');
+        await mark('restartDone');
+        // Baidu's next ticket, as it comes within 10 minutes: the probes after this one judge their own property.
+        await emulator.pushTicket(clientId);
+      });
+    }
 
     await setup.step('cancel the authorization (UNAUTHORIZED)', async () => {
       await mark('unauth');

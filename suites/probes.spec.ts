@@ -24,11 +24,11 @@ async function between(run: Run, endpointId: string, from: number, to: number): 
  * Why the probes could not make the TP use its token through the hook's optional read-app-info action: there is no
  * hook, it does not implement the action (404/501), or it had hung before and was not asked again.
  */
-function hookUnavailable(run: Run, r: ActionResult | undefined): string | undefined {
-  if (!run.tpUrls.hook) return "needs the hook's optional read-app-info action (no TP_HOOK_URL)";
-  if (unsupportedStatus(r?.hookStatus)) return `needs the hook's optional read-app-info action (the hook answered ${r?.hookStatus})`;
-  if (r?.notAttempted) return `needs the hook's read-app-info action, which was ${r.cause}`;
-  if (r?.hung) return `needs the hook's read-app-info action, and ${r.cause}`;
+function hookUnavailable(run: Run, r: ActionResult | undefined, action = 'read-app-info'): string | undefined {
+  if (!run.tpUrls.hook) return `needs the hook's optional ${action} action (no TP_HOOK_URL)`;
+  if (unsupportedStatus(r?.hookStatus)) return `needs the hook's optional ${action} action (the hook answered ${r?.hookStatus})`;
+  if (r?.notAttempted) return `needs the hook's ${action} action, which was ${r.cause}`;
+  if (r?.hung) return `needs the hook's ${action} action, and ${r.cause}`;
   return undefined;
 }
 
@@ -227,6 +227,33 @@ test('a re-authorization that pushes nothing: the code from the callback is exch
         + 'Exchange the code the callback brings, not only pushed ones: the token from before the re-authorization no longer works');
   }
   judgeStaleTokenUse(check, infos, 'exchange the code the callback brings');
+});
+
+test('after a restart the TP calls Baidu without waiting for a new ticket', asCheck('probe.restart-keeps-credentials'), async ({ run, check }) => {
+  const obs = probes(run);
+  test.skip(!obs.appId, obs.skipped ?? 'no authorized app');
+  const restarted = obs.hook.restart;
+  const unavailable = hookUnavailable(run, obs.hook.beforeRestart) ?? hookUnavailable(run, restarted, 'restart');
+  test.skip(!!unavailable, unavailable!);
+  // Nothing to keep without a token: the one cause is judged by auth.code-exchanged.
+  const tokenless = await noAuthorizerToken(run, obs.appId!, run.emulator.upTo(obs.marks.restart));
+  test.skip(!!tokenless, `needs an authorizer token to keep: ${tokenless}`);
+  // A TP that could not read before the restart either: an earlier fault's doing, which its own probe judges.
+  const before = obs.hook.beforeRestart;
+  test.skip(before?.outcome !== 'done', `cannot tell: the TP could not read app/info before the restart either (${before?.cause ?? `HTTP ${before?.hookStatus}`})`);
+  const { restart, restartDone } = obs.marks;
+  const calls = (await run.emulator.ledger()).filter((e): e is CallEntry => e.dir === 'in' && e.seq > restart! && e.seq <= restartDone!);
+  check.evidence('read-app-info before the restart (hook)', before);
+  check.evidence('restart (hook)', restarted);
+  check.evidence('read-app-info after the restart (hook)', obs.hook.afterRestart);
+  check.evidence('calls after the restart, before any new ticket', callView(calls));
+  if (restarted!.outcome !== 'done') return check.fail(`the TP's hook did not restart it: ${restarted!.cause ?? `HTTP ${restarted!.hookStatus}`}`);
+  const read = calls.find((c) => c.endpointId === 'authprocess.getAppInfo' && c.appId === obs.appId && succeeded(c));
+  if (read && obs.hook.afterRestart?.outcome === 'done') return;
+  const said = obs.hook.afterRestart?.cause ?? (obs.hook.afterRestart?.hookStatus !== undefined ? `its hook answered HTTP ${obs.hook.afterRestart.hookStatus}` : 'its hook was not asked');
+  const tried = calls.length ? `; its calls: ${calls.map((c) => `#${c.seq} ${c.path} ${succeeded(c) ? 'ok' : explainCall(c)}`).join('; ')}` : ', and it called nothing';
+  check.fail(`after a restart the TP could not read app/info for app ${obs.appId} until Baidu's next ticket (up to 10 minutes): ${said}${tried}. `
+    + 'Keep the newest ticket (or the TP token) and each app\'s refresh token outside the process — a lost refresh token means the admin must authorize again');
 });
 
 test('the UNAUTHORIZED push is acknowledged', asCheck('probe.unauthorized-ack'), async ({ run, check }) => {

@@ -6,6 +6,10 @@ import { startEmulator, type StartedEmulator } from '../harness/emulator/index.t
 import { authorize } from '../harness/emulator/providers/auth.ts';
 import { PATHS, startReferenceTp, type RunningTp } from '../harness/platform/reference/server.ts';
 import { SeededIds } from '../harness/seed.ts';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { StateFile } from '../harness/platform/reference/stateFile.ts';
+import type { KeeperState } from '../harness/platform/reference/tokens.ts';
 
 const ids = new SeededIds('reference-tp');
 const TP = { clientId: ids.alnum('clientId', 32), messageToken: ids.alnum('messageToken', 32), encodingAesKey: ids.alnum('encodingAesKey', 43), tpAppId: 5151 };
@@ -92,4 +96,16 @@ test('a TP token Baidu revoked is replaced with the newest ticket and the refuse
   // brought the same code); then app/info with the new authorizer token, from the callback and the push.
   expect(calls.slice(0, 3)).toEqual(['authprocess.getOAuthToken 110', 'authprocess.getTpToken', 'authprocess.getOAuthToken']);
   expect(new Set(calls.slice(3))).toEqual(new Set(['authprocess.getAppInfo']));
+});
+
+test('the reference TP keeps what a restart must not lose in a private file, read back whole, removed when it stops', () => {
+  const file = new StateFile();
+  expect(file.load(), 'nothing persisted yet').toBeUndefined();
+  const state: KeeperState = { ticket: 'a'.repeat(32), tpToken: { value: '42.x', expiresAt: 1, ticket: 'a'.repeat(32) }, pairs: [[7, { accessToken: '45.y', refreshToken: '46.z', expiresAt: 2 }]] };
+  file.save(state);
+  expect(file.load()).toEqual(state);
+  const dir = (file as unknown as { dir: string }).dir;
+  expect(statSync(join(dir, 'state.json')).mode & 0o077, 'readable by its owner only').toBe(0);
+  file.remove();
+  expect(existsSync(dir)).toBe(false);
 });

@@ -84,7 +84,8 @@ export function citedSections(text: string): string[] {
 /** The pains of TP developers (field notes §c) the probes and extended checks cite. */
 export const FIELD_NOTE_PAINS: Readonly<Record<string, { zh: string; en: string }>> = {
   '5': { zh: '重新授权后仍用旧凭据', en: 'stale authorizer tokens after a re-authorization (the cached token no longer works)' },
-  '10': { zh: 'refresh_token单次有效，并发刷新互相覆盖', en: 'single-use refresh tokens: concurrent refreshes spend one twice' },
+  '8': { zh: 'ticket推送间隔、进程重启与多实例部署（重启后要等下一个ticket）', en: 'ticket cadence, restarts and distributed deployments (after a restart, waiting for the next ticket)' },
+  '10': { zh: 'refresh_token单次有效且须持久保存；并发刷新互相覆盖', en: 'single-use refresh tokens that must be persisted; concurrent refreshes spend one twice' },
   '11': { zh: '验签与解密错误；部分社区库跳过验签', en: 'signature and decryption errors; community libraries that skip verification' },
   '16': { zh: '检测期间平台侧错误（系统繁忙）', en: 'platform-side errors during detection (system busy)' },
   '18': { zh: '提审额度有限', en: 'the audit quota is scarce (package/auditquota)' },

@@ -18,7 +18,7 @@ interface Pkg { package_id: number; version: string; status: number; upload_stat
 const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behaviour, selfUrl: () => string) {
+export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behaviour, selfUrl: () => string, restart: () => void) {
   // Every Baidu call of an action, as the behaviour shapes it: left out (skipCalls) or with params it gets wrong.
   const call = <T>(id: string, params: Record<string, unknown>, withToken: (use: (token: string) => Promise<T>) => Promise<T>) =>
     b.skipCalls.includes(id) ? Promise.resolve(undefined as T) : withToken((token) => client.call<T>(id, { ...params, ...b.callParams?.[id] } as never, token));
@@ -115,6 +115,13 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
     // Optional action used by the probes: read app/info with the stored (possibly refreshed) authorizer token.
     async 'read-app-info'(appId) {
       return { auth_info: (await keeper.readAppInfo(appId)).auth_info };
+    },
+
+    // Optional action used by the probes: as if every instance restarted — what was held in memory is gone, what was
+    // persisted comes back (probe.restart-keeps-credentials).
+    async restart() {
+      restart();
+      return { restarted: true, apps: keeper.authorizedApps() };
     },
 
     async 'payment-onboard'(appId) {

@@ -86,6 +86,11 @@ export interface Behaviour {
   ackRefusedPushes?: boolean;
   /** The callback accepts one authorization, then answers 409 "already authorized" (a re-authorization refused). */
   callbackOnlyOnce?: boolean;
+  /**
+   * Keep the ticket, the TP token and the token pairs outside the process (stateFile.ts), so that a restart (the hook's
+   * `restart` action) loses nothing (field notes pains 8, 10).
+   */
+  persistState: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
@@ -109,4 +114,5 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   handleReauthorization: true,
   dedupePushes: true,
   startPage: 'link',
+  persistState: true,
 };

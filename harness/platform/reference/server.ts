@@ -6,6 +6,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { BaiduClient } from '../../baidu/client.ts';
 import { CryptoError, decryptMessage, echoSignature, openPush, signaturesEqual } from '../../crypto/msgCrypto.ts';
 import { DEFAULT_BEHAVIOUR, type Behaviour } from './behaviour.ts';
+import { StateFile } from './stateFile.ts';
 import { TokenKeeper, type AppInfo } from './tokens.ts';
 import { createActions } from './actions.ts';
 
@@ -70,6 +71,8 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
   const b: Behaviour = { ...DEFAULT_BEHAVIOUR, ...overrides };
   const client = new BaiduClient({ openapiBaseUrl: cfg.openapiBaseUrl, timeoutMs: 5000, retries: b.retries });
   const keeper = new TokenKeeper(client, cfg.clientId, b.singleFlightRefresh, b.renewRefusedTpToken);
+  const stateFile = b.persistState ? new StateFile() : undefined;
+  if (stateFile) keeper.onChange = (state) => stateFile.save(state);
   const creds = { encodingAesKey: cfg.encodingAesKey, token: cfg.messageToken };
   let selfUrl = '';
 
@@ -225,7 +228,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     }
   }
 
-  const perform = createActions(client, keeper, b, () => selfUrl);
+  const perform = createActions(client, keeper, b, () => selfUrl, () => keeper.restart(stateFile?.load()));
   async function hook(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let input: { action?: unknown; appId?: unknown };
     try {
@@ -270,6 +273,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
       server.closeAllConnections();
       server.close(() => resolve());
       client.close?.();
+      stateFile?.remove();
     }),
   };
 }

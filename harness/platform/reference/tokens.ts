@@ -8,14 +8,25 @@ type TokenPair = { access_token: string; refresh_token: string; expires_in: numb
 /** The parts of app/info the reference TP uses (§1.7). */
 export type AppInfo = { app_id: number; app_name?: string; auth_info?: { scope_name: string }[] };
 
-interface AuthorizerPair {
+export interface AuthorizerPair {
   accessToken: string;
   refreshToken: string;
   expiresAt: number;
 }
 
-export class TokenKeeper {
+/**
+ * What a restart must not lose: the newest ticket (the next comes up to 10 minutes later, §2.5; field notes pain 8),
+ * the TP token and each app's token pair — its refresh token above all, which only a new authorization replaces (pain
+ * 10). The reference TP writes it to a file (stateFile.ts); a real TP keeps it in its database or cache service.
+ */
+export interface KeeperState {
   ticket?: string;
+  tpToken?: { value: string; expiresAt: number; ticket: string };
+  pairs: [number, AuthorizerPair][];
+}
+
+export class TokenKeeper {
+  private newestTicket?: string;
   private tpToken?: { value: string; expiresAt: number; ticket: string };
   private tpTokenFlight?: Promise<string>;
   private pairs = new Map<number, AuthorizerPair>();
@@ -29,7 +40,40 @@ export class TokenKeeper {
   /** The latest app/info read per app (what the admin granted), until a new authorization or UNAUTHORIZED. */
   readonly appInfo = new Map<number, AppInfo>();
 
+  /** Called with what a restart must not lose whenever it changes (the TP persists it). */
+  onChange?: (state: KeeperState) => void;
+
   constructor(private client: BaiduClient, readonly clientId: string, private singleFlight = true, private renewRefusedTpToken = true) {}
+
+  get ticket(): string | undefined {
+    return this.newestTicket;
+  }
+
+  set ticket(t: string | undefined) {
+    this.newestTicket = t;
+    this.changed();
+  }
+
+  state(): KeeperState {
+    return { ticket: this.newestTicket, tpToken: this.tpToken, pairs: [...this.pairs] };
+  }
+
+  private changed(): void {
+    this.onChange?.(this.state());
+  }
+
+  /** A restart: everything held in memory is gone; what was persisted, if anything, comes back. */
+  restart(from?: KeeperState): void {
+    this.tpTokenFlight = undefined;
+    this.refreshFlights.clear();
+    this.codeFlights.clear();
+    this.storedCodes.clear();
+    this.pendingByApp.clear();
+    this.appInfo.clear();
+    this.newestTicket = from?.ticket;
+    this.tpToken = from?.tpToken;
+    this.pairs = new Map(from?.pairs ?? []);
+  }
 
   private async tpAccessToken(): Promise<string> {
     const now = Date.now();
@@ -40,6 +84,7 @@ export class TokenKeeper {
       try {
         const d = await this.client.call<{ access_token: string; expires_in: number }>('authprocess.getTpToken', { client_id: this.clientId, ticket });
         this.tpToken = { value: d.access_token, expiresAt: Date.now() + d.expires_in * 1000, ticket };
+        this.changed();
         return d.access_token;
       } finally {
         this.tpTokenFlight = undefined;
@@ -59,7 +104,10 @@ export class TokenKeeper {
       return await call(used);
     } catch (e) {
       if (!this.renewRefusedTpToken || !(e instanceof BaiduApiError && e.tokenRefused)) throw e;
-      if (this.tpToken?.value === used) this.tpToken = undefined;
+      if (this.tpToken?.value === used) {
+        this.tpToken = undefined;
+        this.changed();
+      }
       return call(await this.tpAccessToken());
     }
   }
@@ -89,6 +137,7 @@ export class TokenKeeper {
       if (!this.storedCodes.has(code)) {
         this.storedCodes.add(code);
         this.pairs.set(id, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
+        this.changed();
         // What app/info said before this authorization no longer holds; the read just made (if any) does.
         if (info) this.appInfo.set(id, info);
         else this.appInfo.delete(id);
@@ -112,6 +161,7 @@ export class TokenKeeper {
   forgetApp(appId: number): void {
     this.pairs.delete(appId);
     this.appInfo.delete(appId);
+    this.changed();
   }
 
   async authorizerToken(appId: number): Promise<string> {
@@ -130,7 +180,9 @@ export class TokenKeeper {
         if (!p) throw new Error(`app ${appId} has not authorized this TP`);
         const t = await this.withTpToken((tp) => this.client.call<TokenPair>(
           'authprocess.getOAuthToken', { grant_type: 'app_to_tp_refresh_token', refresh_token: p.refreshToken }, tp));
+        // Kept at once: the refresh token just spent is gone for good (single use).
         this.pairs.set(appId, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
+        this.changed();
         return t.access_token;
       })().finally(() => this.refreshFlights.delete(appId));
       this.refreshFlights.set(appId, flight);
