@@ -143,18 +143,22 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
 
     // After a restart (a deploy, a crash) a TP that kept its ticket and tokens only in memory can call nothing until
     // Baidu's next ticket, up to 10 minutes later (field notes pain 8), and has lost every app's refresh token for
-    // good (pain 10). The hook's optional `restart` action drops what the TP holds in memory; then it must read
-    // app/info with no new ticket pushed.
+    // good (pain 10). The hook's optional `restart` action drops what the TP holds in memory; then the app's token
+    // expires at Baidu, so reading app/info needs a refresh — the refresh token, and a TP token or the ticket to get
+    // one — with no new ticket pushed.
     if (run.tpUrls.hook) {
-      await setup.step('restart the TP, then read app/info without a new ticket', async () => {
+      await setup.step('restart the TP, expire its authorizer token, then read app/info without a new ticket', async () => {
         // First a read as things are, so that a TP the earlier probes left unable to read is not blamed on the restart.
         await hook('beforeRestart');
         await mark('restart');
         obs.hook.restart = await ask({
           action: 'restart', appId: appId!, waitS: 0, satisfied: async () => false, log: () => {},
-          instructions: 'forget what the TP holds in memory, as a restart of every instance would (optional hook action used by probes)',
+          instructions: 'forget what the TP holds in memory, as a restart of every instance would, and answer once it serves again (optional hook action used by probes)',
         });
-        if (obs.hook.restart.outcome === 'done') await hook('afterRestart');
+        if (obs.hook.restart.outcome === 'done') {
+          await emulator.probe('app/expire-token', { clientId, appId });
+          await hook('afterRestart');
+        }
         await mark('restartDone');
         // Baidu's next ticket, as it comes within 10 minutes: the probes after this one judge their own property.
         await emulator.pushTicket(clientId);

@@ -929,6 +929,18 @@ test.describe('side door', () => {
     ]);
     const raw = JSON.stringify(env.emu.ledger.raw());
     for (const secret of [tp.messageToken, tp.encodingAesKey]) expect(raw).not.toContain(secret);
+    // Lists of the wrong shape are refused before anything is stored: the pages that list TPs keep working.
+    for (const [over, says] of [
+      [{ testAppIds: '12' }, 'testAppIds must be an array of app ids'],
+      [{ testAppIds: null }, 'testAppIds must be an array of app ids'],
+      [{ permissionSets: ['nope'] }, 'permissionSets must be an array of permission-set slugs'],
+    ] as const) {
+      const refused = await env.http.send('POST', '/__emulator/tps', json({ ...tp, clientId: 'Another0123456789abcdefABCDEFGHIJ', ...over }));
+      expect(refused.status, JSON.stringify(over)).toBe(400);
+      expect(refused.json.error).toContain(says);
+    }
+    expect((await env.http.get('/health')).json.tps).toBe(before.tps + 1);
+    expect((await env.http.get('/__emulator/')).status).toBe(200);
   });
 
   test('the dashboard (GET /__emulator/) shows the TPs, the authorizations and a timeline that grows as calls arrive; never a secret', async ({ env, flow }) => {
@@ -941,6 +953,8 @@ test.describe('side door', () => {
     // The rows after a seq, with the seq to ask from next; nothing new, nothing sent.
     const last = (await env.http.get('/__emulator/timeline?since=0')).json.last as number;
     expect((await env.http.get(`/__emulator/timeline?since=${last}`)).json).toEqual({ html: '', last, count: 0 });
+    // A page asking from beyond what this emulator recorded was opened on an earlier one (it was started again).
+    expect((await env.http.get(`/__emulator/timeline?since=${env.emu.ledger.size + 5}`)).json).toMatchObject({ restarted: true, count: 0 });
     await flow.http.get(P.appInfo, { access_token: t.access });
     const next = (await env.http.get(`/__emulator/timeline?since=${last}`)).json;
     expect(next).toMatchObject({ last: last + 1, count: 1, html: expect.stringContaining(`<tr id="seq-${last + 1}" class="ok">`) });
@@ -967,6 +981,11 @@ test.describe('side door', () => {
       await expect(rows.last()).toContainText('ticket → 授权事件接收URL');
       await tpRow.getByRole('button', { name: 'echoStr 握手 / handshake' }).click();
       await expect(rows.last()).toContainText('echoStr → 消息与事件接收URL', { timeout: 6000 });
+      // The buttons' polls and the timer's met: still each entry once.
+      await tab.waitForTimeout(2500);
+      const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.id));
+      expect(new Set(ids).size, 'no row twice').toBe(ids.length);
+      expect(ids.length).toBe((await env.http.get('/__emulator/timeline?since=0')).json.count);
     } finally {
       await browser.close();
     }

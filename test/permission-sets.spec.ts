@@ -83,9 +83,10 @@ const MUTANTS: MutantRow[] = [
       // checks fail saying why, the probe that can only judge through the hook is SKIPPED saying so (the
       // re-authorization probes judge what the TP does by itself after UPDATE_AUTHORIZED and the callback).
       'pay.account-create': 'FAILED', 'pay.develop-config': 'FAILED', 'pay.payment-service': 'FAILED', 'pay.pushes-ack': 'SKIPPED',
-      'probe.refresh-single-flight': 'SKIPPED', 'probe.transient-error-retried': 'SKIPPED',
+      'probe.refresh-single-flight': 'SKIPPED', 'probe.transient-error-retried': 'SKIPPED', 'probe.restart-keeps-credentials': 'SKIPPED',
     },
     otherCauses: {
+      'probe.restart-keeps-credentials': /^needs the hook's read-app-info action, which was not attempted: .*did not answer "upload-package"/,
       // A check that needs the upload says why there was none (a rerun of it alone would show nothing else).
       'dev.submit-audit': /^needs an uploaded package \(package\/upload or the developer tool\) \(see dev\.package-upload: the TP's hook .* did not answer "upload-package"/,
       'pay.account-create': /not attempted: .*did not answer "upload-package"/,
@@ -105,9 +106,10 @@ const MUTANTS: MutantRow[] = [
       'dev.audit-push-ack': 'SKIPPED', 'dev.release-after-audit': 'SKIPPED', 'dev.withdraw-audit': 'SKIPPED', 'dev.rollback': 'SKIPPED',
       // No token to refresh or to go stale; the callback's code is another code it does not exchange.
       'probe.refresh-single-flight': 'SKIPPED', 'probe.reauthorization': 'SKIPPED', 'probe.silent-reauthorization': 'WARNING',
-      'probe.transient-error-retried': 'SKIPPED',
+      'probe.transient-error-retried': 'SKIPPED', 'probe.restart-keeps-credentials': 'SKIPPED',
     },
     otherCauses: {
+      'probe.restart-keeps-credentials': /^needs an authorizer token to keep: the TP holds no authorizer token/,
       'auth.app-info-read': /^needs an authorizer token: the TP holds no authorizer token for app \d+: it never exchanged the authorization code \(see auth\.code-exchanged\)$/,
       'dev.package-upload': /; the TP holds no authorizer token for app \d+: it never exchanged the authorization code \(see auth\.code-exchanged\)/,
       'probe.refresh-single-flight': /^needs an authorizer token: the TP holds no authorizer token/,

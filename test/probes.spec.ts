@@ -78,6 +78,7 @@ function expectOtherAuthorizationChecks(report: Report, except: string | undefin
 // | no-retry                | probe      | probe.transient-error-retried  | WARNING | gave up after gateway error 2     | 0    | PASSED                                      |
 // | no-dedupe               | probe      | probe.replayed-push-idempotent | WARNING | the code was exchanged again      | 0    | PASSED                                      |
 // | forgets-on-restart      | probe      | probe.restart-keeps-credentials| WARNING | no app/info read after a restart  | 0    | PASSED                                      |
+// | persists-only-tokens    | probe      | probe.restart-keeps-credentials| WARNING | no ticket to refresh with         | 0    | PASSED                                      |
 // | refresh-race            | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
 // | refresh-race-wan        | probe      | probe.refresh-single-flight    | WARNING | a spent refresh token was reused  | 0    | PASSED                                      |
 // | ignores-reauthorization | probe      | probe.reauthorization          | WARNING | the pre-re-authorization token    | 0    | PASSED; restart SKIPPED (cannot read before)|
@@ -164,7 +165,12 @@ const CASES: ProbeCase[] = [
   { mutant: 'no-dedupe', run: PROBE_RUN, check: 'probe.replayed-push-idempotent', status: 'WARNING', cause: /^the TP exchanged the authorization code again/, exitCode: 0 },
   {
     mutant: 'forgets-on-restart', run: PROBE_RUN, check: 'probe.restart-keeps-credentials', status: 'WARNING', exitCode: 0,
-    cause: /^after a restart the TP could not read app\/info for app \d+ until Baidu's next ticket \(up to 10 minutes\): the TP's hook answered HTTP 500: .*has not authorized this TP.*, and it called nothing\. Keep the newest ticket \(or the TP token\) and each app's refresh token outside the process/,
+    cause: /^after a restart, with its authorizer token expired at Baidu, the TP could not refresh it and read app\/info for app \d+ until Baidu's next ticket \(up to 10 minutes\): the TP's hook answered HTTP 500: .*has not authorized this TP.*, and it called nothing\. Keep the newest ticket \(or the TP token\) and each app's refresh token outside the process/,
+  },
+  {
+    // It kept the refresh token but nothing to get a TP token with: the refresh it needs waits for the next ticket.
+    mutant: 'persists-only-tokens', run: PROBE_RUN, check: 'probe.restart-keeps-credentials', status: 'WARNING', exitCode: 0,
+    cause: /^after a restart, with its authorizer token expired at Baidu, the TP could not refresh it and read app\/info .*: the TP's hook answered HTTP 500: .*no ticket has been pushed yet.*; its calls: #\d+ \/rest\/2\.0\/smartapp\/app\/info .*gateway error 111/,
   },
   { mutant: 'refresh-race', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /^refresh call #\d+ reused a refresh token that had already been spent/, exitCode: 0 },
   { mutant: 'refresh-race-wan', run: PROBE_RUN, check: 'probe.refresh-single-flight', status: 'WARNING', cause: /^refresh call #\d+ reused a refresh token that had already been spent/, exitCode: 0 },

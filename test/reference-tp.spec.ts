@@ -105,7 +105,9 @@ test('the reference TP keeps what a restart must not lose in a private file, rea
   file.save(state);
   expect(file.load()).toEqual(state);
   const dir = (file as unknown as { dir: string }).dir;
+  expect(dir, 'made by the first save').toBeTruthy();
   expect(statSync(join(dir, 'state.json')).mode & 0o077, 'readable by its owner only').toBe(0);
   file.remove();
   expect(existsSync(dir)).toBe(false);
+  expect(file.load(), 'gone with its folder').toBeUndefined();
 });

@@ -7,6 +7,7 @@ import type { TpRegistration } from './store.ts';
 import { authorize, unauthorize } from './providers/auth.ts';
 import { holdAudits, ideUpload } from './providers/development.ts';
 import { dashboardPage, timelineSince } from './pages/dashboard.ts';
+import { PERMISSION_SETS } from '../detection/permissionSets.ts';
 
 const VERSION = '0.1.0';
 
@@ -101,6 +102,13 @@ async function act(emu: Emulator, route: string, input: Record<string, unknown>,
       const tp = input as unknown as TpRegistration;
       for (const k of ['clientId', 'tpAppId', 'messageToken', 'encodingAesKey', 'authEventUrl', 'messageEventUrl', 'authStartDomain'] as const) {
         if (!tp[k]) return bad(`${k} is required`);
+      }
+      // Checked before anything is stored: a half-registered TP would break every later page that lists TPs.
+      if (input.testAppIds !== undefined && !(Array.isArray(input.testAppIds) && input.testAppIds.every((a) => Number.isInteger(a) && (a as number) > 0))) {
+        return bad('testAppIds must be an array of app ids (positive integers)');
+      }
+      if (input.permissionSets !== undefined && !(Array.isArray(input.permissionSets) && input.permissionSets.every((p) => typeof p === 'string' && PERMISSION_SETS.some((s) => s.slug === p)))) {
+        return bad(`permissionSets must be an array of permission-set slugs (${PERMISSION_SETS.map((s) => s.slug).join(', ')})`);
       }
       emu.registerTp({ ...({ name: '预检第三方平台', testAppIds: [], permissionSets: [] } as Partial<TpRegistration>), ...tp }, { scheduleTickets: input.scheduleTickets !== false });
       return reply.raw({ registered: tp.clientId });

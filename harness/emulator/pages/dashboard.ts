@@ -11,15 +11,26 @@ import type { Emulator } from '../emulator.ts';
 /** The dashboard shows the newest entries only: a load test leaves tens of thousands. */
 const SHOWN = 1000;
 
-/** Rows after `since` (exclusive), with times counted from the oldest entry the ledger still holds. */
-function rowsSince(emu: Emulator, since: number): TimelineRow[] {
-  return timelineRows(emu.ledger.redacted(since).slice(-SHOWN), emu.ledger.raw()[0]?.at ?? 0);
+/**
+ * The newest entries after `since` (exclusive; at most SHOWN, cut before redacting: a load test leaves 50,000), as
+ * rows with times counted from the oldest entry the ledger still holds, and the highest seq among them — rows are in
+ * time order, and an entry recorded late (a push answered after its TP called Baidu) sorts before lower seqs.
+ */
+function rowsSince(emu: Emulator, since: number): { rows: TimelineRow[]; last: number } {
+  const raw = emu.ledger.raw();
+  const from = Math.max(since, (raw[raw.length - SHOWN]?.seq ?? 1) - 1);
+  const entries = emu.ledger.redacted(from);
+  return { rows: timelineRows(entries, raw[0]?.at ?? 0), last: entries.reduce((m, e) => Math.max(m, e.seq), since) };
 }
 
-/** GET /__emulator/timeline?since=N: the rows the dashboard appends, and the seq to ask from next. */
-export function timelineSince(emu: Emulator, since: number): { html: string; last: number; count: number } {
-  const rows = rowsSince(emu, since);
-  return { html: renderTimelineRows(rows), last: rows.at(-1)?.seq ?? since, count: rows.length };
+/**
+ * GET /__emulator/timeline?since=N: the rows the dashboard appends and the seq to ask from next; `restarted` when the
+ * page asks from beyond what this emulator ever recorded (it was started again): the page reloads.
+ */
+export function timelineSince(emu: Emulator, since: number): { html: string; last: number; count: number; restarted?: true } {
+  if (since > emu.ledger.size) return { html: '', last: 0, count: 0, restarted: true };
+  const { rows, last } = rowsSince(emu, since);
+  return { html: renderTimelineRows(rows), last, count: rows.length };
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -39,7 +50,7 @@ export function dashboardPage(emu: Emulator): BaiduReply {
     esc(a.appId), esc(emu.store.apps.get(a.appId)?.appName ?? ''), `<code>${esc(a.clientId)}</code>`, esc(a.granted.join(', ')),
     a.active ? '是 / yes' : '否 / no (UNAUTHORIZED)', esc(a.generation),
   ]);
-  const rows = rowsSince(emu, 0);
+  const { rows, last } = rowsSince(emu, 0);
   const page = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>百度模拟器 / Baidu emulator</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
@@ -61,18 +72,26 @@ ${renderTimelineTable(rows)}
 </main>
 <script>
 ${TIMELINE_SCRIPT}
-var last = ${rows.at(-1)?.seq ?? 0};
+var last = ${last};
 var body = document.querySelector('table.timeline-rows tbody');
+var polling = false;
+// One request at a time (a button's poll and the timer's may meet); a row already shown is never added again.
 function poll() {
+  if (polling) return;
+  polling = true;
   fetch('/__emulator/timeline?since=' + last).then(function (r) { return r.json(); }).then(function (d) {
+    polling = false;
+    if (d.restarted) return location.reload();
     if (d.count) {
       var atEnd = window.innerHeight + window.scrollY >= document.body.scrollHeight - 40;
-      body.insertAdjacentHTML('beforeend', d.html);
-      last = d.last;
+      var t = document.createElement('tbody');
+      t.innerHTML = d.html;
+      Array.prototype.slice.call(t.children).forEach(function (row) { if (!document.getElementById(row.id)) body.appendChild(row); });
       if (atEnd) window.scrollTo(0, document.body.scrollHeight);
     }
+    last = Math.max(last, d.last);
     document.getElementById('live').textContent = '每 2 秒更新 / updates every 2 s';
-  }, function () { document.getElementById('live').textContent = '模拟器未响应 / the emulator does not answer'; });
+  }, function () { polling = false; document.getElementById('live').textContent = '模拟器未响应 / the emulator does not answer'; });
 }
 setInterval(poll, 2000);
 document.addEventListener('click', function (ev) {

@@ -91,6 +91,8 @@ export interface Behaviour {
    * `restart` action) loses nothing (field notes pains 8, 10).
    */
   persistState: boolean;
+  /** Persist the ticket and the TP token too, not only the token pairs (without them a restart waits for a ticket). */
+  persistTicket: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
@@ -115,4 +117,5 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   dedupePushes: true,
   startPage: 'link',
   persistState: true,
+  persistTicket: true,
 };

@@ -72,7 +72,7 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
   const client = new BaiduClient({ openapiBaseUrl: cfg.openapiBaseUrl, timeoutMs: 5000, retries: b.retries });
   const keeper = new TokenKeeper(client, cfg.clientId, b.singleFlightRefresh, b.renewRefusedTpToken);
   const stateFile = b.persistState ? new StateFile() : undefined;
-  if (stateFile) keeper.onChange = (state) => stateFile.save(state);
+  if (stateFile) keeper.onChange = (state) => stateFile.save(b.persistTicket ? state : { pairs: state.pairs });
   const creds = { encodingAesKey: cfg.encodingAesKey, token: cfg.messageToken };
   let selfUrl = '';
 

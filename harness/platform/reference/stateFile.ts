@@ -8,24 +8,37 @@ import path from 'node:path';
 import type { KeeperState } from './tokens.ts';
 
 export class StateFile {
-  private readonly dir = mkdtempSync(path.join(tmpdir(), 'preflight-reference-tp-'));
-  private readonly file = path.join(this.dir, 'state.json');
+  /** Made on the first save, and removed however the process ends short of SIGKILL (close(), an exit, a crash). */
+  private dir?: string;
+  private readonly cleanup = () => this.remove();
+
+  private get file(): string | undefined {
+    return this.dir && path.join(this.dir, 'state.json');
+  }
 
   save(state: KeeperState): void {
+    if (!this.dir) {
+      this.dir = mkdtempSync(path.join(tmpdir(), 'preflight-reference-tp-'));
+      process.once('exit', this.cleanup);
+    }
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    renameSync(tmp, this.file!);
   }
 
   load(): KeeperState | undefined {
+    if (!this.file) return undefined; // Nothing persisted yet.
     try {
       return JSON.parse(readFileSync(this.file, 'utf8')) as KeeperState;
     } catch {
-      return undefined; // Nothing persisted yet.
+      return undefined;
     }
   }
 
   remove(): void {
+    if (!this.dir) return;
     rmSync(this.dir, { recursive: true, force: true });
+    process.removeListener('exit', this.cleanup);
+    this.dir = undefined;
   }
 }

@@ -62,8 +62,12 @@ export class TokenKeeper {
     this.onChange?.(this.state());
   }
 
+  /** Counts restarts: work begun before one (a refresh, an exchange in flight) must not write into the state after it. */
+  private epoch = 0;
+
   /** A restart: everything held in memory is gone; what was persisted, if anything, comes back. */
   restart(from?: KeeperState): void {
+    this.epoch++;
     this.tpTokenFlight = undefined;
     this.refreshFlights.clear();
     this.codeFlights.clear();
@@ -81,10 +85,13 @@ export class TokenKeeper {
     if (!this.ticket) throw new Error('no ticket has been pushed yet');
     this.tpTokenFlight ??= (async () => {
       const ticket = this.ticket!;
+      const epoch = this.epoch;
       try {
         const d = await this.client.call<{ access_token: string; expires_in: number }>('authprocess.getTpToken', { client_id: this.clientId, ticket });
-        this.tpToken = { value: d.access_token, expiresAt: Date.now() + d.expires_in * 1000, ticket };
-        this.changed();
+        if (epoch === this.epoch) {
+          this.tpToken = { value: d.access_token, expiresAt: Date.now() + d.expires_in * 1000, ticket };
+          this.changed();
+        }
         return d.access_token;
       } finally {
         this.tpTokenFlight = undefined;
@@ -125,8 +132,10 @@ export class TokenKeeper {
       this.codeFlights.set(code, tokens);
     }
     const exchanged = tokens;
+    const epoch = this.epoch;
     const stored = (async () => {
       const t = await exchanged;
+      if (epoch !== this.epoch) throw new Error('the TP restarted during the exchange');
       let id = appId;
       let info: AppInfo | undefined;
       if (id === undefined) {
@@ -178,13 +187,16 @@ export class TokenKeeper {
       flight = (async () => {
         const p = this.pairs.get(appId);
         if (!p) throw new Error(`app ${appId} has not authorized this TP`);
+        const epoch = this.epoch;
         const t = await this.withTpToken((tp) => this.client.call<TokenPair>(
           'authprocess.getOAuthToken', { grant_type: 'app_to_tp_refresh_token', refresh_token: p.refreshToken }, tp));
-        // Kept at once: the refresh token just spent is gone for good (single use).
+        // Kept at once: the refresh token just spent is gone for good (single use). A refresh that straddled a restart
+        // is lost with it, as the process that made it would be.
+        if (epoch !== this.epoch) throw new Error('the TP restarted during the refresh');
         this.pairs.set(appId, { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 });
         this.changed();
         return t.access_token;
-      })().finally(() => this.refreshFlights.delete(appId));
+      })().finally(() => this.refreshFlights.get(appId) === flight && this.refreshFlights.delete(appId));
       this.refreshFlights.set(appId, flight);
     }
     return flight;
