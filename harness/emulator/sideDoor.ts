@@ -158,8 +158,11 @@ async function act(emu: Emulator, route: string, input: Record<string, unknown>,
             n++;
           }
         }
+        // Each expiry says how slow the refreshes after it are: none unless asked (an earlier probe's slowness ends here).
         if (Number(input.slowRefreshMs) > 0) {
           emu.store.slowRefresh.set(Number(input.appId), { delayMs: Number(input.slowRefreshMs), untilMs: emu.now() + 5000 });
+        } else {
+          emu.store.slowRefresh.delete(Number(input.appId));
         }
         return reply.raw({ expired: n });
       });
