@@ -21,7 +21,7 @@ Routes:
   GET  /authorize    授权发起页: a link to Baidu's authorization page
   GET  /callback     redirect_uri: exchanges authorization_code, reads app/info
   POST /hook         baidu-tp-preflight's hook contract ({"action", "appId"}): upload-package, submit-audit,
-                     release, payment-onboard, read-app-info; anything else answers 501
+                     release, payment-onboard, read-app-info, restart; anything else answers 501
 
 Nothing calls Baidu until a push, a browser or the hook asks for it, so the TP may start before Baidu is reachable.
 """
@@ -33,9 +33,12 @@ import html
 import json
 import os
 import re
+import shutil
+import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -277,8 +280,20 @@ def token_rejected(e):
 # ---------------------------------------------------------------------------------------------------------------
 # Credentials: the newest ticket, the TP token, one authorizer token pair per app, authorization codes
 
+# What a restart must not lose — the newest ticket, the TP token, each app's token pair (its refresh token above all) —
+# is kept outside the process: a file of this process's own, readable by it alone and removed when it exits. A real TP
+# keeps it in its database or cache service.
+STATE_DIR = tempfile.mkdtemp(prefix="tp-py-")
+STATE_FILE = os.path.join(STATE_DIR, "state.json")
+
+
+def remove_state():
+    shutil.rmtree(STATE_DIR, ignore_errors=True)
+
+
 class Credentials:
     def __init__(self):
+        self.save_lock = threading.Lock()
         self.lock = threading.Lock()
         self.ticket = None              # (CreateTime, value)
         self.tp_token = None            # (value, expires_at)
@@ -288,11 +303,34 @@ class Credentials:
         self.codes = {}                 # authorization code -> {"done": Event, "app_id", "error"}
         self.pending = {}               # app_id -> Event: an exchange from a push is under way, token users wait
 
+    def save(self):
+        state = {"ticket": self.ticket, "tp_token": self.tp_token, "apps": {str(k): v for k, v in list(self.apps.items())}}
+        with self.save_lock:
+            tmp = STATE_FILE + ".tmp"
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+                json.dump(state, f)
+            os.replace(tmp, STATE_FILE)
+
+    # As if every instance restarted: what was held in memory is gone, what was saved comes back.
+    def restart(self):
+        try:
+            with open(STATE_FILE) as f:
+                state = json.load(f)
+        except (OSError, ValueError):
+            state = {}
+        with self.tp_token_lock, self.lock:
+            self.ticket = tuple(state["ticket"]) if state.get("ticket") else None
+            self.tp_token = tuple(state["tp_token"]) if state.get("tp_token") else None
+            self.apps = {int(k): v for k, v in (state.get("apps") or {}).items()}
+            self.codes = {}
+            self.pending = {}
+
     # §2.5: always keep the newest ticket.
     def keep_ticket(self, value, create_time):
         with self.lock:
             if self.ticket is None or create_time >= self.ticket[0]:
                 self.ticket = (create_time, value)
+        self.save()
 
     # §1.1, fetched lazily and cached until shortly before it expires.
     def tp_access_token(self):
@@ -305,11 +343,13 @@ class Credentials:
                 raise ActionError(503, "no ticket has been pushed to the 授权事件接收URL yet")
             data = call_w("GET", "/public/2.0/smartapp/auth/tp/token", {"client_id": CLIENT_ID, "ticket": ticket})
             self.tp_token = (data["access_token"], time.time() + int(data.get("expires_in", 0)))
+            self.save()
             return self.tp_token[0]
 
     def forget_tp_token(self):
         with self.tp_token_lock:
             self.tp_token = None
+        self.save()
 
     def with_tp_token(self, fn):
         try:
@@ -343,6 +383,7 @@ class Credentials:
                     "access": pair["access_token"], "refresh": pair["refresh_token"],
                     "expires_at": time.time() + int(pair.get("expires_in", 3600)), "info": info,
                 }
+            self.save()
             granted = "、".join(s.get("scope_name", "") for s in info.get("auth_info") or [])
             log(f"app {app_id} authorized; granted: {granted}")
             entry["app_id"] = app_id
@@ -383,6 +424,7 @@ class Credentials:
     def forget_app(self, app_id):
         with self.lock:
             self.apps.pop(app_id, None)
+        self.save()
 
     def app_info(self, app_id):
         with self.lock:
@@ -402,6 +444,7 @@ class Credentials:
             with self.lock:
                 self.apps[app_id] = {**pair, "access": new["access_token"], "refresh": new["refresh_token"],
                                      "expires_at": time.time() + int(new.get("expires_in", 3600))}
+            self.save()  # at once: the refresh token just spent is gone for good
             return new["access_token"]
 
     def authorizer_token(self, app_id):
@@ -565,7 +608,13 @@ def action_read_app_info(app_id, base):
     return {"auth_info": info.get("auth_info")}
 
 
+def action_restart(app_id, base):
+    creds.restart()
+    return {"restarted": True, "apps": sorted(creds.apps)}
+
+
 ACTIONS = {
+    "restart": action_restart,
     "upload-package": action_upload_package,
     "submit-audit": action_submit_audit,
     "release": action_release,
@@ -758,6 +807,8 @@ class Server(ThreadingHTTPServer):
 
 
 def main():
+    # SIGTERM ends the process through SystemExit, so the state folder is removed as on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = Server(("127.0.0.1", PORT), Handler)
     print(f"TP_LISTENING http://127.0.0.1:{server.server_address[1]}", flush=True)
     try:
@@ -766,6 +817,7 @@ def main():
         pass
     finally:
         server.server_close()
+        remove_state()
 
 
 if __name__ == "__main__":
