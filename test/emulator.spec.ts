@@ -952,7 +952,7 @@ test.describe('side door', () => {
     for (const secret of [flow.tp.messageToken, flow.tp.encodingAesKey, t.access, t.refresh]) expect(page.text).not.toContain(secret);
     // The rows after a seq, with the seq to ask from next; nothing new, nothing sent.
     const last = (await env.http.get('/__emulator/timeline?since=0')).json.last as number;
-    expect((await env.http.get(`/__emulator/timeline?since=${last}`)).json).toEqual({ html: '', last, count: 0 });
+    expect((await env.http.get(`/__emulator/timeline?since=${last}`)).json).toEqual({ html: '', last, count: 0, resets: env.emu.ledger.resets });
     // A page asking from beyond what this emulator recorded was opened on an earlier one (it was started again).
     expect((await env.http.get(`/__emulator/timeline?since=${env.emu.ledger.size + 5}`)).json).toMatchObject({ restarted: true, count: 0 });
     await flow.http.get(P.appInfo, { access_token: t.access });
@@ -986,6 +986,9 @@ test.describe('side door', () => {
       const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.id));
       expect(new Set(ids).size, 'no row twice').toBe(ids.length);
       expect(ids.length).toBe((await env.http.get('/__emulator/timeline?since=0')).json.count);
+      // POST /__emulator/reset empties the ledger: the page starts over rather than keep rows the emulator forgot.
+      await env.http.send('POST', '/__emulator/reset', { body: '{}', contentType: 'application/json' });
+      await expect(rows).toHaveCount(0, { timeout: 6000 });
     } finally {
       await browser.close();
     }

@@ -144,8 +144,12 @@ export class Ledger {
     return this.entries;
   }
 
+  /** How many times the ledger was emptied (POST /__emulator/reset): a dashboard showing older rows starts over. */
+  resets = 0;
+
   reset(): void {
     this.entries = [];
+    this.resets++;
   }
 
   /** Redacted copies of the entries after `since` (exclusive). */

@@ -24,13 +24,14 @@ function rowsSince(emu: Emulator, since: number): { rows: TimelineRow[]; last: n
 }
 
 /**
- * GET /__emulator/timeline?since=N: the rows the dashboard appends and the seq to ask from next; `restarted` when the
- * page asks from beyond what this emulator ever recorded (it was started again): the page reloads.
+ * GET /__emulator/timeline?since=N: the rows the dashboard appends, the seq to ask from next and how many times the
+ * ledger was reset; `restarted` when the page asks from beyond what this emulator ever recorded (it was started
+ * again). The page reloads on either, so it never shows rows the emulator no longer holds.
  */
-export function timelineSince(emu: Emulator, since: number): { html: string; last: number; count: number; restarted?: true } {
-  if (since > emu.ledger.size) return { html: '', last: 0, count: 0, restarted: true };
+export function timelineSince(emu: Emulator, since: number): { html: string; last: number; count: number; resets: number; restarted?: true } {
+  if (since > emu.ledger.size) return { html: '', last: 0, count: 0, resets: emu.ledger.resets, restarted: true };
   const { rows, last } = rowsSince(emu, since);
-  return { html: renderTimelineRows(rows), last, count: rows.length };
+  return { html: renderTimelineRows(rows), last, count: rows.length, resets: emu.ledger.resets };
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -73,6 +74,7 @@ ${renderTimelineTable(rows)}
 <script>
 ${TIMELINE_SCRIPT}
 var last = ${last};
+var resets = ${emu.ledger.resets};
 var body = document.querySelector('table.timeline-rows tbody');
 var polling = false;
 // One request at a time (a button's poll and the timer's may meet); a row already shown is never added again.
@@ -81,7 +83,7 @@ function poll() {
   polling = true;
   fetch('/__emulator/timeline?since=' + last).then(function (r) { return r.json(); }).then(function (d) {
     polling = false;
-    if (d.restarted) return location.reload();
+    if (d.restarted || d.resets !== resets) return location.reload();
     if (d.count) {
       var atEnd = window.innerHeight + window.scrollY >= document.body.scrollHeight - 40;
       var t = document.createElement('tbody');
