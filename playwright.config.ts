@@ -7,7 +7,7 @@ import { defineConfig } from '@playwright/test';
 import { loadConfigOrExit, type Config } from './harness/config.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from './harness/detection/chromium.ts';
 import { bySlug } from './harness/detection/permissionSets.ts';
-import { newRunId } from './harness/detection/runs.ts';
+import { newRunId, runsRoot } from './harness/detection/runs.ts';
 import { lastFailedNote, PLAYWRIGHT_LAST_RUN_FILE } from './harness/detection/lastRun.ts';
 import { listing, RUN_ENV } from './harness/detection/runEnv.ts';
 
@@ -15,7 +15,7 @@ import { listing, RUN_ENV } from './harness/detection/runEnv.ts';
 const config = loadConfigOrExit();
 process.env.PREFLIGHT_SEED ??= config.seed;
 process.env.PREFLIGHT_RUN_ID ??= newRunId();
-process.env.PREFLIGHT_RUN_DIR ??= path.resolve('.preflight', 'runs', process.env.PREFLIGHT_RUN_ID);
+process.env.PREFLIGHT_RUN_DIR ??= path.join(runsRoot(), process.env.PREFLIGHT_RUN_ID);
 // Playwright keeps the failed tests for --last-failed in its output folder, which is each run's own: beside the run
 // folders instead, so that the next run finds them.
 process.env.PLAYWRIGHT_LAST_RUN_OUTPUT_FILE ??= path.join(path.dirname(process.env.PREFLIGHT_RUN_DIR), PLAYWRIGHT_LAST_RUN_FILE);

@@ -21,8 +21,8 @@ async function between(run: Run, endpointId: string, from: number, to: number): 
 }
 
 /**
- * Why the probes could not make the TP use its token through the hook's optional read-app-info action: there is no
- * hook, it does not implement the action (404/501), or it had hung before and was not asked again.
+ * Why the probes could not have the TP do an optional hook action (read-app-info unless said): there is no hook, it
+ * does not implement the action (404/501), or it had hung before and was not asked again.
  */
 function hookUnavailable(run: Run, r: ActionResult | undefined, action = 'read-app-info'): string | undefined {
   if (!run.tpUrls.hook) return `needs the hook's optional ${action} action (no TP_HOOK_URL)`;
@@ -253,7 +253,7 @@ test('after a restart the TP calls Baidu without waiting for a new ticket', asCh
   const ticket = entries.find((e) => e.dir === 'push' && e.event === 'ticket');
   test.skip(!!ticket, `cannot tell: Baidu pushed a ticket (#${ticket?.seq}) while the restarted TP was asked to read, so it needed nothing it had kept`);
   const refreshed = calls.find((c) => c.endpointId === 'authprocess.getOAuthToken' && grantType(c) === 'app_to_tp_refresh_token' && succeeded(c));
-  const read = calls.find((c) => c.endpointId === 'authprocess.getAppInfo' && c.appId === obs.appId && succeeded(c) && (!refreshed || c.seq > refreshed.seq));
+  const read = refreshed && calls.find((c) => c.endpointId === 'authprocess.getAppInfo' && c.appId === obs.appId && succeeded(c) && c.seq > refreshed.seq);
   const after = obs.hook.afterRestart;
   if (refreshed && read && after?.outcome === 'done') return;
   const said = after?.outcome === 'done'

@@ -14,7 +14,7 @@ import { decodeQr } from '../harness/detection/qr.ts';
 import { EmulatorPortError, startEmulator, type Emulator } from '../harness/emulator/index.ts';
 import { parseQuery } from '../harness/emulator/server.ts';
 import { canBind, freePort } from '../harness/platform/launch.ts';
-import { EmulatorHandle } from '../harness/detection/emulatorHandle.ts';
+import { EmulatorHandle, succeeded } from '../harness/detection/emulatorHandle.ts';
 import { timelineRows } from '../harness/detection/timeline.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/detection/chromium.ts';
 import { chromium } from 'playwright';
@@ -250,6 +250,26 @@ test.describe('ticket push (§2.5)', () => {
     expect(refused.json).toEqual({ error: 'identifier must be "clientId" or "tpAppId"' });
     expect(env.stub.forClient(tp.clientId), 'nothing pushed for a refused request').toHaveLength(2);
   });
+});
+
+test('an emulator bug answers gateway error 1, and its ledger entry says what was answered, without the query', async () => {
+  // A handler that throws what no handler should: the server's last line of defence answers.
+  const em = await startEmulator({ seed: freshSeed(), port: 0, handlers: { 'authprocess.getTpToken': () => { throw new Error('boom'); } } });
+  const http = new Http(em.url);
+  try {
+    const r = await http.get(P.tpToken, { client_id: 'x', ticket: 'y', code: 'a-code-nobody-registered' });
+    expect(r.json).toEqual({ error_code: 1, error_msg: GATEWAY[1] });
+    const entry = em.emu.ledger.raw().find((e): e is CallEntry => e.dir === 'in' && e.flags.includes('internal-error'));
+    expect(entry).toMatchObject({ path: P.tpToken, status: r.status, response: { error_code: 1, error_msg: GATEWAY[1] } });
+    expect(JSON.stringify(entry)).not.toContain('a-code-nobody-registered');
+    expect(entry!.facts.internalError).toContain('boom');
+    // So every reader sees a failure: the checks' predicate, and the report's timeline.
+    expect(succeeded(entry!)).toBe(false);
+    expect(timelineRows([entry!])[0]).toMatchObject({ ok: false, what: `GET ${P.tpToken}`, result: `gateway error 1 ${GATEWAY[1]}`, notes: ['internal-error'] });
+  } finally {
+    await http.close();
+    await em.stop();
+  }
 });
 
 test.describe('tp/token (§1.1)', () => {

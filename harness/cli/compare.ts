@@ -7,6 +7,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseCommand } from './args.ts';
 import { compareReports, comparisonLines, loadReport, previousComparable, runsWithReports } from '../report/compare.ts';
+import { runsRoot } from '../detection/runs.ts';
 import type { Report } from '../report/model.ts';
 
 const USAGE = 'usage: preflight compare [<before>] [<after>]\n'
@@ -14,7 +15,7 @@ const USAGE = 'usage: preflight compare [<before>] [<after>]\n'
   + '  no argument: the newest run against the newest earlier run with the same setup; one: it against the newest run\n'
   + '  exit 0 when nothing got worse, 1 when a check (or the verdict) got worse, 2 on a usage error\n';
 
-const RUNS = path.resolve('.preflight', 'runs');
+const RUNS = runsRoot();
 
 /** A path as given, else a run id under .preflight/runs/. */
 function resolveSide(arg: string): string {
@@ -52,6 +53,6 @@ export async function compareCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const c = compareReports(before, after);
-  process.stdout.write(`${comparisonLines(c, Number.POSITIVE_INFINITY).join('\n')}\n`);
-  return c.changes.some((x) => x.regression) || (c.before.ready && !c.after.ready) ? 1 : 0;
+  process.stdout.write(`${comparisonLines(c, after.verdict.ready, Number.POSITIVE_INFINITY).join('\n')}\n`);
+  return c.changes.some((x) => x.regression) || (c.ready && !after.verdict.ready) ? 1 : 0;
 }

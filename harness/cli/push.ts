@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_EMULATOR_PORT } from '../config.ts';
 import { parseCommand } from './args.ts';
-import { loadPushes, PUSHES_FILE } from '../detection/runs.ts';
+import { loadPushes, PUSHES_FILE, runsRoot } from '../detection/runs.ts';
 import { deliver, describeAnswer, echoRequest, pushRequest } from '../emulator/pusher.ts';
 import { pushHint, tpNotUp } from '../detection/pushHint.ts';
 import type { PushEntry } from '../emulator/ledger.ts';
@@ -59,9 +59,8 @@ async function viaEmulator(base: string, seq: number): Promise<number> {
   return 1;
 }
 
-
 function newestRun(): string {
-  const dir = path.resolve('.preflight', 'runs');
+  const dir = runsRoot();
   if (!existsSync(dir)) return dir;
   const runs = readdirSync(dir).map((d) => path.join(dir, d)).filter((d) => existsSync(path.join(d, PUSHES_FILE)));
   return runs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? dir;

@@ -11,13 +11,13 @@ import { launchTp, REFERENCE_ENTRY, reserveSocket, urlsFromBase, type LaunchedTp
 
 import { chromiumExecutable, publishBrowser, withdrawBrowser } from './chromium.ts';
 import { scanBrowserStatePath } from './observations.ts';
-import { pruneRuns, savePushes } from './runs.ts';
+import { pruneRuns, runsRoot, savePushes } from './runs.ts';
 import { RUN_ENV } from './runEnv.ts';
 import { saveTimeline, timelineRows } from './timeline.ts';
 
 export default async function globalSetup(pw: FullConfig): Promise<() => Promise<void>> {
   const config = parseConfig(process.env);
-  const runDir = process.env[RUN_ENV.runDir] ?? path.resolve('.preflight', 'runs', process.env[RUN_ENV.runId] ?? 'local');
+  const runDir = process.env[RUN_ENV.runDir] ?? path.join(runsRoot(), process.env[RUN_ENV.runId] ?? 'local');
   mkdirSync(runDir, { recursive: true });
   process.env[RUN_ENV.runDir] = runDir;
   pruneRuns(runDir, config.keepRuns);

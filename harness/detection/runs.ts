@@ -13,6 +13,11 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
 }
 
+/** Where run folders go (unless PREFLIGHT_RUN_DIR names one elsewhere): .preflight/runs/ under the working directory. */
+export function runsRoot(): string {
+  return path.resolve('.preflight', 'runs');
+}
+
 /** What newRunId makes; pruning touches nothing else in the folder. */
 export const RUN_ID = /^\d{8}T\d{6}-[0-9a-f]{8}$/;
 

@@ -56,10 +56,6 @@ const CALL_NOTES: [string, (v: unknown) => string | undefined][] = [
 ];
 
 function callRow(e: CallEntry): Omit<TimelineRow, 'seq' | 'atMs'> {
-  // The emulator's last resort (server.ts) answered gateway error 1 and recorded the raw URL: no query in the row.
-  if (e.flags.includes('internal-error')) {
-    return { kind: 'call', what: `${e.method} ${e.path.split('?')[0]}`, ok: false, result: 'the emulator failed on this request (answered gateway error 1): a bug of the emulator', notes: ['internal-error'] };
-  }
   const ok = succeeded(e);
   const r = (e.response ?? {}) as Record<string, unknown>;
   const errno = typeof r.errno === 'number' && r.errno !== 0 ? r.errno : undefined;
@@ -159,25 +155,16 @@ export function saveTimeline(runDir: string, rows: TimelineRow[]): void {
   writeFileSync(path.join(runDir, TIMELINE_FILE), JSON.stringify(rows));
 }
 
-/** The timeline a run kept, or undefined when it kept none (a run that stopped before its servers started). */
-export function loadTimeline(runDir: string): TimelineRow[] | undefined {
+/**
+ * What a run folder's timeline.json holds, or undefined when there is none (a run that stopped before its servers
+ * started) or it is not JSON. The reporter checks its shape against the report's schema before using it.
+ */
+export function loadTimeline(runDir: string): unknown {
   const file = path.join(runDir, TIMELINE_FILE);
   if (!existsSync(file)) return undefined;
-  // A timeline is context, never a reason to lose the report: one that is not what saveTimeline writes is left out.
   try {
-    const rows = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    return Array.isArray(rows) && rows.every(isRow) ? (rows as TimelineRow[]) : undefined;
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
-}
-
-const KINDS = new Set(['call', 'push', 'page', 'tool', 'sidedoor']);
-
-function isRow(r: unknown): boolean {
-  const x = r as Record<string, unknown> | null;
-  return !!x && typeof x === 'object' && Number.isInteger(x.seq) && (x.seq as number) >= 1 && typeof x.atMs === 'number' && x.atMs >= 0
-    && KINDS.has(x.kind as string) && typeof x.what === 'string' && typeof x.ok === 'boolean' && typeof x.result === 'string'
-    && (x.zh === undefined || typeof x.zh === 'string') && (x.appId === undefined || Number.isInteger(x.appId))
-    && (x.ms === undefined || (typeof x.ms === 'number' && x.ms >= 0)) && (x.notes === undefined || (Array.isArray(x.notes) && x.notes.every((n) => typeof n === 'string')));
 }

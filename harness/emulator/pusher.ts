@@ -54,10 +54,6 @@ export function pushRequest(url: string, envelope: Record<string, string>): Wire
 }
 
 /**
- * The echoStr handshake (§2.7). Whether Baidu puts the four values in the query or the POST body is UNKNOWN, so they
- * travel in both: a TP that reads either place answers, and it answers exactly echoStr.
- */
-/**
  * Baidu's four echoStr values (§2.7): the signature over the token, timestamp and nonce — or, for the probe a TP
  * should not answer, forty zeros. The caller draws the nonce and echoStr (seeded in the emulator, random live).
  */
@@ -65,6 +61,10 @@ export function echoHandshake(token: string, draw: { timestamp: string; nonce: s
   return { ...draw, signature: badSignature ? '0'.repeat(40) : echoSignature(token, draw.timestamp, draw.nonce) };
 }
 
+/**
+ * The echoStr handshake (§2.7). Whether Baidu puts the four values in the query or the POST body is UNKNOWN, so they
+ * travel in both: a TP that reads either place answers, and it answers exactly echoStr.
+ */
 export function echoRequest(url: string, v: EchoValues): WireRequest {
   const params = new URLSearchParams({ signature: v.signature, timestamp: v.timestamp, nonce: v.nonce, echoStr: v.echoStr });
   return { url: `${url}${url.includes('?') ? '&' : '?'}${params}`, body: params.toString(), contentType: 'application/x-www-form-urlencoded', expected: v.echoStr };

@@ -32,11 +32,13 @@ export interface RunningServer {
 export async function listen(emu: Emulator, handlers: Handlers, port: number, host = '127.0.0.1', tls?: { key: string; cert: string }): Promise<RunningServer> {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     void serve(emu, handlers, req, res).catch((e) => {
-      // Last line of defence: an emulator bug still answers in Baidu's gateway shape.
-      if (!res.headersSent) send(res, BaiduError.gateway(1).toReply());
+      // Last line of defence: an emulator bug still answers in Baidu's gateway shape (error 1), recorded as answered —
+      // no query, which may carry a secret the ledger does not know (an authorization code).
+      const answer = BaiduError.gateway(1).toReply();
+      if (!res.headersSent) send(res, answer);
       else res.destroy();
-      emu.ledger.record({ at: ledgerNow(), dir: 'in', endpointId: null, method: req.method ?? '', path: req.url ?? '', query: {}, form: {},
-        status: 200, response: null, durationMs: 0, facts: { internalError: String((e as Error)?.stack ?? e) }, flags: ['internal-error'] });
+      emu.ledger.record({ at: ledgerNow(), dir: 'in', endpointId: null, method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, query: {}, form: {},
+        status: answer.status, response: 'body' in answer ? answer.body : null, durationMs: 0, facts: { internalError: String((e as Error)?.stack ?? e) }, flags: ['internal-error'] });
     });
   };
   // Long query strings (id_list, url_list…) fit; beyond that, and for requests Node cannot parse at all, the

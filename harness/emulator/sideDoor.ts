@@ -176,7 +176,10 @@ async function act(emu: Emulator, route: string, input: Record<string, unknown>,
         if (!Number.isInteger(count) || count < 0 || count > 10) return bad('count must be a whole number from 0 to 10');
         // Disarming always works; arming needs an app that can call (one armed for another TP's app never fires).
         const key = `${clientId}:${appId}`;
-        if (!count) return emu.store.transientErrors.delete(key), reply.raw({ armed: 0 });
+        if (!count) {
+          emu.store.transientErrors.delete(key);
+          return reply.raw({ armed: 0 });
+        }
         if (!emu.store.authorization(clientId, appId)?.active) return bad(`app ${input.appId} has not authorized ${clientId}`);
         emu.store.transientErrors.set(key, count);
         return reply.raw({ armed: count });

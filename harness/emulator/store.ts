@@ -144,8 +144,10 @@ export class Store {
     return list?.[list.length - 1];
   }
 
-  /** A read-only view for GET /__emulator/state (values are redacted by the caller). */
-  /** What the emulator holds, for a person; `now` (the emulator's clock) hides the faults whose time ran out. */
+  /**
+   * A read-only view for GET /__emulator/state (values are redacted by the caller); `now` (the emulator's clock)
+   * hides the faults whose time ran out.
+   */
   snapshot(now: number): Record<string, unknown> {
     const o = (m: Map<unknown, unknown>) => Object.fromEntries([...m.entries()].map(([k, v]) => [String(k), v]));
     return {

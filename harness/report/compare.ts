@@ -5,31 +5,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CheckStatus } from '../detection/checks.ts';
 import { RUN_ID } from '../detection/runs.ts';
-import { isLeftOut, NOT_SELECTED_REASON, STATUS_LABEL, type Bilingual, type Report } from './model.ts';
+import { isLeftOut, isWorse, NOT_SELECTED_REASON, oneLine, STATUS_LABEL, validateReport, type CheckChange, type Report, type SincePrevious } from './model.ts';
 
 export const REPORT_FILE = 'preflight-report.json';
 
-export interface CheckChange {
-  id: string;
-  title: Bilingual;
-  from: CheckStatus;
-  to: CheckStatus;
-  /** Worse than before (PASSED → WARNING counts; a check that ran in only one of the runs is no change). */
-  regression: boolean;
-  /** The later run's reason (empty when it passed). */
-  reason: string;
-}
-
-export interface Comparison {
-  before: { runId: string; startedAt: string; ready: boolean };
-  after: { runId: string; startedAt: string; ready: boolean };
-  /** How the two runs' setups differ (target, TP, permission sets, strict): changes may come from these. */
+/** The earlier run and what changed since (as a report's sincePrevious), and how the two runs' setups differ. */
+export interface Comparison extends SincePrevious {
+  /** Target, TP, permission sets, strict: changes may come from these. */
   setupDifferences: string[];
-  changes: CheckChange[];
 }
-
-/** Best last; SKIPPED (ran, but could not do its work) sits between a failure and a warning, as in the verdict. */
-const RANK: Record<CheckStatus, number> = { FAILED: 0, WAITING: 1, SKIPPED: 2, WARNING: 3, PASSED: 4 };
 
 /** A check that did not run in a run: left out by a filter, a stopped run, or a set that was not selected. */
 function ranIn(c: { status: CheckStatus; reason: string }): boolean {
@@ -56,11 +40,10 @@ export function compareReports(before: Report, after: Report): Comparison {
   for (const c of after.checks) {
     const b = earlier.get(c.id);
     if (!b || b.status === c.status || !ranIn(b) || !ranIn(c)) continue;
-    changes.push({ id: c.id, title: c.title, from: b.status, to: c.status, regression: RANK[c.status] < RANK[b.status], reason: c.status === 'PASSED' ? '' : c.reason });
+    changes.push({ id: c.id, title: c.title, from: b.status, to: c.status, regression: isWorse(c.status, b.status), reason: c.status === 'PASSED' ? '' : c.reason });
   }
   changes.sort((x, y) => Number(y.regression) - Number(x.regression));
-  const side = (r: Report) => ({ runId: r.runId, startedAt: r.startedAt, ready: r.verdict.ready });
-  return { before: side(before), after: side(after), setupDifferences: setupDifferences(before, after), changes };
+  return { runId: before.runId, startedAt: before.startedAt, ready: before.verdict.ready, changes, setupDifferences: setupDifferences(before, after) };
 }
 
 /** Reads a report: a preflight-report.json, or a folder holding one (a run folder, reports/). Throws with the cause. */
@@ -73,16 +56,10 @@ export function loadReport(where: string): Report {
   } catch (e) {
     throw new Error(`${file} is not JSON: ${(e as Error).message}`);
   }
-  const r = data as Partial<Report>;
-  const wellFormed = (c: unknown) => {
-    const x = c as Record<string, unknown> | null;
-    return !!x && typeof x.id === 'string' && typeof x.status === 'string' && x.status in RANK && typeof x.reason === 'string' && !!x.title;
-  };
-  if (r?.schemaVersion !== 1 || typeof r.runId !== 'string' || typeof r.startedAt !== 'string' || typeof r.verdict?.ready !== 'boolean'
-    || !Array.isArray(r.checks) || !r.checks.every(wellFormed) || !Array.isArray(r.permissionSets?.selected)) {
-    throw new Error(`${file} is not a preflight report`);
-  }
-  return r as Report;
+  // The schema every report is written against: a report of another shape is no baseline.
+  const invalid = validateReport(data);
+  if (invalid.length) throw new Error(`${file} is not a preflight report (${invalid[0]!.instancePath || '/'} ${invalid[0]!.message ?? ''})`);
+  return data as Report;
 }
 
 /** Run folders under `root` with a report, newest first (a run id starts with its UTC start time). */
@@ -120,24 +97,22 @@ export function previousComparable(current: string, report: Report): Report | un
 
 const label = (s: CheckStatus) => `${STATUS_LABEL[s].zh} / ${s}`;
 
-/** A reason on one console line, cut at `max` characters. */
-export function oneLine(s: string, max = 160): string {
-  const t = s.replace(/\s*\n\s*/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
-}
-
-/** The comparison as console lines: a heading, then one line per change (up to `max`), each with its later reason. */
-export function comparisonLines(c: Comparison, max = 12): string[] {
+/**
+ * The comparison as console lines: a heading (with the verdict's change, against `nowReady`), then one line per change
+ * (up to `max`), each with its later reason.
+ */
+export function comparisonLines(c: Comparison, nowReady: boolean, max = 12): string[] {
   const regressions = c.changes.filter((x) => x.regression).length;
   const improvements = c.changes.length - regressions;
   const counts = [
     regressions ? [`${regressions} 项变差`, `${regressions} worse`] : undefined,
     improvements ? [`${improvements} 项变好`, `${improvements} better`] : undefined,
   ].filter((x): x is string[] => !!x);
-  const verdict = c.before.ready !== c.after.ready ? ` — 可以全网发布 / ready: ${c.before.ready ? '是 / yes' : '否 / no'} → ${c.after.ready ? '是 / yes' : '否 / no'}` : '';
+  const yesNo = (b: boolean) => (b ? '是 / yes' : '否 / no');
+  const verdict = c.ready !== nowReady ? ` — 可以全网发布 / ready: ${yesNo(c.ready)} → ${yesNo(nowReady)}` : '';
   const head = c.changes.length
-    ? `与运行 ${c.before.runId} 相比：${counts.map((x) => x[0]).join('，')} / Since run ${c.before.runId}: ${counts.map((x) => x[1]).join(', ')}${verdict}`
-    : `与运行 ${c.before.runId} 相比没有变化 / No check changed since run ${c.before.runId}${verdict}`;
+    ? `与运行 ${c.runId} 相比：${counts.map((x) => x[0]).join('，')} / Since run ${c.runId}: ${counts.map((x) => x[1]).join(', ')}${verdict}`
+    : `与运行 ${c.runId} 相比没有变化 / No check changed since run ${c.runId}${verdict}`;
   const lines = [head];
   for (const x of c.changes.slice(0, max)) {
     lines.push(`  ${x.regression ? '✗' : '✓'} ${x.id}  ${label(x.from)} → ${label(x.to)}  ${x.title.zh}${x.reason ? ` — ${oneLine(x.reason)}` : ''}`);

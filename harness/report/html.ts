@@ -50,23 +50,25 @@ export function citedSeqs(data: unknown, out = new Set<number>()): Set<number> {
   return out;
 }
 
+/** Per check, the timeline rows its evidence cites (only rows the timeline has), in order: links go both ways. */
+type Cites = ReadonlyMap<string, readonly number[]>;
+
+function citesOf(report: Report): Cites {
+  const rows = new Set((report.timeline ?? []).map((r) => r.seq));
+  return new Map(report.checks.map((c) => [c.id, [...citedSeqs(c.evidence.map((e) => e.data))].filter((s) => rows.has(s)).sort((a, b) => a - b)]));
+}
+
 /** Each timeline row's citing checks, in the report's order. */
-function citedBy(report: Report): Map<number, string[]> {
+function citedBy(cites: Cites): Map<number, string[]> {
   const out = new Map<number, string[]>();
-  for (const c of report.checks) for (const seq of citedSeqs(c.evidence.map((e) => e.data))) out.set(seq, [...(out.get(seq) ?? []), c.id]);
+  for (const [id, seqs] of cites) for (const seq of seqs) out.set(seq, [...(out.get(seq) ?? []), id]);
   return out;
 }
 
-/** Links from a check to the timeline rows its evidence cites (only rows the timeline has). */
-function timelineLinks(c: CheckReport, inTimeline: ReadonlySet<number>): string {
-  const seqs = [...citedSeqs(c.evidence.map((e) => e.data))].filter((s) => inTimeline.has(s)).sort((a, b) => a - b);
-  if (!seqs.length) return '';
-  return `<p class="seqs">时间线 / In the timeline: ${seqs.map((s) => `<a href="#seq-${s}">#${s}</a>`).join(' ')}</p>`;
-}
-
-function renderCheck(c: CheckReport, images: Map<string, string>, inTimeline: ReadonlySet<number>): string {
+function renderCheck(c: CheckReport, images: Map<string, string>, seqs: readonly number[]): string {
+  const links = seqs.length ? `<p class="seqs">时间线 / In the timeline: ${seqs.map((s) => `<a href="#seq-${s}">#${s}</a>`).join(' ')}</p>` : '';
   const evidence = c.evidence.length
-    ? timelineLinks(c, inTimeline) + c.evidence.map((e) => `<div class="ev"><div class="ev-label">${esc(e.label)}</div><pre>${esc(pretty(e.data))}</pre></div>`).join('')
+    ? links + c.evidence.map((e) => `<div class="ev"><div class="ev-label">${esc(e.label)}</div><pre>${esc(pretty(e.data))}</pre></div>`).join('')
     : '<p class="muted">无 / none</p>';
   const shots = c.attachments
     .filter((a) => a.path && images.has(a.path))
@@ -118,14 +120,14 @@ function stageReason(s: StageReport, checks: CheckReport[]): string {
     .join('')}</ul>`;
 }
 
-function renderStage(s: StageReport, checks: CheckReport[], images: Map<string, string>, inTimeline: ReadonlySet<number>): string {
+function renderStage(s: StageReport, checks: CheckReport[], images: Map<string, string>, cites: Cites): string {
   const own = s.checks.map((id) => checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c);
   const allPassed = (list: CheckReport[]) => list.length > 0 && list.every((c) => c.status === 'PASSED');
   return `<section class="stage${s.selected ? '' : ' unselected'}${allPassed(own) ? ' all-passed' : ''}" id="stage-${esc(s.slug)}">
 <h2>${badge(s.status)} ${esc(s.name.zh)} <span class="en">/ ${esc(s.name.en)}</span></h2>
 <p class="muted">权限集 / Permission set: <code>${esc(s.slug)}</code> · ${s.selected ? '已选择 / selected' : '未选择 / not selected'} · ${s.baiduDetected ? '百度检测 / detected by Baidu' : '百度不检测 / not detected by Baidu'}</p>
 ${s.reason ? `<div class="reason">${stageReason(s, checks)}</div>` : ''}
-${own.length ? groupByKind(own).map(([kind, list]) => `<div class="group${allPassed(list) ? ' all-passed' : ''}"><h3 class="kind">${esc(KIND_HEADING[kind])}</h3>\n${list.map((c) => renderCheck(c, images, inTimeline)).join('\n')}</div>`).join('\n') : '<p class="muted">没有检测项 / no checks</p>'}
+${own.length ? groupByKind(own).map(([kind, list]) => `<div class="group${allPassed(list) ? ' all-passed' : ''}"><h3 class="kind">${esc(KIND_HEADING[kind])}</h3>\n${list.map((c) => renderCheck(c, images, cites.get(c.id) ?? [])).join('\n')}</div>`).join('\n') : '<p class="muted">没有检测项 / no checks</p>'}
 </section>`;
 }
 
@@ -217,7 +219,7 @@ ${items.length ? `<ul class="changes">${items.join('')}</ul>` : '<p>没有检测
 /** `images` maps an attachment path (as written in the report) to a data: URI; paths not in it are listed, not shown. */
 export function renderHtml(report: Report, images: Map<string, string>): string {
   const v = report.verdict;
-  const inTimeline = new Set((report.timeline ?? []).map((r) => r.seq));
+  const cites = citesOf(report);
   const stageRows = report.stages
     .map(
       (s) => `<tr class="${s.selected ? 'selected' : 'unselected'}"><td><a href="#stage-${esc(s.slug)}">${esc(s.name.zh)}</a> <span class="en">/ ${esc(s.name.en)}</span></td>
@@ -267,8 +269,8 @@ ${stageRows}
 ${renderSincePrevious(report)}
 <p class="muted" id="not-checked">${esc(NOT_CHECKED.zh)}<br>${esc(NOT_CHECKED.en)}</p>
 <label class="filter"><input type="checkbox" id="only-open"> 只看未通过的检测 / only checks that did not pass</label>
-${report.stages.map((s) => renderStage(s, report.checks, images, inTimeline)).join('\n')}
-${report.timeline ? renderTimeline(report.timeline, citedBy(report)) : ''}
+${report.stages.map((s) => renderStage(s, report.checks, images, cites)).join('\n')}
+${report.timeline ? renderTimeline(report.timeline, citedBy(cites)) : ''}
 ${steps}
 <footer class="stage">
 <h2>运行信息 <span class="en">/ Run</span></h2>

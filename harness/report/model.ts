@@ -93,12 +93,27 @@ export interface Report {
   /** Every call, push, page and tool action the emulator saw, in order (absent when the servers never started). */
   timeline?: TimelineRow[];
   /** The checks that changed since the previous run with the same setup in the runs folder (absent: no such run). */
-  sincePrevious?: {
-    runId: string;
-    startedAt: string;
-    ready: boolean;
-    changes: { id: string; title: Bilingual; from: CheckStatus; to: CheckStatus; regression: boolean; reason: string }[];
-  };
+  sincePrevious?: SincePrevious;
+}
+
+/** A check whose status differs between two runs (harness/report/compare.ts). */
+export interface CheckChange {
+  id: string;
+  title: Bilingual;
+  from: CheckStatus;
+  to: CheckStatus;
+  /** Worse than before (PASSED → WARNING counts; a check that ran in only one of the runs is no change). */
+  regression: boolean;
+  /** The later run's reason (empty when it passed). */
+  reason: string;
+}
+
+/** The earlier run of a comparison — its id, start and verdict — and what changed since. */
+export interface SincePrevious {
+  runId: string;
+  startedAt: string;
+  ready: boolean;
+  changes: CheckChange[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -179,6 +194,11 @@ export const NOT_CHECKED = {
 /** Worst first. SKIPPED outranks WARNING: a check that did not run proves nothing, a warning at least ran. */
 const PRECEDENCE: readonly CheckStatus[] = ['FAILED', 'WAITING', 'SKIPPED', 'WARNING', 'PASSED'];
 
+/** True when `a` is a worse status than `b`, in the verdict's order. */
+export function isWorse(a: CheckStatus, b: CheckStatus): boolean {
+  return PRECEDENCE.indexOf(a) < PRECEDENCE.indexOf(b);
+}
+
 export function worst(statuses: Iterable<CheckStatus>): CheckStatus {
   let best = PRECEDENCE.length - 1;
   for (const s of statuses) best = Math.min(best, PRECEDENCE.indexOf(s));
@@ -200,6 +220,12 @@ const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
 
 export function stripAnsi(s: string): string {
   return s.replace(ANSI, '');
+}
+
+/** A reason on one console line, cut at `max` characters. */
+export function oneLine(s: string, max = 160): string {
+  const t = s.replace(/\s*\n\s*/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 /** A reason as people read it: without the `Error: ` a thrown sentence carries. */
@@ -512,7 +538,7 @@ export function buildReport(input: BuildInput): Report {
     target: config.target,
     platform: config.platform,
     ...(config.referenceEntry && config.platform === 'reference' ? { referenceEntry: displayPath(config.referenceEntry) } : {}),
-    ...(input.externalTp && config.platform === 'external' ? { externalTp: input.externalTp } : {}),
+    ...(input.externalTp ? { externalTp: input.externalTp } : {}),
     strict: config.strict,
     permissionSets: { selected: [...config.permissionSets] },
     verdict: { status, ready, headline },
@@ -528,14 +554,26 @@ export function buildReport(input: BuildInput): Report {
 
 export const REPORT_SCHEMA_PATH = fileURLToPath(new URL('../../reports/schema/preflight-report.schema.json', import.meta.url));
 
-let validator: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } | undefined;
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+let validators: { report: Validator; timeline: Validator } | undefined;
+
+function compiled(): { report: Validator; timeline: Validator } {
+  if (!validators) {
+    // The committed schema is itself checked against the meta-schema by the tests (test/detection.spec.ts).
+    const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, validateSchema: false });
+    const schema = JSON.parse(readFileSync(REPORT_SCHEMA_PATH, 'utf8'));
+    validators = { report: ajv.compile(schema), timeline: ajv.compile(schema.properties.timeline) };
+  }
+  return validators;
+}
 
 /** Validates against reports/schema/preflight-report.schema.json; returns ajv's errors, empty when valid. */
 export function validateReport(report: unknown): ErrorObject[] {
-  if (!validator) {
-    // The committed schema is itself checked against the meta-schema by the tests (test/detection.spec.ts).
-    const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, validateSchema: false });
-    validator = ajv.compile(JSON.parse(readFileSync(REPORT_SCHEMA_PATH, 'utf8')));
-  }
-  return validator(report) ? [] : [...(validator.errors ?? [])];
+  const v = compiled().report;
+  return v(report) ? [] : [...(v.errors ?? [])];
+}
+
+/** Whether a run folder's timeline.json is what the report's `timeline` may hold (the same schema). */
+export function isTimeline(rows: unknown): rows is TimelineRow[] {
+  return compiled().timeline(rows);
 }

@@ -9,13 +9,13 @@ import { configSecrets, displayPath, parseConfig, type Config } from '../config.
 import { freshSeed } from '../seed.ts';
 import { CHECKS, type CheckDef, type CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, listing, RUN_ENV } from '../detection/runEnv.ts';
-import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, NOT_CHECKED, onlyWarns, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
+import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, isTimeline, NOT_CHECKED, oneLine, onlyWarns, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { saveLastRunEnv } from '../detection/lastRun.ts';
 import { loadTimeline } from '../detection/timeline.ts';
-import { compareReports, comparisonLines, oneLine, previousComparable } from './compare.ts';
+import { compareReports, comparisonLines, previousComparable } from './compare.ts';
 
 export interface DetectionReporterOptions {
   /** Where preflight-report.json/.html go; relative paths are resolved against the Playwright config's directory. */
@@ -122,6 +122,9 @@ export default class DetectionReporter implements Reporter {
     const config = this.config ?? parseConfig(process.env);
     const cwd = process.cwd();
     const rel = displayPath;
+    const runDir = process.env[RUN_ENV.runDir];
+    // A timeline is context, never a reason to lose the report: one of another shape than the schema's is left out.
+    const timeline = runDir ? loadTimeline(runDir) : undefined;
 
     const tests: TestRecord[] = [...this.finished.values()].map(({ test, result: r }) => this.record(test, r, rel));
     const harnessErrors = [...this.errors];
@@ -140,16 +143,15 @@ export default class DetectionReporter implements Reporter {
       harnessErrors,
       stopped,
       checks: this.checks,
-      timeline: process.env[RUN_ENV.runDir] ? loadTimeline(process.env[RUN_ENV.runDir]!) : undefined,
+      timeline: isTimeline(timeline) ? timeline : undefined,
       externalTp: config.platform === 'external' && config.tpUrls.authEvent ? new URL(config.tpUrls.authEvent).origin : undefined,
     });
     const report = redact(built) as Report;
-    const runDir = process.env[RUN_ENV.runDir];
     try {
       const previous = runDir ? previousComparable(runDir, report) : undefined;
       if (previous) {
-        const { before, changes } = compareReports(previous, report);
-        report.sincePrevious = { ...before, changes };
+        const { setupDifferences: _same, ...since } = compareReports(previous, report);
+        report.sincePrevious = since;
       }
     } catch (e) {
       // What changed since last time is context: an earlier run's odd report never costs this one.
@@ -177,7 +179,7 @@ export default class DetectionReporter implements Reporter {
     writeFileSync(jsonPath, jsonText);
     writeFileSync(htmlPath, htmlText);
     writeFileSync(path.join(outDir, 'junit.xml'), redact(renderJunit(report, stopped)) as string);
-    if (process.env[RUN_ENV.runDir]) saveLastRunEnv(path.dirname(process.env[RUN_ENV.runDir]!), config);
+    if (runDir) saveLastRunEnv(path.dirname(runDir), config);
     // The run's folder keeps its own copy: the next run (a -g rerun of one check, say) replaces reports/, and the
     // full report it replaced stays readable at .preflight/runs/<run>/.
     if (runDir) {
@@ -321,7 +323,7 @@ export default class DetectionReporter implements Reporter {
         : []),
       ...(report.verdict.ready ? [`${NOT_CHECKED.zh}`, `${NOT_CHECKED.en}`] : []),
       // Only when something changed: an unchanged nightly run says nothing more than its verdict.
-      ...(report.sincePrevious?.changes.length ? comparisonLines({ before: report.sincePrevious, after: { runId: report.runId, startedAt: report.startedAt, ready: report.verdict.ready }, setupDifferences: [], changes: report.sincePrevious.changes }, 8) : []),
+      ...(report.sincePrevious?.changes.length ? comparisonLines({ ...report.sincePrevious, setupDifferences: [] }, report.verdict.ready, 8) : []),
       `报告 / Report: ${htmlPath.startsWith(cwd + path.sep) ? path.relative(cwd, htmlPath) : htmlPath}`,
       '',
     ];

@@ -110,9 +110,8 @@ async function authorizationPage(emu: Emulator, r: PageRequest): Promise<PageRes
   emu.store.scans.set(id, { id, clientId, redirectUri, state: 'pending', createdAt: emu.now() });
   const scanUrl = `${r.origin}${AUTH_PAGE}/scan?session=${id}`;
   const qr = await QRCode.toDataURL(scanUrl, { margin: 2, width: 260, errorCorrectionLevel: 'M' });
-  // Not on Baidu's page: for a person trying a TP by hand against `npm run emulator`, whose phone cannot reach this
-  // loopback address. The detection never uses it: it scans the QR (auth.scan-authorization).
-
+  // The #scan-here link is not on Baidu's page: it is for a person trying a TP by hand against `npm run emulator`,
+  // whose phone cannot reach this loopback address. The detection never uses it: it scans the QR.
   const html = layout('百度智能小程序授权', `<main><h1>授权给第三方平台「${esc(tp.name)}」</h1>
 <p>请使用百度App扫描二维码，确认授权 / Scan with the Baidu App to authorize</p>
 <img id="auth-qrcode" alt="授权二维码" src="${qr}" width="260" height="260">

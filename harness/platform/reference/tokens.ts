@@ -42,6 +42,8 @@ export class TokenKeeper {
 
   /** Called with what a restart must not lose whenever it changes (the TP persists it). */
   onChange?: (state: KeeperState) => void;
+  /** Counts restarts: work begun before one (a refresh, an exchange in flight) must not write into the state after it. */
+  private epoch = 0;
 
   constructor(private client: BaiduClient, readonly clientId: string, private singleFlight = true, private renewRefusedTpToken = true) {}
 
@@ -61,9 +63,6 @@ export class TokenKeeper {
   private changed(): void {
     this.onChange?.(this.state());
   }
-
-  /** Counts restarts: work begun before one (a refresh, an exchange in flight) must not write into the state after it. */
-  private epoch = 0;
 
   /** A restart: everything held in memory is gone; what was persisted, if anything, comes back. */
   restart(from?: KeeperState): void {
