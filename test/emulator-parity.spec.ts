@@ -24,7 +24,7 @@ const TP: TpRegistration = {
   clientId: 'ParityClientId000000000000000000', tpAppId: 31000, name: 'parity', messageToken: 'paritytoken', encodingAesKey: 'p'.repeat(43),
   // Nobody listens here: pushes are recorded with a connect error; the replies are what these tests pin.
   authEventUrl: 'http://127.0.0.1:9/auth', messageEventUrl: 'http://127.0.0.1:9/msg', authStartDomain: 'tp.parity.test',
-  testAppIds: Object.values(APP), permissionSets: ['development', 'customer-service', 'payment', 'basic-info'],
+  testAppIds: Object.values(APP), permissionSets: ['development', 'customer-service', 'payment', 'basic-info', 'data'],
 };
 const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
@@ -253,6 +253,19 @@ async function script(em: StartedEmulator, rec: Recorder): Promise<void> {
   }, app);
   await call('pay.getPaymentServiceAuditStatus', {}, app);
   await emu.idle();
+
+  // A fixed week in the past: its rows are the same whenever the snapshots are compared.
+  const week = { start_date: '20260101', end_date: '20260107' };
+  await call('analysis.getAnalysisUserTrend', { ...week, start_index: 0, gran: 'day' }, app);
+  await call('analysis.getAnalysisActivityUser', { ...week, start_index: 0 }, app);
+  await call('analysis.getAnalysisRetainedUser', { ...week, start_index: 0, report_type: 'count', gran: 'day' }, app);
+  await call('analysis.getAnalysisVisitAttribute', week, app);
+  await call('analysis.getAnalysisRegion', { ...week, start_index: 0 }, app);
+  await call('analysis.getAnalysisTerminalInfo', { ...week, start_index: 0, terminal_type: 'os' }, app);
+  await call('analysis.getAnalysisVisitPage', { ...week, start_index: 0 }, app);
+  await call('analysis.getAnalysisVisitCharacter', { ...week, start_index: 0, character_type: 'depth' }, app);
+  await call('analysis.getAnalysisSourceInfo', { ...week, start_index: 0 }, app);
+  await call('analysis.getData', { ...week, metrics: 'tp_day_user_count,tp_day_session_count', max_results: 3 }, tpToken);
 
   // The errors each row implies, derived from the row (the protocol table), after every canonical call.
   for (const def of CATALOGUE) await negatives(def, rec, tokens);

@@ -137,6 +137,31 @@ export const CATALOGUE: readonly EndpointDef[] = [
   row({ id: 'customermsg.sendCustomerMessage', zh: '发送客服消息', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/message/custom/sendbytp', token: 'app', envelope: 'W', permissionSet: 'customer-service',
     params: { user_type: req('int', { enum: ['1', '2'] }), open_id: req(), msg_type: req('string', { enum: ['text', 'image'] }), content: opt(), pic_url: opt() }, doc: '4.9' }),
 
+  // §4.11 data analysis (数据分析) — 数据权限 (exclusive: one TP per app). Reads sent as POST forms (Go SDK), so
+  // marked idempotent by hand. Metric values are untyped in Baidu's SDKs: rows are free-form objects.
+  ...([
+    ['getAnalysisUserTrend', 'getanalysisusertrend', '用户趋势', '4.11.1', { gran: req('string', { enum: ['hour', 'day', 'week', 'month'] }) }],
+    ['getAnalysisActivityUser', 'getanalysisactivityuser', '活跃用户', '4.11.2', {}],
+    ['getAnalysisRetainedUser', 'getanalysisretaineduser', '留存', '4.11.3',
+      { report_type: req('string', { enum: ['count', 'ratio'] }), gran: req('string', { enum: ['day', 'week', 'month'] }) }],
+    ['getAnalysisVisitAttribute', 'getanalysisvisitattribute', '用户画像', '4.11.4', {}],
+    ['getAnalysisRegion', 'getanalysisregion', '地域分布', '4.11.5', {}],
+    // terminal_type's values are UNKNOWN beyond the reference's list: any non-empty value is taken.
+    ['getAnalysisTerminalInfo', 'getanalysisterminal', '终端分析', '4.11.6', { terminal_type: req() }],
+    ['getAnalysisVisitPage', 'getanalysisvisitpage', '页面分析', '4.11.7', {}],
+    ['getAnalysisVisitCharacter', 'getanalysisvisitcharacter', '用户习惯', '4.11.8', { character_type: req('string', { enum: ['depth', 'time', 'interval', 'frequency'] }) }],
+    ['getAnalysisSourceInfo', 'getanalysissource', '来源分析', '4.11.9', {}],
+  ] as const).map(([name, x, zh, doc, extra]) => row({
+    id: `analysis.${name}`, zh: `数据分析：${zh}`, method: 'POST', body: 'form', path: `/rest/2.0/smartapp/data/${x}`, token: 'app', envelope: 'W', permissionSet: 'data',
+    // 4.11.4 (用户画像) takes no start_index: it answers one portrait, not pages.
+    params: { start_date: req(), end_date: req(), ...(x === 'getanalysisvisitattribute' ? {} : { start_index: req('int') }), ...extra },
+    data: obj({ data_list: arr({ type: 'object' }), offset: int, total: int }, ['data_list']), idempotent: true, doc,
+  })),
+  row({ id: 'analysis.getData', zh: '第三方平台数据', method: 'GET', path: '/rest/2.0/smartapp/data/gettpdata', token: 'tp', envelope: 'W',
+    // The doc spells max_result, the Go SDK max_results (reference §4.11.10): both are taken.
+    params: { metrics: req(), start_date: req(), end_date: req(), scene: opt('int'), start_index: opt('int'), max_results: opt('int'), max_result: opt('int') },
+    data: obj({ offset: int, total: int, result: arr({ type: 'object' }) }), doc: '4.11.10' }),
+
   // §5.4 payment — 支付服务权限 (the three calls Baidu's detection looks at, plus their status reads)
   row({ id: 'pay.createAccount', zh: '开通支付账号', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/pay/account/create', token: 'app', envelope: 'W', permissionSet: 'payment',
     params: Object.fromEntries(['business_scope', 'business_province', 'business_city', 'business_detail_address', 'legal_person', 'legal_id', 'id_card_front_url',

@@ -11,6 +11,7 @@ import type { HandlerCtx, Handlers, UploadedFile } from './handler.ts';
 import { handlePage } from './pages/authorization.ts';
 import { handleSideDoor } from './sideDoor.ts';
 import { handlers as authHandlers } from './providers/auth.ts';
+import { handlers as dataHandlers } from './providers/data.ts';
 import { handlers as developmentHandlers } from './providers/development.ts';
 import { handlers as operationsHandlers } from './providers/operations.ts';
 import { ledgerNow } from './ledger.ts';
@@ -19,7 +20,7 @@ const MAX_BODY = 10 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 export function defaultHandlers(): Handlers {
-  return { ...authHandlers, ...developmentHandlers, ...operationsHandlers };
+  return { ...authHandlers, ...developmentHandlers, ...operationsHandlers, ...dataHandlers };
 }
 
 export interface RunningServer {

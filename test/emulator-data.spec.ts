@@ -1,0 +1,125 @@
+// The data-analysis provider over real HTTP (reference §4.11): the exclusive 数据权限 enforced, yyyyMMdd dates,
+// pages of 20, stable values, the TP-level gettpdata, and every reply against the catalogue's schema (the client
+// validates each one).
+import { test as base, expect } from '@playwright/test';
+import { BaiduApiError, BaiduClient } from '../harness/baidu/client.ts';
+import { CATALOGUE } from '../harness/baidu/catalogue.ts';
+import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
+import { authorize } from '../harness/emulator/providers/auth.ts';
+
+const TP = {
+  clientId: 'DataProviderClientId000000000000', tpAppId: 78, name: 'data', messageToken: 'datatoken', encodingAesKey: 'd'.repeat(43),
+  // Nobody listens here: the AUTHORIZED pushes are recorded with a connect error, which is all these tests need.
+  authEventUrl: 'http://127.0.0.1:9/auth', messageEventUrl: 'http://127.0.0.1:9/msg', authStartDomain: '127.0.0.1',
+  testAppIds: [5560001, 5560002], permissionSets: ['development', 'data'],
+};
+
+interface Ctx { em: StartedEmulator; client: BaiduClient; tpToken: string; app: (granted: string[], appId?: number) => Promise<string> }
+
+const test = base.extend<{ ctx: Ctx }>({
+  ctx: async ({}, use) => {
+    const em = await startEmulator({ seed: 'data' });
+    em.emu.registerTp(TP, { scheduleTickets: false });
+    await em.emu.pushTicket(TP.clientId);
+    const client = new BaiduClient({ openapiBaseUrl: em.url, retries: 0 });
+    const tpToken = (await client.call('authprocess.getTpToken', { client_id: TP.clientId, ticket: em.emu.store.newestTicket(TP.clientId)!.value })).access_token as string;
+    const app = async (granted: string[], appId = TP.testAppIds[0]!) => {
+      const { code } = authorize(em.emu, em.emu.requireTp(TP.clientId), appId, granted);
+      return (await client.call('authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tpToken)).access_token as string;
+    };
+    await use({ em, client, tpToken, app });
+    client.close();
+    await em.stop();
+  },
+});
+
+async function errno(p: Promise<unknown>): Promise<number | string> {
+  try {
+    await p;
+    return 0;
+  } catch (e) {
+    return (e as BaiduApiError).code;
+  }
+}
+
+type Page = { data_list: Record<string, unknown>[]; sum?: Record<string, number>; offset: number; total: number; time_span: string };
+
+/** Days before the emulator's today (Beijing), as yyyyMMdd. */
+function daysAgo(n: number): string {
+  return new Date(Date.now() + 8 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+test('every data-analysis read answers for an app that granted 数据权限; one that did not gets 45001', async ({ ctx }) => {
+  const granted = await ctx.app(['data']);
+  const without = await ctx.app(['development'], TP.testAppIds[1]);
+  const extra: Record<string, Record<string, string>> = {
+    'analysis.getAnalysisUserTrend': { gran: 'day' }, 'analysis.getAnalysisRetainedUser': { report_type: 'count', gran: 'week' },
+    'analysis.getAnalysisTerminalInfo': { terminal_type: 'brand' }, 'analysis.getAnalysisVisitCharacter': { character_type: 'depth' },
+  };
+  const rows = CATALOGUE.filter((e) => e.permissionSet === 'data');
+  expect(rows.length, 'the nine app-level reads of §4.11').toBe(9);
+  for (const def of rows) {
+    const params = { start_date: daysAgo(6), end_date: daysAgo(0), start_index: 0, ...extra[def.id] };
+    const data = await ctx.client.call<Page>(def.id, params, granted);
+    expect(data.data_list.length, def.id).toBeGreaterThan(0);
+    expect(await errno(ctx.client.call(def.id, params, without)), `${def.id} without 数据权限`).toBe(45001);
+  }
+});
+
+test('user trend: one row per day of the range up to today, pages of 20, a sum, and the same values on a second read', async ({ ctx }) => {
+  const token = await ctx.app(['data']);
+  const read = (start_index: number, gran = 'day') => ctx.client.call<Page>('analysis.getAnalysisUserTrend', { start_date: daysAgo(29), end_date: daysAgo(0), start_index, gran }, token);
+  const first = await read(0);
+  expect(first).toMatchObject({ offset: 0, total: 30, time_span: `${daysAgo(29)}-${daysAgo(0)}` });
+  expect(first.data_list).toHaveLength(20);
+  expect(first.data_list[0]).toMatchObject({ name: daysAgo(29) });
+  expect(first.data_list[0]!.user_count).toEqual(expect.any(Number));
+  const second = await read(20);
+  expect(second.data_list.map((r) => r.name)).toEqual(Array.from({ length: 10 }, (_, i) => daysAgo(9 - i)));
+  expect((await read(0)).data_list, 'stable values').toEqual(first.data_list);
+  const all = [...first.data_list, ...second.data_list];
+  expect(first.sum!.user_count, 'sum of the counts').toBe(all.reduce((a, r) => a + Number(r.user_count), 0));
+  expect((await read(0, 'week')).total, 'by week').toBe(5);
+  expect((await read(0, 'hour')).total, 'by hour').toBe(30 * 24);
+  // A range that reaches past today: the days after it have no rows.
+  const future = await ctx.client.call<Page>('analysis.getAnalysisUserTrend', { start_date: daysAgo(1), end_date: daysAgo(-5), start_index: 0, gran: 'day' }, token);
+  expect(future.total).toBe(2);
+});
+
+test('dates are yyyyMMdd calendar dates, start before end, and a range never answers more than 10,000 rows (40001 naming the field)', async ({ ctx }) => {
+  const token = await ctx.app(['data']);
+  const trend = (p: Record<string, string | number>) => ctx.client.call('analysis.getAnalysisUserTrend', { start_index: 0, gran: 'day', start_date: '20260101', end_date: '20260107', ...p }, token);
+  for (const [field, value] of [['start_date', '2026-01-01'], ['end_date', '20260230'], ['start_date', '2026011'], ['end_date', 'yesterday']] as const) {
+    const e = await trend({ [field]: value }).catch((x: BaiduApiError) => x);
+    expect(e, `${field}=${value}`).toBeInstanceOf(BaiduApiError);
+    expect((e as BaiduApiError).code).toBe(40001);
+    expect((e as BaiduApiError).message).toContain(field);
+  }
+  expect(await errno(trend({ start_date: '20260108' })), 'start after end').toBe(40001);
+  expect(await errno(trend({ start_date: '20200101', end_date: '20260101', gran: 'hour' })), 'years by the hour').toBe(40001);
+  expect(await errno(trend({ gran: 'minute' })), 'gran outside hour/day/week/month').toBe(40001);
+  expect(await errno(trend({ start_index: -1 })), 'negative start_index').toBe(40001);
+  expect(await errno(ctx.client.call('analysis.getAnalysisUserTrend', { start_date: '20260101', end_date: '20260107', gran: 'day' }, token)), 'start_index is required').toBe(40001);
+});
+
+test('the portrait answers age, sex and interest; categories answer one row each', async ({ ctx }) => {
+  const token = await ctx.app(['data']);
+  const range = { start_date: daysAgo(6), end_date: daysAgo(0) };
+  const portrait = await ctx.client.call<Page>('analysis.getAnalysisVisitAttribute', range, token);
+  expect(Object.keys(portrait.data_list[0]!).sort()).toEqual(['age', 'interest', 'sex']);
+  expect((portrait.data_list[0]!.sex as { name: string }[]).map((s) => s.name)).toEqual(['男', '女']);
+  const terminal = await ctx.client.call<Page>('analysis.getAnalysisTerminalInfo', { ...range, start_index: 0, terminal_type: 'os' }, token);
+  expect(terminal.data_list.map((r) => r.name)).toEqual(['Android', 'iOS', 'HarmonyOS']);
+  const source = await ctx.client.call<Page>('analysis.getAnalysisSourceInfo', { ...range, start_index: 0 }, token);
+  expect(source.sum, '4.11.9 has no sum').toBeUndefined();
+});
+
+test('gettpdata (TP token): one row per day with the asked metrics as strings; an unknown metric is 40001', async ({ ctx }) => {
+  const data = await ctx.client.call<{ offset: number; total: number; result: Record<string, string>[] }>('analysis.getData',
+    { metrics: 'tp_day_user_count,tp_day_app_count', start_date: daysAgo(2), end_date: daysAgo(0), max_results: 2 }, ctx.tpToken);
+  expect(data).toMatchObject({ offset: 0, total: 3 });
+  expect(data.result).toHaveLength(2);
+  expect(Object.keys(data.result[0]!).sort()).toEqual(['date', 'tp_day_app_count', 'tp_day_user_count']);
+  expect(data.result[0]!.tp_day_user_count).toEqual(expect.stringMatching(/^\d+$/));
+  expect(await errno(ctx.client.call('analysis.getData', { metrics: 'tp_day_users', start_date: daysAgo(2), end_date: daysAgo(0) }, ctx.tpToken))).toBe(40001);
+});
