@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECKS, checkDef, type CheckStatus } from '../harness/detection/checks.ts';
 import { AUTHORIZATION_STAGE } from '../harness/detection/permissionSets.ts';
-import { NOT_SELECTED_REASON, type CheckReport, type Report } from '../harness/report/model.ts';
+import { NOT_SELECTED_REASON, NOTHING_TO_CHECK_REASON, type CheckReport, type Report } from '../harness/report/model.ts';
 import { runDetection, type DetectionRun, tail, reportOf, checkOf } from './helpers/runDetection.ts';
 
 test.describe.configure({ mode: 'parallel' });
@@ -146,6 +146,7 @@ const MUTANTS: MutantRow[] = [
   { mutant: 'commission-rate', sets: ['payment'], check: 'pay.payment-service', status: 'FAILED', cause: /commission_rate/ },
   { mutant: 'no-domain-pool', sets: ['basic-info'], check: 'info.domains', status: 'WARNING', cause: /tp\/modifydomain/ },
   { mutant: 'icon-own-cdn', sets: ['basic-info'], check: 'info.icon-via-upload', status: 'WARNING', cause: /47008/ },
+  { mutant: 'data-dashed-dates', sets: ['data'], check: 'data.analysis-read', status: 'WARNING', cause: /40001.*start_date must be a date written yyyyMMdd/ },
 ];
 
 for (const m of MUTANTS) {
@@ -379,6 +380,22 @@ test('PREFLIGHT_PERMISSION_SETS=支付服务权限 → only payment selected and
   expect.soft(run.stdout, 'the payment checks ran').toMatch(/@payment/);
   expect.soft(run.stdout.match(/^.*(@(development|customer-service)\b|development\.setup).*$/gm) ?? [], 'lines of unselected sets').toEqual([]);
   expect.soft(report.verdict.ready, report.verdict.headline.en).toBe(true);
+  expect.soft(run.exitCode, tail(run, 1500)).toBe(0);
+});
+
+// Sets outside Baidu's detection: 数据权限 has a check of ours (the reference TP passes it); 推广权限 has none here
+// either, so it is said and does not hold the verdict (Baidu lets a TP publish with it unchecked).
+
+test('PREFLIGHT_PERMISSION_SETS=数据权限,推广权限 → data checked and PASSED; promotion has nothing to check and the run is ready', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await runDetection({ outDir: testInfo.outputPath('run'), env: { PREFLIGHT_PERMISSION_SETS: '数据权限,推广权限', PREFLIGHT_PROBES: '0' }, timeoutMs: RUN_TIMEOUT });
+  const report = reportOf(run);
+  expect(report.permissionSets.selected).toEqual(['data', 'promotion']);
+  expect.soft(checkOf(report, 'data.analysis-read', run)).toMatchObject({ status: 'PASSED' });
+  expect.soft(stageOf(report, 'data')?.status).toBe('PASSED');
+  expect.soft(stageOf(report, 'promotion')).toMatchObject({ selected: true, status: 'SKIPPED', reason: NOTHING_TO_CHECK_REASON });
+  // The probes are off: they are the checks skipped.
+  expect.soft(report.verdict.headline.en).toBe(`Ready for 全网发布: yes — ${CHECKS.filter((c) => c.kind === 'probe').length} checks skipped, 1 selected permission set Baidu does not detect (nothing checked here either)`);
   expect.soft(run.exitCode, tail(run, 1500)).toBe(0);
 });
 

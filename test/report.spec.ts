@@ -14,6 +14,7 @@ import {
   validateReport,
   NOT_RUN_REASON,
   NOT_SELECTED_REASON,
+  NOTHING_TO_CHECK_REASON,
   type BuildInput,
   type Report,
   type TestRecord,
@@ -188,6 +189,20 @@ test.describe('buildReport', () => {
     expect(stage(r, 'payment')).toMatchObject({ status: 'SKIPPED', selected: true, checks: [] });
     expect(r.verdict.ready).toBe(false);
     expect(r.verdict.headline.en).toContain('1 permission set without checks');
+  });
+
+  test('a selected set Baidu does not detect, with no check here either, does not hold the verdict and says so', () => {
+    // 推广权限: outside Baidu's detection (reference §7.1.4) and without a check of this tool; 支付服务权限 is Baidu's.
+    const r = buildReport(input(allPass(), { permissionSets: ['development', 'promotion'] }));
+    expect(stage(r, 'promotion')).toMatchObject({ status: 'SKIPPED', selected: true, baiduDetected: false, reason: NOTHING_TO_CHECK_REASON, checks: [] });
+    expect(r.verdict).toMatchObject({ ready: true, status: 'PASSED' });
+    expect(r.verdict.headline.en).toBe('Ready for 全网发布: yes — all 5 checks passed, 1 selected permission set Baidu does not detect (nothing checked here either)');
+    expect(r.verdict.headline.zh).toBe('可以全网发布：是 — 全部 5 项检测通过，1 个所选权限集百度不检测（此处也无检测项）');
+    // Beside a Baidu-detected set without checks, that one still holds it.
+    const both = buildReport(input(allPass(), { permissionSets: ['development', 'payment', 'promotion'] }));
+    expect(both.verdict.ready).toBe(false);
+    expect(both.verdict.headline.en).toBe('Ready for 全网发布: no — 1 permission set without checks, 1 selected permission set Baidu does not detect (nothing checked here either)');
+    expectValid(r);
   });
 
   test('skip reason, flaky, WAITING and attachment-declared status', () => {
@@ -366,6 +381,13 @@ for s in root.findall('testsuite'):
 print(json.dumps({'totals': dict(root.attrib), 'cases': cases}))`;
     return JSON.parse(execFileSync('python3', ['-c', script], { input: text, encoding: 'utf8' }));
   }
+
+  test('a selected set with nothing to check: a skipped testcase (Baidu does not detect it), an error when Baidu would', () => {
+    const r = buildReport(input(allPass(), { permissionSets: ['development', 'payment', 'promotion'] }));
+    const { cases } = parseJunit(renderJunit(r));
+    expect(cases.find((c) => c.suite === 'promotion')).toMatchObject({ kind: 'skipped', name: 'promotion: nothing to check / 无检测项' });
+    expect(cases.find((c) => c.suite === 'payment')).toMatchObject({ kind: 'error', type: 'no-checks' });
+  });
 
   test('one testcase per check, a <failure> exactly where the verdict is held back, warnings as passes with their reason', () => {
     const tests = allPass();

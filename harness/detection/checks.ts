@@ -132,6 +132,11 @@ export const CHECKS: readonly CheckDef[] = [
   { id: 'info.icon-via-upload', permissionSet: 'basic-info', kind: 'extended',
     title: { zh: '使用上传图片修改头像', en: 'Icon changed with an uploaded image' }, requirement: 'reference §4.2, §4.4.3',
     expects: { zh: '修改头像时使用upload/image上传得到的图片地址（其他地址会被47008拒绝）', en: 'The icon is changed with an image URL from upload/image (others are refused with 47008)' } },
+
+  // 数据权限 — not detected by Baidu; our check that the TP can read what the set is for (§4.11).
+  { id: 'data.analysis-read', permissionSet: 'data', kind: 'extended',
+    title: { zh: '读取小程序数据分析', en: 'The app\'s data analysis read with the authorizer token' }, requirement: 'reference §4.11',
+    expects: { zh: '用授权小程序的access_token成功调用过数据分析接口（如data/getanalysisusertrend），日期写作yyyyMMdd', en: 'A data-analysis read (e.g. data/getanalysisusertrend) has succeeded with the authorizer token, its dates written yyyyMMdd' } },
 ];
 
 export function checkDef(id: string): CheckDef {

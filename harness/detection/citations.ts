@@ -41,6 +41,7 @@ export const REFERENCE_SECTIONS: Readonly<Record<string, ReferenceSection>> = {
   '4.1': { zh: '服务器域名与业务域名', en: 'server and webview domains' },
   '4.2': { zh: '图片上传', en: 'upload/image (other image URLs are refused with 47008)' },
   '4.4.3': { zh: '修改小程序头像', en: 'modify the icon' },
+  '4.11': { zh: '数据分析（数据权限）', en: 'data analysis (数据权限): dates written yyyyMMdd, pages of 20 from start_index' },
   '5.4.2': { zh: '开通支付账号', en: 'pay/account/create' },
   '5.4.4': { zh: '提交开发配置', en: 'pay/developconfig/submit' },
   '5.4.5': { zh: '创建并绑定支付服务', en: 'pay/paymentservice/create' },

@@ -25,7 +25,7 @@ export const PERMISSION_SETS: readonly PermissionSet[] = [
   { slug: 'customer-service', zh: '客服能力权限', en: 'Customer-service capability', baiduDetected: true, dimension: 0, suite: { spec: 'customer-service.spec.ts', withoutApp: true } },
   { slug: 'payment', zh: '支付服务权限', en: 'Payment service', baiduDetected: true, dimension: 0, suite: { spec: 'payment.spec.ts', setup: 'payment.setup.ts' } },
   { slug: 'basic-info', zh: '基本信息设置权限', en: 'Basic-information settings', baiduDetected: false, dimension: 0, suite: { spec: 'operations.spec.ts', setup: 'operations.setup.ts' } },
-  { slug: 'data', zh: '数据权限', en: 'Data analysis', baiduDetected: false, dimension: 0 },
+  { slug: 'data', zh: '数据权限', en: 'Data analysis', baiduDetected: false, dimension: 0, suite: { spec: 'data-analysis.spec.ts', setup: 'data-analysis.setup.ts' } },
   { slug: 'account', zh: '账号管理权限', en: 'Account management', baiduDetected: false, dimension: 1 },
   { slug: 'promotion', zh: '推广权限', en: 'Promotion', baiduDetected: false, dimension: 0 },
 ];

@@ -180,6 +180,11 @@ export function onlyWarns(c: Pick<CheckReport, 'kind' | 'status' | 'reason'>, st
 }
 export const NO_CHECK_RAN_REASON = 'no check ran / 没有检测运行';
 /**
+ * A selected set outside Baidu's detection (reference §7.1.4) for which this tool has no check either (账号管理权限,
+ * 推广权限): Baidu lets a TP publish with it unchecked, so it does not hold the verdict — the headline says it.
+ */
+export const NOTHING_TO_CHECK_REASON = 'not in Baidu\'s detection, and this tool has no check for it / 百度发布检测不检查该权限集，本工具也没有它的检测项';
+/**
  * What 全网发布 also requires that no API shows, so no run can check (reference §7.1.1–2): said beside a "ready" verdict so
  * that it is not read as the whole story.
  */
@@ -443,7 +448,7 @@ export function buildReport(input: BuildInput): Report {
 
   const checks: CheckReport[] = [];
   const stages: StageReport[] = [];
-  let failed = 0, waiting = 0, heldUp = 0, leftOut = 0, skipped = 0, warnings = 0, emptyStages = 0, counted = 0;
+  let failed = 0, waiting = 0, heldUp = 0, leftOut = 0, skipped = 0, warnings = 0, emptyStages = 0, uncheckedStages = 0, counted = 0;
 
   for (const sd of stageDefs) {
     const defs = registry.filter((c) => c.permissionSet === sd.slug);
@@ -458,6 +463,11 @@ export function buildReport(input: BuildInput): Report {
 
     if (!sd.selected) {
       stages.push({ ...sd, status: 'SKIPPED', reason: NOT_SELECTED_REASON, checks: defs.map((d) => d.id) });
+      continue;
+    }
+    if (defs.length === 0 && !sd.baiduDetected) {
+      stages.push({ ...sd, status: 'SKIPPED', reason: NOTHING_TO_CHECK_REASON, checks: [] });
+      uncheckedStages++;
       continue;
     }
 
@@ -497,7 +507,7 @@ export function buildReport(input: BuildInput): Report {
 
   // Verdict over the authorization stage and the selected sets; a selected stage with nothing run cannot pass.
   const stepFailures = steps.filter((s) => s.status === 'FAILED').length;
-  const verdictInputs = stages.filter((s) => s.selected).map((s) => (s.status === 'SKIPPED' ? 'FAILED' : s.status));
+  const verdictInputs = stages.filter((s) => s.selected && s.reason !== NOTHING_TO_CHECK_REASON).map((s) => (s.status === 'SKIPPED' ? 'FAILED' : s.status));
   if (stepFailures || input.stopped) verdictInputs.push('FAILED');
   const status = worst(verdictInputs) as VerdictStatus; // SKIPPED mapped away above
   const ready = status === 'PASSED' || status === 'WARNING';
@@ -522,6 +532,7 @@ export function buildReport(input: BuildInput): Report {
   if (warnings) { zh.push(`${warnings} 项警告`); en.push(plural(warnings, 'warning')); }
   if (skipped) { zh.push(`${skipped} 项检测跳过`); en.push(`${plural(skipped, 'check')} skipped`); }
   if (zh.length === 0) { zh.push(`全部 ${counted} 项检测通过`); en.push(`all ${plural(counted, 'check')} passed`); }
+  if (uncheckedStages) { zh.push(`${uncheckedStages} 个所选权限集百度不检测（此处也无检测项）`); en.push(`${plural(uncheckedStages, 'selected permission set')} Baidu does not detect (nothing checked here either)`); }
   const headline = {
     zh: `可以全网发布：${ready ? '是' : '否'} — ${zh.join('，')}`,
     en: `Ready for 全网发布: ${ready ? 'yes' : 'no'} — ${en.join(', ')}`,

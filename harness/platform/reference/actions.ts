@@ -144,6 +144,13 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
       return { onboarded: true };
     },
 
+    // 数据权限: the last 7 days of the app's user trend, as the TP's statistics page shows them (Beijing days, yyyyMMdd).
+    async 'read-data'(appId) {
+      const day = (ago: number) => new Date(Date.now() + 8 * 3600_000 - ago * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+      const trend = await app<{ total: number; data_list: unknown[] }>(appId, 'analysis.getAnalysisUserTrend', { start_date: day(7), end_date: day(1), start_index: 0, gran: 'day' });
+      return { days: trend?.total ?? 0 };
+    },
+
     async 'set-domains'(appId) {
       const domain = selfUrl().replace(/^http:/, 'https:');
       await tp('domain.modifyServerDomain', { action: 'add', request_domain: domain, upload_domain: domain, download_domain: domain });
