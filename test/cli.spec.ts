@@ -15,7 +15,7 @@ import { authorize } from '../harness/emulator/providers/auth.ts';
 import type { PushEntry } from '../harness/emulator/ledger.ts';
 import { freePort } from '../harness/platform/launch.ts';
 import { SeededIds } from '../harness/seed.ts';
-import { ROOT } from './helpers/runDetection.ts';
+import { ROOT, runDetection } from './helpers/runDetection.ts';
 import type { Report } from '../harness/report/model.ts';
 import { fakeReport as report } from './helpers/fakeReport.ts';
 
@@ -488,4 +488,25 @@ base('preflight compare: which checks changed between two runs; exit 1 only when
   const junk = await cli(['compare', 'not-a-report.json', '20260101T000000-aaaaaaaa'], {}, cwd);
   expect(junk.code).toBe(2);
   expect(junk.stderr).toContain('not-a-report.json is not a preflight report');
+});
+
+// A run's own TP (the reference TP or its mutant) stops with the run: the replay starts it again with the run's seed,
+// so the reviewer sees the answer the check saw — unless this machine's credentials are not the run's.
+base('--run after the run ended: the run\'s mutant TP is started again and answers as it did; other credentials are refused with why', async ({}, testInfo) => {
+  base.setTimeout(150_000);
+  const outDir = testInfo.outputPath('detection');
+  const run = await runDetection({ mutant: 'ticket-ack-ok', outDir, env: { PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: '0' }, timeoutMs: 120_000 });
+  expect(run.exitCode, run.stdout.slice(-1500)).toBe(1);
+  const runDir = join(outDir, 'run');
+  const ticket = loadPushes(runDir)!.find((p) => p.event === 'ticket')!;
+  const again = await cli(['push', 'replay', String(ticket.seq), '--run', runDir], { PREFLIGHT_SEED: 'not-the-runs' });
+  expect(again.code, again.stderr).toBe(1);
+  expect(again.stdout).toMatch(/^test\/mutants\/ticket-ack-ok\.ts stopped with the run: started again with the run's seed \(PREFLIGHT_SEED=e2e-detection-1\) to answer\n/);
+  expect(again.stdout).toMatch(new RegExp(`^ticket push #${ticket.seq} → http://127\\.0\\.0\\.1:\\d+/baidu/auth-events: HTTP 200 in \\d+ ms, body "ok"$`, 'm'));
+  expect(again.stderr).toContain('the TP answered "ok", Baidu expects "success"');
+  // Another message token here (the environment or .env): the run's TP would refuse the push for that, so not started.
+  const other = await cli(['push', 'replay', String(ticket.seq), '--run', runDir], { TP_MESSAGE_TOKEN: 'AnotherMessageToken0000000000000' });
+  expect(other.code).toBe(1);
+  expect(other.stdout).not.toContain('started again');
+  expect(other.stderr).toContain("its TP cannot be started again: the TP credentials here (TP_MESSAGE_TOKEN, TP_ENCODING_AES_KEY in the environment or .env) are not the run's");
 });

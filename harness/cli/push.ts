@@ -11,6 +11,7 @@ import { loadPushes, PUSHES_FILE, runsRoot } from '../detection/runs.ts';
 import { deliver, describeAnswer, echoRequest, pushRequest } from '../emulator/pusher.ts';
 import { pushHint, tpNotUp } from '../detection/pushHint.ts';
 import type { PushEntry } from '../emulator/ledger.ts';
+import { restartRunTp, type RestartedTp } from './runTp.ts';
 
 const USAGE = `usage: preflight push replay <ledger-id> [--emulator http://127.0.0.1:${DEFAULT_EMULATOR_PORT} | --run .preflight/runs/<id>] [--to URL]\n`;
 /** A TP that never answers costs this long, then the command says so (exit 1). */
@@ -87,18 +88,32 @@ async function direct(runDir: string, seq: number, to: string | undefined, named
     process.stderr.write(`preflight push: ledger entry ${seq} is not a push of ${runDir}\n`);
     return 2;
   }
-  const target = to ?? p.url;
   // The request the push was, rebuilt with the emulator's own wire format, and sent the way the emulator sends pushes.
-  const wire = p.echo ? echoRequest(target, p.echo) : pushRequest(target, p.envelope);
-  const d = await deliver(wire, TIMEOUT_MS);
+  const send = (target: string) => deliver(p.echo ? echoRequest(target, p.echo) : pushRequest(target, p.envelope), TIMEOUT_MS);
+  let target = to ?? p.url;
+  let d = await send(target);
+  let restarted: RestartedTp | undefined;
+  // Nothing answered at the run's own URL: usually its reference TP, which stopped with the run. Start it again.
+  if (!to && tpNotUp(d) && (restarted = await restartRunTp(runDir, pushes)) && 'tp' in restarted) {
+    try {
+      const url = new URL(p.url);
+      target = new URL(url.pathname + url.search, new URL(restarted.tp.urls.authEvent).origin).href;
+      process.stdout.write(`${restarted.label} stopped with the run: started again with the run's seed (PREFLIGHT_SEED=${restarted.seed}) to answer\n`);
+      d = await send(target);
+    } finally {
+      await restarted.tp.stop();
+    }
+  }
+  const expected = p.echo ? p.echo.echoStr : 'success';
   process.stdout.write(`${p.event} push #${seq} → ${target}: ${describeAnswer(d)}\n`);
   if (d.outcome === 'ok') return 0;
   if (d.status !== null && d.outcome !== 'too-large') {
-    process.stderr.write(`preflight push: the TP answered ${JSON.stringify(d.replyBody.slice(0, 80))}, Baidu expects ${JSON.stringify(wire.expected)}${pushHint(d)}\n`);
+    process.stderr.write(`preflight push: the TP answered ${JSON.stringify(d.replyBody.slice(0, 80))}, Baidu expects ${JSON.stringify(expected)}${pushHint(d)}\n`);
     return 1;
   }
-  // Nothing answered at the run's own URL: usually its reference TP, which stopped with the run. Say how to go on.
-  const advice = tpNotUp(d) && !to ? "; a run's reference TP stops when the run ends — start your TP and replay again, or send the push elsewhere with --to URL" : '';
+  // Nothing answered at the run's own URL, and its TP could not be started again (or is a team's own): say how to go on.
+  const advice = !tpNotUp(d) || to || restarted ? (restarted && 'why' in restarted ? `; ${restarted.why}` : '')
+    : "; a run's reference TP stops when the run ends — start your TP and replay again, or send the push elsewhere with --to URL";
   process.stderr.write(`preflight push: the TP at ${target}: ${d.cause}${pushHint(d)}${advice}\n`);
   return 1;
 }
