@@ -19,6 +19,7 @@ interface Ctx { em: StartedEmulator; client: BaiduClient; tpToken: string; app: 
 const test = base.extend<{ ctx: Ctx }>({
   ctx: async ({}, use) => {
     const em = await startEmulator({ seed: 'data' });
+    em.emu.advance((NOON - em.emu.now()) / 1000);
     em.emu.registerTp(TP, { scheduleTickets: false });
     await em.emu.pushTicket(TP.clientId);
     const client = new BaiduClient({ openapiBaseUrl: em.url, retries: 0 });
@@ -44,9 +45,14 @@ async function errno(p: Promise<unknown>): Promise<number | string> {
 
 type Page = { data_list: Record<string, unknown>[]; sum?: Record<string, number>; offset: number; total: number; time_span: string };
 
+// The emulator's clock is moved forward to the next Beijing noon (04:00 UTC), so no test straddles a midnight and
+// "today" has a known hour.
+const DAY = 86_400_000;
+const NOON = Math.ceil((Date.now() - 4 * 3600_000) / DAY) * DAY + 4 * 3600_000;
+
 /** Days before the emulator's today (Beijing), as yyyyMMdd. */
 function daysAgo(n: number): string {
-  return new Date(Date.now() + 8 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+  return new Date(NOON + 8 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
 }
 
 test('every data-analysis read answers for an app that granted 数据权限; one that did not gets 45001', async ({ ctx }) => {
@@ -80,7 +86,10 @@ test('user trend: one row per day of the range up to today, pages of 20, a sum, 
   const all = [...first.data_list, ...second.data_list];
   expect(first.sum!.user_count, 'sum of the counts').toBe(all.reduce((a, r) => a + Number(r.user_count), 0));
   expect((await read(0, 'week')).total, 'by week').toBe(5);
-  expect((await read(0, 'hour')).total, 'by hour').toBe(30 * 24);
+  // By the hour: today's end at the current hour (12:00 Beijing: hours 0–12).
+  expect((await read(0, 'hour')).total, 'by hour').toBe(29 * 24 + 13);
+  const months = await ctx.client.call<Page>('analysis.getAnalysisUserTrend', { start_date: '20250815', end_date: '20251130', start_index: 0, gran: 'month' }, token);
+  expect(months.data_list.map((r) => r.name), 'by month, the first one partial').toEqual(['202508', '202509', '202510', '202511']);
   // A range that reaches past today: the days after it have no rows.
   const future = await ctx.client.call<Page>('analysis.getAnalysisUserTrend', { start_date: daysAgo(1), end_date: daysAgo(-5), start_index: 0, gran: 'day' }, token);
   expect(future.total).toBe(2);
@@ -99,6 +108,7 @@ test('dates are yyyyMMdd calendar dates, start before end, and a range never ans
   expect(await errno(trend({ start_date: '20200101', end_date: '20260101', gran: 'hour' })), 'years by the hour').toBe(40001);
   expect(await errno(trend({ gran: 'minute' })), 'gran outside hour/day/week/month').toBe(40001);
   expect(await errno(trend({ start_index: -1 })), 'negative start_index').toBe(40001);
+  expect(await errno(trend({ start_index: '99999999999999999999999' })), 'a start_index no SDK int holds').toBe(40001);
   expect(await errno(ctx.client.call('analysis.getAnalysisUserTrend', { start_date: '20260101', end_date: '20260107', gran: 'day' }, token)), 'start_index is required').toBe(40001);
 });
 
@@ -108,8 +118,20 @@ test('the portrait answers age, sex and interest; categories answer one row each
   const portrait = await ctx.client.call<Page>('analysis.getAnalysisVisitAttribute', range, token);
   expect(Object.keys(portrait.data_list[0]!).sort()).toEqual(['age', 'interest', 'sex']);
   expect((portrait.data_list[0]!.sex as { name: string }[]).map((s) => s.name)).toEqual(['男', '女']);
+  const ages = portrait.data_list[0]!.age as { count_ratio: number }[];
+  expect(ages.reduce((a, x) => a + x.count_ratio, 0), 'the age groups add up to everyone').toBeCloseTo(1, 3);
+  const future = await ctx.client.call<Page>('analysis.getAnalysisVisitAttribute', { start_date: daysAgo(-1), end_date: daysAgo(-3) }, token);
+  expect(future, 'no visitors to portray yet').toMatchObject({ data_list: [], total: 0 });
   const terminal = await ctx.client.call<Page>('analysis.getAnalysisTerminalInfo', { ...range, start_index: 0, terminal_type: 'os' }, token);
   expect(terminal.data_list.map((r) => r.name)).toEqual(['Android', 'iOS', 'HarmonyOS']);
+  expect(terminal.data_list.reduce((a, r) => a + Number(r.accumulative_user_count_ratio), 0), 'shares add up to 1').toBeCloseTo(1, 3);
+  // terminal_type's values are UNKNOWN beyond the reference's list: another answers one row — never Object's own keys.
+  for (const other of ['carrier', 'constructor', '__proto__', 'toString']) {
+    const r = await ctx.client.call<Page>('analysis.getAnalysisTerminalInfo', { ...range, start_index: 0, terminal_type: other }, token);
+    expect(r.data_list.map((x) => x.name), other).toEqual(['其他']);
+  }
+  const retained = await ctx.client.call<Page>('analysis.getAnalysisRetainedUser', { ...range, start_index: 0, report_type: 'ratio', gran: 'day' }, token);
+  expect(Object.keys(retained.data_list[0]!).sort(), 'report_type=ratio answers ratios').toEqual(['name', 'retained_ratio']);
   const source = await ctx.client.call<Page>('analysis.getAnalysisSourceInfo', { ...range, start_index: 0 }, token);
   expect(source.sum, '4.11.9 has no sum').toBeUndefined();
 });
@@ -122,4 +144,10 @@ test('gettpdata (TP token): one row per day with the asked metrics as strings; a
   expect(Object.keys(data.result[0]!).sort()).toEqual(['date', 'tp_day_app_count', 'tp_day_user_count']);
   expect(data.result[0]!.tp_day_user_count).toEqual(expect.stringMatching(/^\d+$/));
   expect(await errno(ctx.client.call('analysis.getData', { metrics: 'tp_day_users', start_date: daysAgo(2), end_date: daysAgo(0) }, ctx.tpToken))).toBe(40001);
+  // The .NET SDK sends it as a POST form, the doc spells max_result: both answered alike.
+  const res = await fetch(`${ctx.em.url}/rest/2.0/smartapp/data/gettpdata?access_token=${ctx.tpToken}`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ metrics: 'tp_day_user_count', start_date: daysAgo(2), end_date: daysAgo(0), max_result: '1' }),
+  });
+  expect(await res.json()).toMatchObject({ errno: 0, data: { total: 3, result: [{ date: daysAgo(2) }] } });
 });

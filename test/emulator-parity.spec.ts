@@ -294,7 +294,9 @@ async function negatives(def: EndpointDef, rec: Recorder, tokens: Tokens): Promi
     const other = def.permissionSet === 'payment' ? tokens.app.devOnly : tokens.app.payOnly;
     await rec.send(def, `an app that did not grant ${def.permissionSet}`, params, other);
   }
-  await rec.send(def, `wrong method (${def.method === 'GET' ? 'POST' : 'GET'})`, params, own, { method: def.method === 'GET' ? 'POST' : 'GET' });
+  const wrong = def.method === 'GET' ? 'POST' : 'GET';
+  if (def.alsoMethod !== wrong) await rec.send(def, `wrong method (${wrong})`, params, own, { method: wrong });
+  else await rec.send(def, `the other method the SDKs use (${wrong})`, params, own, { method: wrong });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ export interface EndpointDef {
   id: string;
   zh: string;
   method: 'GET' | 'POST';
+  /** Another method the emulator also answers, where the SDKs disagree on the method (the client uses `method`). */
+  alsoMethod?: 'GET' | 'POST';
   host: 'openapi';
   path: string;
   token: TokenKind;
@@ -157,8 +159,9 @@ export const CATALOGUE: readonly EndpointDef[] = [
     params: { start_date: req(), end_date: req(), ...(x === 'getanalysisvisitattribute' ? {} : { start_index: req('int') }), ...extra },
     data: obj({ data_list: arr({ type: 'object' }), offset: int, total: int }, ['data_list']), idempotent: true, doc,
   })),
-  row({ id: 'analysis.getData', zh: '第三方平台数据', method: 'GET', path: '/rest/2.0/smartapp/data/gettpdata', token: 'tp', envelope: 'W',
-    // The doc spells max_result, the Go SDK max_results (reference §4.11.10): both are taken.
+  // The Go SDK and the doc send GET, the .NET SDK (SKIT) POST; the doc spells max_result, the Go SDK max_results
+  // (reference §4.11.10): each is taken.
+  row({ id: 'analysis.getData', zh: '第三方平台数据', method: 'GET', alsoMethod: 'POST', path: '/rest/2.0/smartapp/data/gettpdata', token: 'tp', envelope: 'W',
     params: { metrics: req(), start_date: req(), end_date: req(), scene: opt('int'), start_index: opt('int'), max_results: opt('int'), max_result: opt('int') },
     data: obj({ offset: int, total: int, result: arr({ type: 'object' }) }), doc: '4.11.10' }),
 
@@ -181,7 +184,7 @@ export const CATALOGUE: readonly EndpointDef[] = [
 ];
 
 const byId = new Map(CATALOGUE.map((e) => [e.id, e]));
-const byRoute = new Map(CATALOGUE.map((e) => [`${e.method} ${e.path}`, e]));
+const byRoute = new Map<string, EndpointDef>(CATALOGUE.flatMap((e) => [e.method, ...(e.alsoMethod ? [e.alsoMethod] : [])].map((m) => [`${m} ${e.path}`, e] as [string, EndpointDef])));
 
 export function endpoint(id: string): EndpointDef {
   const e = byId.get(id);

@@ -6,7 +6,7 @@
 // <skipped> with the reason, and a pass otherwise, a warning's reason in its properties and system-out — plus a
 // suite of harness steps, where a failed step or a stopped run is an <error>.
 import { holdsVerdict } from '../detection/checks.ts';
-import { NOTHING_TO_CHECK_REASON, plainReason, type CheckReport, type Report, type StepReport } from './model.ts';
+import { nothingToCheck, plainReason, type CheckReport, type Report, type StepReport } from './model.ts';
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
   // XML 1.0 cannot carry most control characters, even escaped.
@@ -72,7 +72,7 @@ export function renderJunit(report: Report, stopped?: 'interrupted' | 'timedout'
     const cases = st.checks.map((id) => report.checks.find((c) => c.id === id)).filter((c): c is CheckReport => !!c).map((c) => checkCase(c, report));
     // A selected set with no check at all cannot pass (the model's rule): said as an error of its suite — unless
     // Baidu does not detect it either, which is said as a skip.
-    const nothing = st.reason === NOTHING_TO_CHECK_REASON;
+    const nothing = nothingToCheck(st);
     const empty = st.selected && cases.length === 0
       ? [nothing
         ? testcase(st.slug, `${st.slug}: nothing to check / 无检测项`, 0, 'skipped', `<skipped message="${attr(st.reason)}"/>`)

@@ -184,6 +184,10 @@ export const NO_CHECK_RAN_REASON = 'no check ran / 没有检测运行';
  * 推广权限): Baidu lets a TP publish with it unchecked, so it does not hold the verdict — the headline says it.
  */
 export const NOTHING_TO_CHECK_REASON = 'not in Baidu\'s detection, and this tool has no check for it / 百度发布检测不检查该权限集，本工具也没有它的检测项';
+/** Whether a stage is such a set (by what it is, not by its reason's words). */
+export function nothingToCheck(s: Pick<StageReport, 'selected' | 'baiduDetected' | 'checks'>): boolean {
+  return s.selected && !s.baiduDetected && s.checks.length === 0;
+}
 /**
  * What 全网发布 also requires that no API shows, so no run can check (reference §7.1.1–2): said beside a "ready" verdict so
  * that it is not read as the whole story.
@@ -465,7 +469,7 @@ export function buildReport(input: BuildInput): Report {
       stages.push({ ...sd, status: 'SKIPPED', reason: NOT_SELECTED_REASON, checks: defs.map((d) => d.id) });
       continue;
     }
-    if (defs.length === 0 && !sd.baiduDetected) {
+    if (nothingToCheck({ ...sd, checks: defs.map((d) => d.id) })) {
       stages.push({ ...sd, status: 'SKIPPED', reason: NOTHING_TO_CHECK_REASON, checks: [] });
       uncheckedStages++;
       continue;
@@ -507,7 +511,7 @@ export function buildReport(input: BuildInput): Report {
 
   // Verdict over the authorization stage and the selected sets; a selected stage with nothing run cannot pass.
   const stepFailures = steps.filter((s) => s.status === 'FAILED').length;
-  const verdictInputs = stages.filter((s) => s.selected && s.reason !== NOTHING_TO_CHECK_REASON).map((s) => (s.status === 'SKIPPED' ? 'FAILED' : s.status));
+  const verdictInputs = stages.filter((s) => s.selected && !nothingToCheck(s)).map((s) => (s.status === 'SKIPPED' ? 'FAILED' : s.status));
   if (stepFailures || input.stopped) verdictInputs.push('FAILED');
   const status = worst(verdictInputs) as VerdictStatus; // SKIPPED mapped away above
   const ready = status === 'PASSED' || status === 'WARNING';

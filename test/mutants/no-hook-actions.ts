@@ -7,5 +7,5 @@
 import { runReferenceTp } from '../../harness/platform/reference/main.ts';
 
 await runReferenceTp({
-  unsupportedActions: ['upload-package', 'submit-audit', 'release', 'withdraw-audit', 'rollback', 'payment-onboard', 'set-domains', 'read-app-info'],
+  unsupportedActions: ['upload-package', 'submit-audit', 'release', 'withdraw-audit', 'rollback', 'payment-onboard', 'set-domains', 'read-app-info', 'read-data'],
 });

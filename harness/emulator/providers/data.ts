@@ -6,8 +6,10 @@
 //   time) just have no rows.
 // - No documented limit on the range: the emulator refuses only a reply of more than 10,000 rows (a TP that asked
 //   for years by the hour), so that one request cannot make it compute for seconds.
-// - Pages of 20 rows from start_index (4.11.4 answers one portrait, unpaged). Metric values are stable for an app,
-//   a day and a metric (seeded), so two reads of the same range agree; counts are integers, ratios fractions.
+// - Pages of 20 rows from start_index (4.11.4 answers one portrait, unpaged); an index past 2^31-1 is 40001, as an
+//   SDK's int could not hold it. Metric values are stable for an app, a day and a metric (seeded), so two reads of
+//   the same range agree; counts are integers, ratios fractions, and the ratios of one breakdown (regions, ages…) add
+//   up to 1. Weeks are counted from start_date; the hours of today end at the current Beijing hour.
 import { BaiduError, reply } from '../../baidu/envelopes.ts';
 import type { Handler, HandlerCtx, Handlers } from '../handler.ts';
 
@@ -70,14 +72,16 @@ function rowOf(seed: string, key: string, names: readonly string[], extra: Row =
 }
 
 /** Time buckets of a range by granularity: their names as Baidu's samples show them, and the days they cover. */
-function buckets(from: number, to: number, gran: string, today: number): { name: string; key: string }[] {
+function buckets(from: number, to: number, gran: string, now: { day: number; hour: number }): { name: string; key: string }[] {
+  const today = now.day;
   const last = Math.min(to, today);
   if (last < from) return [];
-  const count = gran === 'hour' ? (last - from + 1) * 24 : gran === 'week' ? Math.ceil((last - from + 1) / 7) : gran === 'month' ? monthsBetween(from, last) : last - from + 1;
+  const hoursOf = (d: number) => (d === today ? now.hour + 1 : 24);
+  const count = gran === 'hour' ? (last - from) * 24 + hoursOf(last) : gran === 'week' ? Math.ceil((last - from + 1) / 7) : gran === 'month' ? monthsBetween(from, last) : last - from + 1;
   if (count > MAX_ROWS) throw BaiduError.errno(40001, `the range ${ymd(from)}–${ymd(to)} by ${gran} is ${count} rows, more than the ${MAX_ROWS} this emulator answers: ask for a shorter range`);
   const out: { name: string; key: string }[] = [];
   if (gran === 'hour') {
-    for (let d = from; d <= last; d++) for (let h = 0; h < 24; h++) out.push({ name: `${ymd(d)}${String(h).padStart(2, '0')}`, key: `${ymd(d)}h${h}` });
+    for (let d = from; d <= last; d++) for (let h = 0; h < hoursOf(d); h++) out.push({ name: `${ymd(d)}${String(h).padStart(2, '0')}`, key: `${ymd(d)}h${h}` });
   } else if (gran === 'week') {
     for (let d = from; d <= last; d += 7) out.push({ name: `${ymd(d)}-${ymd(Math.min(d + 6, last))}`, key: `w${ymd(d)}` });
   } else if (gran === 'month') {
@@ -100,17 +104,38 @@ function monthsBetween(from: number, to: number): number {
   return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth() + 1;
 }
 
-/** The emulator's today as a day number, in Beijing time (Baidu's dates are Beijing days). */
-function today(ctx: HandlerCtx): number {
-  return Math.floor((ctx.emu.now() + BEIJING_MS) / DAY_MS);
+/** The emulator's today as a day number and its hour, in Beijing time (Baidu's dates are Beijing days). */
+function now(ctx: HandlerCtx): { day: number; hour: number } {
+  const t = ctx.emu.now() + BEIJING_MS;
+  return { day: Math.floor(t / DAY_MS), hour: Math.floor((t % DAY_MS) / 3_600_000) };
 }
 
+const MAX_INDEX = 2 ** 31 - 1;
+
+/** An optional non-negative integer parameter (already checked to be an integer by the catalogue), up to an SDK's int. */
+function index(params: Record<string, string>, name: string, dflt: number, min = 0): number {
+  const v = params[name] === undefined || params[name] === '' ? dflt : Number(params[name]);
+  if (!Number.isSafeInteger(v) || v < min || v > MAX_INDEX) throw BaiduError.errno(40001, `${name} must be an integer from ${min} to ${MAX_INDEX}`);
+  return v;
+}
+
+/** An own entry of a lookup table (a parameter naming `constructor` must not find Object's). */
+const own = <T>(table: Record<string, T>, key: string | undefined): T | undefined => (key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined);
+
 function page(rows: Row[], params: Record<string, string>, sum: Row | undefined, from: number, to: number) {
-  const offset = Number(params.start_index ?? 0);
-  if (!Number.isInteger(offset) || offset < 0) throw BaiduError.errno(40001, 'start_index must be a non-negative integer');
+  const offset = index(params, 'start_index', 0);
   return reply.ok({
     data_list: rows.slice(offset, offset + PAGE), ...(sum ? { sum } : {}), offset, total: rows.length, time_span: `${ymd(from)}-${ymd(to)}`,
   });
+}
+
+/** The ratios of a breakdown (one row per category), scaled so that each adds up to 1 over the rows. */
+function normalised(rows: Row[], names: readonly string[]): Row[] {
+  for (const n of names.filter((x) => /ratio|scale/.test(x))) {
+    const total = rows.reduce((a, r) => a + Number(r[n]), 0) || 1;
+    for (const r of rows) r[n] = Math.round((Number(r[n]) / total) * 10_000) / 10_000;
+  }
+  return rows;
 }
 
 /** Sums counts and averages the rest over the rows, as the "sum" object of Baidu's replies holds. */
@@ -129,7 +154,7 @@ function overTime(names: (params: Record<string, string>) => readonly string[], 
     const { from, to } = range(ctx.params);
     const seed = `${ctx.emu.ids.seed}:${ctx.app!.appId}:${ctx.def.id}`;
     const metrics = names(ctx.params);
-    const rows = buckets(from, to, gran?.(ctx.params) ?? 'day', today(ctx)).map((b) => rowOf(seed, b.key, metrics, { name: b.name }));
+    const rows = buckets(from, to, gran?.(ctx.params) ?? 'day', now(ctx)).map((b) => rowOf(seed, b.key, metrics, { name: b.name }));
     return page(rows, ctx.params, withSum ? summed(rows, metrics) : undefined, from, to);
   };
 }
@@ -138,9 +163,9 @@ function overTime(names: (params: Record<string, string>) => readonly string[], 
 function byCategory(categories: (params: Record<string, string>) => readonly string[], names: readonly string[], label: string, withSum = true): Handler {
   return (ctx) => {
     const { from, to } = range(ctx.params);
-    const span = Math.max(0, Math.min(to, today(ctx)) - from + 1);
+    const span = Math.max(0, Math.min(to, now(ctx).day) - from + 1);
     const seed = `${ctx.emu.ids.seed}:${ctx.app!.appId}:${ctx.def.id}:${from}:${to}`;
-    const rows = span ? categories(ctx.params).map((c) => rowOf(seed, c, names, { [label]: c })) : [];
+    const rows = span ? normalised(categories(ctx.params).map((c) => rowOf(seed, c, names, { [label]: c })), names) : [];
     return page(rows, ctx.params, withSum ? summed(rows, names) : undefined, from, to);
   };
 }
@@ -171,17 +196,21 @@ export const handlers: Handlers = {
   'analysis.getAnalysisRetainedUser': overTime((p) => (p.report_type === 'ratio' ? ['retained_ratio'] : ['active_user_count', 'retained_user_count']), (p) => p.gran!),
   'analysis.getAnalysisRegion': byCategory(() => PROVINCES, REGION, 'name'),
   // terminal_type's values are UNKNOWN beyond the reference's list: another value answers one "其他" row.
-  'analysis.getAnalysisTerminalInfo': byCategory((p) => TERMINALS[p.terminal_type!] ?? ['其他'], TERMINAL, 'name'),
+  'analysis.getAnalysisTerminalInfo': byCategory((p) => own(TERMINALS, p.terminal_type) ?? ['其他'], TERMINAL, 'name'),
   'analysis.getAnalysisVisitPage': byCategory(() => ['pages/index/index', 'pages/detail/detail', 'pages/mine/mine'], PAGES, 'pageName'),
-  'analysis.getAnalysisVisitCharacter': byCategory((p) => CHARACTER[p.character_type!]!, ['session_count', 'session_count_ratio', 'user_count', 'user_count_ratio'], 'name'),
+  'analysis.getAnalysisVisitCharacter': byCategory((p) => own(CHARACTER, p.character_type) ?? [], ['session_count', 'session_count_ratio', 'user_count', 'user_count_ratio'], 'name'),
   'analysis.getAnalysisSourceInfo': byCategory(() => ['搜索', '信息流', '分享', '其他'], SOURCE, 'name', false),
   'analysis.getAnalysisVisitAttribute': (ctx) => {
     const { from, to } = range(ctx.params);
+    const span = `${ymd(from)}-${ymd(to)}`;
+    // A range that has not begun yet has no visitors to portray.
+    if (from > now(ctx).day) return reply.ok({ data_list: [], offset: 0, total: 0, time_span: span });
     const seed = `${ctx.emu.ids.seed}:${ctx.app!.appId}:${from}:${to}`;
-    const attrs = (kind: string, names: string[]) => names.map((name, i) => ({ attribute_id: i + 1, name, count_ratio: metric(seed, `${kind}${i}`, 'ratio') }));
+    const attrs = (kind: string, names: string[]) =>
+      normalised(names.map((name, i) => ({ attribute_id: i + 1, name, count_ratio: metric(seed, `${kind}${i}`, 'ratio') })), ['count_ratio']);
     return reply.ok({
       data_list: [{ age: attrs('age', ['18岁以下', '18-24岁', '25-34岁', '35-44岁', '45岁以上']), sex: attrs('sex', ['男', '女']), interest: attrs('interest', ['科技', '生活', '教育', '娱乐']) }],
-      offset: 0, total: 1, time_span: `${ymd(from)}-${ymd(to)}`,
+      offset: 0, total: 1, time_span: span,
     });
   },
 
@@ -191,10 +220,9 @@ export const handlers: Handlers = {
     const unknown = metrics.filter((m) => !TP_METRICS.includes(m));
     if (!metrics.length || unknown.length) throw BaiduError.errno(40001, `metrics must be a comma-separated list of ${TP_METRICS.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
     const seed = `${ctx.emu.ids.seed}:${ctx.tp!.clientId}:gettpdata:${ctx.params.scene ?? ''}`;
-    const days = buckets(from, to, 'day', today(ctx));
-    const size = Number(ctx.params.max_results ?? ctx.params.max_result ?? PAGE);
-    const offset = Number(ctx.params.start_index ?? 0);
-    if (!Number.isInteger(size) || size < 1 || !Number.isInteger(offset) || offset < 0) throw BaiduError.errno(40001, 'start_index and max_results must be non-negative integers (max_results ≥ 1)');
+    const days = buckets(from, to, 'day', now(ctx));
+    const size = index(ctx.params, ctx.params.max_results !== undefined ? 'max_results' : 'max_result', PAGE, 1);
+    const offset = index(ctx.params, 'start_index', 0);
     // Values are strings in Baidu's reply (reference §4.11.10).
     const result = days.slice(offset, offset + size).map((d) => ({ date: d.name, ...Object.fromEntries(metrics.map((m) => [m, String(metric(seed, d.key, m))])) }));
     return reply.ok({ offset, total: days.length, result });
