@@ -15,6 +15,7 @@ import { handlers as dataHandlers } from './providers/data.ts';
 import { handlers as developmentHandlers } from './providers/development.ts';
 import { handlers as operationsHandlers } from './providers/operations.ts';
 import { ledgerNow } from './ledger.ts';
+import { bySlug } from '../detection/permissionSets.ts';
 
 const MAX_BODY = 10 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -338,10 +339,12 @@ function resolveAppToken(emu: Emulator, def: EndpointDef, t: string, ctx: Handle
   }
   if (def.permissionSet) {
     // Choice (Baidu does not document it): a set the TP never selected → 40007; one the app did not grant → 45001.
-    if (!ctx.tp!.permissionSets.includes(def.permissionSet)) throw BaiduError.errno(40007, `needs ${def.permissionSet}`);
+    // The set named as Baidu names it (scope_name), so a TP developer can tell which set an API needs (pain 13).
+    const set = `${bySlug(def.permissionSet).zh} (${def.permissionSet})`;
+    if (!ctx.tp!.permissionSets.includes(def.permissionSet)) throw BaiduError.errno(40007, `this API needs ${set}, which the TP did not select`);
     if (!a.granted.includes(def.permissionSet)) {
       ctx.facts.permissionDenied = def.permissionSet;
-      throw BaiduError.errno(45001, `the mini program did not grant ${def.permissionSet}`);
+      throw BaiduError.errno(45001, `the mini program did not grant ${set}`);
     }
   }
 }
