@@ -491,7 +491,7 @@ base('preflight compare: which checks changed between two runs; exit 1 only when
 });
 
 // A run's own TP (the reference TP or its mutant) stops with the run: the replay starts it again with the run's seed,
-// so the reviewer sees the answer the check saw — unless this machine's credentials are not the run's.
+// so the reviewer sees how it answers — unless this machine's credentials are not the run's.
 base('--run after the run ended: the run\'s mutant TP is started again and answers as it did; other credentials are refused with why', async ({}, testInfo) => {
   base.setTimeout(150_000);
   const outDir = testInfo.outputPath('detection');
@@ -500,15 +500,24 @@ base('--run after the run ended: the run\'s mutant TP is started again and answe
   const run = await runDetection({ mutant, outDir, env: { PREFLIGHT_PERMISSION_SETS: 'customer-service', PREFLIGHT_PROBES: '0' }, timeoutMs: 120_000 });
   expect(run.exitCode, run.stdout.slice(-1500)).toBe(1);
   const runDir = join(outDir, 'run');
-  const ticket = loadPushes(runDir)!.find((p) => p.event === 'ticket')!;
-  const again = await cli(['push', 'replay', String(ticket.seq), '--run', runDir], { PREFLIGHT_SEED: 'not-the-runs' });
+  const pushes = loadPushes(runDir)!;
+  const ticket = pushes.find((p) => p.event === 'ticket')!;
+  // From another folder, with another seed in the environment: the run's seed, and its mutant from the project.
+  const again = await cli(['push', 'replay', String(ticket.seq), '--run', runDir], { PREFLIGHT_SEED: 'not-the-runs', CHROMIUM_PATH: '/nowhere' }, tmpdir());
   expect(again.code, again.stderr).toBe(1);
-  expect(again.stdout).toMatch(/^test\/mutants\/ticket-ack-ok\.ts stopped with the run: started again with the run's seed \(PREFLIGHT_SEED=e2e-detection-1\) to answer\n/);
+  expect(again.stdout).toMatch(/^test\/mutants\/ticket-ack-ok\.ts stopped with the run: started again with the run's seed \(PREFLIGHT_SEED=e2e-detection-1\) to answer — /);
   expect(again.stdout).toMatch(new RegExp(`^ticket push #${ticket.seq} → http://127\\.0\\.0\\.1:\\d+/baidu/auth-events: HTTP 200 in \\d+ ms, body "ok"$`, 'm'));
   expect(again.stderr).toContain('the TP answered "ok", Baidu expects "success"');
-  // Another message token here (the environment or .env): the run's TP would refuse the push for that, so not started.
-  const other = await cli(['push', 'replay', String(ticket.seq), '--run', runDir], { TP_MESSAGE_TOKEN: 'AnotherMessageToken0000000000000' });
-  expect(other.code).toBe(1);
-  expect(other.stdout).not.toContain('started again');
-  expect(other.stderr).toContain("its TP cannot be started again: the TP credentials here (TP_MESSAGE_TOKEN, TP_ENCODING_AES_KEY in the environment or .env) are not the run's");
+  // The handshake the bad-signature check sent was forged on purpose: said so, and not a failure.
+  const forged = pushes.filter((p) => p.echo).at(-1)!;
+  const bad = await cli(['push', 'replay', String(forged.seq), '--run', runDir]);
+  expect(bad.code, bad.stderr).toBe(0);
+  expect(bad.stdout).toContain(`push #${forged.seq} does not open with the run's credentials: a probe forged it on purpose`);
+  // Other credentials here (the environment or .env): the run's TP would refuse the push for that, so it is not started.
+  for (const [name, value] of [['TP_MESSAGE_TOKEN', 'AnotherMessageToken0000000000000'], ['TP_ENCODING_AES_KEY', 'A'.repeat(43)], ['TP_CLIENT_ID', 'AnotherClientId00000000000000000']]) {
+    const other = await cli(['push', 'replay', String(ticket.seq), '--run', runDir], { [name]: value });
+    expect(other.code, name).toBe(1);
+    expect(other.stdout, name).not.toContain('started again');
+    expect(other.stderr, name).toContain("its TP cannot be started again: the TP credentials here (TP_CLIENT_ID, TP_APP_ID, TP_MESSAGE_TOKEN, TP_ENCODING_AES_KEY in the environment or .env) are not the run's");
+  }
 });

@@ -93,15 +93,28 @@ async function direct(runDir: string, seq: number, to: string | undefined, named
   let target = to ?? p.url;
   let d = await send(target);
   let restarted: RestartedTp | undefined;
-  // Nothing answered at the run's own URL: usually its reference TP, which stopped with the run. Start it again.
-  if (!to && tpNotUp(d) && (restarted = await restartRunTp(runDir, pushes)) && 'tp' in restarted) {
+  // Nothing listens at the run's own URL: usually its reference TP, which stopped with the run. Start it again (only
+  // then: a TP that is up but slow or failing must not get the push twice).
+  if (!to && d.outcome === 'connect-error' && (restarted = await restartRunTp(runDir, pushes, p)) && 'tp' in restarted) {
+    const { tp } = restarted;
+    // A replay stopped by a signal (a CI cancel, `kill`) stops the TP it started too.
+    const onSignal = (signal: NodeJS.Signals) => void tp.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     try {
       const url = new URL(p.url);
-      target = new URL(url.pathname + url.search, new URL(restarted.tp.urls.authEvent).origin).href;
-      process.stdout.write(`${restarted.label} stopped with the run: started again with the run's seed (PREFLIGHT_SEED=${restarted.seed}) to answer\n`);
+      target = new URL(url.pathname + url.search, new URL(tp.urls.authEvent).origin).href;
+      process.stdout.write(`${restarted.label} stopped with the run: started again with the run's seed (PREFLIGHT_SEED=${restarted.seed}) to answer — a fresh process, which holds nothing of the run (tickets, tokens, pushes seen)\n`);
       d = await send(target);
     } finally {
-      await restarted.tp.stop();
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      await tp.stop();
+    }
+    if (!restarted.genuine) {
+      // A probe's push, forged on purpose: a refusal is right, and an acknowledgement too so long as nothing is adopted
+      // (the probe judged that from what the TP did next, which a replay cannot show).
+      process.stdout.write(`${p.event} push #${seq} → ${target}: ${describeAnswer(d)}\n`);
+      process.stdout.write(`push #${seq} does not open with the run's credentials: a probe forged it on purpose (see probe.forged-push-ignored and cs.echostr-bad-signature) — whatever the TP answers, it must not act on it\n`);
+      return 0;
     }
   }
   const expected = p.echo ? p.echo.echoStr : 'success';
@@ -112,7 +125,7 @@ async function direct(runDir: string, seq: number, to: string | undefined, named
     return 1;
   }
   // Nothing answered at the run's own URL, and its TP could not be started again (or is a team's own): say how to go on.
-  const advice = !tpNotUp(d) || to || restarted ? (restarted && 'why' in restarted ? `; ${restarted.why}` : '')
+  const advice = to || !tpNotUp(d) ? '' : restarted ? ('why' in restarted ? `; ${restarted.why}` : '')
     : "; a run's reference TP stops when the run ends — start your TP and replay again, or send the push elsewhere with --to URL";
   process.stderr.write(`preflight push: the TP at ${target}: ${d.cause}${pushHint(d)}${advice}\n`);
   return 1;

@@ -99,7 +99,8 @@ export function withGist(stderr: string): string {
  */
 export async function launchTp(entry: string, config: Config, emulatorUrl: string, opts: { socket?: ReservedSocket; timeoutMs?: number } = {}): Promise<LaunchedTp> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // tsx resolved here, not from the working folder: a replay may start the run's TP from anywhere.
+  const child: ChildProcess = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry], {
     env: {
       ...process.env,
       TP_CLIENT_ID: config.tp.clientId,
@@ -119,6 +120,10 @@ export async function launchTp(entry: string, config: Config, emulatorUrl: strin
     child.send('listen', server, () => server.close());
     child.once('exit', () => server.close());
   }
+  // A TP outlives nobody who started it: when this process exits (a signal's handler, an error), it goes too.
+  const onExit = () => void child.kill('SIGTERM');
+  process.once('exit', onExit);
+  child.once('exit', () => process.off('exit', onExit));
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const base = await new Promise<string>((resolve, reject) => {
