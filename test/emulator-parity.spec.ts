@@ -17,6 +17,7 @@ import { startEmulator, type StartedEmulator } from '../harness/emulator/index.t
 import { authorize } from '../harness/emulator/providers/auth.ts';
 import { holdAudits } from '../harness/emulator/providers/development.ts';
 import type { TpRegistration } from '../harness/emulator/store.ts';
+import { PERMISSION_SETS } from '../harness/detection/permissionSets.ts';
 import { Http, multipart, type HttpReply } from './support/emulatorKit.ts';
 
 const APP = { full: 31000001, payOnly: 31000002, devOnly: 31000003 } as const;
@@ -327,3 +328,9 @@ for (const def of CATALOGUE) {
     expect(`${JSON.stringify(pinned, null, 2)}\n`).toMatchSnapshot(`${def.id}.json`);
   });
 }
+
+// A row's permission set is looked up when a call is refused for it: a slug that names no set would turn Baidu's
+// 40007/45001 into the emulator's internal error.
+base('every catalogue row that needs a permission set names one that exists', () => {
+  expect(CATALOGUE.filter((e) => e.permissionSet && !PERMISSION_SETS.some((s) => s.slug === e.permissionSet)).map((e) => `${e.id}: ${e.permissionSet}`)).toEqual([]);
+});
