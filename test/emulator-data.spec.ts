@@ -6,6 +6,7 @@ import { BaiduApiError, BaiduClient } from '../harness/baidu/client.ts';
 import { CATALOGUE } from '../harness/baidu/catalogue.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import { authorize } from '../harness/emulator/providers/auth.ts';
+import { refusalCode } from './support/emulatorKit.ts';
 
 const TP = {
   clientId: 'DataProviderClientId000000000000', tpAppId: 78, name: 'data', messageToken: 'datatoken', encodingAesKey: 'd'.repeat(43),
@@ -34,14 +35,7 @@ const test = base.extend<{ ctx: Ctx }>({
   },
 });
 
-async function errno(p: Promise<unknown>): Promise<number | string> {
-  try {
-    await p;
-    return 0;
-  } catch (e) {
-    return (e as BaiduApiError).code;
-  }
-}
+const errno = refusalCode;
 
 type Page = { data_list: Record<string, unknown>[]; sum?: Record<string, number>; offset: number; total: number; time_span: string };
 

@@ -5,6 +5,7 @@ import { BaiduApiError, BaiduClient } from '../harness/baidu/client.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import { authorize } from '../harness/emulator/providers/auth.ts';
+import { refusalCode } from './support/emulatorKit.ts';
 import { holdAudits } from '../harness/emulator/providers/development.ts';
 
 const TP = {
@@ -45,14 +46,7 @@ async function upload(ctx: Ctx, token: string, version: string, ext: Record<stri
   return (await ctx.client.call<Pkg[]>('pkg.getPackage', {}, token)).find((p) => p.version === version)!;
 }
 
-async function code(p: Promise<unknown>): Promise<number | string> {
-  try {
-    await p;
-    return 0;
-  } catch (e) {
-    return (e as BaiduApiError).code;
-  }
-}
+const code = refusalCode;
 
 test('upload → submit → audit push → release; release before the audit passed is 69012', async ({ ctx }) => {
   const token = await ctx.app();

@@ -1,5 +1,6 @@
 // Helpers for test/emulator.spec.ts: a tiny stub TP that receives and decrypts the emulator's pushes, a raw HTTP
 // helper (status + exact body, no client-side interpretation), random TP credentials and envelope predicates.
+import type { BaiduApiError } from '../../harness/baidu/client.ts';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
@@ -221,4 +222,14 @@ export function multipart(fields: [string, string][], boundary = 'preflightBound
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** The errno (or OAuth/gateway code) a client call was refused with; 0 when it succeeded. */
+export async function refusalCode(p: Promise<unknown>): Promise<number | string> {
+  try {
+    await p;
+    return 0;
+  } catch (e) {
+    return (e as BaiduApiError).code;
+  }
 }
