@@ -5,7 +5,7 @@ import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { Ajv } from 'ajv';
 import { SeededIds, freshSeed } from './seed.ts';
-import { DEFAULT_PERMISSION_SETS, permissionSet } from './detection/permissionSets.ts';
+import { DEFAULT_PERMISSION_SETS, PERMISSION_SETS, permissionSet } from './detection/permissionSets.ts';
 
 export type Target = 'emulator' | 'live';
 export type PlatformMode = 'reference' | 'external';
@@ -123,6 +123,9 @@ interface VarSpec {
 }
 
 // One row per variable; the README's configuration table follows this list.
+/** 0–65535: a value the OS cannot bind is a configuration error, not a crash when the server starts. */
+const PORT = '^(0|[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$';
+
 export const VARIABLES: Record<string, VarSpec> = {
   PREFLIGHT_TARGET: { enum: ['emulator', 'live'], describe: 'emulator (default) or live' },
   PREFLIGHT_PLATFORM: { enum: ['reference', 'external'], describe: 'reference (default) or external' },
@@ -140,8 +143,8 @@ export const VARIABLES: Record<string, VarSpec> = {
   TP_MESSAGE_EVENT_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
   TP_AUTH_START_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
   TP_HOOK_URL: { pattern: '^https?://', describe: 'an http(s) URL' },
-  PREFLIGHT_EMULATOR_PORT: { pattern: '^[0-9]{1,5}$', describe: 'a TCP port (0 = any free port)' },
-  PREFLIGHT_EMULATOR_HTTPS_PORT: { pattern: '^[0-9]{1,5}$', describe: 'a TCP port for the HTTPS emulator (443 to stand in for openapi.baidu.com)' },
+  PREFLIGHT_EMULATOR_PORT: { pattern: PORT, describe: 'a TCP port from 0 to 65535 (0 = any free port)' },
+  PREFLIGHT_EMULATOR_HTTPS_PORT: { pattern: PORT, describe: 'a TCP port from 0 to 65535 for the HTTPS emulator (443 to stand in for openapi.baidu.com)' },
   PREFLIGHT_PUSH_IDENTIFIER: { enum: ['clientId', 'tpAppId'], describe: 'clientId or tpAppId: what the emulator puts after the message in encrypted pushes' },
   PREFLIGHT_TICKET_INTERVAL_S: { pattern: '^[1-9][0-9]*$', describe: 'seconds between ticket pushes' },
   PREFLIGHT_PUSH_BUDGET_MS: { pattern: '^[1-9][0-9]*$', describe: 'milliseconds a TP may take to answer a push' },
@@ -196,7 +199,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const permissionSets: string[] = [];
   for (const raw of (v.PREFLIGHT_PERMISSION_SETS ?? DEFAULT_PERMISSION_SETS.join(',')).split(',')) {
     const set = permissionSet(raw);
-    if (!set) throw new ConfigError('PREFLIGHT_PERMISSION_SETS', `unknown permission set ${JSON.stringify(raw.trim())}`);
+    if (!set) throw new ConfigError('PREFLIGHT_PERMISSION_SETS', `unknown permission set ${JSON.stringify(raw.trim())} (expected ${knownSets()})`);
     if (!permissionSets.includes(set.slug)) permissionSets.push(set.slug);
   }
 
@@ -213,7 +216,11 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const grant: string[] = [];
   for (const raw of (v.PREFLIGHT_GRANT ?? permissionSets.join(',')).split(',').filter((x) => x.trim())) {
     const set = permissionSet(raw);
-    if (!set) throw new ConfigError('PREFLIGHT_GRANT', `unknown permission set ${JSON.stringify(raw.trim())}`);
+    if (!set) throw new ConfigError('PREFLIGHT_GRANT', `unknown permission set ${JSON.stringify(raw.trim())} (expected ${knownSets()})`);
+    // Baidu's confirmation page offers only the sets the TP selected: the admin cannot tick another.
+    if (!permissionSets.includes(set.slug)) {
+      throw new ConfigError('PREFLIGHT_GRANT', `${set.slug} (${set.zh}) is not among the selected sets (PREFLIGHT_PERMISSION_SETS: ${permissionSets.join(',')}); the admin can grant only what the TP selected`);
+    }
     grant.push(set.slug);
   }
 
@@ -286,4 +293,9 @@ export function pushIdentifierOf(c: Config): string {
 /** The secret values of a config, for redaction. */
 export function configSecrets(c: Config): string[] {
   return [c.tp.messageToken, c.tp.encodingAesKey];
+}
+
+/** The permission sets a variable accepts, for its error message: slugs and Baidu's names. */
+function knownSets(): string {
+  return PERMISSION_SETS.map((s) => `${s.slug}/${s.zh}`).join(', ');
 }

@@ -53,3 +53,16 @@ test('a bad secret is described by its length and its first bad character, never
   expect(() => parseConfig({ TP_ENCODING_AES_KEY: 'k'.repeat(42) })).toThrow(/^TP_ENCODING_AES_KEY: invalid value of 42 characters \(not shown: a secret\)/);
   expect(() => parseConfig({ TP_CLIENT_ID: 'x' })).toThrow(/^TP_CLIENT_ID: invalid value "x" /);
 });
+
+test('a port the OS cannot bind, a set nobody knows and a grant outside the selection are configuration errors', () => {
+  for (const variable of ['PREFLIGHT_EMULATOR_PORT', 'PREFLIGHT_EMULATOR_HTTPS_PORT']) {
+    for (const value of ['65536', '99999', '-1', '080']) {
+      expect(() => parseConfig({ [variable]: value }), `${variable}=${value}`).toThrow(new RegExp(`^${variable}: invalid value "${value}" \\(expected a TCP port from 0 to 65535`));
+    }
+    for (const value of ['0', '443', '65535']) expect(() => parseConfig({ [variable]: value })).not.toThrow();
+  }
+  expect(() => parseConfig({ PREFLIGHT_PERMISSION_SETS: 'foo' })).toThrow(/^PREFLIGHT_PERMISSION_SETS: unknown permission set "foo" \(expected development\/开发管理权限, customer-service\/客服能力权限, .*promotion\/推广权限\)$/);
+  expect(() => parseConfig({ PREFLIGHT_PERMISSION_SETS: 'development', PREFLIGHT_GRANT: 'payment' }))
+    .toThrow(/^PREFLIGHT_GRANT: payment \(支付服务权限\) is not among the selected sets \(PREFLIGHT_PERMISSION_SETS: development\); the admin can grant only what the TP selected$/);
+  expect(parseConfig({ PREFLIGHT_PERMISSION_SETS: 'development,payment', PREFLIGHT_GRANT: 'payment' }).grant).toEqual(['payment']);
+});
