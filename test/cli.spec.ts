@@ -387,8 +387,10 @@ base('preflight probe echostr: the handshake Baidu sends at 全网发布, to any
   let mode: 'checks' | 'always' | 'json' = 'checks';
   const seen: URLSearchParams[] = [];
   const server = createServer((req, res) => {
-    const q = new URL(req.url!, 'http://x').searchParams;
+    const u = new URL(req.url!, 'http://x');
+    const q = u.searchParams;
     seen.push(q);
+    if (u.pathname !== '/baidu/msg') return res.writeHead(404).end('not found');
     const ok = q.get('signature') === echoSignature(token, q.get('timestamp') ?? '', q.get('nonce') ?? '');
     if (mode === 'json') return res.end(JSON.stringify({ echoStr: q.get('echoStr') }));
     if (mode === 'checks' && !ok) return res.writeHead(403).end('bad signature');
@@ -418,6 +420,11 @@ base('preflight probe echostr: the handshake Baidu sends at 全网发布, to any
     const wrongToken = await cli(['probe', 'echostr', '--to', url, '--token', 'NotTheTpsToken']);
     expect(wrongToken.code).toBe(1);
     expect(wrongToken.stderr).toContain('HTTP 403, body "bad signature" — the TP refused the handshake: is the token (--token or TP_MESSAGE_TOKEN) the 消息验证TOKEN it checks signatures with?');
+    // A path nothing serves: the URL is wrong, whatever the token.
+    const wrongPath = await cli(['probe', 'echostr', '--to', url.replace('/baidu/msg', '/nope'), '--token', token]);
+    expect(wrongPath.code).toBe(1);
+    expect(wrongPath.stderr).toContain('HTTP 404, body "not found" — nothing is served at that path: is the URL the one configured at Baidu');
+    expect(wrongPath.stderr).not.toContain('消息验证TOKEN');
   } finally {
     server.close();
   }

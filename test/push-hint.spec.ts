@@ -13,6 +13,8 @@ test('the hint names the likeliest cause, and nothing where the cause says it al
   expect(pushHint({ outcome: 'connect-error', status: null })).toMatch(/is the TP running/);
   expect(pushHint({ outcome: 'timeout', status: null }, 2000)).toMatch(/within 2000 ms \(PREFLIGHT_PUSH_BUDGET_MS\)/);
   expect(pushHint({ outcome: 'http-error', status: 403 })).toMatch(/TP_MESSAGE_TOKEN \/ TP_ENCODING_AES_KEY/);
+  expect(pushHint({ outcome: 'http-error', status: 404 }), 'a wrong path, not a wrong key').toMatch(/nothing is served at that path: is the URL the one configured at Baidu/);
+  expect(pushHint({ outcome: 'http-error', status: 405 })).toMatch(/does not take POST/);
   expect(pushHint({ outcome: 'http-error', status: 500 })).toMatch(/see its log/);
   expect(pushHint({ outcome: 'http-error', status: 502 })).toBe('');
   expect(pushHint({ outcome: 'bad-body', status: 200 }), 'it decrypted the push: no key hint').toBe('');

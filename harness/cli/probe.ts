@@ -39,7 +39,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const good = await deliver(echoRequest(values.to, handshake(true)), timeoutMs);
   process.stdout.write(`echoStr handshake → ${values.to}: ${describeAnswer(good)}\n`);
   if (good.outcome !== 'ok') {
-    const refused = good.status !== null && good.status >= 400 && good.status < 500;
+    const refused = good.status !== null && good.status >= 400 && good.status < 500 && good.status !== 404 && good.status !== 405;
     const why = refused ? ' — the TP refused the handshake: is the token (--token or TP_MESSAGE_TOKEN) the 消息验证TOKEN it checks signatures with?'
       : good.outcome === 'bad-body' ? ' — answer with echoStr exactly, nothing around it' : pushHint(good);
     process.stderr.write(`preflight probe: Baidu's 客服能力权限 detection would fail: ${good.cause}${why}\n`);

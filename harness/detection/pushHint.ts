@@ -18,6 +18,9 @@ export function pushHint(p: Push, budgetMs?: number): string {
     return budgetMs === undefined ? ' — the TP did not answer at all'
       : ` — the TP must answer "success" within ${budgetMs} ms (PREFLIGHT_PUSH_BUDGET_MS); the emulator stops waiting later, like Baidu`;
   }
+  // A path nothing serves, or serves without POST: the URL is wrong before any key is.
+  if (p.outcome === 'http-error' && p.status === 404) return ' — nothing is served at that path: is the URL the one configured at Baidu (a typo, a missing prefix)?';
+  if (p.outcome === 'http-error' && p.status === 405) return ' — that path does not take POST, which Baidu sends: is it the URL configured at Baidu?';
   if (p.outcome === 'http-error' && p.status !== null && p.status >= 400 && p.status < 500) {
     return ' — a TP that refuses pushes usually holds another 消息验证TOKEN or 消息加解密Key than TP_MESSAGE_TOKEN / TP_ENCODING_AES_KEY';
   }
