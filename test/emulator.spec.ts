@@ -707,6 +707,10 @@ test.describe('robustness: Baidu envelopes, never a 500', () => {
     expect(wrong.json).toEqual(gw(3));
     const del = await flow.http.send('DELETE', P.tpToken);
     expect(del.json).toEqual(gw(3));
+    // A browser's icon request is no call of the TP's: answered empty, and not in the ledger.
+    const before = flow.env.emu.ledger.raw().length;
+    expect((await flow.http.get('/favicon.ico')).status).toBe(204);
+    expect(flow.env.emu.ledger.raw().length).toBe(before);
     await flow.expectHealthy();
   });
 

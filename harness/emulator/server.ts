@@ -207,6 +207,8 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
   const search = q < 0 ? '' : raw.slice(q + 1);
   const method = (req.method ?? 'GET').toUpperCase();
 
+  // A browser on the authorization page or the dashboard asks for an icon: not a call of the TP, so not in the ledger.
+  if (pathname === '/favicon.ico') return void res.writeHead(204).end();
   if (pathname === '/health' || pathname.startsWith('/__emulator/')) {
     const body = await readBody(req);
     if (body === null) return send(res, { kind: 'raw', status: 413, body: { error: 'body larger than 10 MB' } });
