@@ -4,7 +4,7 @@ import { test, expect } from '@playwright/test';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareReports, previousComparable } from '../harness/report/compare.ts';
+import { compareReports, previousComparable, setupDifferences } from '../harness/report/compare.ts';
 import type { Report } from '../harness/report/model.ts';
 import { fakeReport } from './helpers/fakeReport.ts';
 
@@ -44,6 +44,20 @@ test('another TP, another setup, a broken report or a later run is never the bas
   });
   expect(previousComparable(join(root, '20260101T000500-99999999'), now)?.runId).toBe('tp-a');
   expect(previousComparable(join(root, '20260101T000000-aaaaaaaa'), now)).toBeUndefined();
+});
+
+test('the probes turned off, or another grant, is another setup: never the baseline, and said when compared', () => {
+  const now = fakeReport('now', ALL, { probes: false });
+  const root = runsFolder({
+    '20260101T000000-aaaaaaaa': fakeReport('probes-on', ALL),
+    '20260101T000100-bbbbbbbb': fakeReport('partial-grant', ALL, { probes: false, permissionSets: { selected: ['development', 'payment'], granted: ['payment'] } }),
+  });
+  expect(previousComparable(join(root, '20260101T000200-cccccccc'), now)).toBeUndefined();
+  expect(setupDifferences(fakeReport('on', ALL), now)).toEqual(['probes true → false']);
+  expect(setupDifferences(fakeReport('full', ALL, { permissionSets: { selected: ['development', 'payment'] } }), fakeReport('partial', ALL, { permissionSets: { selected: ['development', 'payment'], granted: ['payment'] } })))
+    .toEqual(['granted development,payment → payment']);
+  expect(setupDifferences(fakeReport('ref', ALL), fakeReport('ext', ALL, { platform: 'external', externalTp: 'https://tp-a.example.com' })))
+    .toEqual(['platform reference → external', 'TP the reference TP → https://tp-a.example.com']);
 });
 
 test('a check that ran in only one of the two runs is no change; a warning after a pass is worse', () => {

@@ -20,16 +20,22 @@ function ranIn(c: { status: CheckStatus; reason: string }): boolean {
   return !isLeftOut(c) && !(c.status === 'SKIPPED' && c.reason === NOT_SELECTED_REASON);
 }
 
+/** Which TP a run tested, in words: an external one by its origin. */
+const tpOf = (r: Report) => r.externalTp ?? (r.platform === 'external' ? 'an external TP' : r.referenceEntry ?? 'the reference TP');
+
 export function setupDifferences(a: Report, b: Report): string[] {
   const out: string[] = [];
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
   if (a.target !== b.target) out.push(`target ${a.target} → ${b.target}`);
   if (a.platform !== b.platform) out.push(`platform ${a.platform} → ${b.platform}`);
   if ((a.referenceEntry ?? '') !== (b.referenceEntry ?? '')) out.push(`TP under test ${a.referenceEntry ?? 'the reference TP'} → ${b.referenceEntry ?? 'the reference TP'}`);
-  if ((a.externalTp ?? '') !== (b.externalTp ?? '')) out.push(`external TP ${a.externalTp ?? 'unknown'} → ${b.externalTp ?? 'unknown'}`);
+  if ((a.externalTp ?? '') !== (b.externalTp ?? '')) out.push(`TP ${tpOf(a)} → ${tpOf(b)}`);
   const sets = (r: Report) => [...r.permissionSets.selected].sort();
   if (!same(sets(a), sets(b))) out.push(`permission sets ${sets(a).join(',')} → ${sets(b).join(',')}`);
   if (a.strict !== b.strict) out.push(`strict ${a.strict} → ${b.strict}`);
+  if ((a.probes ?? true) !== (b.probes ?? true)) out.push(`probes ${a.probes ?? true} → ${b.probes ?? true}`);
+  const granted = (r: Report) => [...(r.permissionSets.granted ?? r.permissionSets.selected)].sort();
+  if (!same(granted(a), granted(b))) out.push(`granted ${granted(a).join(',')} → ${granted(b).join(',')}`);
   return out;
 }
 

@@ -85,7 +85,10 @@ export interface Report {
   /** External mode: the origin of the TP's 授权事件接收URL, which tells runs against different TPs apart. */
   externalTp?: string;
   strict: boolean;
-  permissionSets: { selected: string[] };
+  /** False when the probes were off (PREFLIGHT_PROBES=0); absent when on. */
+  probes?: false;
+  /** granted: the sets the admin ticked (PREFLIGHT_GRANT), when not every selected one. */
+  permissionSets: { selected: string[]; granted?: string[] };
   verdict: { status: VerdictStatus; ready: boolean; headline: Bilingual };
   stages: StageReport[];
   checks: CheckReport[];
@@ -555,7 +558,11 @@ export function buildReport(input: BuildInput): Report {
     ...(config.referenceEntry && config.platform === 'reference' ? { referenceEntry: displayPath(config.referenceEntry) } : {}),
     ...(input.externalTp ? { externalTp: input.externalTp } : {}),
     strict: config.strict,
-    permissionSets: { selected: [...config.permissionSets] },
+    ...(config.probes === false ? { probes: false as const } : {}),
+    permissionSets: {
+      selected: [...config.permissionSets],
+      ...(config.grant && [...config.grant].sort().join(',') !== [...config.permissionSets].sort().join(',') ? { granted: [...config.grant] } : {}),
+    },
     verdict: { status, ready, headline },
     stages,
     checks,
