@@ -170,7 +170,14 @@ test.describe('buildReport', () => {
     // A probe switched off is skipped with its reason: said as skipped (it only warns), not as "not run".
     const probesOff = allPass();
     probesOff[4] = rec('dev.probe', 'skipped', { annotations: [{ type: 'check', description: 'dev.probe' }, { type: 'skip', description: 'the probes are off (PREFLIGHT_PROBES=0)' }] });
-    expect(buildReport(input(probesOff)).verdict.headline.en).toBe('Ready for 全网发布: yes — 1 check skipped');
+    const off = buildReport(input(probesOff));
+    expect(off.verdict.headline.en).toBe('Ready for 全网发布: yes — 1 check skipped');
+    // Skipped for a reason of its own, it found nothing wrong: the stage is as its other checks make it, and says why.
+    expect(off.verdict.status).toBe('PASSED');
+    expect(stage(off, 'development')).toMatchObject({ status: 'PASSED', reason: 'SKIPPED (probe; --strict holds the verdict on it): dev.probe' });
+    const offStrict = buildReport(input(probesOff, { strict: true }));
+    expect(stage(offStrict, 'development')?.status, '--strict: every check must pass').toBe('SKIPPED');
+    expect(offStrict.verdict.ready).toBe(false);
     // A Baidu check skipped because an earlier one failed could not run; that is not the same as left out.
     const heldUp = allPass();
     heldUp[0] = rec('auth.a', 'unexpected', { errors: ['Error: x'] });

@@ -482,18 +482,23 @@ export function buildReport(input: BuildInput): Report {
     // from ours (failed, skipped, waiting) only warns, unless PREFLIGHT_STRICT — except a check that never ran, which
     // proves nothing either way and holds the verdict whatever its kind (a filtered run is never "ready").
     const demoted = (c: CheckReport) => onlyWarns(c, config.strict);
-    const effective = stageChecks.map((c) => (demoted(c) ? 'WARNING' : c.status));
+    // One of ours skipped for a reason of its own (the probes off, an optional hook action the TP does not offer) found
+    // nothing wrong: it leaves the stage as the others make it, and the stage's reason lists it.
+    const effective = stageChecks.map((c) => (demoted(c) ? (c.status === 'SKIPPED' ? 'PASSED' : 'WARNING') : c.status));
     const allSkipped = stageChecks.every((c) => c.status === 'SKIPPED');
     const status: CheckStatus = allSkipped ? 'SKIPPED' : worst(effective);
 
     let reason = '';
     if (allSkipped) reason = NO_CHECK_RAN_REASON;
-    else if (status !== 'PASSED') {
+    else if (stageChecks.some((c) => c.status !== 'PASSED')) {
       const groups = new Map<string, string[]>();
       for (const c of stageChecks) {
         if (c.status === 'PASSED') continue;
+        const ours = c.kind === 'probe' ? 'probe' : 'extended check';
         // A check left out of a rerun is said as such: 'SKIPPED' beside passed ones read as if it had been skipped.
-        const key = isLeftOut(c) ? 'not run / 未运行' : demoted(c) ? `${c.status}, only a warning (${c.kind === 'probe' ? 'probe' : 'extended check'}; --strict fails it)` : c.status;
+        const key = isLeftOut(c) ? 'not run / 未运行'
+          : demoted(c) ? (c.status === 'SKIPPED' ? `SKIPPED (${ours}; --strict holds the verdict on it)` : `${c.status}, only a warning (${ours}; --strict fails it)`)
+          : c.status;
         groups.set(key, [...(groups.get(key) ?? []), c.id]);
       }
       reason = [...groups].map(([k, ids]) => `${k}: ${ids.join(', ')}`).join('; ');
