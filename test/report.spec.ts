@@ -325,6 +325,9 @@ test.describe('redaction', () => {
     expect(redact('curl "${BAIDU:-http://127.0.0.1:4010}/x?access_token=$AUTHORIZER_ACCESS_TOKEN&ticket=$TICKET"'))
       .toBe('curl "${BAIDU:-http://127.0.0.1:4010}/x?access_token=$AUTHORIZER_ACCESS_TOKEN&ticket=$TICKET"');
     expect(redact('/x?access_token=$lowercase')).toBe('/x?access_token=[REDACTED]');
+    // An image URL upload/image issued is no secret: a reproduce command sending it must stay runnable.
+    const image = 'https://b.bdstatic.com/searchbox/mappconsole/image/0f3a9c2e-51d7-4b8e-a6f0-93c1d2e4b5a6.png';
+    expect(redact(`--data-urlencode "id_card_front_url=${image}"`)).toBe(`--data-urlencode "id_card_front_url=${image}"`);
   });
 
   test('secret-named keys, URL queries and serialized JSON', () => {

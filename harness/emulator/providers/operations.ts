@@ -99,7 +99,10 @@ export const handlers: Handlers = {
     const type = Number(params.type ?? 1);
     if (!/\.(bmp|jpe?g|png)$/i.test(f.filename) && !/image\/(bmp|jpeg|png)/.test(f.contentType)) throw BaiduError.errno(47000);
     if (f.bytes.length > (type === 1 ? 2 : 5) * 1024 * 1024) throw BaiduError.errno(47003);
-    const url = `https://b.bdstatic.com/searchbox/mappconsole/image/${emu.ids.hex('imageName', 32)}.png`;
+    // A UUID-shaped name: a bare 32-hex name reads as a secret (the ticket's shape) and is redacted from reports,
+    // which would leave reproduce commands that cannot run.
+    const h = emu.ids.hex('imageName', 32);
+    const url = `https://b.bdstatic.com/searchbox/mappconsole/image/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}.png`;
     emu.store.images.add(url);
     return reply.ok(url);
   },
