@@ -8,7 +8,7 @@ import { loadConfigOrExit, type Config } from './harness/config.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from './harness/detection/chromium.ts';
 import { bySlug } from './harness/detection/permissionSets.ts';
 import { newRunId, runsRoot } from './harness/detection/runs.ts';
-import { lastFailedNote, PLAYWRIGHT_LAST_RUN_FILE } from './harness/detection/lastRun.ts';
+import { lastFailedNote, nothingFailedNote, PLAYWRIGHT_LAST_RUN_FILE } from './harness/detection/lastRun.ts';
 import { listing, RUN_ENV } from './harness/detection/runEnv.ts';
 
 // Evaluated in the runner first: fix the seed and run id there so every worker sees the same run.
@@ -33,6 +33,12 @@ function runnerOnly(config: Config): void {
     process.exit(2);
   }
   if (lastFailed) process.stdout.write(`${lastFailed}\n`);
+  // Nothing failed last time: said so (exit 0), not Playwright's "No tests found" (exit 1). The last report stays.
+  const nothingFailed = nothingFailedNote(path.dirname(process.env.PREFLIGHT_RUN_DIR!));
+  if (nothingFailed && !listing()) {
+    process.stdout.write(`${nothingFailed}\n`);
+    process.exit(0);
+  }
   // Allure adds result files and never removes any: without this, allure-results would mix every earlier run into
   // this one's Allure report (and grow by ~90 files a run). Only once the configuration is valid, so a bad .env loses
   // nothing, and not for --list.

@@ -470,6 +470,13 @@ test('--list lists the checks, exits 0 and leaves the last report and Allure res
   expect.soft(none.stdout).toContain('No test matched: the last report is left as it was');
   for (const f of earlier.slice(0, 3)) expect.soft(readFileSync(join(reports, f), 'utf8'), f).toBe(`earlier ${f}`);
   expect.soft(none.exitCode, tail(none)).toBe(1);
+  // --last-failed after a run in which nothing failed (Playwright's record says so): said plainly, exit 0, nothing run.
+  writeFileSync(join(outDir, 'last-run.json'), JSON.stringify({ status: 'passed', failedTests: [] }));
+  const clean = await runDetection({ outDir, args: ['--last-failed'] });
+  expect.soft(clean.stdout).toContain('Nothing to re-run: no check failed in the last run (a warning passes;');
+  expect.soft(clean.stdout).not.toContain('No tests found');
+  for (const f of earlier.slice(0, 3)) expect.soft(readFileSync(join(reports, f), 'utf8'), f).toBe(`earlier ${f}`);
+  expect.soft(clean.exitCode, tail(clean)).toBe(0);
 });
 
 // A TP that dies before it listens: the run goes on to write its report, which names the TP's own words.

@@ -38,12 +38,25 @@ export function lastFailedNote(runsRoot: string, config: Config, argv: string[] 
     + `PREFLIGHT_SEED=${last.seed} ${last.env.join(' ')}${last.env.length ? ' ' : ''}npm run preflight -- --last-failed`;
 }
 
-/** How many tests failed in the last run, by Playwright's record beside the run folders (playwright.config.ts). */
-function lastFailures(runsRoot: string): number {
+/**
+ * For a `--last-failed` run after a run in which nothing failed: what to say instead of Playwright's "No tests found"
+ * (a check that only warned passed its test); undefined otherwise, and when no run has been recorded yet.
+ */
+export function nothingFailedNote(runsRoot: string, argv: string[] = process.argv): string | undefined {
+  if (!argv.includes('--last-failed') || lastFailures(runsRoot) !== 0) return undefined;
+  return '没有需要重新运行的检测 / Nothing to re-run: no check failed in the last run (a warning passes; '
+    + '`npm run preflight -- --strict` makes extended checks and probes fail, and then --last-failed re-runs them)';
+}
+
+/**
+ * How many tests failed in the last run, by Playwright's record beside the run folders (playwright.config.ts);
+ * undefined when there is no record.
+ */
+function lastFailures(runsRoot: string): number | undefined {
   try {
     const failed = (JSON.parse(readFileSync(path.join(runsRoot, PLAYWRIGHT_LAST_RUN_FILE), 'utf8')) as { failedTests?: unknown[] }).failedTests;
     return Array.isArray(failed) ? failed.length : 0;
   } catch {
-    return 0;
+    return undefined;
   }
 }
