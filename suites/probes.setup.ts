@@ -18,11 +18,13 @@ setup('inject faults into the TP', asSetupStep('authorization', 'probes'), async
   // the scan and every selected set's exercise. Injecting faults earlier would blame the sets' checks for them.
   // Only the steps this run needs: a rerun of probe checks alone leaves the sets' exercises out (selection.ts).
   const before = stepsBefore('probes', config.permissionSets).filter((step) => run.needs(step));
-  const missing = before.filter((name) => !loadObservations(run.runDir, name));
-  if (missing.length) throw new Error(`the probes stand on ${missing.join(', ')}, which recorded nothing: see that step's error (had it passed, the setup files ran out of order)`);
-  const { appId, why } = authorizedApp(run);
   const last = () => emulator.lastSeq();
-  const obs: ProbeObservations = { appId, skipped: why, start: await last(), marks: {}, hook: {} };
+  // First the emulator: a TP that never started fails every step with that one cause, this one too.
+  const start = await last();
+  const missing = before.filter((name) => !loadObservations(run.runDir, name));
+  if (missing.length) throw new Error(`the probes stand on ${missing.join(', ')}, which recorded nothing: see that step's error`);
+  const { appId, why } = authorizedApp(run);
+  const obs: ProbeObservations = { appId, skipped: why, start, marks: {}, hook: {} };
   const mark = async (name: string) => void (obs.marks[name] = await last());
   // The first scan's browser state (the TP's session cookies): the probes open the TP's pages as that admin.
   const statePath = scanBrowserStatePath(run.runDir);

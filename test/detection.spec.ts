@@ -489,6 +489,11 @@ test('mutant crash-on-start → setup steps FAILED with the TP\'s stderr, checks
   for (const s of failed) expect.soft(s.error, s.title).toMatch(/the TP under test did not start: .*exited with code 3 before listening: crash-on-start: cannot read my configuration/);
   expect.soft(report.checks.filter((c) => c.status !== 'SKIPPED').map((c) => c.id), 'no check ran').toEqual([]);
   expect.soft(report.verdict.ready).toBe(false);
+  // One cause, said once: first in the headline, and on one console line naming the steps it stopped.
+  expect.soft(report.verdict.headline.en).toMatch(/^Ready for 全网发布: no — the TP under test did not start, \d+ checks not run$/);
+  expect.soft(run.stdout.match(/cannot read my configuration/g)?.length, 'the TP\'s words once in the summary').toBeGreaterThanOrEqual(1);
+  expect.soft(run.stdout).toMatch(/^ {2}框架步骤失败 \/ harness steps failed: the TP under test did not start: .*cannot read my configuration \(authorize a test mini-program by scanning the QR code(; .*)?\)$/m);
+  expect.soft(run.stdout).not.toContain('ran out of order');
   expect.soft(run.exitCode, tail(run, 1500)).toBe(1);
 });
 

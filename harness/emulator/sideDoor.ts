@@ -8,6 +8,7 @@ import { authorize, unauthorize } from './providers/auth.ts';
 import { holdAudits, ideUpload } from './providers/development.ts';
 import { dashboardPage, timelineSince } from './pages/dashboard.ts';
 import { PERMISSION_SETS } from '../detection/permissionSets.ts';
+import { TP_DID_NOT_START } from '../report/model.ts';
 
 const VERSION = '0.1.0';
 
@@ -56,7 +57,7 @@ export async function handleSideDoor(emu: Emulator, method: string, url: URL, bo
     try {
       await emu.startup;
     } catch (e) {
-      return { kind: 'raw', status: 503, body: { error: `the TP under test did not start: ${(e as Error).message}` } };
+      return { kind: 'raw', status: 503, body: { error: `${TP_DID_NOT_START}: ${(e as Error).message}` } };
     }
   }
   if (!RECORDED.has(route)) return act(emu, route, input, url);

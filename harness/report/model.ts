@@ -182,6 +182,8 @@ export function onlyWarns(c: Pick<CheckReport, 'kind' | 'status' | 'reason'>, st
   return c.status !== 'PASSED' && c.status !== 'WARNING' && !isLeftOut(c) && !holdsVerdict(c.kind, c.status, strict);
 }
 export const NO_CHECK_RAN_REASON = 'no check ran / 没有检测运行';
+/** How the emulator's side door says the TP under test never listened (harness/emulator/sideDoor.ts). */
+export const TP_DID_NOT_START = 'the TP under test did not start';
 /**
  * A selected set outside Baidu's detection (reference §7.1.4) for which this tool has no check either (账号管理权限,
  * 推广权限): Baidu lets a TP publish with it unchecked, so it does not hold the verdict — the headline says it.
@@ -540,7 +542,10 @@ export function buildReport(input: BuildInput): Report {
     en.push(`the ${plural(ran, 'check')} that ran ${warnings ? 'had no failure' : 'passed'}`);
   }
   if (emptyStages) { zh.push(`${emptyStages} 个权限集没有检测`); en.push(`${plural(emptyStages, 'permission set')} without checks`); }
-  if (stepFailures) { zh.push(`${stepFailures} 个框架步骤失败`); en.push(`${plural(stepFailures, 'harness step')} failed`); }
+  // A TP that never started stops every step alike: that, not a count of steps, is what its team needs to read.
+  const failedSteps = steps.filter((s) => s.status === 'FAILED');
+  if (stepFailures && failedSteps.every((s) => s.error?.includes(TP_DID_NOT_START))) { zh.unshift('被测平台未能启动'); en.unshift(TP_DID_NOT_START); }
+  else if (stepFailures) { zh.push(`${stepFailures} 个框架步骤失败`); en.push(`${plural(stepFailures, 'harness step')} failed`); }
   if (warnings) { zh.push(`${warnings} 项警告`); en.push(plural(warnings, 'warning')); }
   if (skipped) { zh.push(`${skipped} 项检测跳过`); en.push(`${plural(skipped, 'check')} skipped`); }
   if (zh.length === 0) { zh.push(`全部 ${counted} 项检测通过`); en.push(`all ${plural(counted, 'check')} passed`); }

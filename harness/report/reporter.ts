@@ -318,9 +318,7 @@ export default class DetectionReporter implements Reporter {
         const reason = !s.selected ? '未选择 / not selected' : lines.length ? '' : s.reason;
         return [`  ${label}${' '.repeat(Math.max(1, 20 - displayWidth(label)))}${s.name.zh} / ${s.name.en}${reason ? ` — ${oneLine(reason)}` : ''}`, ...lines];
       }),
-      ...(report.steps.some((s) => s.status === 'FAILED')
-        ? [`  框架步骤失败 / harness steps failed: ${report.steps.filter((s) => s.status === 'FAILED').map((s) => (s.error ? `${s.title}: ${oneLine(plainReason(s.error.split('\n')[0]!), 300)}` : s.title)).join('; ')}`]
-        : []),
+      ...(report.steps.some((s) => s.status === 'FAILED') ? [`  框架步骤失败 / harness steps failed: ${failedSteps(report, oneLine)}`] : []),
       ...(report.verdict.ready ? [`${NOT_CHECKED.zh}`, `${NOT_CHECKED.en}`] : []),
       // Only when something changed: an unchanged nightly run says nothing more than its verdict.
       ...(report.sincePrevious?.changes.length ? comparisonLines({ ...report.sincePrevious, setupDifferences: [] }, report.verdict.ready, 8) : []),
@@ -329,4 +327,14 @@ export default class DetectionReporter implements Reporter {
     ];
     process.stdout.write(lines.join('\n'));
   }
+}
+
+/** The failed harness steps, one cause each with the steps it stopped (a TP that never started stops them all alike). */
+function failedSteps(report: Report, oneLine: (s: string, max?: number) => string): string {
+  const byCause = new Map<string, string[]>();
+  for (const s of report.steps.filter((x) => x.status === 'FAILED')) {
+    const cause = s.error ? oneLine(plainReason(s.error.split('\n')[0]!), 300) : '';
+    byCause.set(cause, [...(byCause.get(cause) ?? []), s.title]);
+  }
+  return [...byCause].map(([cause, titles]) => (cause ? `${cause} (${titles.join('; ')})` : titles.join('; '))).join('; ');
 }
