@@ -21,7 +21,7 @@ const RUNS = runsRoot();
 function resolveSide(arg: string): string {
   if (existsSync(arg)) return arg;
   if (existsSync(path.join(RUNS, arg))) return path.join(RUNS, arg);
-  throw new Error(`${arg}: no such report, folder or run id (runs are under ${path.relative(process.cwd(), RUNS) || RUNS})`);
+  throw new Error(`${arg}: no such report, folder or run id (runs are under ${path.relative(process.cwd(), RUNS) || RUNS}; a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)`);
 }
 
 export async function compareCommand(argv: string[]): Promise<number> {

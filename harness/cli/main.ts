@@ -6,7 +6,7 @@ export const USAGE = [
   'usage: preflight <command> [options]',
   '  run        run the publication-readiness detection against a TP',
   '  emulator   start the Baidu open-platform emulator',
-  '  push       replay a push of an earlier run to a TP (push replay <seq>)',
+  '  push       replay a push of an earlier run to a TP (push replay <ledger-id>)',
   '  compare    which checks changed between two runs (compare [<before>] [<after>])',
   '  crypto     decrypt / encrypt / sign push envelopes by hand',
   "  ide        the developer tool's upload (定制开发) into a running emulator (ide upload --app <id>)",
