@@ -104,6 +104,9 @@ test('dates are yyyyMMdd calendar dates, start before end, and a range never ans
   expect(await errno(trend({ start_date: '20260108' })), 'start after end').toBe(40001);
   expect(await errno(trend({ start_date: '20200101', end_date: '20260101', gran: 'hour' })), 'years by the hour').toBe(40001);
   expect(await errno(trend({ gran: 'minute' })), 'gran outside hour/day/week/month').toBe(40001);
+  // The value sent is quoted, so a TP developer sees what was wrong.
+  expect(await trend({ gran: 'minute' }).catch((e: BaiduApiError) => e.message)).toContain('gran must be one of hour/day/week/month, not "minute"');
+  expect(await trend({ start_index: '0.5' }).catch((e: BaiduApiError) => e.message)).toContain('start_index must be an integer, not "0.5"');
   expect(await errno(trend({ start_index: -1 })), 'negative start_index').toBe(40001);
   expect(await errno(trend({ start_index: '99999999999999999999999' })), 'a start_index no SDK int holds').toBe(40001);
   expect(await errno(ctx.client.call('analysis.getAnalysisUserTrend', { start_date: '20260101', end_date: '20260107', gran: 'day' }, token)), 'start_index is required').toBe(40001);

@@ -172,7 +172,8 @@ function validate(def: EndpointDef, params: Record<string, string>, files: Recor
     }
     if (spec.type === 'file') continue;
     const s = v as string;
-    if (spec.type === 'int' && !/^-?\d+$/.test(s)) return `${name} must be an integer`;
+    // The value sent is quoted (shortened): "must be an integer" alone leaves a TP developer guessing what was wrong.
+    if (spec.type === 'int' && !/^-?\d+$/.test(s)) return `${name} must be an integer, not ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)}`;
     if (spec.type === 'json') {
       try {
         JSON.parse(s);
@@ -180,7 +181,7 @@ function validate(def: EndpointDef, params: Record<string, string>, files: Recor
         return `${name} must be JSON`;
       }
     }
-    if (spec.enum && !spec.enum.includes(s)) return `${name} must be one of ${spec.enum.join('/')}`;
+    if (spec.enum && !spec.enum.includes(s)) return `${name} must be one of ${spec.enum.join('/')}, not ${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)}`;
   }
   return null;
 }
