@@ -168,7 +168,7 @@ test('--to sends elsewhere; a TP that answers "ok" exits 1 with the reason, an a
   expect(missing.stderr).toContain('ledger entry 999 is not a push');
   const gone = await cli(['push', 'replay', '1', '--run', `${runDir}/nope`]);
   expect(gone.code, 'a run folder that does not exist is a usage error').toBe(2);
-  expect(gone.stderr).toContain('does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)');
+  expect(gone.stderr).toContain("does not exist here (a run folder stays on the machine that ran it, and goes once PREFLIGHT_KEEP_RUNS newer runs exist): run the check's own reproduce command");
   // No run named, and none recorded yet (a fresh checkout): not a usage error, and said so.
   const fresh = await cli(['push', 'replay', '1'], {}, mkdtempSync(join(tmpdir(), 'preflight-fresh-')));
   expect(fresh.code).toBe(1);

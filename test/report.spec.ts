@@ -517,9 +517,12 @@ test.describe('renderHtml', () => {
       attachments: [
         { name: 'check-result', contentType: 'application/json', body: JSON.stringify({ checkId: 'dev.baidu', evidence: [{ label: 'body', data: { html: '<b>x</b>' } }], reproduce: [] }) },
         { name: 'screenshot', contentType: 'image/png', path: 'shots/a.png' },
+        // Playwright's prompt for an AI assistant about the failure: not evidence, left out.
+        { name: 'error-context', contentType: 'text/markdown', path: 'artifacts/error-context.md' },
       ],
     });
     const report = buildReport(input(tests));
+    expect(report.checks.find((c) => c.id === 'dev.baidu')!.attachments.map((a) => a.name)).toEqual(['screenshot']);
     const html = renderHtml(report, new Map([['shots/a.png', 'data:image/png;base64,AAAA']]));
     expect(html.indexOf('class="banner not-ready"')).toBeGreaterThan(-1);
     expect(html.indexOf('class="banner')).toBeLessThan(html.indexOf('class="stages"'));

@@ -75,7 +75,9 @@ async function direct(runDir: string, seq: number, to: string | undefined, named
   }
   if (!existsSync(runDir)) {
     // The argument names nothing: a usage error, like a bad option.
-    process.stderr.write(`preflight push: ${runDir} does not exist (a run folder goes once PREFLIGHT_KEEP_RUNS newer runs exist)\n`);
+    // A reviewer on another machine has the report, not its run folder: say how to get one here.
+    process.stderr.write(`preflight push: ${runDir} does not exist here (a run folder stays on the machine that ran it, and goes once PREFLIGHT_KEEP_RUNS newer runs exist): `
+      + 'run the check\'s own reproduce command (PREFLIGHT_SEED=… npx preflight run …) first, then replay from that run — without --run, the newest\n');
     return 2;
   }
   // Arguments that name no recorded push are usage errors too.

@@ -408,8 +408,10 @@ export function buildReport(input: BuildInput): Report {
       continue;
     }
 
+    // Playwright's error-context.md is a prompt for an AI assistant about the failed test, not evidence of the TP:
+    // Playwright's own HTML report keeps it.
     const others: AttachmentRef[] = rec.attachments
-      .filter((a) => a.name !== CHECK_RESULT_ATTACHMENT)
+      .filter((a) => a.name !== CHECK_RESULT_ATTACHMENT && a.name !== 'error-context')
       .map((a) => ({ name: a.name, contentType: a.contentType, path: a.path ?? null }));
 
     for (const id of new Set(checkIds)) {
