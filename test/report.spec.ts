@@ -4,7 +4,8 @@ import { test, expect, type TestInfo } from '@playwright/test';
 import type { FullConfig, FullResult, Suite, TestError } from '@playwright/test/reporter';
 import DetectionReporter from '../harness/report/reporter.ts';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECKS, type CheckDef } from '../harness/detection/checks.ts';
@@ -24,6 +25,7 @@ import { renderHtml } from '../harness/report/html.ts';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/detection/chromium.ts';
 import { renderJunit } from '../harness/report/junit.ts';
+import { fileDigest, harnessCommit } from '../harness/report/provenance.ts';
 import { parseConfig, reproduceEnv } from '../harness/config.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -803,4 +805,17 @@ test.describe('DetectionReporter in a Playwright run', () => {
       if (c.name === 'stopped') expect.soft(report.verdict.headline.en, c.name).toMatch(/interrupted/);
     }
   });
+});
+
+test('provenance: the harness commit (marked when the tree was changed) and a digest of the module that answered as the TP', () => {
+  expect(harnessCommit()).toMatch(/^[0-9a-f]{12}( \(modified\))?$/);
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-digest-'));
+  writeFileSync(join(dir, 'a.ts'), 'export {};\n');
+  writeFileSync(join(dir, 'b.ts'), 'export {}; // other code, same name elsewhere\n');
+  expect(fileDigest(join(dir, 'a.ts'))).toMatch(/^sha256:[0-9a-f]{12}$/);
+  expect(fileDigest(join(dir, 'a.ts'))).not.toBe(fileDigest(join(dir, 'b.ts')));
+  expect(fileDigest(join(dir, 'missing.ts'))).toBeUndefined();
+  // Shown in the HTML's run details.
+  const html = renderHtml(buildReport({ ...input(allPass()), versions: { harness: '0.1.0', commit: 'abcdef012345 (modified)', node: 'v20', playwright: '1.65.1' } }), new Map());
+  expect(html).toContain('harness 0.1.0 (commit abcdef012345 (modified))');
 });

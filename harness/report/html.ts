@@ -243,7 +243,7 @@ ${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="m
     ['开始 / Started', report.startedAt],
     ['结束 / Finished', report.finishedAt],
     ['耗时 / Duration', duration(report.durationMs)],
-    ['版本 / Versions', `harness ${report.versions.harness} · node ${report.versions.node} · playwright ${report.versions.playwright}${report.versions.browser ? ` · chromium ${report.versions.browser}` : ''}`],
+    ['版本 / Versions', `harness ${report.versions.harness}${report.versions.commit ? ` (commit ${report.versions.commit})` : ''} · node ${report.versions.node} · playwright ${report.versions.playwright}${report.versions.browser ? ` · chromium ${report.versions.browser}` : ''}${report.versions.tp ? ` · TP ${report.referenceEntry ?? ''} ${report.versions.tp}` : ''}`],
   ];
   return `<!DOCTYPE html>
 <html lang="zh-CN">

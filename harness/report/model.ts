@@ -77,7 +77,11 @@ export interface Report {
   finishedAt: string;
   durationMs: number;
   /** browser: the Chromium the scan used (version and executable), when the scan ran. */
-  versions: { harness: string; node: string; playwright: string; browser?: string };
+  /**
+   * commit: the harness's git commit, " (modified)" when its tree differed; tp: a digest of the module that answered
+   * as the TP (PREFLIGHT_REFERENCE_ENTRY), so a reviewer can tell a same-named file with other code.
+   */
+  versions: { harness: string; commit?: string; node: string; playwright: string; browser?: string; tp?: string };
   target: Config['target'];
   platform: Config['platform'];
   /** Another module than the reference TP answered as the TP (PREFLIGHT_REFERENCE_ENTRY, e.g. a mutant). */

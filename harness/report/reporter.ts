@@ -9,6 +9,7 @@ import { configSecrets, displayPath, parseConfig, type Config } from '../config.
 import { freshSeed } from '../seed.ts';
 import { CHECKS, type CheckDef, type CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, listing, RUN_ENV } from '../detection/runEnv.ts';
+import { fileDigest, harnessCommit } from './provenance.ts';
 import { buildReport, CHECK_RESULT_ATTACHMENT, isLeftOut, isTimeline, NOT_CHECKED, oneLine, onlyWarns, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
@@ -31,6 +32,8 @@ export interface DetectionReporterOptions {
 const IMAGE_BUDGET_BYTES = 2 * 1024 * 1024;
 /** Checks listed under a set in the console summary; the rest are counted (the report has them all). */
 const MAX_CHECK_LINES = 8;
+
+const optional = <K extends string>(key: K, value: string | undefined) => (value ? { [key]: value } as Record<K, string> : {});
 
 function harnessVersion(): string {
   try {
@@ -137,7 +140,10 @@ export default class DetectionReporter implements Reporter {
       runId: process.env.PREFLIGHT_RUN_ID || `${this.startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${config.seed}`,
       startedAt: this.startedAt,
       finishedAt: new Date(),
-      versions: { harness: harnessVersion(), node: process.version, playwright: this.pwConfig?.version ?? 'unknown', ...this.browserVersion(tests) },
+      versions: {
+        harness: harnessVersion(), ...optional('commit', harnessCommit()), node: process.version, playwright: this.pwConfig?.version ?? 'unknown', ...this.browserVersion(tests),
+        ...optional('tp', config.platform === 'reference' && config.referenceEntry ? fileDigest(config.referenceEntry) : undefined),
+      },
       config,
       tests,
       harnessErrors,
