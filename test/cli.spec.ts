@@ -466,6 +466,8 @@ base('preflight compare: which checks changed between two runs; exit 1 only when
     '与运行 night-1 相比：1 项变差，1 项变好 / Since run night-1: 1 worse, 1 better',
     '  ✗ auth.b  通过 / PASSED → 未通过 / FAILED  检测 auth.b — auth.b broke second line',
     '  ✓ auth.c  未通过 / FAILED → 通过 / PASSED  检测 auth.c',
+    // Nothing can be told of a check one side did not run: named, so its silence is not read as "unchanged".
+    '  仅在前一次运行 / ran only in night-1: auth.d',
     '',
   ].join('\n'));
 
@@ -476,7 +478,16 @@ base('preflight compare: which checks changed between two runs; exit 1 only when
   save('20260102T120000-eeeeeeee', report('night-3', { 'auth.a': 'PASSED', 'auth.b': 'PASSED', 'auth.c': 'PASSED', 'auth.d': 'PASSED' }));
   const fixed = await cli(['compare', join(runs, '20260102T000000-bbbbbbbb'), '20260102T120000-eeeeeeee'], {}, cwd);
   expect(fixed.code, fixed.stdout).toBe(0);
-  expect(fixed.stdout).toBe('与运行 night-2 相比：1 项变好 / Since run night-2: 1 better — 可以全网发布 / ready: 否 / no → 是 / yes\n  ✓ auth.b  未通过 / FAILED → 通过 / PASSED  检测 auth.b\n');
+  // night-2 left auth.d out (-g): its "not ready" says nothing of the TP, so the verdicts are not compared.
+  expect(fixed.stdout).toBe('与运行 night-2 相比：1 项变好 / Since run night-2: 1 better — 结论未比较：有一方只运行了部分检测 / verdicts not compared: a side ran only some checks (-g)\n'
+    + '  ✓ auth.b  未通过 / FAILED → 通过 / PASSED  检测 auth.b\n  仅在这一次运行 / ran only in the later run: auth.d\n');
+  // A -g rerun that passed is "not ready" only because it was filtered: nothing got worse (exit 0).
+  const rerun = report('rerun', { 'auth.a': 'PASSED', 'auth.b': 'SKIPPED', 'auth.c': 'SKIPPED', 'auth.d': 'SKIPPED' }, { verdict: { status: 'FAILED', ready: false, headline: { zh: '', en: '' } } });
+  writeFileSync(join(cwd, 'rerun.json'), JSON.stringify(rerun));
+  const partial = await cli(['compare', '20260102T120000-eeeeeeee', 'rerun.json'], {}, cwd);
+  expect(partial.code, partial.stdout).toBe(0);
+  expect(partial.stdout).toContain('verdicts not compared: a side ran only some checks (-g)');
+  expect(partial.stdout).toContain('ran only in night-3: auth.b, auth.c, auth.d');
 
   // Another setup is compared when asked, with a note; it is never picked as "the previous run".
   save('20260103T000000-cccccccc', report('strict-run', { 'auth.a': 'PASSED', 'auth.b': 'PASSED', 'auth.c': 'PASSED', 'auth.d': 'PASSED' }, { strict: true }));

@@ -13,6 +13,10 @@ export const REPORT_FILE = 'preflight-report.json';
 export interface Comparison extends SincePrevious {
   /** Target, TP, permission sets, strict: changes may come from these. */
   setupDifferences: string[];
+  /** Checks that ran in only one of the two runs (a filter, a set selected on one side): no change can be told. */
+  onlyIn: { before: string[]; after: string[] };
+  /** A side left checks out (-g, a stopped run): its verdict is "not ready" for that alone, so verdicts are not compared. */
+  filtered: boolean;
 }
 
 /** A check that did not run in a run: left out by a filter, a stopped run, or a set that was not selected. */
@@ -49,7 +53,11 @@ export function compareReports(before: Report, after: Report): Comparison {
     changes.push({ id: c.id, title: c.title, from: b.status, to: c.status, regression: isWorse(c.status, b.status), reason: c.status === 'PASSED' ? '' : c.reason });
   }
   changes.sort((x, y) => Number(y.regression) - Number(x.regression));
-  return { runId: before.runId, startedAt: before.startedAt, ready: before.verdict.ready, changes, setupDifferences: setupDifferences(before, after) };
+  const ran = (r: Report) => new Set(r.checks.filter(ranIn).map((c) => c.id));
+  const [ranBefore, ranAfter] = [ran(before), ran(after)];
+  const onlyIn = { before: [...ranBefore].filter((id) => !ranAfter.has(id)), after: [...ranAfter].filter((id) => !ranBefore.has(id)) };
+  const filtered = [before, after].some((r) => r.checks.some(isLeftOut));
+  return { runId: before.runId, startedAt: before.startedAt, ready: before.verdict.ready, changes, setupDifferences: setupDifferences(before, after), onlyIn, filtered };
 }
 
 /** Reads a report: a preflight-report.json, or a folder holding one (a run folder, reports/). Throws with the cause. */
@@ -115,7 +123,9 @@ export function comparisonLines(c: Comparison, nowReady: boolean, max = 12): str
     improvements ? [`${improvements} 项变好`, `${improvements} better`] : undefined,
   ].filter((x): x is string[] => !!x);
   const yesNo = (b: boolean) => (b ? '是 / yes' : '否 / no');
-  const verdict = c.ready !== nowReady ? ` — 可以全网发布 / ready: ${yesNo(c.ready)} → ${yesNo(nowReady)}` : '';
+  const verdict = c.ready === nowReady ? ''
+    : c.filtered ? ' — 结论未比较：有一方只运行了部分检测 / verdicts not compared: a side ran only some checks (-g)'
+    : ` — 可以全网发布 / ready: ${yesNo(c.ready)} → ${yesNo(nowReady)}`;
   const head = c.changes.length
     ? `与运行 ${c.runId} 相比：${counts.map((x) => x[0]).join('，')} / Since run ${c.runId}: ${counts.map((x) => x[1]).join(', ')}${verdict}`
     : `与运行 ${c.runId} 相比没有变化 / No check changed since run ${c.runId}${verdict}`;
@@ -125,5 +135,8 @@ export function comparisonLines(c: Comparison, nowReady: boolean, max = 12): str
   }
   if (c.changes.length > max) lines.push(`  … ${c.changes.length - max} more / 另有 ${c.changes.length - max} 项`);
   if (c.setupDifferences.length) lines.push(`  注意 / note: the runs were set up differently (${c.setupDifferences.join('; ')})`);
+  const few = (ids: string[]) => (ids.length > 8 ? `${ids.slice(0, 8).join(', ')} … (${ids.length})` : ids.join(', '));
+  if (c.onlyIn?.before.length) lines.push(`  仅在前一次运行 / ran only in ${c.runId}: ${few(c.onlyIn.before)}`);
+  if (c.onlyIn?.after.length) lines.push(`  仅在这一次运行 / ran only in the later run: ${few(c.onlyIn.after)}`);
   return lines;
 }

@@ -327,7 +327,9 @@ export default class DetectionReporter implements Reporter {
       ...(report.steps.some((s) => s.status === 'FAILED') ? [`  框架步骤失败 / harness steps failed: ${failedSteps(report, oneLine)}`] : []),
       ...(report.verdict.ready ? [`${NOT_CHECKED.zh}`, `${NOT_CHECKED.en}`] : []),
       // Only when something changed: an unchanged nightly run says nothing more than its verdict.
-      ...(report.sincePrevious?.changes.length ? comparisonLines({ ...report.sincePrevious, setupDifferences: [] }, report.verdict.ready, 8) : []),
+      // The baseline ran every check this run ran (previousComparable): what it ran besides is no news here.
+      ...(report.sincePrevious?.changes.length
+        ? comparisonLines({ ...report.sincePrevious, setupDifferences: [], onlyIn: { before: [], after: [] }, filtered: report.checks.some(isLeftOut) }, report.verdict.ready, 8) : []),
       `报告 / Report: ${htmlPath.startsWith(cwd + path.sep) ? path.relative(cwd, htmlPath) : htmlPath}`,
       '',
     ];
