@@ -492,7 +492,9 @@ export function buildReport(input: BuildInput): Report {
     const demoted = (c: CheckReport) => onlyWarns(c, config.strict);
     // One of ours skipped for a reason of its own (the probes off, an optional hook action the TP does not offer) found
     // nothing wrong: it leaves the stage as the others make it, and the stage's reason lists it.
-    const effective = stageChecks.map((c) => (demoted(c) ? (c.status === 'SKIPPED' ? 'PASSED' : 'WARNING') : c.status));
+    // A check left out of the run (-g, a stopped run) says nothing of the TP: the stage shows what the checks that ran
+    // found, and its reason names the ones left out (they still hold the verdict, below).
+    const effective = stageChecks.filter((c) => !isLeftOut(c)).map((c) => (demoted(c) ? (c.status === 'SKIPPED' ? 'PASSED' : 'WARNING') : c.status));
     const allSkipped = stageChecks.every((c) => c.status === 'SKIPPED');
     const status: CheckStatus = allSkipped ? 'SKIPPED' : worst(effective);
 
@@ -528,7 +530,8 @@ export function buildReport(input: BuildInput): Report {
   // Verdict over the authorization stage and the selected sets; a selected stage with nothing run cannot pass.
   const stepFailures = steps.filter((s) => s.status === 'FAILED').length;
   const verdictInputs = stages.filter((s) => s.selected && !nothingToCheck(s)).map((s) => (s.status === 'SKIPPED' ? 'FAILED' : s.status));
-  if (stepFailures || input.stopped) verdictInputs.push('FAILED');
+  // A check that never ran proves nothing: no run that left one out is ready (the headline says what the others found).
+  if (stepFailures || input.stopped || checks.some(isLeftOut)) verdictInputs.push('FAILED');
   const status = worst(verdictInputs) as VerdictStatus; // SKIPPED mapped away above
   const ready = status === 'PASSED' || status === 'WARNING';
 

@@ -156,8 +156,9 @@ export default class DetectionReporter implements Reporter {
     try {
       const previous = runDir ? previousComparable(runDir, report) : undefined;
       if (previous) {
-        const { setupDifferences: _same, ...since } = compareReports(previous, report);
-        report.sincePrevious = since;
+        // The baseline has the same setup and ran every check this run ran: the rest of the comparison is no news.
+        const { runId, startedAt, ready, changes } = compareReports(previous, report);
+        report.sincePrevious = { runId, startedAt, ready, changes };
       }
     } catch (e) {
       // What changed since last time is context: an earlier run's odd report never costs this one.
