@@ -526,6 +526,10 @@ test.describe('renderHtml', () => {
     const report = buildReport(input(tests));
     expect(report.checks.find((c) => c.id === 'dev.baidu')!.attachments.map((a) => a.name)).toEqual(['screenshot']);
     const html = renderHtml(report, new Map([['shots/a.png', 'data:image/png;base64,AAAA']]));
+    // What needs a reader opens by itself; a pass stays closed.
+    const warned = renderHtml(buildReport(input([...allPass().slice(0, 3), rec('dev.ext', 'expected', { att: { status: 'WARNING', reason: 'slow' } }), ...allPass().slice(4)])), new Map());
+    expect(warned).toContain('<details class="check" id="check-dev.ext" data-status="WARNING" open>');
+    expect(warned).toContain('<details class="check" id="check-auth.a" data-status="PASSED">');
     expect(html.indexOf('class="banner not-ready"')).toBeGreaterThan(-1);
     expect(html.indexOf('class="banner')).toBeLessThan(html.indexOf('class="stages"'));
     expect(html.indexOf('class="stages"')).toBeLessThan(html.indexOf('id="stage-authorization"'));

@@ -2,10 +2,14 @@
 // disk or a CI artifact without a server. Verdict first, then stages, then each check's evidence and reproduce
 // commands; run metadata last. Every dynamic string goes through esc(): evidence is untrusted TP output.
 import { isLeftOut, NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
+
 import type { CheckStatus } from '../detection/checks.ts';
 import { citedPains, citedSections, FIELD_NOTE_PAINS, REFERENCE_SECTIONS } from '../detection/citations.ts';
 import { duration, esc } from './htmlText.ts';
 import { renderTimeline, TIMELINE_CSS, TIMELINE_SCRIPT } from './timelineHtml.ts';
+
+/** Statuses whose check opens by itself. */
+const OPEN: ReadonlySet<string> = new Set(['FAILED', 'WARNING', 'WAITING']);
 
 function badge(status: CheckStatus): string {
   const l = STATUS_LABEL[status];
@@ -78,7 +82,9 @@ function renderCheck(c: CheckReport, images: Map<string, string>, seqs: readonly
   const reproduce = c.reproduce.length
     ? c.reproduce.map((r) => `<div class="cmd"><code>${esc(r)}</code><button type="button" class="copy" title="复制 / Copy">复制 / Copy</button></div>`).join('')
     : '<p class="muted">无 / none</p>';
-  return `<details class="check" id="check-${esc(c.id)}" data-status="${esc(c.status)}"${c.status === 'FAILED' ? ' open' : ''}>
+  // What needs a reader opens by itself: a failure, a warning, a check waiting for someone (a warning-only report's
+  // evidence is otherwise one click away per check).
+  return `<details class="check" id="check-${esc(c.id)}" data-status="${esc(c.status)}"${OPEN.has(c.status) ? ' open' : ''}>
 <summary>${badge(c.status)} <span class="ctitle">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></span> <code class="cid">${esc(c.id)}</code></summary>
 <dl>
 <dt>状态 / Status</dt><dd>${badge(c.status)}</dd>
