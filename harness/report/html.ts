@@ -2,7 +2,6 @@
 // disk or a CI artifact without a server. Verdict first, then stages, then each check's evidence and reproduce
 // commands; run metadata last. Every dynamic string goes through esc(): evidence is untrusted TP output.
 import { isLeftOut, NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
-
 import type { CheckStatus } from '../detection/checks.ts';
 import { citedPains, citedSections, FIELD_NOTE_PAINS, REFERENCE_SECTIONS } from '../detection/citations.ts';
 import { duration, esc } from './htmlText.ts';
