@@ -293,6 +293,11 @@ test.describe('buildReport', () => {
     const opts = buildReport(input(allPass(), parsed));
     expect(check(opts, 'auth.b').reproduce[0]).toBe(`PREFLIGHT_SEED=${SEED} PREFLIGHT_PERMISSION_SETS=development,payment PREFLIGHT_PROBES=0 PREFLIGHT_GRANT=payment `
       + 'TP_TEST_APP_IDS=123,456 PREFLIGHT_PUSH_BUDGET_MS=500 PREFLIGHT_AUDIT_QUOTA=0 npx preflight run --project=detection -g "check auth\\.b"');
+    // The whole run, with the same options: in the JSON and the HTML's run details.
+    expect(opts.reproduce).toBe(`PREFLIGHT_SEED=${SEED} PREFLIGHT_PERMISSION_SETS=development,payment PREFLIGHT_PROBES=0 PREFLIGHT_GRANT=payment `
+      + 'TP_TEST_APP_IDS=123,456 PREFLIGHT_PUSH_BUDGET_MS=500 PREFLIGHT_AUDIT_QUOTA=0 npx preflight run');
+    expect(renderHtml(opts, new Map())).toContain(`复现整个运行 / Reproduce the run`);
+    expect(dflt.reproduce).toBe(`PREFLIGHT_SEED=${SEED} npx preflight run`);
     expect(reproduceEnv(parseConfig({ PREFLIGHT_SEED: SEED }))).toEqual([]); // the seeded 授权测试名单 is a default too
     // A mutant answered as the TP: the command must start it again, and the report names it.
     const mutant = parseConfig({ PREFLIGHT_SEED: SEED, PREFLIGHT_REFERENCE_ENTRY: 'test/mutants/first-ticket.ts' });

@@ -245,6 +245,7 @@ ${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="m
     ['目标 / Target', report.target],
     ['平台 / Platform', report.referenceEntry ? `${report.platform} — ${report.referenceEntry} (PREFLIGHT_REFERENCE_ENTRY)` : report.platform],
     ['严格模式 / Strict', report.strict ? 'yes' : 'no'],
+    ...(report.reproduce ? [['复现整个运行 / Reproduce the run', report.reproduce] as [string, string]] : []),
     ['权限集 / Permission sets', report.permissionSets.selected.join(', ')],
     ['开始 / Started', report.startedAt],
     ['结束 / Finished', report.finishedAt],

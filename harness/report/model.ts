@@ -89,6 +89,8 @@ export interface Report {
   /** External mode: the origin of the TP's 授权事件接收URL, which tells runs against different TPs apart. */
   externalTp?: string;
   strict: boolean;
+  /** The command that runs the whole detection again with this run's options (never a secret or a TP URL). */
+  reproduce?: string;
   /** False when the probes were off (PREFLIGHT_PROBES=0); absent when on. */
   probes?: false;
   /** granted: the sets the admin ticked (PREFLIGHT_GRANT), when not every selected one. */
@@ -290,6 +292,11 @@ function escapeRegExp(s: string): string {
  * and the env carries any non-default run options, so the command reruns the same check with the same identities —
  * through preflight's own entry, so its exit codes (2 usage, 130/143 stopped) hold as for `npm run preflight`.
  */
+/** The whole run again, with every option that differs from its default (never a secret or a TP URL). */
+export function reproduceRunCommand(config: BuildInput['config']): string {
+  return `${[`PREFLIGHT_SEED=${config.seed}`, ...reproduceEnv(config).map(shellAssignment)].join(' ')} npx preflight run`;
+}
+
 export function reproduceCommand(config: BuildInput['config'], project: string, title: string): string {
   const env = [`PREFLIGHT_SEED=${config.seed}`, ...reproduceEnv(config).map(shellAssignment)];
   const projectArg = project ? ` --project=${/^[\w.-]+$/.test(project) ? project : shellDoubleQuote(project)}` : '';
@@ -577,6 +584,7 @@ export function buildReport(input: BuildInput): Report {
     ...(config.referenceEntry && config.platform === 'reference' ? { referenceEntry: displayPath(config.referenceEntry) } : {}),
     ...(input.externalTp ? { externalTp: input.externalTp } : {}),
     strict: config.strict,
+    reproduce: reproduceRunCommand(config),
     ...(config.probes === false ? { probes: false as const } : {}),
     permissionSets: {
       selected: [...config.permissionSets],
