@@ -221,7 +221,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!permissionSets.includes(set.slug)) {
       throw new ConfigError('PREFLIGHT_GRANT', `${set.slug} (${set.zh}) is not among the selected sets (PREFLIGHT_PERMISSION_SETS: ${permissionSets.join(',')}); the admin can grant only what the TP selected`);
     }
-    grant.push(set.slug);
+    if (!grant.includes(set.slug)) grant.push(set.slug);
   }
 
   // Found out here rather than as a failed authorization step half a run later.

@@ -60,6 +60,22 @@ test('the probes turned off, or another grant, is another setup: never the basel
     .toEqual(['platform reference → external', 'TP the reference TP → https://tp-a.example.com']);
 });
 
+test('a probe of a run with the probes off did not run; a stopped run\'s "not ready" is compared, a filtered one\'s is not', () => {
+  const withProbe = (runId: string, status: 'PASSED' | 'SKIPPED', over: Partial<Report> = {}) => {
+    const r = fakeReport(runId, { 'auth.a': 'PASSED', 'probe.x': status }, over);
+    r.checks[1]!.kind = 'probe';
+    return r;
+  };
+  const off = compareReports(withProbe('on', 'PASSED'), withProbe('off', 'SKIPPED', { probes: false }));
+  expect(off.changes, 'no probe got worse: none ran').toEqual([]);
+  expect(off.onlyIn).toEqual({ before: ['probe.x'], after: [] });
+  const ready = fakeReport('ready', ALL);
+  const notReady = { verdict: { status: 'FAILED' as const, ready: false, headline: { zh: '', en: '' } } };
+  const leftOut = { 'auth.a': 'PASSED', 'auth.b': 'SKIPPED', 'auth.c': 'SKIPPED' } as const;
+  expect(compareReports(ready, fakeReport('stopped', leftOut, { ...notReady, stopped: 'timedout' })).filtered, 'a stopped run is no filter').toBe(false);
+  expect(compareReports(ready, fakeReport('filtered', leftOut, notReady)).filtered).toBe(true);
+});
+
 test('a check that ran in only one of the two runs is no change; a warning after a pass is worse', () => {
   const before = fakeReport('b', { 'auth.a': 'PASSED', 'auth.b': 'SKIPPED', 'auth.c': 'PASSED', 'auth.d': 'FAILED' });
   const after = fakeReport('a', { 'auth.a': 'WARNING', 'auth.b': 'FAILED', 'auth.c': 'SKIPPED', 'auth.d': 'WAITING' });

@@ -65,4 +65,6 @@ test('a port the OS cannot bind, a set nobody knows and a grant outside the sele
   expect(() => parseConfig({ PREFLIGHT_PERMISSION_SETS: 'development', PREFLIGHT_GRANT: 'payment' }))
     .toThrow(/^PREFLIGHT_GRANT: payment \(支付服务权限\) is not among the selected sets \(PREFLIGHT_PERMISSION_SETS: development\); the admin can grant only what the TP selected$/);
   expect(parseConfig({ PREFLIGHT_PERMISSION_SETS: 'development,payment', PREFLIGHT_GRANT: 'payment' }).grant).toEqual(['payment']);
+  // A set named twice is granted once (the report's granted list is a set).
+  expect(parseConfig({ PREFLIGHT_PERMISSION_SETS: 'development', PREFLIGHT_GRANT: 'development,开发管理权限' }).grant).toEqual(['development']);
 });

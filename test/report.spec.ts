@@ -818,6 +818,8 @@ test.describe('DetectionReporter in a Playwright run', () => {
 
 test('provenance: the harness commit (marked when the tree was changed) and a digest of the module that answered as the TP', () => {
   expect(harnessCommit()).toMatch(/^[0-9a-f]{12}( \(modified\))?$/);
+  // A stopped run says so in the JSON too (compare tells it from a filtered one).
+  expect(buildReport({ ...input(allPass().slice(0, 2)), stopped: 'interrupted' }).stopped).toBe('interrupted');
   const dir = mkdtempSync(join(tmpdir(), 'preflight-digest-'));
   writeFileSync(join(dir, 'a.ts'), 'export {};\n');
   writeFileSync(join(dir, 'b.ts'), 'export {}; // other code, same name elsewhere\n');

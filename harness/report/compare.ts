@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CheckStatus } from '../detection/checks.ts';
 import { RUN_ID } from '../detection/runs.ts';
-import { isLeftOut, isWorse, NOT_SELECTED_REASON, oneLine, STATUS_LABEL, validateReport, type CheckChange, type Report, type SincePrevious } from './model.ts';
+import { isLeftOut, isWorse, NOT_SELECTED_REASON, oneLine, STATUS_LABEL, validateReport, type CheckChange, type CheckReport, type Report, type SincePrevious } from './model.ts';
 
 export const REPORT_FILE = 'preflight-report.json';
 
@@ -15,14 +15,20 @@ export interface Comparison extends SincePrevious {
   setupDifferences: string[];
   /** Checks that ran in only one of the two runs (a filter, a set selected on one side): no change can be told. */
   onlyIn: { before: string[]; after: string[] };
-  /** A side left checks out (-g, a stopped run): its verdict is "not ready" for that alone, so verdicts are not compared. */
+  /** A side left checks out with -g: its verdict is "not ready" for that alone, so verdicts are not compared. */
   filtered: boolean;
 }
 
-/** A check that did not run in a run: left out by a filter, a stopped run, or a set that was not selected. */
-function ranIn(c: { status: CheckStatus; reason: string }): boolean {
-  return !isLeftOut(c) && !(c.status === 'SKIPPED' && c.reason === NOT_SELECTED_REASON);
+/**
+ * Whether a check ran in `r`: not left out (a filter, a stopped run), not of a set that was not selected, and not a
+ * probe of a run with the probes off.
+ */
+function ranIn(r: Pick<Report, 'probes'>, c: { status: CheckStatus; reason: string; kind: CheckReport['kind'] }): boolean {
+  return !isLeftOut(c) && !(c.status === 'SKIPPED' && c.reason === NOT_SELECTED_REASON) && !(r.probes === false && c.kind === 'probe');
 }
+
+/** The ids of the checks that ran in `r`. */
+const ranChecks = (r: Report) => new Set(r.checks.filter((c) => ranIn(r, c)).map((c) => c.id));
 
 /** Which TP a run tested, in words: an external one by its origin. */
 const tpOf = (r: Report) => r.externalTp ?? (r.platform === 'external' ? 'an external TP' : r.referenceEntry ?? 'the reference TP');
@@ -49,14 +55,14 @@ export function compareReports(before: Report, after: Report): Comparison {
   const changes: CheckChange[] = [];
   for (const c of after.checks) {
     const b = earlier.get(c.id);
-    if (!b || b.status === c.status || !ranIn(b) || !ranIn(c)) continue;
+    if (!b || b.status === c.status || !ranIn(before, b) || !ranIn(after, c)) continue;
     changes.push({ id: c.id, title: c.title, from: b.status, to: c.status, regression: isWorse(c.status, b.status), reason: c.status === 'PASSED' ? '' : c.reason });
   }
   changes.sort((x, y) => Number(y.regression) - Number(x.regression));
-  const ran = (r: Report) => new Set(r.checks.filter(ranIn).map((c) => c.id));
-  const [ranBefore, ranAfter] = [ran(before), ran(after)];
+  const [ranBefore, ranAfter] = [ranChecks(before), ranChecks(after)];
   const onlyIn = { before: [...ranBefore].filter((id) => !ranAfter.has(id)), after: [...ranAfter].filter((id) => !ranBefore.has(id)) };
-  const filtered = [before, after].some((r) => r.checks.some(isLeftOut));
+  // A stopped run left checks out too, but its "not ready" is news: only a filtered side's verdict is not compared.
+  const filtered = [before, after].some((r) => !r.stopped && r.checks.some(isLeftOut));
   return { runId: before.runId, startedAt: before.startedAt, ready: before.verdict.ready, changes, setupDifferences: setupDifferences(before, after), onlyIn, filtered };
 }
 
@@ -94,13 +100,13 @@ export function runsWithReports(root: string): string[] {
  */
 export function previousComparable(current: string, report: Report): Report | undefined {
   const name = path.basename(current);
-  const ran = report.checks.filter(ranIn).map((c) => c.id);
+  const ran = [...ranChecks(report)];
   for (const dir of runsWithReports(path.dirname(current))) {
     if (path.basename(dir) >= name) continue;
     try {
       const r = loadReport(dir);
       if (r.runId === report.runId || setupDifferences(r, report).length) continue;
-      const covered = new Set(r.checks.filter(ranIn).map((c) => c.id));
+      const covered = ranChecks(r);
       if (ran.every((id) => covered.has(id))) return r;
     } catch {
       // A report cut short (a run killed while writing) is no baseline.

@@ -91,6 +91,8 @@ export interface Report {
   strict: boolean;
   /** The command that runs the whole detection again with this run's options (never a secret or a TP URL). */
   reproduce?: string;
+  /** Stopped by a signal or the global timeout before every check ran (the headline says so first). */
+  stopped?: 'interrupted' | 'timedout';
   /** False when the probes were off (PREFLIGHT_PROBES=0); absent when on. */
   probes?: false;
   /** granted: the sets the admin ticked (PREFLIGHT_GRANT), when not every selected one. */
@@ -585,6 +587,7 @@ export function buildReport(input: BuildInput): Report {
     ...(input.externalTp ? { externalTp: input.externalTp } : {}),
     strict: config.strict,
     reproduce: reproduceRunCommand(config),
+    ...(input.stopped ? { stopped: input.stopped } : {}),
     ...(config.probes === false ? { probes: false as const } : {}),
     permissionSets: {
       selected: [...config.permissionSets],

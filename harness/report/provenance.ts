@@ -3,7 +3,7 @@
 // reference TP — a file of the same name on another machine may hold other code.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,9 +12,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export function harnessCommit(): string | undefined {
   const git = (...args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
+    // The harness's own checkout only: copied into another repository, that one's commit would name other code.
+    if (realpathSync(git('rev-parse', '--show-toplevel')) !== realpathSync(ROOT)) return undefined;
     const sha = git('rev-parse', '--short=12', 'HEAD');
-    // Run output (reports/, .preflight/) is ignored by .gitignore: only code and configuration count.
-    return git('status', '--porcelain') ? `${sha} (modified)` : sha;
+    // Run output (reports/, .preflight/) is ignored by .gitignore: only code and configuration count. No optional
+    // locks: a run must never make a commit running beside it fail on index.lock.
+    return git('--no-optional-locks', 'status', '--porcelain', '--', '.') ? `${sha} (modified)` : sha;
   } catch {
     return undefined;
   }

@@ -330,7 +330,7 @@ export default class DetectionReporter implements Reporter {
       // Only when something changed: an unchanged nightly run says nothing more than its verdict.
       // The baseline ran every check this run ran (previousComparable): what it ran besides is no news here.
       ...(report.sincePrevious?.changes.length
-        ? comparisonLines({ ...report.sincePrevious, setupDifferences: [], onlyIn: { before: [], after: [] }, filtered: report.checks.some(isLeftOut) }, report.verdict.ready, 8) : []),
+        ? comparisonLines({ ...report.sincePrevious, setupDifferences: [], onlyIn: { before: [], after: [] }, filtered: !report.stopped && report.checks.some(isLeftOut) }, report.verdict.ready, 8) : []),
       `报告 / Report: ${htmlPath.startsWith(cwd + path.sep) ? path.relative(cwd, htmlPath) : htmlPath}`,
       '',
     ];
