@@ -8,7 +8,7 @@ import { exerciseObservations, successfulCalls } from '../harness/detection/exer
 
 test('server and webview domains are set through the TP pool', asCheck('info.domains'), async ({ run, check }) => {
   const obs = exerciseObservations(run, 'basic-info');
-  needsApp(obs);
+  const appId = needsApp(obs);
   const pool = (await run.beforeProbes.calls('domain.modifyServerDomain')).filter(succeeded);
   check.evidence('tp/modifydomain calls', callView(pool));
   // First whether the TP acted at all (a hook that does not set domains is WAITING, not a pool mistake); Baidu refuses
@@ -20,7 +20,7 @@ test('server and webview domains are set through the TP pool', asCheck('info.dom
     return check.fail((e as Error).message);
   }
   // The app's domains were set (or the TP is waited for): with an empty pool, Baidu's "add them all" added nothing.
-  const set = await successfulCalls(run.beforeProbes, 'app.setAppDomain', needsApp(obs));
+  const set = await successfulCalls(run.beforeProbes, 'app.setAppDomain', appId);
   if (set.length && !pool.length) check.fail('the TP never registered server domains at TP level (tp/modifydomain) before assigning them to the app');
 });
 

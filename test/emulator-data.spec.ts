@@ -4,6 +4,7 @@
 import { test as base, expect } from '@playwright/test';
 import { BaiduApiError, BaiduClient } from '../harness/baidu/client.ts';
 import { CATALOGUE } from '../harness/baidu/catalogue.ts';
+import { beijingYmd } from '../harness/baidu/dates.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import { authorize } from '../harness/emulator/providers/auth.ts';
 import { refusalCode } from './support/emulatorKit.ts';
@@ -45,9 +46,7 @@ const DAY = 86_400_000;
 const NOON = Math.ceil((Date.now() - 4 * 3600_000) / DAY) * DAY + 4 * 3600_000;
 
 /** Days before the emulator's today (Beijing), as yyyyMMdd. */
-function daysAgo(n: number): string {
-  return new Date(NOON + 8 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-}
+const daysAgo = (n: number) => beijingYmd(NOON, n);
 
 test('every data-analysis read answers for an app that granted 数据权限; one that did not gets 45001', async ({ ctx }) => {
   const granted = await ctx.app(['data']);

@@ -402,6 +402,17 @@ test('PREFLIGHT_PERMISSION_SETS=数据权限,推广权限 → data checked and P
 // ---------------------------------------------------------------------------------------------------------------
 // A TP whose hook performs no action (HTTP 501): the calls must be made by hand, so the Baidu checks wait.
 
+test('a TP whose hook does not set domains: info.domains waits for it and says so, not blaming the domain pool', async ({}, testInfo) => {
+  test.setTimeout(TIMEOUT);
+  const run = await runDetection({
+    mutant: 'no-hook-actions', outDir: testInfo.outputPath('run'), env: { PREFLIGHT_PERMISSION_SETS: 'basic-info', PREFLIGHT_WAIT_S: '1', PREFLIGHT_PROBES: '0' }, timeoutMs: RUN_TIMEOUT,
+  });
+  const domains = checkOf(reportOf(run), 'info.domains', run);
+  expect.soft(domains.status, domains.reason).toBe('WAITING');
+  expect.soft(domains.reason).toMatch(/does not support "set-domains" \(HTTP 501\)/);
+  expect.soft(domains.reason, 'no pool mistake was made: the TP made no call at all').not.toContain('tp/modifydomain');
+});
+
 test('a TP without hook actions (501) → payment Baidu checks WAITING, not ready, a WAITING line', async ({}, testInfo) => {
   test.setTimeout(TIMEOUT);
   const run = await runDetection({

@@ -818,6 +818,14 @@ test.describe('DetectionReporter in a Playwright run', () => {
 
 test('provenance: the harness commit (marked when the tree was changed) and a digest of the module that answered as the TP', () => {
   expect(harnessCommit()).toMatch(/^[0-9a-f]{12}( \(modified\))?$/);
+  // A copy inside another repository names no commit (that repository's would be other code); outside any, none.
+  const outer = mkdtempSync(join(tmpdir(), 'preflight-outer-'));
+  execFileSync('git', ['init', '-q', outer]);
+  execFileSync('git', ['-C', outer, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'outer']);
+  mkdirSync(join(outer, 'harness-copy'));
+  expect(harnessCommit(outer)).toMatch(/^[0-9a-f]{12}$/);
+  expect(harnessCommit(join(outer, 'harness-copy'))).toBeUndefined();
+  expect(harnessCommit(mkdtempSync(join(tmpdir(), 'preflight-nogit-')))).toBeUndefined();
   // A stopped run says so in the JSON too (compare tells it from a filtered one).
   expect(buildReport({ ...input(allPass().slice(0, 2)), stopped: 'interrupted' }).stopped).toBe('interrupted');
   const dir = mkdtempSync(join(tmpdir(), 'preflight-digest-'));

@@ -111,16 +111,15 @@ async function direct(runDir: string, seq: number, to: string | undefined, named
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
       await tp.stop();
     }
-    if (!restarted.genuine) {
-      // A probe's push, forged on purpose: a refusal is right, and an acknowledgement too so long as nothing is adopted
-      // (the probe judged that from what the TP did next, which a replay cannot show).
-      process.stdout.write(`${p.event} push #${seq} → ${target}: ${describeAnswer(d)}\n`);
-      process.stdout.write(`push #${seq} does not open with the run's credentials: a probe forged it on purpose (see probe.forged-push-ignored and cs.echostr-bad-signature) — whatever the TP answers, it must not act on it\n`);
-      return 0;
-    }
+  }
+  process.stdout.write(`${p.event} push #${seq} → ${target}: ${describeAnswer(d)}\n`);
+  if (restarted && 'tp' in restarted && !restarted.genuine) {
+    // A probe's push, forged on purpose: a refusal is right, and an acknowledgement too so long as nothing is adopted
+    // (the probe judged that from what the TP did next, which a replay cannot show).
+    process.stdout.write(`push #${seq} does not open with the run's credentials: a probe forged it on purpose (see probe.forged-push-ignored and cs.echostr-bad-signature) — whatever the TP answers, it must not act on it\n`);
+    return 0;
   }
   const expected = p.echo ? p.echo.echoStr : 'success';
-  process.stdout.write(`${p.event} push #${seq} → ${target}: ${describeAnswer(d)}\n`);
   if (d.outcome === 'ok') return 0;
   if (d.status !== null && d.outcome !== 'too-large') {
     process.stderr.write(`preflight push: the TP answered ${JSON.stringify(d.replyBody.slice(0, 80))}, Baidu expects ${JSON.stringify(expected)}${pushHint(d)}\n`);

@@ -21,3 +21,9 @@ export const BROWSER_ANNOTATION = 'browser';
 
 /** Where Baidu serves the authorization page (reference §1.3), on the smartprogram host. */
 export const AUTH_PAGE = '/mappconsole/tp/authorization';
+
+/**
+ * How the emulator's side door answers (503) while the TP under test never listened: the worker's handle raises it as
+ * the cause of whatever step met it, and the report's headline names it once (report/model.ts).
+ */
+export const TP_DID_NOT_START = 'the TP under test did not start';

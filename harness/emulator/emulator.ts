@@ -1,5 +1,6 @@
 // The Baidu side as one object: store, ledger, clock, seeded ids and the push sender. The HTTP server
 // (server.ts) and the providers only call into this; tests can drive it in-process too.
+import { BEIJING_OFFSET_MS } from '../baidu/dates.ts';
 import { SeededIds } from '../seed.ts';
 import { Ledger, type PushEntry } from './ledger.ts';
 import { deliverEcho, deliverPush, echoHandshake, type EchoValues, type PushOptions } from './pusher.ts';
@@ -163,7 +164,7 @@ export class Emulator {
 
   eventTime(): string {
     // Beijing time, "YYYY-MM-DD HH:MM:SS" (reference §0.3).
-    return new Date(this.now() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+    return new Date(this.now() + BEIJING_OFFSET_MS).toISOString().replace('T', ' ').slice(0, 19);
   }
 
   requireTp(clientId: string): TpRegistration {

@@ -8,7 +8,7 @@ import { authorize, unauthorize } from './providers/auth.ts';
 import { holdAudits, ideUpload } from './providers/development.ts';
 import { dashboardPage, timelineSince } from './pages/dashboard.ts';
 import { PERMISSION_SETS } from '../detection/permissionSets.ts';
-import { TP_DID_NOT_START } from '../report/model.ts';
+import { TP_DID_NOT_START } from '../detection/runEnv.ts';
 
 const VERSION = '0.1.0';
 

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CheckStatus } from '../detection/checks.ts';
 import { RUN_ID } from '../detection/runs.ts';
-import { isLeftOut, isWorse, NOT_SELECTED_REASON, oneLine, STATUS_LABEL, validateReport, type CheckChange, type CheckReport, type Report, type SincePrevious } from './model.ts';
+import { isFiltered, isLeftOut, isWorse, NOT_SELECTED_REASON, oneLine, STATUS_LABEL, validateReport, type CheckChange, type CheckReport, type Report, type SincePrevious } from './model.ts';
 
 export const REPORT_FILE = 'preflight-report.json';
 
@@ -61,8 +61,7 @@ export function compareReports(before: Report, after: Report): Comparison {
   changes.sort((x, y) => Number(y.regression) - Number(x.regression));
   const [ranBefore, ranAfter] = [ranChecks(before), ranChecks(after)];
   const onlyIn = { before: [...ranBefore].filter((id) => !ranAfter.has(id)), after: [...ranAfter].filter((id) => !ranBefore.has(id)) };
-  // A stopped run left checks out too, but its "not ready" is news: only a filtered side's verdict is not compared.
-  const filtered = [before, after].some((r) => !r.stopped && r.checks.some(isLeftOut));
+  const filtered = isFiltered(before) || isFiltered(after);
   return { runId: before.runId, startedAt: before.startedAt, ready: before.verdict.ready, changes, setupDifferences: setupDifferences(before, after), onlyIn, filtered };
 }
 
@@ -121,7 +120,7 @@ const label = (s: CheckStatus) => `${STATUS_LABEL[s].zh} / ${s}`;
  * The comparison as console lines: a heading (with the verdict's change, against `nowReady`), then one line per change
  * (up to `max`), each with its later reason.
  */
-export function comparisonLines(c: Comparison, nowReady: boolean, max = 12): string[] {
+export function comparisonLines(c: SincePrevious & Partial<Omit<Comparison, keyof SincePrevious>>, nowReady: boolean, max = 12): string[] {
   const regressions = c.changes.filter((x) => x.regression).length;
   const improvements = c.changes.length - regressions;
   const counts = [
@@ -140,7 +139,7 @@ export function comparisonLines(c: Comparison, nowReady: boolean, max = 12): str
     lines.push(`  ${x.regression ? '✗' : '✓'} ${x.id}  ${label(x.from)} → ${label(x.to)}  ${x.title.zh}${x.reason ? ` — ${oneLine(x.reason)}` : ''}`);
   }
   if (c.changes.length > max) lines.push(`  … ${c.changes.length - max} more / 另有 ${c.changes.length - max} 项`);
-  if (c.setupDifferences.length) lines.push(`  注意 / note: the runs were set up differently (${c.setupDifferences.join('; ')})`);
+  if (c.setupDifferences?.length) lines.push(`  注意 / note: the runs were set up differently (${c.setupDifferences.join('; ')})`);
   const few = (ids: string[]) => (ids.length > 8 ? `${ids.slice(0, 8).join(', ')} … (${ids.length})` : ids.join(', '));
   if (c.onlyIn?.before.length) lines.push(`  仅在前一次运行 / ran only in ${c.runId}: ${few(c.onlyIn.before)}`);
   if (c.onlyIn?.after.length) lines.push(`  仅在这一次运行 / ran only in the later run: ${few(c.onlyIn.after)}`);

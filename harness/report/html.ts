@@ -1,7 +1,7 @@
 // The report for people: one self-contained HTML file (inline CSS/JS, screenshots as data URIs) that opens from
 // disk or a CI artifact without a server. Verdict first, then stages, then each check's evidence and reproduce
 // commands; run metadata last. Every dynamic string goes through esc(): evidence is untrusted TP output.
-import { isLeftOut, NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
+import { isFiltered, NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
 import type { CheckStatus } from '../detection/checks.ts';
 import { citedPains, citedSections, FIELD_NOTE_PAINS, REFERENCE_SECTIONS } from '../detection/citations.ts';
 import { duration, esc } from './htmlText.ts';
@@ -214,7 +214,7 @@ function renderSincePrevious(report: Report): string {
   if (!p) return '';
   const yesNo = (b: boolean) => (b ? '是 / yes' : '否 / no');
   // A filtered run is "not ready" for that alone: its verdict is no change.
-  const verdict = p.ready !== report.verdict.ready && (report.stopped || !report.checks.some(isLeftOut)) ? ` · 可以全网发布 / ready: ${yesNo(p.ready)} → ${yesNo(report.verdict.ready)}` : '';
+  const verdict = p.ready !== report.verdict.ready && !isFiltered(report) ? ` · 可以全网发布 / ready: ${yesNo(p.ready)} → ${yesNo(report.verdict.ready)}` : '';
   const items = p.changes.map((c) => `<li class="${c.regression ? 'worse' : 'better'}">${c.regression ? '✗' : '✓'} <a href="#check-${esc(c.id)}">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></a> <code class="cid">${esc(c.id)}</code> ${badge(c.from)} → ${badge(c.to)}</li>`);
   return `<section class="stage since" id="since-previous"><h2>与上次运行相比 <span class="en">/ Since the previous run</span></h2>
 <p class="muted">运行 / run <code>${esc(p.runId)}</code> (${esc(p.startedAt)})，同样的设置 / same setup${esc(verdict)}</p>

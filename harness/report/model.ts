@@ -8,6 +8,7 @@ import { CHECKS, holdsVerdict, WAITING_PREFIX, type CheckAttachment, type CheckD
 import { AUTHORIZATION_STAGE, PERMISSION_SETS, type PermissionSet } from '../detection/permissionSets.ts';
 import { displayPath, reproduceEnv, type Config, type ReproducibleConfig } from '../config.ts';
 import type { TimelineRow } from '../detection/timeline.ts';
+import { TP_DID_NOT_START } from '../detection/runEnv.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Report shape
@@ -183,6 +184,13 @@ export function isLeftOut(c: Pick<CheckReport, 'status' | 'reason'>): boolean {
   return c.status === 'SKIPPED' && c.reason === NOT_RUN_REASON;
 }
 /**
+ * A run that left checks out by a filter (-g), not by being stopped: its "not ready" says nothing of the TP, so a
+ * comparison does not weigh its verdict. A stopped run's "not ready" is news.
+ */
+export function isFiltered(r: Pick<Report, 'stopped' | 'checks'>): boolean {
+  return !r.stopped && r.checks.some(isLeftOut);
+}
+/**
  * A result that only warns: not PASSED or WARNING, from one of our checks (extended, probe) without --strict — and not
  * left out, for a check that never ran holds the verdict whatever its kind. The stage, console and JUnit share it.
  */
@@ -190,8 +198,6 @@ export function onlyWarns(c: Pick<CheckReport, 'kind' | 'status' | 'reason'>, st
   return c.status !== 'PASSED' && c.status !== 'WARNING' && !isLeftOut(c) && !holdsVerdict(c.kind, c.status, strict);
 }
 export const NO_CHECK_RAN_REASON = 'no check ran / 没有检测运行';
-/** How the emulator's side door says the TP under test never listened (harness/emulator/sideDoor.ts). */
-export const TP_DID_NOT_START = 'the TP under test did not start';
 /**
  * A selected set outside Baidu's detection (reference §7.1.4) for which this tool has no check either (账号管理权限,
  * 推广权限): Baidu lets a TP publish with it unchecked, so it does not hold the verdict — the headline says it.
@@ -294,15 +300,14 @@ function escapeRegExp(s: string): string {
  * and the env carries any non-default run options, so the command reruns the same check with the same identities —
  * through preflight's own entry, so its exit codes (2 usage, 130/143 stopped) hold as for `npm run preflight`.
  */
+export function reproduceCommand(config: BuildInput['config'], project: string, title: string): string {
+  const projectArg = project ? ` --project=${/^[\w.-]+$/.test(project) ? project : shellDoubleQuote(project)}` : '';
+  return `${reproduceRunCommand(config)}${projectArg} -g ${shellDoubleQuote(escapeRegExp(title))}`;
+}
+
 /** The whole run again, with every option that differs from its default (never a secret or a TP URL). */
 export function reproduceRunCommand(config: BuildInput['config']): string {
   return `${[`PREFLIGHT_SEED=${config.seed}`, ...reproduceEnv(config).map(shellAssignment)].join(' ')} npx preflight run`;
-}
-
-export function reproduceCommand(config: BuildInput['config'], project: string, title: string): string {
-  const env = [`PREFLIGHT_SEED=${config.seed}`, ...reproduceEnv(config).map(shellAssignment)];
-  const projectArg = project ? ` --project=${/^[\w.-]+$/.test(project) ? project : shellDoubleQuote(project)}` : '';
-  return `${env.join(' ')} npx preflight run${projectArg} -g ${shellDoubleQuote(escapeRegExp(title))}`;
 }
 
 interface ParsedAttachment {

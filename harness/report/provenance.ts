@@ -8,12 +8,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** `<12-char commit>`, with " (modified)" when the working tree differs from it; undefined outside a git checkout. */
-export function harnessCommit(): string | undefined {
-  const git = (...args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+/**
+ * `<12-char commit>`, with " (modified)" when the working tree differs from it; undefined when `root` is not the top
+ * of a git checkout (outside one, or copied into another repository, whose commit would name other code).
+ */
+export function harnessCommit(root = ROOT): string | undefined {
+  const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    // The harness's own checkout only: copied into another repository, that one's commit would name other code.
-    if (realpathSync(git('rev-parse', '--show-toplevel')) !== realpathSync(ROOT)) return undefined;
+    if (realpathSync(git('rev-parse', '--show-toplevel')) !== realpathSync(root)) return undefined;
     const sha = git('rev-parse', '--short=12', 'HEAD');
     // Run output (reports/, .preflight/) is ignored by .gitignore: only code and configuration count. No optional
     // locks: a run must never make a commit running beside it fail on index.lock.

@@ -10,13 +10,12 @@
 //   SDK's int could not hold it. Metric values are stable for an app, a day and a metric (seeded), so two reads of
 //   the same range agree; counts are integers, ratios fractions, and the ratios of one breakdown (regions, ages…) add
 //   up to 1. Weeks are counted from start_date; the hours of today end at the current Beijing hour.
+import { BEIJING_OFFSET_MS, DAY_MS } from '../../baidu/dates.ts';
 import { BaiduError, reply } from '../../baidu/envelopes.ts';
 import type { Handler, HandlerCtx, Handlers } from '../handler.ts';
 
 const PAGE = 20;
 const MAX_ROWS = 10_000;
-const DAY_MS = 86_400_000;
-const BEIJING_MS = 8 * 3600_000;
 
 /** A yyyyMMdd calendar date as a day number (UTC midnight ms / DAY_MS), or an error naming the field. */
 function dayOf(field: string, value: string | undefined): number {
@@ -44,7 +43,7 @@ function stable(seed: string, key: string): number {
   let h = 0x811c9dc5;
   for (const s of [seed, key]) {
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-    h = Math.imul(h ^ 0, 0x01000193) >>> 0;
+    h = Math.imul(h, 0x01000193) >>> 0; // a separator, so ("ab", "c") and ("a", "bc") differ
   }
   return h;
 }
@@ -52,7 +51,7 @@ function stable(seed: string, key: string): number {
 /** A metric's value: ratios are fractions with 4 digits, times seconds, everything else a count. */
 function metric(seed: string, key: string, name: string): number {
   const h = stable(seed, `${key}\0${name}`);
-  if (/ratio|degree|scale/.test(name)) return Math.round((h % 10_000)) / 10_000;
+  if (/ratio|degree|scale/.test(name)) return (h % 10_000) / 10_000;
   if (/time/.test(name)) return 5 + (h % 600);
   return 10 + (h % 5000);
 }
@@ -106,7 +105,7 @@ function monthsBetween(from: number, to: number): number {
 
 /** The emulator's today as a day number and its hour, in Beijing time (Baidu's dates are Beijing days). */
 function now(ctx: HandlerCtx): { day: number; hour: number } {
-  const t = ctx.emu.now() + BEIJING_MS;
+  const t = ctx.emu.now() + BEIJING_OFFSET_MS;
   return { day: Math.floor(t / DAY_MS), hour: Math.floor((t % DAY_MS) / 3_600_000) };
 }
 

@@ -9,6 +9,7 @@
 // - Releasing a package that has not passed audit answers 69012 (the only release errno Baidu documents).
 // - Rollback needs a previous online version; without one it answers 40001.
 import QRCode from 'qrcode';
+import { BEIJING_OFFSET_MS } from '../../baidu/dates.ts';
 import { BaiduError, reply } from '../../baidu/envelopes.ts';
 import type { Emulator } from '../emulator.ts';
 import type { Handlers, HandlerCtx } from '../handler.ts';
@@ -35,7 +36,7 @@ function findPackage(ctx: HandlerCtx): PackageRecord {
 function row(p: PackageRecord) {
   return {
     package_id: p.packageId, version: p.version, version_desc: p.versionDesc, remark: '', msg: p.auditMsg, committer: 'tp',
-    status: p.status, commit_time: new Date(p.commitTime + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, '/'),
+    status: p.status, commit_time: new Date(p.commitTime + BEIJING_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, '/'),
     rollback_version: '', upload_status: p.uploadStatus, upload_status_desc: ['', '上传中', '上传成功', '上传失败'][p.uploadStatus]!,
     upload_err_code: p.uploadErrCode, upload_err_msg: p.uploadErrMsg,
   };

@@ -2,6 +2,7 @@
 // `{"action": A, "appId": N}`; the TP performs A against Baidu with its stored authorizer token and answers 200 with
 // JSON when done. Each action is what a TP's own console would do for its customer.
 import { BaiduApiError, type BaiduClient } from '../../baidu/client.ts';
+import { beijingYmd } from '../../baidu/dates.ts';
 import { uploadFinished } from '../../baidu/packageStatus.ts';
 import type { Behaviour } from './behaviour.ts';
 import type { TokenKeeper } from './tokens.ts';
@@ -146,8 +147,8 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
 
     // 数据权限: the last 7 days of the app's user trend, as the TP's statistics page shows them (Beijing days, yyyyMMdd).
     async 'read-data'(appId) {
-      const day = (ago: number) => new Date(Date.now() + 8 * 3600_000 - ago * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-      const trend = await app<{ total: number; data_list: unknown[] }>(appId, 'analysis.getAnalysisUserTrend', { start_date: day(7), end_date: day(1), start_index: 0, gran: 'day' });
+      const now = Date.now();
+      const trend = await app<{ total: number }>(appId, 'analysis.getAnalysisUserTrend', { start_date: beijingYmd(now, 7), end_date: beijingYmd(now, 1), start_index: 0, gran: 'day' });
       return { days: trend?.total ?? 0 };
     },
 
