@@ -1,4 +1,5 @@
-// `preflight probe echostr --to <消息与事件接收URL>`: Baidu's 客服能力权限 detection, live. At 全网发布 Baidu sends the
+// `preflight probe echostr --to <消息与事件接收URL>`: Baidu's 客服能力权限 detection, live (`probe start-page`, the
+// authorization page, is in probeStartPage.ts). At 全网发布 Baidu sends the
 // echoStr handshake to the TP's deployed 消息与事件接收URL (reference §2.7, §7.1.3); this sends the same handshake to
 // any URL — staging or production, over HTTPS — so a team sees the answer Baidu will see. A handshake changes nothing
 // on the TP, so it is safe against production (unlike a push, which would hand a live TP a ticket Baidu never issued).
@@ -9,34 +10,56 @@ import { config as loadDotenv } from 'dotenv';
 import { deliver, describeAnswer, echoHandshake, echoRequest } from '../emulator/pusher.ts';
 import { pushHint } from '../detection/pushHint.ts';
 import { parseCommand } from './args.ts';
+import { probeStartPage, START_PAGE_USAGE } from './probeStartPage.ts';
 
-const USAGE = 'usage: preflight probe echostr --to <消息与事件接收URL> [--token <消息验证TOKEN>] [--timeout-ms 5000]\n'
+const ECHOSTR_USAGE = 'usage: preflight probe echostr --to <消息与事件接收URL> [--token <消息验证TOKEN>] [--timeout-ms 5000]\n'
   + '  the token defaults to TP_MESSAGE_TOKEN (environment or .env)\n';
+const USAGE = `${ECHOSTR_USAGE}${START_PAGE_USAGE}`;
 /** Baidu's own timeout for the handshake is not documented (reference §7.2); pushes get about 2 s. */
 const BUDGET_MS = 2000;
 
 export async function probeCommand(argv: string[]): Promise<number> {
-  const parsed = parseCommand<{ to?: string; token?: string; 'timeout-ms'?: string }>('probe', argv, {
+  const parsed = parseCommand<{
+    to?: string; token?: string; 'timeout-ms'?: string; 'client-id'?: string; 'auth-domain'?: string; baidu?: string; screenshot?: string; scan?: boolean; 'wait-s'?: string;
+  }>('probe', argv, {
     to: { type: 'string' }, token: { type: 'string' }, 'timeout-ms': { type: 'string' },
+    'client-id': { type: 'string' }, 'auth-domain': { type: 'string' }, baidu: { type: 'string' }, screenshot: { type: 'string' }, scan: { type: 'boolean' }, 'wait-s': { type: 'string' },
   }, USAGE);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
+  const url = (v: string | undefined) => !!v && /^https?:\/\/[^/]/.test(v) && URL.canParse(v);
+  const usage = (which: string, why: string) => {
+    process.stderr.write(`preflight probe: ${why}\n${which}`);
+    return 2;
+  };
+  if (positionals.length > 1) return usage(USAGE, `one probe at a time, not ${positionals.join(' ')}`);
+  if (positionals[0] === 'start-page') {
+    const waitS = Number(values['wait-s'] ?? 300);
+    const echoOnly = (['token', 'timeout-ms'] as const).find((k) => values[k] !== undefined);
+    if (echoOnly) return usage(START_PAGE_USAGE, `--${echoOnly} is an option of probe echostr`);
+    if (!url(values.to)) return usage(START_PAGE_USAGE, '--to must be the http(s) URL of the TP\'s 授权发起页');
+    if (values.baidu !== undefined && !url(values.baidu)) return usage(START_PAGE_USAGE, '--baidu must be an http(s) URL (Baidu\'s smartprogram host, or an emulator)');
+    if (values['auth-domain'] !== undefined && !/^[a-z0-9.-]+(:\d+)?$/i.test(values['auth-domain'])) return usage(START_PAGE_USAGE, '--auth-domain is a host as registered, e.g. tp.example.com');
+    if (!(Number.isInteger(waitS) && waitS > 0)) return usage(START_PAGE_USAGE, '--wait-s must be a whole number of seconds above 0');
+    return probeStartPage({ to: values.to!, clientId: values['client-id'], authDomain: values['auth-domain'], baidu: values.baidu, screenshot: values.screenshot, scan: values.scan, waitS });
+  }
   const timeoutMs = Number(values['timeout-ms'] ?? 5000);
-  if (positionals[0] !== 'echostr' || positionals.length > 1 || !values.to || !/^https?:\/\/./.test(values.to) || !(timeoutMs > 0)) {
-    process.stderr.write(USAGE);
+  const pageOnly = (['client-id', 'auth-domain', 'baidu', 'screenshot', 'scan', 'wait-s'] as const).find((k) => values[k] !== undefined);
+  if (positionals[0] !== 'echostr' || pageOnly || !url(values.to) || !(timeoutMs > 0)) {
+    process.stderr.write(pageOnly && positionals[0] === 'echostr' ? `preflight probe: --${pageOnly} is an option of probe start-page\n${ECHOSTR_USAGE}` : USAGE);
     return 2;
   }
   loadDotenv({ quiet: true });
   const token = values.token ?? process.env.TP_MESSAGE_TOKEN;
   if (!token) {
-    process.stderr.write(`preflight probe: no message token: pass --token or set TP_MESSAGE_TOKEN (the 消息验证TOKEN the TP checks signatures with)\n${USAGE}`);
+    process.stderr.write(`preflight probe: no message token: pass --token or set TP_MESSAGE_TOKEN (the 消息验证TOKEN the TP checks signatures with)\n${ECHOSTR_USAGE}`);
     return 2;
   }
   const handshake = (signed: boolean) => echoHandshake(token, {
     timestamp: String(Math.floor(Date.now() / 1000)), nonce: String(randomBytes(4).readUInt32BE(0) % 100_000_000), echoStr: randomBytes(12).toString('hex'),
   }, !signed);
 
-  const good = await deliver(echoRequest(values.to, handshake(true)), timeoutMs);
+  const good = await deliver(echoRequest(values.to!, handshake(true)), timeoutMs);
   process.stdout.write(`echoStr handshake → ${values.to}: ${describeAnswer(good)}\n`);
   if (good.outcome !== 'ok') {
     const refused = good.status !== null && good.status >= 400 && good.status < 500 && good.status !== 404 && good.status !== 405;
@@ -48,7 +71,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const slow = good.latencyMs > BUDGET_MS ? ` (slower than the ${BUDGET_MS} ms Baidu is thought to wait: the timeout is not documented)` : '';
   process.stdout.write(`  answered with exactly echoStr: Baidu's 客服能力权限 detection would pass${slow}\n`);
 
-  const bad = await deliver(echoRequest(values.to, handshake(false)), timeoutMs);
+  const bad = await deliver(echoRequest(values.to!, handshake(false)), timeoutMs);
   process.stdout.write(`wrong signature → ${values.to}: ${describeAnswer(bad)}\n`);
   process.stdout.write(bad.outcome === 'ok'
     ? '  warning: echoed although the signature was wrong — check signature = sha1(sort(token, timestamp, nonce)) before echoing\n'

@@ -106,6 +106,87 @@ function firstTabAt(context: BrowserContext, tabs: Page[], at: (u: URL) => boole
   });
 }
 
+/** Where the 授权发起页 took the admin: the tab that reached Baidu's authorization page, or why none did. */
+export interface StartPageVisit {
+  /** The admin's tab from here on: the one that reached the authorization page, else the one the visit began in. */
+  tab: Page;
+  /** The 授权发起页's HTTP status (null: no answer). */
+  status: number | null;
+  /** The page opened Baidu's page in a tab of its own. */
+  newTab: boolean;
+  reached: boolean;
+  /** Why the admin is not on Baidu's page, with what the page said. */
+  error?: string;
+}
+
+/**
+ * Opens the TP's 授权发起页 as an admin does — coming from a page of the TP's own site, so the Referer stays on its
+ * domain through redirects — and follows it to `authPage` (Baidu's authorization page, or the emulator's): by itself
+ * (a redirect, a script, a meta refresh, maybe in a new tab) or with a click on its link or button. Shared by the
+ * scan and by `preflight probe start-page`, so that both judge a start page alike.
+ */
+export async function openStartPage(page: Page, authStart: string, authPage: string, opts: { anyHost?: boolean } = {}): Promise<StartPageVisit> {
+  // anyHost: an authorization page on another host counts as reached (the probe then says whose it is: a TP still
+  // pointed at the emulator, say), rather than as a page that went nowhere.
+  const authPath = new URL(authPage).pathname;
+  const isAuthPage = (u: URL | string) => (opts.anyHost ? new URL(u).pathname === authPath : u.toString().startsWith(authPage));
+  const visit: StartPageVisit = { tab: page, status: null, newTab: false, reached: false };
+  const onAuthPage = () => isAuthPage(visit.tab.url());
+  // Tabs the 授权发起页 opens (a target=_blank link, window.open — maybe a help page too): the admin goes on in
+  // whichever reaches Baidu's page. Listened for from the start, since a script may open one while the page loads.
+  const context = page.context();
+  const tabs: Page[] = [];
+  const onTab = (p: Page) => void tabs.push(p);
+  context.on('page', onTab);
+  // Up to 5 s for the admin to be on Baidu's authorization page, in this tab or any opened before or meanwhile;
+  // that tab is the admin's from then on.
+  const reached = async () => {
+    const tab = await firstTabAt(context, [page, ...tabs], isAuthPage, 5000);
+    if (tab && tab !== page) {
+      visit.tab = tab;
+      visit.newTab = true;
+    }
+    return !!tab;
+  };
+  try {
+    const res = await page.goto(authStart, { referer: new URL(authStart).origin + '/', timeout: 10_000 });
+    visit.status = res?.status() ?? null;
+    if (onAuthPage()) return visit;
+    // An error page is said at once, not after a 5 s wait for a navigation that cannot come.
+    if (visit.status !== null && visit.status >= 400) throw new Error(`it answered HTTP ${visit.status}`);
+    const link = page.locator(`a[href*="${authPath}"]`).or(page.locator('button, input[type=submit]')).first();
+    // Whichever comes first: the page goes on by itself (a script or meta refresh, maybe after fetching a
+    // pre_auth_code), or it shows a link or button (maybe rendered late) — then the admin clicks it.
+    const first = await Promise.race([
+      reached().then((ok) => (ok ? 'reached' : 'nothing')),
+      link.waitFor({ timeout: 5000 }).then(() => 'link', () => 'nothing'),
+    ]);
+    if (first === 'link' && !onAuthPage()) {
+      const tabsBefore = tabs.length;
+      await link.click({ timeout: 5000 }).catch((e: Error) => {
+        if (!onAuthPage()) throw e; // the page's own script got there first: fine
+      });
+      if (!(await reached())) {
+        const tab = tabs.length > tabsBefore ? tabs.at(-1)! : undefined;
+        throw new Error(tab
+          ? `after a click on its link or button a new tab opened at ${scrubUrl(tab.url())}, which did not reach ${authPage} within 5 s`
+          : `after a click on its link or button the browser was still at ${scrubUrl(page.url())} 5 s later`);
+      }
+    } else if (!onAuthPage()) {
+      throw new Error(`it neither redirected to ${authPage} within 5 s nor shows a link or button to it`);
+    }
+  } catch (e) {
+    if (!onAuthPage()) { // it got there after all (a redirect racing the click): nothing went wrong
+      const text = (await visit.tab.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
+      visit.error = `${(e as Error).message.split('\n')[0]}${text ? ` (page text: ${text})` : ''}`;
+    }
+  } finally {
+    context.off('page', onTab);
+    visit.reached = onAuthPage();
+  }
+  return visit;
+}
+
 export async function scanAuthorization(s: Scan): Promise<void> {
   const { obs } = s;
   // The admin's tab: the one the 授权发起页 opened, when it opened Baidu's page in a new one.
@@ -131,58 +212,14 @@ export async function scanAuthorization(s: Scan): Promise<void> {
 
   try {
     await s.step('open the 授权发起页', () => timed('startPage', async () => {
-      // Tabs the 授权发起页 opens (a target=_blank link, window.open — maybe a help page too): the admin goes on in
-      // whichever reaches Baidu's page. Listened for from the start, since a script may open one while the page loads.
-      const context = page.context();
-      const tabs: Page[] = [];
-      const onTab = (p: Page) => void tabs.push(p);
-      context.on('page', onTab);
-      // Up to 5 s for the admin to be on Baidu's authorization page, in this tab or any opened before or meanwhile;
-      // that tab is the scan's from then on.
-      const reached = async () => {
-        const tab = await firstTabAt(context, [page, ...tabs], isAuthPage, 5000);
-        if (tab && tab !== page) {
-          page = tab;
-          obs.startPage.newTab = true;
-        }
-        return !!tab;
-      };
-      try {
-        // As if the admin came from a page of the TP's own site: the Referer stays on its domain through redirects.
-        const res = await page.goto(s.authStart, { referer: new URL(s.authStart).origin + '/', timeout: 10_000 });
-        obs.startPage.status = res?.status() ?? null;
-        if (onAuthPage()) return;
-        // An error page is said at once, not after a 5 s wait for a navigation that cannot come.
-        if (obs.startPage.status !== null && obs.startPage.status >= 400) throw new Error(`it answered HTTP ${obs.startPage.status}`);
-        const link = page.locator(`a[href*="${AUTH_PAGE}"]`).or(page.locator('button, input[type=submit]')).first();
-        // Whichever comes first: the page goes on by itself (a script or meta refresh, maybe after fetching a
-        // pre_auth_code), or it shows a link or button (maybe rendered late) — then the admin clicks it.
-        const first = await Promise.race([
-          reached().then((ok) => (ok ? 'reached' : 'nothing')),
-          link.waitFor({ timeout: 5000 }).then(() => 'link', () => 'nothing'),
-        ]);
-        if (first === 'link' && !onAuthPage()) {
-          const from = page;
-          const tabsBefore = tabs.length;
-          await link.click({ timeout: 5000 }).catch((e: Error) => {
-            if (!onAuthPage()) throw e; // the page's own script got there first: fine
-          });
-          if (!(await reached())) {
-            const tab = tabs.length > tabsBefore ? tabs.at(-1)! : undefined;
-            throw new Error(tab
-              ? `after a click on its link or button a new tab opened at ${scrubUrl(tab.url())}, which did not reach ${authPage} within 5 s`
-              : `after a click on its link or button the browser was still at ${scrubUrl(from.url())} 5 s later`);
-          }
-        } else if (!onAuthPage()) {
-          throw new Error(`it neither redirected to ${authPage} within 5 s nor shows a link or button to it`);
-        }
-      } finally {
-        context.off('page', onTab);
-      }
-    })).catch(async (e: Error) => {
-      if (onAuthPage()) return; // it got there after all (a redirect racing the click): nothing went wrong
-      const text = (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
-      obs.startPage.error = `${e.message.split('\n')[0]}${text ? ` (page text: ${text})` : ''}`;
+      const visit = await openStartPage(page, s.authStart, authPage);
+      page = visit.tab;
+      obs.startPage.status = visit.status;
+      if (visit.newTab) obs.startPage.newTab = true;
+      // Thrown, so that the step shows where the scan stopped in every report.
+      if (visit.error) throw new Error(visit.error);
+    })).catch((e: Error) => {
+      obs.startPage.error = e.message.split('\n')[0];
     });
     await s.shot(page, 'start-or-authorization-page');
     if (!onAuthPage()) return;
