@@ -2,7 +2,9 @@
 // emulator (--baidu), the TP is the reference TP or one of its mutants started by hand, and with --scan this test plays
 // the admin with the Baidu App: it decodes the QR the probe saved and confirms on a phone.
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, devices, chromium } from '@playwright/test';
@@ -101,6 +103,10 @@ test.describe('correct start pages of every shape reach Baidu\'s page (the scan\
         expect(r.stdout).toContain('ok: Baidu\'s page shows a QR code');
         expect(r.stdout).not.toContain('problem');
         if (variant === 'start-page-new-tab') expect(r.stdout).toContain('(in a new tab)');
+        // The start page's own answer, not the last page's.
+        if (variant === 'start-page-redirect') expect(r.stdout).toMatch(/start page → \S+: HTTP 302 \(a redirect\)/);
+        // Not compared without a Key: a note, not an "ok".
+        expect(r.stdout).toMatch(/note: client_id \w+, not compared with your Key/);
       });
     });
   }
@@ -182,4 +188,60 @@ base('usage errors exit 2 naming the option, before any browser starts', async (
     (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })));
   expect(echo.code).toBe(2);
   expect(echo.stderr).toContain('--scan is an option of probe start-page');
+});
+
+base('pages that go wrong: where the browser ended up, no secret in what a page says, the screenshot kept', async ({}, testInfo) => {
+  const hex = '0123456789abcdef0123456789abcdef';
+  const server = createServer((req, res) => {
+    if (req.url === '/500') return void res.writeHead(500, { 'content-type': 'text/plain' }).end(`pre_auth_code ${hex} failed; see /cb?pre_auth_code=SECRETPRE123`);
+    if (req.url === '/elsewhere') return void res.writeHead(302, { location: '/landing' }).end();
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<p>welcome</p>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const shot = testInfo.outputPath('failed-start.png');
+    const failed = await probe(['--to', `${base}/500`, '--baidu', base, '--screenshot', shot]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('problem: it did not lead to Baidu\'s authorization page: it answered HTTP 500');
+    for (const secret of [hex, 'SECRETPRE123']) expect(failed.stdout).not.toContain(secret);
+    expect(failed.stdout).toContain(`screenshot: ${shot}`);
+    expect(existsSync(shot)).toBe(true);
+    const moved = await probe(['--to', `${base}/elsewhere`, '--baidu', base]);
+    expect(moved.code).toBe(1);
+    expect(moved.stdout).toContain(`start page → ${base}/elsewhere: HTTP 302 (a redirect)`);
+    expect(moved.stdout).toContain(`(the browser is at ${base}/landing)`);
+  } finally {
+    server.close();
+  }
+});
+
+test('the registered domain is compared without regard to case; --wait-s needs --scan; a missing screenshot folder is said first', async ({ deployed }) => {
+  const { em, tp } = deployed;
+  const r = await probe(['--to', tp.urls.authStart, '--baidu', em.url, '--auth-domain', new URL(tp.urls.authStart).host.toUpperCase()]);
+  expect(r.code, r.stdout).toBe(0);
+  expect(r.stdout).toMatch(/ok: Referer \S+ is on the 授权发起页域名/);
+  expect(r.stdout).not.toContain('note: redirect_uri and Referer judged against the start page');
+  const waitAlone = await probe(['--to', tp.urls.authStart, '--wait-s', '5']);
+  expect(waitAlone.code).toBe(2);
+  expect(waitAlone.stderr).toContain('--wait-s is how long --scan waits for the admin: add --scan');
+  const noFolder = await probe(['--to', tp.urls.authStart, '--screenshot', '/nonexistent-folder/x.png']);
+  expect(noFolder.code).toBe(2);
+  expect(noFolder.stderr).toContain('--screenshot: no folder /nonexistent-folder to write it in');
+});
+
+test('a stop during --scan is said as a stop (exit 143), not as nobody scanning', async ({ deployed }) => {
+  const { em, tp } = deployed;
+  const child = spawn(process.execPath, [join(ROOT, 'bin/preflight.js'), 'probe', 'start-page', '--to', tp.urls.authStart, '--baidu', em.url, '--scan', '--wait-s', '60'],
+    { cwd: ROOT, env: { ...process.env, TP_CLIENT_ID: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await expect.poll(() => stdout, { timeout: 20_000 }).toContain('等待扫码 / WAITING');
+  child.kill('SIGTERM');
+  expect(await exited).toBe(143);
+  expect(stderr).toContain('preflight probe: stopped by SIGTERM / 已中断');
+  expect(stdout).not.toContain('nobody confirmed');
 });

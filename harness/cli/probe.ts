@@ -6,6 +6,8 @@
 // Then the same with a wrong signature, which a TP should not echo (cs.echostr-bad-signature: only a warning).
 // Exit codes: 0 answered as Baidu expects, 1 not (or unreachable), 2 a usage error (also: no message token).
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { deliver, describeAnswer, echoHandshake, echoRequest } from '../emulator/pusher.ts';
 import { pushHint } from '../detection/pushHint.ts';
@@ -33,6 +35,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
     return 2;
   };
   if (positionals.length > 1) return usage(USAGE, `one probe at a time, not ${positionals.join(' ')}`);
+  if (!positionals.length) return usage(USAGE, 'which probe? echostr or start-page');
   if (positionals[0] === 'start-page') {
     const waitS = Number(values['wait-s'] ?? 300);
     const echoOnly = (['token', 'timeout-ms'] as const).find((k) => values[k] !== undefined);
@@ -41,6 +44,10 @@ export async function probeCommand(argv: string[]): Promise<number> {
     if (values.baidu !== undefined && !url(values.baidu)) return usage(START_PAGE_USAGE, '--baidu must be an http(s) URL (Baidu\'s smartprogram host, or an emulator)');
     if (values['auth-domain'] !== undefined && !/^[a-z0-9.-]+(:\d+)?$/i.test(values['auth-domain'])) return usage(START_PAGE_USAGE, '--auth-domain is a host as registered, e.g. tp.example.com');
     if (!(Number.isInteger(waitS) && waitS > 0)) return usage(START_PAGE_USAGE, '--wait-s must be a whole number of seconds above 0');
+    if (values['wait-s'] !== undefined && !values.scan) return usage(START_PAGE_USAGE, '--wait-s is how long --scan waits for the admin: add --scan');
+    // Checked before Chromium starts, so that a typo does not cost the verdict after it was printed.
+    const folder = values.screenshot === undefined ? undefined : path.dirname(path.resolve(values.screenshot));
+    if (folder && !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return usage(START_PAGE_USAGE, `--screenshot: no folder ${folder} to write it in`);
     return probeStartPage({ to: values.to!, clientId: values['client-id'], authDomain: values['auth-domain'], baidu: values.baidu, screenshot: values.screenshot, scan: values.scan, waitS });
   }
   const timeoutMs = Number(values['timeout-ms'] ?? 5000);

@@ -6,15 +6,18 @@
 // page then shows a QR code or an error. A common slip it names: a TP still sending admins to the emulator.
 // With --scan it shows the QR in the terminal for an admin's Baidu App and waits for Baidu to send the browser to the
 // TP's callback (WAITING on a person, as Baidu's own detection does), then reports the TP's answer.
-// Nothing is changed at Baidu by looking: a pre-auth code that is never scanned expires by itself.
-// Exit codes: 0 Baidu's page shows a QR code (and, with --scan, the TP answered its callback), 1 not, 2 a usage error.
+// Looking uses one pre-auth code, which expires unscanned; Baidu bans a page visited too often (40004), so this is
+// not for a loop against production.
+// Exit codes: 0 no line says "problem", 1 one does, 2 a usage error; 130/143/129 stopped by a signal.
 import { writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { config as loadDotenv } from 'dotenv';
 import { chromium, type Page } from 'playwright';
 import QRCode from 'qrcode';
 import { underAuthStartDomain } from '../baidu/authStartDomain.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../detection/chromium.ts';
 import { scrubUrl } from '../detection/observations.ts';
+import { createRedactor } from '../report/redact.ts';
 import { decodeQr } from '../detection/qr.ts';
 import { AUTH_PAGE } from '../detection/runEnv.ts';
 import { openStartPage } from '../detection/scan.ts';
@@ -47,6 +50,10 @@ class Findings {
     if (verdict === 'problem' || (verdict === 'warning' && this.worst === 'ok')) this.worst = verdict;
     this.out(`  ${verdict === 'ok' ? 'ok' : verdict === 'warning' ? 'warning' : 'problem'}: ${what}`);
   }
+  /** Information, not a judgement. */
+  note(what: string): void {
+    this.out(`  note: ${what}`);
+  }
   get failed(): boolean {
     return this.worst === 'problem';
   }
@@ -54,35 +61,63 @@ class Findings {
 
 export async function probeStartPage(o: StartPageOptions): Promise<number> {
   loadDotenv({ quiet: true });
-  const out = (line: string) => void process.stdout.write(`${line}\n`);
+  // Codes seen on the way (pre_auth_code, authorization_code) are printed only as fingerprints — also where a page
+  // shows one in its text — and so is anything shaped like a Baidu token or ticket.
+  const seen: string[] = [];
+  const out = (line: string) => void process.stdout.write(`${createRedactor(seen)(scrubUrl(line)) as string}\n`);
   const findings = new Findings(out);
   const baidu = new URL(o.baidu ?? BAIDU).origin;
   const authPage = new URL(AUTH_PAGE, baidu).toString();
   const clientId = o.clientId ?? process.env.TP_CLIENT_ID;
   const startHost = new URL(o.to).host;
-  const domain = o.authDomain;
+  const domain = o.authDomain?.toLowerCase();
   /** Whether `url` is where Baidu accepts it: on the registered 授权发起页域名, or — not given — on the start page's host. */
   const onDomain = (url: string | undefined) => underAuthStartDomain(url, domain ?? startHost);
   const domainWords = domain ? `the 授权发起页域名 ${domain}` : `the start page's host ${startHost}`;
 
-  const browser = await chromium.launch({ executablePath: chromiumExecutable(process.env.CHROMIUM_PATH, { headless: true }), args: CHROMIUM_ARGS, headless: true });
-  try {
+  const browser = await chromium.launch({
+    executablePath: chromiumExecutable(process.env.CHROMIUM_PATH, { headless: true }), args: CHROMIUM_ARGS, headless: true,
+    // Ours, below: Playwright's own would close the browser and let a --scan report "nobody confirmed".
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+  });
+  let stopped: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopped = signal;
+    void browser.close().catch(() => {});
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  let shotTaken = false;
+  let tab: Page | undefined;
+  const shoot = async (png?: Buffer) => {
+    if (!o.screenshot || shotTaken || !tab) return;
+    const picture = png ?? (await tab.screenshot({ fullPage: true, timeout: 5000 }).catch(() => undefined));
+    if (!picture) return;
+    writeFileSync(o.screenshot, picture);
+    shotTaken = true;
+    out(`  screenshot: ${o.screenshot}`);
+  };
+  const look = async (): Promise<number> => {
     const page = await browser.newPage();
-    // The Referer Baidu's page was asked with: a 授权发起页 with referrerpolicy="no-referrer" sends none, and Baidu refuses.
-    let referer: string | undefined;
-    const onRequest = (r: import('playwright').Request) => {
-      if (r.isNavigationRequest() && new URL(r.url()).pathname === AUTH_PAGE) referer = r.headers().referer;
-    };
-    page.context().on('request', onRequest);
+    tab = page;
+    // The request that asked for Baidu's page: its URL is what Baidu judged (Baidu's page may rewrite its own), and
+    // its Referer — a 授权发起页 with referrerpolicy="no-referrer" sends none, and Baidu refuses.
+    let asked: { url: string; referer?: string } | undefined;
+    page.context().on('request', (r) => {
+      if (!asked && r.isNavigationRequest() && new URL(r.url()).pathname === AUTH_PAGE) asked = { url: r.url(), referer: r.headers().referer };
+    });
     const visit = await openStartPage(page, o.to, authPage, { anyHost: true });
-    out(`授权发起页 / start page → ${o.to}: ${visit.status === null ? 'no answer' : `HTTP ${visit.status}`}`);
+    tab = visit.tab;
+    const status = (n: number | null) => (n === null ? 'no answer' : `HTTP ${n}`);
+    out(`授权发起页 / start page → ${o.to}: ${status(visit.firstStatus)}${visit.firstStatus !== null && visit.firstStatus >= 300 && visit.firstStatus < 400 ? ' (a redirect)' : ''}`);
     if (!visit.reached) {
-      findings.say('problem', `it did not lead to Baidu's authorization page: ${visit.error ?? 'no reason recorded'}`);
+      findings.say('problem', `it did not lead to Baidu's authorization page: ${visit.error ?? `the browser is at ${tab.url()}`}`);
       return finish(findings, 'an admin cannot start the authorization from this page');
     }
-    const tab = visit.tab;
-    const at = new URL(tab.url());
-    out(`  → ${scrubUrl(at.toString())}${visit.newTab ? ' (in a new tab)' : ''}`);
+    const at = new URL(asked?.url ?? tab.url());
+    const preAuthCode = at.searchParams.get('pre_auth_code');
+    if (preAuthCode) seen.push(preAuthCode);
+    out(`  → ${at.toString()}${visit.newTab ? ' (in a new tab)' : ''}`);
     if (at.origin !== baidu) {
       findings.say('problem', `that is the authorization page of ${at.origin}, not Baidu's (${baidu}): `
         + 'a TP still configured for the emulator? Point its Baidu base URL (the smartprogram host) back at Baidu');
@@ -93,24 +128,26 @@ export async function probeStartPage(o: StartPageOptions): Promise<number> {
     const q = at.searchParams;
     const sent = q.get('client_id');
     if (!sent) findings.say('problem', 'no client_id in the URL: Baidu cannot tell whose authorization this is');
-    else if (clientId && sent !== clientId) findings.say('problem', `client_id is ${sent}, not the TP's Key ${clientId} (--client-id / TP_CLIENT_ID)`);
-    else findings.say('ok', clientId ? 'client_id is the TP\'s Key' : `client_id ${sent} (not compared: set TP_CLIENT_ID or --client-id)`);
-    findings.say(q.get('pre_auth_code') ? 'ok' : 'problem', q.get('pre_auth_code')
+    else if (!clientId) findings.note(`client_id ${sent}, not compared with your Key: pass --client-id or set TP_CLIENT_ID`);
+    else if (sent !== clientId) findings.say('problem', `client_id is ${sent}, not the TP's Key ${clientId} (--client-id / TP_CLIENT_ID)`);
+    else findings.say('ok', 'client_id is the TP\'s Key');
+    findings.say(preAuthCode ? 'ok' : 'problem', preAuthCode
       ? 'pre_auth_code present (Baidu\'s page says below whether it is valid: it is single use and expires)'
       : 'no pre_auth_code in the URL: get one with createpreauthcode for every visit');
     const redirect = q.get('redirect_uri');
     if (!redirect || !/^https?:\/\/[^/]/.test(redirect)) findings.say('problem', `redirect_uri ${redirect ? `"${redirect}" is not an http(s) URL` : 'missing'}: Baidu has nowhere to send the authorization code`);
-    else if (onDomain(redirect)) findings.say('ok', `redirect_uri ${scrubUrl(redirect)} is on ${domainWords}`);
-    else findings.say(domain ? 'problem' : 'warning', `redirect_uri ${scrubUrl(redirect)} is not on ${domainWords}: Baidu accepts it only on the registered 授权发起页域名 or a subdomain`);
+    else if (onDomain(redirect)) findings.say('ok', `redirect_uri ${redirect} is on ${domainWords}`);
+    else findings.say(domain ? 'problem' : 'warning', `redirect_uri ${redirect} is not on ${domainWords}: Baidu accepts it only on the registered 授权发起页域名 or a subdomain`);
+    const referer = asked?.referer;
     if (!referer) findings.say('problem', 'the browser sent Baidu\'s page no Referer: Baidu requires one from the 授权发起页域名 (a referrerpolicy of no-referrer on the page or its link?)');
     else if (onDomain(referer)) findings.say('ok', `Referer ${referer} is on ${domainWords}`);
     else findings.say(domain ? 'problem' : 'warning', `Referer ${referer} is not on ${domainWords}`);
-    if (!domain) out('  note: redirect_uri and Referer judged against the start page\'s host; pass --auth-domain <授权发起页域名> to judge them against the domain registered with Baidu');
+    if (!domain) findings.note('redirect_uri and Referer judged against the start page\'s host; pass --auth-domain <授权发起页域名> to judge them against the domain registered with Baidu');
 
     // What Baidu's page shows. The emulator marks a refusal with #error; Baidu's own page is not documented
-    // (reference §8.11), so a page without a QR code is reported with its text.
+    // (reference §8.11), so a page without a QR code is reported with its text — and any QR code on it counts.
     const qr = await pageQr(tab);
-    if (o.screenshot) writeFileSync(o.screenshot, qr.png);
+    await shoot(qr.png);
     if (qr.error) findings.say('problem', `Baidu's page refused the authorization: ${qr.error}`);
     else if (!qr.target) findings.say('problem', `Baidu's page shows no QR code within ${QR_WAIT_MS / 1000} s (page text: ${qr.text || '(none)'})`);
     else findings.say('ok', 'Baidu\'s page shows a QR code');
@@ -119,10 +156,23 @@ export async function probeStartPage(o: StartPageOptions): Promise<number> {
       out('ready: an admin can scan from here — add --scan to scan it now with the Baidu App and follow it to your callback');
       return 0;
     }
-    return await scan(tab, qr.target, redirect!, o.waitS, findings, out);
+    return await scan(tab, qr.target, redirect!, o.waitS, findings, out, seen, () => !!stopped);
+  };
+  let code: number;
+  try {
+    code = await look();
+  } catch (e) {
+    if (!stopped) throw e;
+    code = 1;
   } finally {
-    await browser.close();
+    if (!stopped) await shoot();
+    for (const signal of signals) process.off(signal, onSignal);
+    await browser.close().catch(() => {});
   }
+  if (!stopped) return code;
+  // What a stop interrupted is not a finding: said as a stop, with the shell's code for the signal.
+  process.stderr.write(`preflight probe: stopped by ${stopped} / 已中断\n`);
+  return 128 + constants.signals[stopped];
 }
 
 /** Waits up to QR_WAIT_MS for Baidu's page to show a QR code or an error: the screenshot, and what it found. */
@@ -131,14 +181,14 @@ async function pageQr(tab: Page): Promise<{ png: Buffer; target?: string; error?
   for (;;) {
     const error = tab.locator('#error');
     if (await error.count().catch(() => 0)) {
-      const errno = await error.getAttribute('data-errno').catch(() => null);
-      const text = (await error.innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
-      return { png: await tab.screenshot({ fullPage: true }), error: `${errno ? `errno ${errno}: ` : ''}${text}`, text };
+      const errno = await error.getAttribute('data-errno', { timeout: 1000 }).catch(() => null);
+      const text = (await error.innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
+      return { png: await tab.screenshot({ fullPage: true, timeout: 5000 }), error: `${errno ? `errno ${errno}: ` : ''}${text}`, text };
     }
-    const png = await tab.screenshot({ fullPage: true });
+    const png = await tab.screenshot({ fullPage: true, timeout: 5000 });
     const target = decodeQr(png) ?? undefined;
     if (target || Date.now() > deadline) {
-      const text = (await tab.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 300);
+      const text = (await tab.locator('body').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 300);
       return { png, target, text };
     }
     await new Promise((r) => setTimeout(r, 500));
@@ -146,7 +196,7 @@ async function pageQr(tab: Page): Promise<{ png: Buffer; target?: string; error?
 }
 
 /** --scan: the QR in the terminal for the admin's Baidu App; then Baidu sends this browser to the TP's callback. */
-async function scan(tab: Page, target: string, redirect: string, waitS: number, findings: Findings, out: (line: string) => void): Promise<number> {
+async function scan(tab: Page, target: string, redirect: string, waitS: number, findings: Findings, out: (line: string) => void, seen: string[], stopped: () => boolean): Promise<number> {
   const callback = new URL(redirect);
   const isCallback = (u: URL) => u.origin === callback.origin && u.pathname === callback.pathname;
   const answered = tab.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === tab.mainFrame() && isCallback(new URL(r.url())), { timeout: waitS * 1000 });
@@ -154,16 +204,21 @@ async function scan(tab: Page, target: string, redirect: string, waitS: number, 
   out(await QRCode.toString(target, { type: 'terminal', small: true }));
   out(`等待扫码 / WAITING: scan this with the Baidu App as an admin of a mini program on the 授权测试名单, and confirm (up to ${waitS} s)`);
   const res = await answered.catch(() => null);
+  if (stopped()) return 1;
   if (!res) {
     findings.say('problem', `nobody confirmed within ${waitS} s, or Baidu did not send the browser to ${scrubUrl(redirect)}`);
     return finish(findings, 'the authorization did not reach the TP');
   }
   const u = new URL(res.url());
-  out(`回调 / callback → ${scrubUrl(u.toString())}: HTTP ${res.status()}`);
-  findings.say(u.searchParams.get('authorization_code') ? 'ok' : 'problem', u.searchParams.get('authorization_code')
-    ? `Baidu sent the authorization code (expires_in ${u.searchParams.get('expires_in') ?? 'not given'})`
-    : 'the callback carries no authorization_code');
-  const text = (await tab.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
+  // The 代注册/代创建 flow (type=1, reference §1.4) sends create_authorization_code, maybe alone.
+  const code = u.searchParams.get('authorization_code');
+  const createCode = u.searchParams.get('create_authorization_code');
+  seen.push(...[code, createCode].filter((c): c is string => !!c));
+  out(`回调 / callback → ${u.toString()}: HTTP ${res.status()}`);
+  if (code) findings.say('ok', `Baidu sent the authorization code (expires_in ${u.searchParams.get('expires_in') ?? 'not given'})`);
+  if (createCode) findings.say('ok', 'Baidu sent a 代创建 authorization code (create_authorization_code: the type=1 flow)');
+  if (!code && !createCode) findings.say('problem', 'the callback carries no authorization_code');
+  const text = (await tab.locator('body').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
   findings.say(res.status() < 400 ? 'ok' : 'problem', `the TP answered its callback with HTTP ${res.status()}${text ? ` (page text: ${text})` : ''}`
     + (res.status() < 400 ? '; whether it exchanged the code shows in its own logs and in app/info' : ': it refused the authorization code'));
   return finish(findings, 'the TP did not take the authorization');

@@ -110,8 +110,10 @@ function firstTabAt(context: BrowserContext, tabs: Page[], at: (u: URL) => boole
 export interface StartPageVisit {
   /** The admin's tab from here on: the one that reached the authorization page, else the one the visit began in. */
   tab: Page;
-  /** The 授权发起页's HTTP status (null: no answer). */
+  /** The HTTP status of the page the visit ended on (null: no answer). */
   status: number | null;
+  /** The 授权发起页's own status, a redirect's included (null: no answer). */
+  firstStatus: number | null;
   /** The page opened Baidu's page in a tab of its own. */
   newTab: boolean;
   reached: boolean;
@@ -130,7 +132,7 @@ export async function openStartPage(page: Page, authStart: string, authPage: str
   // pointed at the emulator, say), rather than as a page that went nowhere.
   const authPath = new URL(authPage).pathname;
   const isAuthPage = (u: URL | string) => (opts.anyHost ? new URL(u).pathname === authPath : u.toString().startsWith(authPage));
-  const visit: StartPageVisit = { tab: page, status: null, newTab: false, reached: false };
+  const visit: StartPageVisit = { tab: page, status: null, firstStatus: null, newTab: false, reached: false };
   const onAuthPage = () => isAuthPage(visit.tab.url());
   // Tabs the 授权发起页 opens (a target=_blank link, window.open — maybe a help page too): the admin goes on in
   // whichever reaches Baidu's page. Listened for from the start, since a script may open one while the page loads.
@@ -151,6 +153,9 @@ export async function openStartPage(page: Page, authStart: string, authPage: str
   try {
     const res = await page.goto(authStart, { referer: new URL(authStart).origin + '/', timeout: 10_000 });
     visit.status = res?.status() ?? null;
+    let asked = res?.request();
+    while (asked?.redirectedFrom()) asked = asked.redirectedFrom()!;
+    visit.firstStatus = asked && res && asked !== res.request() ? ((await asked.response())?.status() ?? null) : visit.status;
     if (onAuthPage()) return visit;
     // An error page is said at once, not after a 5 s wait for a navigation that cannot come.
     if (visit.status !== null && visit.status >= 400) throw new Error(`it answered HTTP ${visit.status}`);
@@ -173,11 +178,13 @@ export async function openStartPage(page: Page, authStart: string, authPage: str
           : `after a click on its link or button the browser was still at ${scrubUrl(page.url())} 5 s later`);
       }
     } else if (!onAuthPage()) {
-      throw new Error(`it neither redirected to ${authPage} within 5 s nor shows a link or button to it`);
+      const at = page.url() !== authStart ? ` (the browser is at ${scrubUrl(page.url())})` : '';
+      throw new Error(`it neither redirected to ${authPage} within 5 s nor shows a link or button to it${at}`);
     }
   } catch (e) {
     if (!onAuthPage()) { // it got there after all (a redirect racing the click): nothing went wrong
-      const text = (await visit.tab.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
+      // A page still loading (a start page that hangs) would hold innerText for Playwright's 30 s default.
+      const text = (await visit.tab.locator('body').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
       visit.error = `${(e as Error).message.split('\n')[0]}${text ? ` (page text: ${text})` : ''}`;
     }
   } finally {
