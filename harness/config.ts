@@ -205,7 +205,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   if (v.PREFLIGHT_TARGET === 'live') {
     // The checks read the emulator's ledger; against openapi.baidu.com that evidence does not exist yet.
-    throw new ConfigError('PREFLIGHT_TARGET', 'live is not available yet (the checks read the emulator\'s ledger); use emulator, and against Baidu itself npx preflight probe echostr / probe start-page');
+    throw new ConfigError('PREFLIGHT_TARGET', 'live is not available yet (the checks read the emulator\'s ledger); use emulator, and against Baidu itself npx preflight probe echostr / start-page / history');
   }
   if (platform === 'external') {
     for (const k of ['TP_CLIENT_ID', 'TP_APP_ID', 'TP_MESSAGE_TOKEN', 'TP_ENCODING_AES_KEY', 'TP_AUTH_EVENT_URL', 'TP_MESSAGE_EVENT_URL', 'TP_AUTH_START_URL']) {

@@ -11,7 +11,8 @@ export const USAGE = [
   '  crypto     decrypt / encrypt / sign push envelopes by hand',
   "  ide        the developer tool's upload (定制开发) into a running emulator (ide upload --app <id>)",
   "  probe      live checks of a deployed TP: Baidu's echoStr handshake to its 消息与事件接收URL (probe echostr --to <URL>),",
-  "             its 授权发起页 followed to Baidu's authorization page, and with --scan scanned (probe start-page --to <URL>)",
+  "             its 授权发起页 followed to Baidu's authorization page, and with --scan scanned (probe start-page --to <URL>),",
+  "             and what Baidu's records of a test app show of the calls its detection asks about (probe history --app <id>)",
   "Run 'preflight <command> --help' for the command's options; 'preflight --version' prints the harness's version.",
 ].join('\n');
 

@@ -13,19 +13,31 @@ import { deliver, describeAnswer, echoHandshake, echoRequest } from '../emulator
 import { pushHint } from '../detection/pushHint.ts';
 import { parseCommand } from './args.ts';
 import { probeStartPage, START_PAGE_USAGE } from './probeStartPage.ts';
+import { HISTORY_USAGE, probeHistory } from './probeHistory.ts';
 
 const ECHOSTR_USAGE = 'usage: preflight probe echostr --to <消息与事件接收URL> [--token <消息验证TOKEN>] [--timeout-ms 5000]\n'
   + '  the token defaults to TP_MESSAGE_TOKEN (environment or .env)\n';
-const USAGE = `${ECHOSTR_USAGE}${START_PAGE_USAGE}`;
+const USAGE = `${ECHOSTR_USAGE}${START_PAGE_USAGE}${HISTORY_USAGE}`;
 /** Baidu's own timeout for the handshake is not documented (reference §7.2); pushes get about 2 s. */
 const BUDGET_MS = 2000;
+
+/** Each probe's own options: another probe's option is a usage error that names whose it is. */
+const OPTIONS_OF = {
+  echostr: ['to', 'token', 'timeout-ms'],
+  'start-page': ['to', 'client-id', 'auth-domain', 'baidu', 'screenshot', 'scan', 'wait-s'],
+  history: ['app', 'token', 'openapi'],
+} as const;
+type Probe = keyof typeof OPTIONS_OF;
+const USAGE_OF: Record<Probe, string> = { echostr: ECHOSTR_USAGE, 'start-page': START_PAGE_USAGE, history: HISTORY_USAGE };
 
 export async function probeCommand(argv: string[]): Promise<number> {
   const parsed = parseCommand<{
     to?: string; token?: string; 'timeout-ms'?: string; 'client-id'?: string; 'auth-domain'?: string; baidu?: string; screenshot?: string; scan?: boolean; 'wait-s'?: string;
+    app?: string; openapi?: string;
   }>('probe', argv, {
     to: { type: 'string' }, token: { type: 'string' }, 'timeout-ms': { type: 'string' },
     'client-id': { type: 'string' }, 'auth-domain': { type: 'string' }, baidu: { type: 'string' }, screenshot: { type: 'string' }, scan: { type: 'boolean' }, 'wait-s': { type: 'string' },
+    app: { type: 'string' }, openapi: { type: 'string' },
   }, USAGE);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
@@ -35,11 +47,16 @@ export async function probeCommand(argv: string[]): Promise<number> {
     return 2;
   };
   if (positionals.length > 1) return usage(USAGE, `one probe at a time, not ${positionals.join(' ')}`);
-  if (!positionals.length) return usage(USAGE, 'which probe? echostr or start-page');
-  if (positionals[0] === 'start-page') {
+  const probe = positionals[0] as Probe | undefined;
+  if (!probe || !(probe in OPTIONS_OF)) return usage(USAGE, probe ? `no probe named ${probe}: echostr, start-page or history` : 'which probe? echostr, start-page or history');
+  const own: readonly string[] = OPTIONS_OF[probe];
+  const foreign = Object.keys(values).find((k) => values[k as keyof typeof values] !== undefined && !own.includes(k));
+  if (foreign) {
+    const whose = (Object.keys(OPTIONS_OF) as Probe[]).filter((p) => (OPTIONS_OF[p] as readonly string[]).includes(foreign));
+    return usage(USAGE_OF[probe], `--${foreign} is an option of probe ${whose.join(' and ')}, not of probe ${probe}`);
+  }
+  if (probe === 'start-page') {
     const waitS = Number(values['wait-s'] ?? 300);
-    const echoOnly = (['token', 'timeout-ms'] as const).find((k) => values[k] !== undefined);
-    if (echoOnly) return usage(START_PAGE_USAGE, `--${echoOnly} is an option of probe echostr`);
     if (!url(values.to)) return usage(START_PAGE_USAGE, '--to must be the http(s) URL of the TP\'s 授权发起页');
     if (values.baidu !== undefined && !url(values.baidu)) return usage(START_PAGE_USAGE, '--baidu must be an http(s) URL (Baidu\'s smartprogram host, or an emulator)');
     if (values['auth-domain'] !== undefined && !/^[a-z0-9.-]+(:\d+)?$/i.test(values['auth-domain'])) return usage(START_PAGE_USAGE, '--auth-domain is a host as registered, e.g. tp.example.com');
@@ -50,10 +67,18 @@ export async function probeCommand(argv: string[]): Promise<number> {
     if (folder && !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return usage(START_PAGE_USAGE, `--screenshot: no folder ${folder} to write it in`);
     return probeStartPage({ to: values.to!, clientId: values['client-id'], authDomain: values['auth-domain'], baidu: values.baidu, screenshot: values.screenshot, scan: values.scan, waitS });
   }
+  if (probe === 'history') {
+    const appId = Number(values.app);
+    if (!values.app || !/^\d+$/.test(values.app) || !(appId > 0)) return usage(HISTORY_USAGE, '--app must be the mini program\'s app id (a number)');
+    if (values.openapi !== undefined && !url(values.openapi)) return usage(HISTORY_USAGE, '--openapi must be an http(s) URL (Baidu\'s openapi host, or an emulator)');
+    // Better not on the command line (shell history, the process list): `--token -` reads it from stdin.
+    const token = (values.token === '-' ? await readStdin() : values.token ?? '').trim();
+    if (!token) return usage(HISTORY_USAGE, 'no authorizer access token: pass --token - and pipe it in (your TP holds it), or --token <token>');
+    return probeHistory({ appId, token, openapi: values.openapi });
+  }
   const timeoutMs = Number(values['timeout-ms'] ?? 5000);
-  const pageOnly = (['client-id', 'auth-domain', 'baidu', 'screenshot', 'scan', 'wait-s'] as const).find((k) => values[k] !== undefined);
-  if (positionals[0] !== 'echostr' || pageOnly || !url(values.to) || !(timeoutMs > 0)) {
-    process.stderr.write(pageOnly && positionals[0] === 'echostr' ? `preflight probe: --${pageOnly} is an option of probe start-page\n${ECHOSTR_USAGE}` : USAGE);
+  if (!url(values.to) || !(timeoutMs > 0)) {
+    process.stderr.write(ECHOSTR_USAGE);
     return 2;
   }
   loadDotenv({ quiet: true });
@@ -84,4 +109,10 @@ export async function probeCommand(argv: string[]): Promise<number> {
     ? '  warning: echoed although the signature was wrong — check signature = sha1(sort(token, timestamp, nonce)) before echoing\n'
     : '  not echoed: the signature is checked\n');
   return 0;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,0 +1,126 @@
+// `preflight probe history`: what Baidu's records of a test app show of the calls its detection asks about, read with
+// the app's authorizer token. Here Baidu is the emulator (--openapi); the test acts as the TP, through the same APIs.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { test as base, expect } from '@playwright/test';
+import { BaiduClient } from '../harness/baidu/client.ts';
+import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
+import { authorize } from '../harness/emulator/providers/auth.ts';
+import { ROOT } from './helpers/runDetection.ts';
+
+const TP = {
+  clientId: 'HistoryProbeClientId000000000000', tpAppId: 78, name: 'history', messageToken: 'historytoken', encodingAesKey: 'c'.repeat(43),
+  // Nobody listens here: pushes are recorded with a connect error, which is all these tests need.
+  authEventUrl: 'http://127.0.0.1:9/auth', messageEventUrl: 'http://127.0.0.1:9/msg', authStartDomain: '127.0.0.1',
+  testAppIds: [6660001, 6660002], permissionSets: ['development', 'payment', 'customer-service'],
+};
+const APP = TP.testAppIds[0]!;
+
+interface Cli { code: number | null; stdout: string; stderr: string }
+
+function probe(args: string[], stdin?: string): Promise<Cli> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/preflight.js'), 'probe', 'history', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.end(stdin ?? '');
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+interface Ctx { em: StartedEmulator; client: BaiduClient; token: (granted?: string[]) => Promise<string> }
+
+const test = base.extend<{ ctx: Ctx }>({
+  ctx: async ({}, use) => {
+    const em = await startEmulator({ seed: 'history', uploadDelayMs: 50, auditDelayMs: 50, pushTimeoutMs: 300 });
+    em.emu.registerTp(TP, { scheduleTickets: false });
+    await em.emu.pushTicket(TP.clientId);
+    const client = new BaiduClient({ openapiBaseUrl: em.url, retries: 0 });
+    const tpToken = (await client.call('authprocess.getTpToken', { client_id: TP.clientId, ticket: em.emu.store.newestTicket(TP.clientId)!.value })).access_token;
+    const token = async (granted = ['development', 'payment', 'customer-service']) => {
+      const { code } = authorize(em.emu, em.emu.requireTp(TP.clientId), APP, granted);
+      return (await client.call('authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tpToken)).access_token as string;
+    };
+    await use({ em, client, token });
+    await client.close();
+    await em.stop();
+  },
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('an app the TP never developed nor onboarded: each missing call is a problem; exit 1; the token never printed', async ({ ctx }) => {
+  const token = await ctx.token();
+  const r = await probe(['--app', String(APP), '--openapi', ctx.em.url, '--token', '-'], token);
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stdout).toContain(`小程序 / mini program ${APP}`);
+  expect(r.stdout).toContain('已授权 / granted 开发管理权限、支付服务权限、客服能力权限');
+  expect(r.stdout).toContain('problem: no package on record: upload one with package/upload or the developer tool');
+  expect(r.stdout).toContain('problem: no payment account created (status 0 初始 / init)');
+  expect(r.stdout).toContain('warning: the payment service is 新建 / new (status 0): none under review or decided');
+  expect(r.stdout).toContain('note: pay/developconfig/submit cannot be read back from Baidu');
+  expect(r.stderr).toContain('Baidu\'s records do not show everything its detection asks for');
+  expect(r.stdout + r.stderr).not.toContain(token);
+});
+
+test('after an upload, a submission and the payment onboarding, Baidu\'s records show each; exit 0', async ({ ctx }) => {
+  const token = await ctx.token();
+  const templateId = ctx.em.emu.store.templates.get(TP.clientId)![0]!.templateId;
+  await ctx.client.call('pkg.uploadPackage', { template_id: templateId, ext_json: JSON.stringify({ extEnable: true, extAppid: APP }), user_version: '1.0.0', user_desc: 'd' }, token);
+  // Only an upload, not yet submitted: the development half is there, the audit half is not.
+  await expect.poll(async () => (await ctx.client.call<{ upload_status: number }[]>('pkg.getPackage', {}, token))[0]?.upload_status).toBe(2);
+  const half = await probe(['--app', String(APP), '--openapi', ctx.em.url, '--token', token]);
+  expect(half.stdout).toMatch(/ok: a package reached the app: 1 version\(s\) on record \(1\.0\.0 开发中 \/ development, \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\)/);
+  expect(half.stdout).toContain('problem: no version on record was ever submitted for audit (only development versions)');
+  const pkg = (await ctx.client.call<{ package_id: number }[]>('pkg.getPackage', {}, token))[0]!;
+  await ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token);
+  const images = [];
+  for (let i = 0; i < 3; i++) images.push((await ctx.client.call<string>('image.uploadImage', { type: 1, multipartFile: { filename: `i${i}.png`, content: Buffer.from('png'), contentType: 'image/png' } }, token)));
+  await ctx.client.call('pay.createAccount', {
+    business_scope: '零售', business_province: '北京', business_city: '北京', business_detail_address: '某路1号', legal_person: '张三', legal_id: '11010519491231002X',
+    id_card_front_url: images[0], id_card_back_url: images[1], legal_card_start_time: '2020-01-01', legal_card_end_time: '9999-12-31',
+    license_start_time: '2020-01-01', license_end_time: '9999-12-31', industry_id: 1, manage_permit_url: images[2], auth_capital: '100', manager_same: 1, benefit_same: 1,
+  }, token);
+  await ctx.client.call('pay.createPaymentService', {
+    app_name: 'a', service_phone: '4000000000', bank_account: '张三', bank_card: '6222000000000000', bank_name: '工商银行', bank_branch: '北京分行', open_province: '北京', open_city: '北京',
+    payment_days: 7, commission_rate: 6, pool_cash_pledge: 0, day_max_frozen_amount: 100, bank_phone_number: '13800000000',
+  }, token);
+  await sleep(100);
+  const r = await probe(['--app', String(APP), '--openapi', ctx.em.url, '--token', '-'], `${token}\n`);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/ok: a version was submitted for audit: 1\.0\.0 (审核中 \/ in review|审核通过 \/ audit passed)/);
+  expect(r.stdout).toContain('ok: pay/account/create went through: the payment account is 已通过 / approved');
+  expect(r.stdout).toContain('ok: pay/paymentservice/create went through: the payment service is 已通过 / approved');
+  expect(r.stdout).not.toContain('problem');
+});
+
+test('sets the app did not grant are not read; a refused or another app\'s token is said as such', async ({ ctx }) => {
+  const token = await ctx.token(['customer-service']);
+  const r = await probe(['--app', String(APP), '--openapi', ctx.em.url, '--token', token]);
+  expect(r.code).toBe(0);
+  expect(r.stdout.match(/note: not granted by this mini program: nothing to read/g)).toHaveLength(2);
+  const other = await probe(['--app', String(TP.testAppIds[1]), '--openapi', ctx.em.url, '--token', token]);
+  expect(other.code).toBe(1);
+  expect(other.stdout).toContain(`problem: this token belongs to app ${APP}, not ${TP.testAppIds[1]}`);
+  const refused = await probe(['--app', String(APP), '--openapi', ctx.em.url, '--token', `${token.slice(0, -4)}0000`]);
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toContain('problem: Baidu refused the token: an authorizer access token lasts an hour');
+});
+
+base('usage errors exit 2, naming what is missing or whose option it is', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--token', 'x'], /--app must be the mini program's app id/],
+    [['--app', '12a', '--token', 'x'], /--app must be the mini program's app id/],
+    [['--app', '1'], /no authorizer access token: pass --token - and pipe it in/],
+    [['--app', '1', '--token', '-'], /no authorizer access token/],
+    [['--app', '1', '--token', 'x', '--openapi', 'openapi.baidu.com'], /--openapi must be an http\(s\) URL/],
+    [['--app', '1', '--token', 'x', '--scan'], /--scan is an option of probe start-page, not of probe history/],
+  ];
+  for (const [args, says] of cases) {
+    const r = await probe(args);
+    expect(r.code, args.join(' ')).toBe(2);
+    expect(r.stderr).toMatch(says);
+  }
+});
