@@ -13,6 +13,11 @@ try {
     const { runCommand } = await import('./run.js');
     process.exitCode = await runCommand(rest);
   } else {
+    // `preflight probe … | head -1` closes the pipe early: stop quietly rather than with a stack trace.
+    process.stdout.on('error', (e) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(0);
+    });
     (await import('tsx/esm/api')).register();
     const { main } = await import('../harness/cli/main.ts');
     process.exitCode = await main(process.argv.slice(2));

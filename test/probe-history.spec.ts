@@ -1,6 +1,8 @@
 // `preflight probe history`: what Baidu's records of a test app show of the calls its detection asks about, read with
 // the app's authorizer token. Here Baidu is the emulator (--openapi); the test acts as the TP, through the same APIs.
 import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { BaiduClient } from '../harness/baidu/client.ts';
@@ -72,7 +74,7 @@ test('after an upload, a submission and the payment onboarding, Baidu\'s records
   // Only an upload, not yet submitted: the development half is there, the audit half is not.
   await expect.poll(async () => (await ctx.client.call<{ upload_status: number }[]>('pkg.getPackage', {}, token))[0]?.upload_status).toBe(2);
   const half = await probe(['--app', String(APP), '--openapi', ctx.em.url, '--token', token]);
-  expect(half.stdout).toMatch(/ok: a package reached the app: 1 version\(s\) on record \(1\.0\.0 开发中 \/ development, \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\)/);
+  expect(half.stdout).toMatch(/ok: a package reached the app: 1 version\(s\) on record \(1\.0\.0 开发中 \/ development, \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(, by \S+)?\)/);
   expect(half.stdout).toContain('problem: no version on record was ever submitted for audit (only development versions)');
   const pkg = (await ctx.client.call<{ package_id: number }[]>('pkg.getPackage', {}, token))[0]!;
   await ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token);
@@ -90,9 +92,9 @@ test('after an upload, a submission and the payment onboarding, Baidu\'s records
   await sleep(100);
   const r = await probe(['--app', String(APP), '--openapi', ctx.em.url, '--token', '-'], `${token}\n`);
   expect(r.code, r.stdout + r.stderr).toBe(0);
-  expect(r.stdout).toMatch(/ok: a version was submitted for audit: 1\.0\.0 (审核中 \/ in review|审核通过 \/ audit passed)/);
-  expect(r.stdout).toContain('ok: pay/account/create went through: the payment account is 已通过 / approved');
-  expect(r.stdout).toContain('ok: pay/paymentservice/create went through: the payment service is 已通过 / approved');
+  expect(r.stdout).toMatch(/ok: a version that went through package\/submitaudit is on record: 1\.0\.0 (审核中 \/ in review|审核通过 \/ audit passed)/);
+  expect(r.stdout).toContain('ok: a payment account exists (pay/account/create): it is 已通过 / approved');
+  expect(r.stdout).toContain('ok: a payment service exists (pay/paymentservice/create): it is 已通过 / approved');
   expect(r.stdout).not.toContain('problem');
 });
 
@@ -122,5 +124,86 @@ base('usage errors exit 2, naming what is missing or whose option it is', async 
     const r = await probe(args);
     expect(r.code, args.join(' ')).toBe(2);
     expect(r.stderr).toMatch(says);
+  }
+});
+
+// --- Baidu answering oddly: a stand-in serving fixed answers per path -----------------------------------------------
+
+type Answer = { status?: number; body: unknown } | 'hang';
+
+async function fakeBaidu(answers: Record<string, Answer | ((req: IncomingMessage) => Answer)>): Promise<{ url: string; close(): void }> {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const a = answers[path];
+    const answer = typeof a === 'function' ? a(req) : a ?? { status: 404, body: 'not found' };
+    if (answer === 'hang') return;
+    res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' }).end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => {
+    server.closeAllConnections();
+    server.close();
+  } };
+}
+
+const ok = (data: unknown): Answer => ({ body: { errno: 0, msg: 'success', data } });
+const appInfo = (scopes: string[]) => ok({ app_id: APP, app_name: '测试', app_key: 'k', auth_info: scopes.map((scope_name) => ({ scope_name, type: 0 })) });
+const PAID = { '/rest/2.0/smartapp/pay/account/auditstatus': ok({ status: 4 }), '/rest/2.0/smartapp/pay/paymentservice/auditstatus': ok({ status: 2 }) };
+
+base('Baidu not answering, or answering garbage: exit 3, nothing judged, said in a line', async () => {
+  const hang = await fakeBaidu({ '/rest/2.0/smartapp/app/info': 'hang' });
+  const garbage = await fakeBaidu({ '/rest/2.0/smartapp/app/info': { body: '<html>gateway</html>' } });
+  const later = await fakeBaidu({ '/rest/2.0/smartapp/app/info': appInfo(['开发管理权限', '支付服务权限']), '/rest/2.0/smartapp/package/get': 'hang' });
+  try {
+    const started = Date.now();
+    const r = await probe(['--app', String(APP), '--token', 'tok', '--openapi', hang.url, '--timeout-ms', '300']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`preflight probe: Baidu could not be asked — ${hang.url} did not answer`);
+    expect(r.stdout).not.toContain('with this token');
+    expect(Date.now() - started).toBeLessThan(5000);
+    const g = await probe(['--app', String(APP), '--token', 'tok', '--openapi', garbage.url]);
+    expect(g.code).toBe(3);
+    expect(g.stderr).toContain(`${garbage.url} answered, but not as Baidu does`);
+    // Once Baidu stopped answering, the reads after it are not tried (each would cost the timeout again).
+    const l = await probe(['--app', String(APP), '--token', 'tok', '--openapi', later.url, '--timeout-ms', '300']);
+    expect(l.code).toBe(3);
+    expect(l.stdout).toContain(`not read: package/get: ${later.url} did not answer`);
+    expect(l.stdout).toContain(`not read: pay/account/auditstatus: not read: ${later.url} did not answer`);
+  } finally {
+    hang.close();
+    garbage.close();
+    later.close();
+  }
+});
+
+base('what Baidu may answer: an upload without package_id yet, no list at all, only failed uploads, unknown scope names, token errnos', async () => {
+  const token = 'Tok+en/with=signs';
+  const cases: { answers: Record<string, Answer | ((req: IncomingMessage) => Answer)>; code: number; says: string[] }[] = [
+    { answers: { '/rest/2.0/smartapp/app/info': appInfo(['开发管理权限', '支付服务权限']), ...PAID,
+      '/rest/2.0/smartapp/package/get': ok([{ version: '1.0.1', status: 3, upload_status: 1 }, { package_id: 7, version: '1.0.0', status: 4, upload_status: 2, committer: 'tp' }]) },
+    code: 0, says: ['ok: a package reached the app: 2 version(s) on record', 'ok: a version that went through package/submitaudit is on record: 1.0.0 审核中 / in review, by tp'] },
+    { answers: { '/rest/2.0/smartapp/app/info': appInfo(['开发管理权限']), '/rest/2.0/smartapp/package/get': ok(null) },
+      code: 1, says: ['problem: no package on record'] },
+    { answers: { '/rest/2.0/smartapp/app/info': appInfo(['开发管理权限']), '/rest/2.0/smartapp/package/get': ok([{ package_id: 1, version: '1.0.0', status: 3, upload_status: 3, upload_err_msg: 'bad ext.json' }]) },
+      code: 1, says: ['warning: only failed uploads on record (1.0.0: bad ext.json)', 'problem: no version on record was ever submitted'] },
+    { answers: { '/rest/2.0/smartapp/app/info': appInfo(['开发者权限']), ...PAID,
+      '/rest/2.0/smartapp/package/get': { body: { errno: 40007, msg: '第三方平台没有该权限', data: null } } },
+      code: 0, says: ['warning: scope names this tool does not know: 开发者权限 — every read is tried', 'note: not granted by this mini program: pkg.getPackage: W 40007', 'ok: a payment account exists'] },
+    { answers: { '/rest/2.0/smartapp/app/info': { body: { errno: 44003, msg: 'token expired' } } },
+      code: 1, says: ['problem: Baidu refused the token'] },
+    // A server echoing the request, the token URL-encoded in it: never printed, in any encoding.
+    { answers: { '/rest/2.0/smartapp/app/info': (req) => ({ status: 200, body: { errno: 50000, msg: `bad request ${encodeURIComponent(req.url ?? '')} ${req.url}` } }) },
+      code: 1, says: ['problem: app/info could not be read with this token'] },
+  ];
+  for (const c of cases) {
+    const baidu = await fakeBaidu(c.answers);
+    try {
+      const r = await probe(['--app', String(APP), '--token', '-', '--openapi', baidu.url], token);
+      expect(r.code, r.stdout + r.stderr).toBe(c.code);
+      for (const line of c.says) expect(r.stdout).toContain(line);
+      for (const form of [token, encodeURIComponent(token), encodeURIComponent(encodeURIComponent(token))]) expect(r.stdout + r.stderr).not.toContain(form);
+    } finally {
+      baidu.close();
+    }
   }
 });

@@ -63,7 +63,8 @@ const packageRow = obj(
     package_id: int, version: str, version_desc: str, remark: str, msg: str, committer: str, status: int,
     commit_time: str, rollback_version: str, upload_status: int, upload_status_desc: str, upload_err_code: int, upload_err_msg: str,
   },
-  ['package_id', 'version', 'status', 'upload_status'],
+  // An entry still uploading may lack package_id (reference §3.11's sample).
+  ['version', 'status', 'upload_status'],
 );
 const domainStrings = obj({ request_domain: str, socket_domain: str, download_domain: str, upload_domain: str });
 const domainArrays = obj({ request_domain: arr(str), socket_domain: arr(str), download_domain: arr(str), upload_domain: arr(str) });
@@ -110,7 +111,8 @@ export const CATALOGUE: readonly EndpointDef[] = [
   row({ id: 'pkg.rollbackPackage', zh: '回滚', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/package/rollback', token: 'app', envelope: 'W', permissionSet: 'development',
     params: { package_id: req() }, doc: '3.10' }),
   row({ id: 'pkg.getPackage', zh: '获取小程序包列表', method: 'GET', path: '/rest/2.0/smartapp/package/get', token: 'app', envelope: 'W', permissionSet: 'development',
-    data: arr(packageRow), doc: '3.11' }),
+    // An app without packages: an empty list, or perhaps no list at all (not documented).
+    data: { anyOf: [arr(packageRow), { type: 'null' }] }, doc: '3.11' }),
   row({ id: 'pkg.getPackageDetail', zh: '获取包详情', method: 'GET', path: '/rest/2.0/smartapp/package/getdetail', token: 'app', envelope: 'W', permissionSet: 'development',
     params: { type: opt('int'), package_id: opt('int') }, data: obj({ package_id: int, version: str, status: int }), doc: '3.12' }),
   row({ id: 'app.getAppQRCode', zh: '获取小程序二维码', method: 'GET', path: '/rest/2.0/smartapp/app/qrcode', token: 'app', envelope: 'B', permissionSet: 'development',

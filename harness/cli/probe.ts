@@ -25,7 +25,7 @@ const BUDGET_MS = 2000;
 const OPTIONS_OF = {
   echostr: ['to', 'token', 'timeout-ms'],
   'start-page': ['to', 'client-id', 'auth-domain', 'baidu', 'screenshot', 'scan', 'wait-s'],
-  history: ['app', 'token', 'openapi'],
+  history: ['app', 'token', 'openapi', 'timeout-ms'],
 } as const;
 type Probe = keyof typeof OPTIONS_OF;
 const USAGE_OF: Record<Probe, string> = { echostr: ECHOSTR_USAGE, 'start-page': START_PAGE_USAGE, history: HISTORY_USAGE };
@@ -72,9 +72,12 @@ export async function probeCommand(argv: string[]): Promise<number> {
     if (!values.app || !/^\d+$/.test(values.app) || !(appId > 0)) return usage(HISTORY_USAGE, '--app must be the mini program\'s app id (a number)');
     if (values.openapi !== undefined && !url(values.openapi)) return usage(HISTORY_USAGE, '--openapi must be an http(s) URL (Baidu\'s openapi host, or an emulator)');
     // Better not on the command line (shell history, the process list): `--token -` reads it from stdin.
+    const timeoutMs = Number(values['timeout-ms'] ?? 5000);
+    if (!(Number.isInteger(timeoutMs) && timeoutMs > 0)) return usage(HISTORY_USAGE, '--timeout-ms must be a whole number of milliseconds above 0');
+    if (values.token === '-' && process.stdin.isTTY) process.stderr.write('reading the authorizer access token from stdin (paste it, then Ctrl-D)…\n');
     const token = (values.token === '-' ? await readStdin() : values.token ?? '').trim();
     if (!token) return usage(HISTORY_USAGE, 'no authorizer access token: pass --token - and pipe it in (your TP holds it), or --token <token>');
-    return probeHistory({ appId, token, openapi: values.openapi });
+    return probeHistory({ appId, token, openapi: values.openapi, timeoutMs });
   }
   const timeoutMs = Number(values['timeout-ms'] ?? 5000);
   if (!url(values.to) || !(timeoutMs > 0)) {

@@ -6,13 +6,14 @@
 // GETs with the app's authorizer access token (from your TP's store; never printed): safe against production.
 // The state is not the history — a submission withdrawn since leaves only a development version — so each line says
 // what it read. pay/developconfig/submit cannot be read back at all (no API): said as a note.
-// Exit codes: 0 no line says "problem", 1 one does (or the token was refused), 2 a usage error.
+// Exit codes: 0 no line says "problem", 1 one does (the token refused included), 2 a usage error, 3 Baidu could not
+// be asked (no answer, or not an answer of Baidu's): nothing was judged.
 import { BaiduApiError, BaiduClient } from '../baidu/client.ts';
 import { tokenRefused } from '../baidu/errors.ts';
 import { permissionSet } from '../detection/permissionSets.ts';
 import { createRedactor } from '../report/redact.ts';
 
-export const HISTORY_USAGE = 'usage: preflight probe history --app <app id> --token <authorizer access token | - to read it from stdin> [--openapi https://openapi.baidu.com]\n'
+export const HISTORY_USAGE = 'usage: preflight probe history --app <app id> --token <authorizer access token | - to read it from stdin> [--openapi https://openapi.baidu.com] [--timeout-ms 5000]\n'
   + '  the token is the app\'s authorizer access token, from your TP\'s store\n';
 
 const OPENAPI = 'https://openapi.baidu.com';
@@ -25,31 +26,52 @@ const SUBMITTED = new Set([1, 4, 5, 6, 8]);
 const ACCOUNT_STATUS: Record<number, string> = { 0: '初始 / init', 1: '编辑中 / editing', 2: '已提交 / submitted', 3: '已驳回 / rejected', 4: '已通过 / approved', 5: '已设置协议 / agreement set' };
 const SERVICE_STATUS: Record<number, string> = { 0: '新建 / new', 1: '审核中 / reviewing', 2: '已通过 / approved', 3: '已驳回 / rejected' };
 
-interface Package { package_id?: number; version?: string; status?: number; commit_time?: string; upload_status?: number; upload_err_msg?: string; msg?: string }
+interface Package { package_id?: number; version?: string; status?: number; commit_time?: string; committer?: string; upload_status?: number; upload_err_msg?: string; msg?: string }
 
-export async function probeHistory(o: { appId: number; token: string; openapi?: string }): Promise<number> {
-  const redact = createRedactor([o.token]);
+/** Token errors of the W envelope (reference §6: 44002 revoked, 44003 expired, 44004 auth failed). */
+const TOKEN_ERRNOS = new Set([44002, 44003, 44004]);
+
+type Read<T> = { data?: T; error?: string; refused?: boolean; unreachable?: boolean };
+
+export async function probeHistory(o: { appId: number; token: string; openapi?: string; timeoutMs?: number }): Promise<number> {
+  // The token as it may come back inside an answer: raw, or URL-encoded once or twice (a server echoing the request).
+  const redact = createRedactor([o.token, encodeURIComponent(o.token), encodeURIComponent(encodeURIComponent(o.token))]);
   const out = (line: string) => void process.stdout.write(`${redact(line) as string}\n`);
   let failed = false;
   const say = (verdict: 'ok' | 'warning' | 'problem' | 'note', what: string) => {
     if (verdict === 'problem') failed = true;
     out(`  ${verdict}: ${what}`);
   };
-  const client = new BaiduClient({ openapiBaseUrl: o.openapi ?? OPENAPI, retries: 1 });
-  const read = async <T>(id: string): Promise<{ data?: T; error?: string; refused?: boolean }> => {
+  const openapi = new URL(o.openapi ?? OPENAPI).origin;
+  const client = new BaiduClient({ openapiBaseUrl: openapi, retries: 1, timeoutMs: o.timeoutMs ?? 5000 });
+  // Once Baidu did not answer, the later reads are not tried: each would cost the timeout again, to say the same.
+  let unreachable: string | undefined;
+  const read = async <T>(id: string): Promise<Read<T>> => {
+    if (unreachable) return { error: `not read: ${unreachable}`, unreachable: true };
     try {
       return { data: await client.call<T>(id, {}, o.token) };
     } catch (e) {
-      const refused = e instanceof BaiduApiError && tokenRefused(e.code);
-      return { error: (e as Error).message.split('\n')[0], refused };
+      if (!(e instanceof BaiduApiError)) throw e;
+      if (e.envelope === 'transport' || e.envelope === 'schema') {
+        const answered = e.envelope === 'schema' || (e.status ?? 0) > 0;
+        unreachable = `${openapi} ${answered ? 'answered, but not as Baidu does' : 'did not answer'} (${e.message.split('\n')[0]})`;
+        return { error: unreachable, unreachable: true };
+      }
+      return { error: e.describe(), refused: e.tokenRefused || (e.envelope === 'W' && TOKEN_ERRNOS.has(Number(e.code))) };
     }
   };
+  /** A read that failed, said as what it means: Baidu out of reach, or its refusal with the code explained. */
+  const failedRead = (what: string, r: Read<unknown>) => (r.unreachable ? out(`  not read: ${what}: ${r.error}`) : say('problem', `${what}: ${r.error}`));
   try {
     const info = await read<{ app_id?: number; app_name?: string; auth_info?: { scope_name?: string }[] }>('authprocess.getAppInfo');
     if (!info.data) {
       out(`小程序 / mini program ${o.appId} (app/info): ${info.error}`);
+      if (info.unreachable) {
+        process.stderr.write(`preflight probe: Baidu could not be asked — ${info.error}; nothing was judged\n`);
+        return 3;
+      }
       say('problem', info.refused
-        ? 'Baidu refused the token: an authorizer access token lasts an hour — take a fresh one from your TP (it refreshes them)'
+        ? 'Baidu refused the token: an authorizer access token lasts an hour, and a re-authorization or a refresh replaces it — take the current one from your TP (not the TP token, 42.…)'
         : 'app/info could not be read with this token, so nothing else can be');
       return 1;
     }
@@ -60,24 +82,33 @@ export async function probeHistory(o: { appId: number; token: string; openapi?: 
     }
     const granted = (info.data.auth_info ?? []).map((a) => a.scope_name ?? '').filter(Boolean);
     const slugs = new Set(granted.map((name) => permissionSet(name)?.slug).filter(Boolean));
+    // Baidu names sets by scope_name only and publishes no list (reference §7.3): a name this tool does not know may
+    // be one of the detected sets, so then every read is tried, and a refusal for permission is what says no.
+    const unknownNames = granted.filter((name) => !permissionSet(name));
+    const mayHave = (slug: string) => slugs.has(slug) || unknownNames.length > 0;
     out(`小程序 / mini program ${o.appId} ${info.data.app_name ?? ''} (app/info): 已授权 / granted ${granted.join('、') || '(none)'}`);
-    say('note', 'Baidu counts these calls only for a mini program on your 授权测试名单 (console setting; no API shows it)');
+    if (unknownNames.length) say('warning', `scope names this tool does not know: ${unknownNames.join('、')} — every read is tried`);
+    say('note', 'Baidu counts only the calls your TP made, and only for a mini program on your 授权测试名单 (a console setting no API shows); what an admin did in Baidu\'s console leaves the same state');
+    const notGranted = (r: Read<unknown>) => !r.data && !r.unreachable && /^\S+: W 40007 /.test(r.error ?? '');
 
     out('开发管理权限 / development — Baidu checks that package/upload (or the developer tool) and package/submitaudit ever succeeded');
-    if (!slugs.has('development')) say('note', 'not granted by this mini program: nothing to read (the TP cannot call these APIs for it)');
+    if (!mayHave('development')) say('note', 'not granted by this mini program: nothing to read (the TP cannot call these APIs for it)');
     else {
-      const list = await read<Package[]>('pkg.getPackage');
-      if (!list.data) say('problem', `package/get: ${list.error}`);
+      const list = await read<Package[] | null>('pkg.getPackage');
+      if (notGranted(list)) say('note', `not granted by this mini program: ${list.error}`);
+      else if (!list.data && list.error) failedRead('package/get', list);
       else {
-        const all = list.data;
+        const all = list.data ?? [];
         const uploaded = all.filter((p) => p.upload_status !== 3);
         const failedUploads = all.filter((p) => p.upload_status === 3);
-        const describe = (p: Package) => `${p.version ?? '(no version)'} ${PACKAGE_STATUS[p.status ?? -1] ?? `status ${p.status}`}${p.commit_time ? `, ${p.commit_time}` : ''}`;
+        const describe = (p: Package) => `${p.version ?? '(no version)'} ${PACKAGE_STATUS[p.status ?? -1] ?? `status ${p.status}`}${p.commit_time ? `, ${p.commit_time}` : ''}${p.committer ? `, by ${p.committer}` : ''}`;
         if (uploaded.length) say('ok', `a package reached the app: ${uploaded.length} version(s) on record (${uploaded.map(describe).join('; ')})`);
-        else say('problem', `no package on record${failedUploads.length ? ` (${failedUploads.length} upload(s) failed: ${failedUploads.map((p) => p.upload_err_msg ?? '').join('; ')})` : ''}: upload one with package/upload or the developer tool`);
+        // An accepted package/upload probably counts even when the upload then failed (reference §7.2): not proof.
+        else if (failedUploads.length) say('warning', `only failed uploads on record (${failedUploads.map((p) => `${p.version ?? ''}: ${p.upload_err_msg ?? 'no reason given'}`).join('; ')}): Baidu may count the accepted call, but upload one that goes through`);
+        else say('problem', 'no package on record: upload one with package/upload or the developer tool');
         const submitted = all.filter((p) => SUBMITTED.has(p.status ?? -1));
-        if (submitted.length) say('ok', `a version was submitted for audit: ${submitted.map(describe).join('; ')}`);
-        else if (uploaded.length) {
+        if (submitted.length) say('ok', `a version that went through package/submitaudit is on record: ${submitted.map(describe).join('; ')}`);
+        else if (all.length) {
           say('problem', 'no version on record was ever submitted for audit (only development versions): submit one with package/submitaudit '
             + '— a submission withdrawn since leaves none here, while Baidu\'s own history still counts it');
         }
@@ -85,27 +116,34 @@ export async function probeHistory(o: { appId: number; token: string; openapi?: 
     }
 
     out('支付服务权限 / payment — Baidu checks that pay/account/create, pay/developconfig/submit and pay/paymentservice/create ever succeeded');
-    if (!slugs.has('payment')) say('note', 'not granted by this mini program: nothing to read (the TP cannot call these APIs for it)');
+    if (!mayHave('payment')) say('note', 'not granted by this mini program: nothing to read (the TP cannot call these APIs for it)');
     else {
       const account = await read<{ status?: number; verify_message?: string }>('pay.getAccountAuditStatus');
       const a = account.data?.status;
-      if (!account.data) say('problem', `pay/account/auditstatus: ${account.error}`);
+      if (notGranted(account)) say('note', `not granted by this mini program: ${account.error}`);
+      else if (!account.data) failedRead('pay/account/auditstatus', account);
       else if (a === undefined || a === 0) say('problem', `no payment account created (status ${a ?? 'missing'} ${ACCOUNT_STATUS[a ?? 0] ?? ''}): create it with pay/account/create`);
       else if (a === 1) say('warning', `the payment account is ${ACCOUNT_STATUS[1]}: created but not submitted? Baidu counts a successful pay/account/create`);
-      else say('ok', `pay/account/create went through: the payment account is ${ACCOUNT_STATUS[a] ?? `status ${a}`}${a === 3 && account.data.verify_message ? ` (${account.data.verify_message})` : ''}`);
-      say('note', 'pay/developconfig/submit cannot be read back from Baidu: its result came as the push APP_PAYMENT_UPDATE_DEVELOP_CONFIG_PASS/FAIL to your 消息与事件接收URL');
-      const service = await read<{ status?: number; fail_reason?: string }>('pay.getPaymentServiceAuditStatus');
-      const s = service.data?.status;
-      if (!service.data) say('problem', `pay/paymentservice/auditstatus: ${service.error}`);
-      else if (s === undefined) say('problem', 'pay/paymentservice/auditstatus answered without a status');
-      // "new" is what an app without a service reads, and maybe one whose service was just created (the reference
-      // gives no more): not proof either way.
-      else if (s === 0) say('warning', `the payment service is ${SERVICE_STATUS[0]} (status 0): none under review or decided — unless pay/paymentservice/create just succeeded, call it`);
-      else say('ok', `pay/paymentservice/create went through: the payment service is ${SERVICE_STATUS[s] ?? `status ${s}`}${s === 3 && service.data.fail_reason ? ` (${service.data.fail_reason})` : ''}`);
+      else say('ok', `a payment account exists (pay/account/create): it is ${ACCOUNT_STATUS[a] ?? `status ${a}`}${a === 3 && account.data.verify_message ? ` (${account.data.verify_message})` : ''}`);
+      if (!notGranted(account)) {
+        say('note', 'pay/developconfig/submit cannot be read back from Baidu: its result came as the push APP_PAYMENT_UPDATE_DEVELOP_CONFIG_PASS/FAIL to your 消息与事件接收URL');
+        const service = await read<{ status?: number; fail_reason?: string }>('pay.getPaymentServiceAuditStatus');
+        const s = service.data?.status;
+        if (!service.data) failedRead('pay/paymentservice/auditstatus', service);
+        else if (s === undefined) say('problem', 'pay/paymentservice/auditstatus answered without a status');
+        // "new" is what an app without a service reads, and maybe one whose service was just created (the reference
+        // gives no more): not proof either way.
+        else if (s === 0) say('warning', `the payment service is ${SERVICE_STATUS[0]} (status 0): none under review or decided — unless pay/paymentservice/create just succeeded, call it`);
+        else say('ok', `a payment service exists (pay/paymentservice/create): it is ${SERVICE_STATUS[s] ?? `status ${s}`}${s === 3 && service.data.fail_reason ? ` (${service.data.fail_reason})` : ''}`);
+      }
     }
     say('note', '客服能力权限 is checked live at 全网发布: npx preflight probe echostr --to <消息与事件接收URL>');
   } finally {
     await client.close();
+  }
+  if (unreachable && !failed) {
+    process.stderr.write(`preflight probe: Baidu could not be asked — ${unreachable}\n`);
+    return 3;
   }
   if (failed) process.stderr.write('preflight probe: Baidu\'s records do not show everything its detection asks for: see the problems above\n');
   return failed ? 1 : 0;
