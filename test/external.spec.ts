@@ -4,8 +4,9 @@
 // authorization included, and a correct TP gets every Baidu check PASSED.
 import { test, expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Report } from '../harness/report/model.ts';
+import { AGAINST_BAIDU, type Report } from '../harness/report/model.ts';
 import { ROOT, runDetection, freePort } from './helpers/runDetection.ts';
 
 const TIMEOUT = 180_000;
@@ -116,6 +117,10 @@ test('a Python TP started by hand passes every Baidu check in external mode', as
     expect(run.stdout, 'the run names the address the TP must use').toContain(`emulator: http://127.0.0.1:${emulatorPort} — point your TP's Baidu base URL`);
     expect(report.verdict.ready, `verdict ${report.verdict.status}\n${context()}`).toBe(true);
     expect(run.exitCode, context()).toBe(0);
+    // Ready against the emulator: the console and the HTML say what to ask Baidu itself next.
+    expect(run.stdout).toContain(AGAINST_BAIDU.en);
+    expect(run.stdout).toContain(AGAINST_BAIDU.zh);
+    expect(readFileSync(join(outDir, 'reports', 'preflight-report.html'), 'utf8')).toContain('id="against-baidu"');
   } finally {
     await stop(tp.child);
   }

@@ -1,7 +1,7 @@
 // The report for people: one self-contained HTML file (inline CSS/JS, screenshots as data URIs) that opens from
 // disk or a CI artifact without a server. Verdict first, then stages, then each check's evidence and reproduce
 // commands; run metadata last. Every dynamic string goes through esc(): evidence is untrusted TP output.
-import { isFiltered, NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
+import { AGAINST_BAIDU, isFiltered, nextAgainstBaidu, NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
 import type { CheckStatus } from '../detection/checks.ts';
 import { citedPains, citedSections, FIELD_NOTE_PAINS, REFERENCE_SECTIONS } from '../detection/citations.ts';
 import { duration, esc } from './htmlText.ts';
@@ -275,6 +275,7 @@ ${stageRows}
 </table>
 ${renderSincePrevious(report)}
 <p class="muted" id="not-checked">${esc(NOT_CHECKED.zh)}<br>${esc(NOT_CHECKED.en)}</p>
+${nextAgainstBaidu(report) ? `<p class="muted" id="against-baidu">${esc(AGAINST_BAIDU.zh)}<br>${esc(AGAINST_BAIDU.en)}</p>` : ''}
 <label class="filter"><input type="checkbox" id="only-open"> 只看未通过的检测 / only checks that did not pass</label>
 ${report.stages.map((s) => renderStage(s, report.checks, images, cites)).join('\n')}
 ${report.timeline ? renderTimeline(report.timeline, citedBy(cites)) : ''}

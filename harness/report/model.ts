@@ -216,6 +216,20 @@ export const NOT_CHECKED = {
   en: "Also required (not checked here): the TP's subject authenticity certification (真实性认证, the first step of 全网发布), and Baidu's manual review of the TP's basic information after the automated detection",
 } as const;
 
+/**
+ * After a ready verdict against a team's own TP (external mode), what comes next: the run asked the emulator; Baidu
+ * itself can be asked about the same things once the TP points back at it (the live probes, harness/cli/probe*.ts).
+ */
+export const AGAINST_BAIDU = {
+  zh: '下一步：把第三方平台指回百度并部署后，用 npx preflight probe echostr、probe start-page 和 probe history 向百度本身确认（README：Before you click 全网发布）',
+  en: 'Next: with your TP pointed back at Baidu and deployed, ask Baidu itself with npx preflight probe echostr, probe start-page and probe history (README: Before you click 全网发布)',
+} as const;
+
+/** Whether a report gets that line: ready, and the TP under test was the team's own. */
+export function nextAgainstBaidu(report: Pick<Report, 'verdict' | 'platform'>): boolean {
+  return report.verdict.ready && report.platform === 'external';
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Status arithmetic
 

@@ -10,7 +10,7 @@ import { freshSeed } from '../seed.ts';
 import { CHECKS, type CheckDef, type CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, listing, RUN_ENV } from '../detection/runEnv.ts';
 import { fileDigest, harnessCommit } from './provenance.ts';
-import { buildReport, CHECK_RESULT_ATTACHMENT, isFiltered, isLeftOut, isTimeline, NOT_CHECKED, oneLine, onlyWarns, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
+import { AGAINST_BAIDU, buildReport, CHECK_RESULT_ATTACHMENT, isFiltered, isLeftOut, isTimeline, nextAgainstBaidu, NOT_CHECKED, oneLine, onlyWarns, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
@@ -327,6 +327,7 @@ export default class DetectionReporter implements Reporter {
       }),
       ...(report.steps.some((s) => s.status === 'FAILED') ? [`  框架步骤失败 / harness steps failed: ${failedSteps(report, oneLine)}`] : []),
       ...(report.verdict.ready ? [`${NOT_CHECKED.zh}`, `${NOT_CHECKED.en}`] : []),
+      ...(nextAgainstBaidu(report) ? [AGAINST_BAIDU.zh, AGAINST_BAIDU.en] : []),
       // Only when something changed: an unchanged nightly run says nothing more than its verdict.
       // The baseline has the same setup and ran every check this run ran (previousComparable): only the changes are news.
       ...(report.sincePrevious?.changes.length ? comparisonLines({ ...report.sincePrevious, filtered: isFiltered(report) }, report.verdict.ready, 8) : []),
