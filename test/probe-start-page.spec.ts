@@ -24,9 +24,9 @@ const CREDENTIALS = {
 
 interface Cli { code: number; stdout: string; stderr: string }
 
-function probe(args: string[]): Promise<Cli> {
+function probe(args: string[], env: Record<string, string> = {}): Promise<Cli> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/preflight.js'), 'probe', 'start-page', ...args], { cwd: ROOT, env: { ...process.env, TP_CLIENT_ID: '' }, timeout: 60_000 },
+    execFile(process.execPath, [join(ROOT, 'bin/preflight.js'), 'probe', 'start-page', ...args], { cwd: ROOT, env: { ...process.env, TP_CLIENT_ID: '', ...env }, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
   });
 }
@@ -184,6 +184,10 @@ base('usage errors exit 2 naming the option, before any browser starts', async (
     expect(r.code, args.join(' ')).toBe(2);
     expect(r.stderr).toMatch(says);
   }
+  const noChromium = await probe(['--to', 'http://127.0.0.1:9/authorize'], { CHROMIUM_PATH: '/nonexistent/chromium' });
+  expect(noChromium.code).toBe(2);
+  expect(noChromium.stderr).toContain('preflight probe: Chromium did not start (/nonexistent/chromium: ');
+  expect(noChromium.stderr).toContain('set CHROMIUM_PATH');
   const echo = await new Promise<Cli>((resolve) => execFile(process.execPath, [join(ROOT, 'bin/preflight.js'), 'probe', 'echostr', '--to', 'https://tp.example.com/msg', '--scan'], { cwd: ROOT },
     (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })));
   expect(echo.code).toBe(2);

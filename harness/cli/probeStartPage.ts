@@ -8,7 +8,7 @@
 // TP's callback (WAITING on a person, as Baidu's own detection does), then reports the TP's answer.
 // Looking uses one pre-auth code, which expires unscanned; Baidu bans a page visited too often (40004), so this is
 // not for a loop against production.
-// Exit codes: 0 no line says "problem", 1 one does, 2 a usage error; 130/143/129 stopped by a signal.
+// Exit codes: 0 no line says "problem", 1 one does, 2 a usage error (or no Chromium); 130/143/129 stopped by a signal.
 import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { config as loadDotenv } from 'dotenv';
@@ -75,11 +75,17 @@ export async function probeStartPage(o: StartPageOptions): Promise<number> {
   const onDomain = (url: string | undefined) => underAuthStartDomain(url, domain ?? startHost);
   const domainWords = domain ? `the 授权发起页域名 ${domain}` : `the start page's host ${startHost}`;
 
+  const executablePath = chromiumExecutable(process.env.CHROMIUM_PATH, { headless: true });
   const browser = await chromium.launch({
-    executablePath: chromiumExecutable(process.env.CHROMIUM_PATH, { headless: true }), args: CHROMIUM_ARGS, headless: true,
+    executablePath, args: CHROMIUM_ARGS, headless: true,
     // Ours, below: Playwright's own would close the browser and let a --scan report "nobody confirmed".
     handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+  }).catch((e: Error) => {
+    process.stderr.write(`preflight probe: Chromium did not start (${executablePath ?? 'Playwright\'s own'}: ${e.message.split('\n')[0]}): `
+      + 'set CHROMIUM_PATH, or let npm run preflight install Debian\'s chromium once\n');
+    return undefined;
   });
+  if (!browser) return 2;
   let stopped: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     stopped = signal;
