@@ -151,12 +151,13 @@ test.describe('envelopes', () => {
   });
 
   test('schema mismatch is a schema error naming the endpoint', async ({ server, newClient }) => {
-    server.setRoute(PKG_GET, (_r, res) => json(res, { errno: 0, msg: 'success', data: [{ version: '1.0.0', status: 1, upload_status: 2 }] }));
+    // No version (package_id may be missing: an entry still uploading has none, reference §3.11).
+    server.setRoute(PKG_GET, (_r, res) => json(res, { errno: 0, msg: 'success', data: [{ package_id: 7, status: 1, upload_status: 2 }] }));
     const e = await rejection(newClient().call('pkg.getPackage', {}, '45.app'));
     expect(e.envelope).toBe('schema');
     expect(e.endpointId).toBe('pkg.getPackage');
     expect(e.message).toContain('pkg.getPackage');
-    expect(e.message).toContain('package_id');
+    expect(e.message).toContain('version');
     expect(server.requests(PKG_GET)).toHaveLength(1);
   });
 

@@ -12,6 +12,7 @@ import { BaiduApiError, BaiduClient } from '../baidu/client.ts';
 import { tokenRefused } from '../baidu/errors.ts';
 import { permissionSet } from '../detection/permissionSets.ts';
 import { createRedactor } from '../report/redact.ts';
+import { Findings, type Verdict } from './findings.ts';
 
 export const HISTORY_USAGE = 'usage: preflight probe history --app <app id> --token <authorizer access token | - to read it from stdin> [--openapi https://openapi.baidu.com] [--timeout-ms 5000]\n'
   + '  the token is the app\'s authorizer access token, from your TP\'s store\n';
@@ -37,17 +38,14 @@ export async function probeHistory(o: { appId: number; token: string; openapi?: 
   // The token as it may come back inside an answer: raw, or URL-encoded once or twice (a server echoing the request).
   const redact = createRedactor([o.token, encodeURIComponent(o.token), encodeURIComponent(encodeURIComponent(o.token))]);
   const out = (line: string) => void process.stdout.write(`${redact(line) as string}\n`);
-  let failed = false;
-  const say = (verdict: 'ok' | 'warning' | 'problem' | 'note', what: string) => {
-    if (verdict === 'problem') failed = true;
-    out(`  ${verdict}: ${what}`);
-  };
+  const findings = new Findings(out);
+  const say = (verdict: Verdict, what: string) => findings.say(verdict, what);
   const openapi = new URL(o.openapi ?? OPENAPI).origin;
   const client = new BaiduClient({ openapiBaseUrl: openapi, retries: 1, timeoutMs: o.timeoutMs ?? 5000 });
   // Once Baidu did not answer, the later reads are not tried: each would cost the timeout again, to say the same.
   let unreachable: string | undefined;
   const read = async <T>(id: string): Promise<Read<T>> => {
-    if (unreachable) return { error: `not read: ${unreachable}`, unreachable: true };
+    if (unreachable) return { error: 'not tried: Baidu did not answer an earlier read', unreachable: true };
     try {
       return { data: await client.call<T>(id, {}, o.token) };
     } catch (e) {
@@ -61,7 +59,7 @@ export async function probeHistory(o: { appId: number; token: string; openapi?: 
     }
   };
   /** A read that failed, said as what it means: Baidu out of reach, or its refusal with the code explained. */
-  const failedRead = (what: string, r: Read<unknown>) => (r.unreachable ? out(`  not read: ${what}: ${r.error}`) : say('problem', `${what}: ${r.error}`));
+  const failedRead = (what: string, r: Read<unknown>) => say(r.unreachable ? 'not read' : 'problem', `${what}: ${r.error}`);
   try {
     const info = await read<{ app_id?: number; app_name?: string; auth_info?: { scope_name?: string }[] }>('authprocess.getAppInfo');
     if (!info.data) {
@@ -141,6 +139,7 @@ export async function probeHistory(o: { appId: number; token: string; openapi?: 
   } finally {
     await client.close();
   }
+  const failed = findings.failed;
   if (unreachable && !failed) {
     process.stderr.write(`preflight probe: Baidu could not be asked — ${unreachable}\n`);
     return 3;

@@ -21,6 +21,7 @@ import { createRedactor } from '../report/redact.ts';
 import { decodeQr } from '../detection/qr.ts';
 import { AUTH_PAGE } from '../detection/runEnv.ts';
 import { openStartPage } from '../detection/scan.ts';
+import { Findings } from './findings.ts';
 
 export const START_PAGE_USAGE = 'usage: preflight probe start-page --to <授权发起页 URL> [--client-id <Key>] [--auth-domain <授权发起页域名>]\n'
   + '         [--baidu https://smartprogram.baidu.com] [--screenshot <file.png>] [--scan [--wait-s 300]]\n'
@@ -38,25 +39,6 @@ export interface StartPageOptions {
   screenshot?: string;
   scan?: boolean;
   waitS: number;
-}
-
-type Verdict = 'ok' | 'warning' | 'problem';
-
-/** One line per finding, as the echoStr probe prints them; the worst decides the exit code. */
-class Findings {
-  private worst: Verdict = 'ok';
-  constructor(private readonly out: (line: string) => void) {}
-  say(verdict: Verdict, what: string): void {
-    if (verdict === 'problem' || (verdict === 'warning' && this.worst === 'ok')) this.worst = verdict;
-    this.out(`  ${verdict === 'ok' ? 'ok' : verdict === 'warning' ? 'warning' : 'problem'}: ${what}`);
-  }
-  /** Information, not a judgement. */
-  note(what: string): void {
-    this.out(`  note: ${what}`);
-  }
-  get failed(): boolean {
-    return this.worst === 'problem';
-  }
 }
 
 export async function probeStartPage(o: StartPageOptions): Promise<number> {
