@@ -13,10 +13,11 @@ try {
     const { runCommand } = await import('./run.js');
     process.exitCode = await runCommand(rest);
   } else {
-    // `preflight probe … | head -1` closes the pipe early: stop quietly rather than with a stack trace.
+    // `preflight probe … | head -1` closes the pipe early: stop quietly, as a command killed by SIGPIPE would (141, so
+    // that `set -o pipefail` still sees it), rather than with a stack trace.
     process.stdout.on('error', (e) => {
-      if (e.code !== 'EPIPE') throw e;
-      process.exit(0);
+      if (e.code !== 'EPIPE') process.stderr.write(`preflight: cannot write the output: ${e.message}\n`);
+      process.exit(e.code === 'EPIPE' ? 141 : 1);
     });
     (await import('tsx/esm/api')).register();
     const { main } = await import('../harness/cli/main.ts');

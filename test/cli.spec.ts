@@ -1,7 +1,7 @@
 // The `preflight` command line beyond crypto (test/crypto.spec.ts): usage errors exit 2 before anything starts (a bad
 // .env: test/detection.spec.ts), and `preflight push replay` re-sends a run's pushes — the sealed envelope byte for
 // byte, the echoStr handshake with its four values — directly from the run folder or through a running emulator.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,20 +16,16 @@ import type { PushEntry } from '../harness/emulator/ledger.ts';
 import { freePort } from '../harness/platform/launch.ts';
 import { SeededIds } from '../harness/seed.ts';
 import { ROOT, runDetection } from './helpers/runDetection.ts';
+import { runCli, type CliResult } from './helpers/cli.ts';
 import type { Report } from '../harness/report/model.ts';
 import { fakeReport as report } from './helpers/fakeReport.ts';
 
-interface Cli { code: number; stdout: string; stderr: string }
+type Cli = CliResult;
 
 /** Asynchronous on purpose: the stub TP answering the replays lives in this process. */
 function cli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Cli> {
-  return new Promise((resolve) => {
-    // An outer run's emulator URL must not redirect the replays; undefined variables are not passed on.
-    const childEnv = { ...process.env, PREFLIGHT_EMULATOR_URL: undefined, ...env };
-    execFile(process.execPath, [join(ROOT, 'bin/preflight.js'), ...args], { cwd, env: childEnv, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
+  // An outer run's emulator URL must not redirect the replays.
+  return runCli(args, { env: { PREFLIGHT_EMULATOR_URL: undefined, ...env }, cwd, timeoutMs: 30_000 });
 }
 
 base.describe('usage errors exit 2 with the usage, help exits 0 on stdout', () => {
@@ -401,15 +397,15 @@ base('preflight probe echostr: the handshake Baidu sends at 全网发布, to any
   try {
     const pass = await cli(['probe', 'echostr', '--to', url, '--token', token]);
     expect(pass.code, pass.stderr).toBe(0);
-    expect(pass.stdout).toMatch(/^echoStr handshake → \S+: HTTP 200 in \d+ ms, body "[0-9a-f]{24}"\n {2}answered with exactly echoStr: Baidu's 客服能力权限 detection would pass\n/);
-    expect(pass.stdout).toMatch(/wrong signature → \S+: HTTP 403 .*\n {2}not echoed: the signature is checked\n$/);
+    expect(pass.stdout).toMatch(/^echoStr handshake → \S+: HTTP 200 in \d+ ms, body "[0-9a-f]{24}"\n {2}通过 \/ ok: answered with exactly echoStr: Baidu's 客服能力权限 detection would pass\n/);
+    expect(pass.stdout).toMatch(/wrong signature → \S+: HTTP 403 .*\n {2}通过 \/ ok: not echoed: the signature is checked\n$/);
     // Baidu's four values, signed with the token (reference §2.7).
     expect([...seen[0]!.keys()].sort()).toEqual(['echoStr', 'nonce', 'signature', 'timestamp']);
 
     mode = 'always';
     const lax = await cli(['probe', 'echostr', '--to', url], { TP_MESSAGE_TOKEN: token });
     expect(lax.code, 'a TP that echoes without checking passes Baidu\'s detection, with a warning').toBe(0);
-    expect(lax.stdout).toContain('warning: echoed although the signature was wrong');
+    expect(lax.stdout).toContain('警告 / warning: echoed although the signature was wrong');
 
     mode = 'json';
     const json = await cli(['probe', 'echostr', '--to', url, '--token', token]);

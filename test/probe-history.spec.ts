@@ -1,14 +1,12 @@
 // `preflight probe history`: what Baidu's records of a test app show of the calls its detection asks about, read with
 // the app's authorizer token. Here Baidu is the emulator (--openapi); the test acts as the TP, through the same APIs.
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { BaiduClient } from '../harness/baidu/client.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import { authorize } from '../harness/emulator/providers/auth.ts';
-import { ROOT } from './helpers/runDetection.ts';
+import { runCli, type CliResult } from './helpers/cli.ts';
 
 const TP = {
   clientId: 'HistoryProbeClientId000000000000', tpAppId: 78, name: 'history', messageToken: 'historytoken', encodingAesKey: 'c'.repeat(43),
@@ -18,18 +16,8 @@ const TP = {
 };
 const APP = TP.testAppIds[0]!;
 
-interface Cli { code: number | null; stdout: string; stderr: string }
-
-function probe(args: string[], stdin?: string): Promise<Cli> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/preflight.js'), 'probe', 'history', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdin.end(stdin ?? '');
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function probe(args: string[], stdin?: string): Promise<CliResult> {
+  return runCli(['probe', 'history', ...args], { stdin });
 }
 
 interface Ctx { em: StartedEmulator; client: BaiduClient; token: (granted?: string[]) => Promise<string> }
@@ -150,7 +138,7 @@ const ok = (data: unknown): Answer => ({ body: { errno: 0, msg: 'success', data 
 const appInfo = (scopes: string[]) => ok({ app_id: APP, app_name: '测试', app_key: 'k', auth_info: scopes.map((scope_name) => ({ scope_name, type: 0 })) });
 const PAID = { '/rest/2.0/smartapp/pay/account/auditstatus': ok({ status: 4 }), '/rest/2.0/smartapp/pay/paymentservice/auditstatus': ok({ status: 2 }) };
 
-base('Baidu not answering, or answering garbage: exit 3, nothing judged, said in a line', async () => {
+base('Baidu not answering, or answering garbage: exit 3 unless a line already said problem, the reads after it "not read"', async () => {
   const hang = await fakeBaidu({ '/rest/2.0/smartapp/app/info': 'hang' });
   const garbage = await fakeBaidu({ '/rest/2.0/smartapp/app/info': { body: '<html>gateway</html>' } });
   const later = await fakeBaidu({ '/rest/2.0/smartapp/app/info': appInfo(['开发管理权限', '支付服务权限']), '/rest/2.0/smartapp/package/get': 'hang' });

@@ -1,11 +1,9 @@
 // `preflight probe start-page`: the TP's 授权发起页 followed to Baidu's authorization page, live. Here "Baidu" is the
 // emulator (--baidu), the TP is the reference TP or one of its mutants started by hand, and with --scan this test plays
 // the admin with the Baidu App: it decodes the QR the probe saved and confirms on a phone.
-import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, devices, chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/detection/chromium.ts';
@@ -13,7 +11,7 @@ import { parseConfig, type Config } from '../harness/config.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import { launchTp, type LaunchedTp } from '../harness/platform/launch.ts';
-import { ROOT } from './helpers/runDetection.ts';
+import { runCli, spawnCli, type CliResult } from './helpers/cli.ts';
 
 const CREDENTIALS = {
   TP_CLIENT_ID: 'StartPageProbeKeyA1b2C3d4E5f6G7h8',
@@ -22,13 +20,8 @@ const CREDENTIALS = {
   TP_ENCODING_AES_KEY: 'StartPageProbeAesKeyZ1y2X3w4V5u6T7s8R9q0P1o',
 };
 
-interface Cli { code: number; stdout: string; stderr: string }
-
-function probe(args: string[], env: Record<string, string> = {}): Promise<Cli> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/preflight.js'), 'probe', 'start-page', ...args], { cwd: ROOT, env: { ...process.env, TP_CLIENT_ID: '', ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-  });
+function probe(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(['probe', 'start-page', ...args], { env: { TP_CLIENT_ID: '', ...env } });
 }
 
 interface Deployed { em: StartedEmulator; tp: LaunchedTp; config: Config }
@@ -134,17 +127,13 @@ test.describe('mutant start pages', () => {
 test('--scan: WAITING for the admin\'s Baidu App, then the TP\'s callback; the code never printed', async ({ deployed }, testInfo) => {
   const { em, tp, config } = deployed;
   const shot = testInfo.outputPath('authorization-page.png');
-  const child = spawn(process.execPath, [join(ROOT, 'bin/preflight.js'), 'probe', 'start-page', '--to', tp.urls.authStart, '--baidu', em.url, '--scan', '--wait-s', '30', '--screenshot', shot],
-    { cwd: ROOT, env: { ...process.env, TP_CLIENT_ID: config.tp.clientId }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+  const running = spawnCli(['probe', 'start-page', '--to', tp.urls.authStart, '--baidu', em.url, '--scan', '--wait-s', '30', '--screenshot', shot], { env: { TP_CLIENT_ID: config.tp.clientId } });
+  const { child, exited } = running;
+  const stdout = () => running.stdout();
   try {
-    await expect.poll(() => stdout, { timeout: 20_000 }).toContain('等待扫码 / WAITING');
+    await expect.poll(stdout, { timeout: 20_000 }).toContain('等待扫码 / WAITING');
     // The QR is drawn in the terminal too; the admin here scans the saved screenshot.
-    expect(stdout).toContain('▄');
+    expect(stdout()).toContain('▄');
     const target = decodeQr(readFileSync(shot));
     expect(target).toBeTruthy();
     const phone = await chromium.launch({ executablePath: chromiumExecutable(undefined, { headless: true }), args: CHROMIUM_ARGS });
@@ -157,17 +146,17 @@ test('--scan: WAITING for the admin\'s Baidu App, then the TP\'s callback; the c
     } finally {
       await phone.close();
     }
-    expect(await exited, stderr).toBe(0);
+    expect(await exited, running.stderr()).toBe(0);
   } finally {
     child.kill();
   }
-  expect(stdout).toMatch(/回调 \/ callback → http:\/\/127\.0\.0\.1:\d+\/\S*authorization_code=\S+: HTTP 200/);
-  expect(stdout).toContain('ok: Baidu sent the authorization code (expires_in ');
-  expect(stdout).toContain('ok: the TP answered its callback with HTTP 200');
+  expect(stdout()).toMatch(/回调 \/ callback → http:\/\/127\.0\.0\.1:\d+\/\S*authorization_code=\S+: HTTP 200/);
+  expect(stdout()).toContain('ok: Baidu sent the authorization code (expires_in ');
+  expect(stdout()).toContain('ok: the TP answered its callback with HTTP 200');
   // The code Baidu issued (and the TP exchanged) is never printed whole.
   const codes = [...em.emu.store.authCodes.keys()];
   expect(codes.length).toBe(1);
-  expect(stdout).not.toContain(codes[0]!);
+  expect(stdout()).not.toContain(codes[0]!);
 });
 
 base('usage errors exit 2 naming the option, before any browser starts', async () => {
@@ -188,8 +177,7 @@ base('usage errors exit 2 naming the option, before any browser starts', async (
   expect(noChromium.code).toBe(2);
   expect(noChromium.stderr).toContain('preflight probe: Chromium did not start (/nonexistent/chromium: ');
   expect(noChromium.stderr).toContain('set CHROMIUM_PATH');
-  const echo = await new Promise<Cli>((resolve) => execFile(process.execPath, [join(ROOT, 'bin/preflight.js'), 'probe', 'echostr', '--to', 'https://tp.example.com/msg', '--scan'], { cwd: ROOT },
-    (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })));
+  const echo = await runCli(['probe', 'echostr', '--to', 'https://tp.example.com/msg', '--scan']);
   expect(echo.code).toBe(2);
   expect(echo.stderr).toContain('--scan is an option of probe start-page');
 });
@@ -236,16 +224,10 @@ test('the registered domain is compared without regard to case; --wait-s needs -
 
 test('a stop during --scan is said as a stop (exit 143), not as nobody scanning', async ({ deployed }) => {
   const { em, tp } = deployed;
-  const child = spawn(process.execPath, [join(ROOT, 'bin/preflight.js'), 'probe', 'start-page', '--to', tp.urls.authStart, '--baidu', em.url, '--scan', '--wait-s', '60'],
-    { cwd: ROOT, env: { ...process.env, TP_CLIENT_ID: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await expect.poll(() => stdout, { timeout: 20_000 }).toContain('等待扫码 / WAITING');
-  child.kill('SIGTERM');
-  expect(await exited).toBe(143);
-  expect(stderr).toContain('preflight probe: stopped by SIGTERM / 已中断');
-  expect(stdout).not.toContain('nobody confirmed');
+  const running = spawnCli(['probe', 'start-page', '--to', tp.urls.authStart, '--baidu', em.url, '--scan', '--wait-s', '60'], { env: { TP_CLIENT_ID: '' } });
+  await expect.poll(running.stdout, { timeout: 20_000 }).toContain('等待扫码 / WAITING');
+  running.child.kill('SIGTERM');
+  expect(await running.exited).toBe(143);
+  expect(running.stderr()).toContain('preflight probe: stopped by SIGTERM / 已中断');
+  expect(running.stdout()).not.toContain('nobody confirmed');
 });

@@ -5,7 +5,7 @@ import _addFormats from 'ajv-formats';
 import pRetry, { AbortError } from 'p-retry';
 import { Agent, FormData, fetch } from 'undici';
 import { endpoint, type EndpointDef } from './catalogue.ts';
-import { GATEWAY, explainErrno, tokenRefused } from './errors.ts';
+import { GATEWAY, TOKEN_ERRNOS, explainErrno, tokenRefused } from './errors.ts';
 
 const addFormats = _addFormats.default;
 
@@ -71,9 +71,12 @@ export class BaiduApiError extends Error {
     this.body = extra.body;
   }
 
-  /** The gateway refused the call for its access token (110 invalid, 111 expired): a new token may mend it. */
+  /**
+   * Baidu refused the call for its access token — the gateway's 110 invalid / 111 expired, or the errnos 44002–44004
+   * (revoked, expired, failed authentication): a new token may mend it.
+   */
   get tokenRefused(): boolean {
-    return this.envelope === 'G' && tokenRefused(this.code);
+    return (this.envelope === 'G' && tokenRefused(this.code)) || (this.envelope === 'W' && TOKEN_ERRNOS.has(Number(this.code)));
   }
 
   /** One line for logs and reports, with the documented meaning of the code when there is one. */

@@ -14,6 +14,10 @@ export const ERRNO: Record<number, { msg: string; hint: string }> = {
   40010: { msg: 'uuid错误，请刷新二维码', hint: 'the QR session expired; reload the authorization page' },
   40016: { msg: '模版描述非法', hint: 'user_desc is not a valid template description (≤ 30 characters)' },
   40008: { msg: 'IP不在白名单', hint: "the caller's IP is not in the TP's 白名单IP地址列表" },
+  // reference §6 gives these in English only; the Chinese words are ours.
+  44002: { msg: 'token已被撤销', hint: 'the access token was revoked (a re-authorization or a refresh replaced it)' },
+  44003: { msg: 'token已过期', hint: 'the access token expired (authorizer tokens last an hour)' },
+  44004: { msg: 'token验证失败', hint: 'the access token failed authentication' },
   45000: { msg: '小程序不存在', hint: 'no such mini program' },
   45001: { msg: '没有该小程序的权限', hint: 'the mini program did not grant the permission set this API needs' },
   45002: { msg: '授权错误', hint: 'authorization error' },
@@ -65,6 +69,9 @@ export const GATEWAY: Record<number, string> = {
   110: 'Access token invalid or no longer valid',
   111: 'Access token expired',
 };
+
+/** The W errnos that refuse a call for its access token (reference §6: revoked, expired, failed authentication). */
+export const TOKEN_ERRNOS: ReadonlySet<number> = new Set([44002, 44003, 44004]);
 
 /** The gateway errors that refuse a call for its access token (invalid, expired): a new token and one more try mend it. */
 export function tokenRefused(errorCode: unknown): boolean {

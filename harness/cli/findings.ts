@@ -1,9 +1,12 @@
-// How the live probes say what they found: a line each, labelled in Chinese and English like the report's statuses;
-// the worst line decides the exit code. Lines pass through `out`, which redacts.
+// How the live probes say what they found: a line each, labelled in Chinese and English like the report's statuses,
+// and never a secret — whatever a line quotes (a URL, a page's text, an error echoing a request) passes one redaction.
+// The worst line decides the exit code.
+import { scrubUrl } from '../detection/observations.ts';
+import { createRedactor } from '../report/redact.ts';
 
-export type Verdict = 'ok' | 'warning' | 'problem' | 'note' | 'not read';
+export type FindingKind = 'ok' | 'warning' | 'problem' | 'note' | 'not read';
 
-const LABEL: Record<Verdict, string> = {
+const LABEL: Record<FindingKind, string> = {
   ok: '通过 / ok',
   warning: '警告 / warning',
   problem: '问题 / problem',
@@ -13,16 +16,29 @@ const LABEL: Record<Verdict, string> = {
 
 export class Findings {
   private problems = 0;
-  constructor(private readonly out: (line: string) => void) {}
+  private readonly secrets: string[] = [];
+  private muted = false;
 
-  say(verdict: Verdict, what: string): void {
-    if (verdict === 'problem') this.problems++;
-    this.out(`  ${LABEL[verdict]}: ${what}`);
+  constructor(private readonly write: (text: string) => void = (text) => void process.stdout.write(text)) {}
+
+  /** Values never to print whole from now on (a token, codes met on the way), raw or URL-encoded once or twice. */
+  secret(...values: (string | null | undefined)[]): void {
+    for (const v of values) if (v) this.secrets.push(v, encodeURIComponent(v), encodeURIComponent(encodeURIComponent(v)));
   }
 
-  /** Information, not a judgement. */
-  note(what: string): void {
-    this.say('note', what);
+  /** A line as it is, redacted: secret URL parameters as fingerprints (scrubUrl), known secrets and token shapes as [REDACTED]. */
+  line(text: string): void {
+    if (!this.muted) this.write(`${createRedactor(this.secrets)(scrubUrl(text)) as string}\n`);
+  }
+
+  say(kind: FindingKind, what: string): void {
+    if (kind === 'problem') this.problems++;
+    this.line(`  ${LABEL[kind]}: ${what}`);
+  }
+
+  /** Nothing more is printed (the probe was stopped: what the stop broke is not a finding). */
+  mute(): void {
+    this.muted = true;
   }
 
   /** Some line said "problem". */

@@ -6,13 +6,11 @@
 // GETs with the app's authorizer access token (from your TP's store; never printed): safe against production.
 // The state is not the history — a submission withdrawn since leaves only a development version — so each line says
 // what it read. pay/developconfig/submit cannot be read back at all (no API): said as a note.
-// Exit codes: 0 no line says "problem", 1 one does (the token refused included), 2 a usage error, 3 Baidu could not
-// be asked (no answer, or not an answer of Baidu's): nothing was judged.
+// Exit codes: 0 no line says "problem", 1 one does (the token refused included), 2 a usage error, 3 Baidu stopped
+// answering (no answer, or not an answer of Baidu's) and no line says "problem": the reads from there on say "not read".
 import { BaiduApiError, BaiduClient } from '../baidu/client.ts';
-import { tokenRefused } from '../baidu/errors.ts';
 import { permissionSet } from '../detection/permissionSets.ts';
-import { createRedactor } from '../report/redact.ts';
-import { Findings, type Verdict } from './findings.ts';
+import { Findings, type FindingKind } from './findings.ts';
 
 export const HISTORY_USAGE = 'usage: preflight probe history --app <app id> --token <authorizer access token | - to read it from stdin> [--openapi https://openapi.baidu.com] [--timeout-ms 5000]\n'
   + '  the token is the app\'s authorizer access token, from your TP\'s store\n';
@@ -29,17 +27,16 @@ const SERVICE_STATUS: Record<number, string> = { 0: '新建 / new', 1: '审核�
 
 interface Package { package_id?: number; version?: string; status?: number; commit_time?: string; committer?: string; upload_status?: number; upload_err_msg?: string; msg?: string }
 
-/** Token errors of the W envelope (reference §6: 44002 revoked, 44003 expired, 44004 auth failed). */
-const TOKEN_ERRNOS = new Set([44002, 44003, 44004]);
 
-type Read<T> = { data?: T; error?: string; refused?: boolean; unreachable?: boolean };
+/** A read's answer, or why there is none (refused: for its token; notGranted: 40007, the app did not grant the set). */
+type Read<T> = { data?: T; error?: string; refused?: boolean; notGranted?: boolean; unreachable?: boolean };
 
 export async function probeHistory(o: { appId: number; token: string; openapi?: string; timeoutMs?: number }): Promise<number> {
-  // The token as it may come back inside an answer: raw, or URL-encoded once or twice (a server echoing the request).
-  const redact = createRedactor([o.token, encodeURIComponent(o.token), encodeURIComponent(encodeURIComponent(o.token))]);
-  const out = (line: string) => void process.stdout.write(`${redact(line) as string}\n`);
-  const findings = new Findings(out);
-  const say = (verdict: Verdict, what: string) => findings.say(verdict, what);
+  // The token, also as it may come back inside an answer (a server echoing the request, URL-encoded).
+  const findings = new Findings();
+  findings.secret(o.token);
+  const out = (line: string) => findings.line(line);
+  const say = (kind: FindingKind, what: string) => findings.say(kind, what);
   const openapi = new URL(o.openapi ?? OPENAPI).origin;
   const client = new BaiduClient({ openapiBaseUrl: openapi, retries: 1, timeoutMs: o.timeoutMs ?? 5000 });
   // Once Baidu did not answer, the later reads are not tried: each would cost the timeout again, to say the same.
@@ -55,7 +52,7 @@ export async function probeHistory(o: { appId: number; token: string; openapi?: 
         unreachable = `${openapi} ${answered ? 'answered, but not as Baidu does' : 'did not answer'} (${e.message.split('\n')[0]})`;
         return { error: unreachable, unreachable: true };
       }
-      return { error: e.describe(), refused: e.tokenRefused || (e.envelope === 'W' && TOKEN_ERRNOS.has(Number(e.code))) };
+      return { error: e.describe(), refused: e.tokenRefused, notGranted: e.envelope === 'W' && e.code === 40007 };
     }
   };
   /** A read that failed, said as what it means: Baidu out of reach, or its refusal with the code explained. */
@@ -87,13 +84,12 @@ export async function probeHistory(o: { appId: number; token: string; openapi?: 
     out(`小程序 / mini program ${o.appId} ${info.data.app_name ?? ''} (app/info): 已授权 / granted ${granted.join('、') || '(none)'}`);
     if (unknownNames.length) say('warning', `scope names this tool does not know: ${unknownNames.join('、')} — every read is tried`);
     say('note', 'Baidu counts only the calls your TP made, and only for a mini program on your 授权测试名单 (a console setting no API shows); what an admin did in Baidu\'s console leaves the same state');
-    const notGranted = (r: Read<unknown>) => !r.data && !r.unreachable && /^\S+: W 40007 /.test(r.error ?? '');
 
     out('开发管理权限 / development — Baidu checks that package/upload (or the developer tool) and package/submitaudit ever succeeded');
     if (!mayHave('development')) say('note', 'not granted by this mini program: nothing to read (the TP cannot call these APIs for it)');
     else {
       const list = await read<Package[] | null>('pkg.getPackage');
-      if (notGranted(list)) say('note', `not granted by this mini program: ${list.error}`);
+      if (list.notGranted) say('note', `not granted by this mini program: ${list.error}`);
       else if (!list.data && list.error) failedRead('package/get', list);
       else {
         const all = list.data ?? [];
@@ -118,12 +114,12 @@ export async function probeHistory(o: { appId: number; token: string; openapi?: 
     else {
       const account = await read<{ status?: number; verify_message?: string }>('pay.getAccountAuditStatus');
       const a = account.data?.status;
-      if (notGranted(account)) say('note', `not granted by this mini program: ${account.error}`);
+      if (account.notGranted) say('note', `not granted by this mini program: ${account.error}`);
       else if (!account.data) failedRead('pay/account/auditstatus', account);
       else if (a === undefined || a === 0) say('problem', `no payment account created (status ${a ?? 'missing'} ${ACCOUNT_STATUS[a ?? 0] ?? ''}): create it with pay/account/create`);
       else if (a === 1) say('warning', `the payment account is ${ACCOUNT_STATUS[1]}: created but not submitted? Baidu counts a successful pay/account/create`);
       else say('ok', `a payment account exists (pay/account/create): it is ${ACCOUNT_STATUS[a] ?? `status ${a}`}${a === 3 && account.data.verify_message ? ` (${account.data.verify_message})` : ''}`);
-      if (!notGranted(account)) {
+      if (!account.notGranted) {
         say('note', 'pay/developconfig/submit cannot be read back from Baidu: its result came as the push APP_PAYMENT_UPDATE_DEVELOP_CONFIG_PASS/FAIL to your 消息与事件接收URL');
         const service = await read<{ status?: number; fail_reason?: string }>('pay.getPaymentServiceAuditStatus');
         const s = service.data?.status;
@@ -141,7 +137,7 @@ export async function probeHistory(o: { appId: number; token: string; openapi?: 
   }
   const failed = findings.failed;
   if (unreachable && !failed) {
-    process.stderr.write(`preflight probe: Baidu could not be asked — ${unreachable}\n`);
+    process.stderr.write(`preflight probe: Baidu stopped answering — ${unreachable}; the reads from there on were not judged\n`);
     return 3;
   }
   if (failed) process.stderr.write('preflight probe: Baidu\'s records do not show everything its detection asks for: see the problems above\n');

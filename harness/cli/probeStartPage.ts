@@ -17,10 +17,9 @@ import QRCode from 'qrcode';
 import { underAuthStartDomain } from '../baidu/authStartDomain.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../detection/chromium.ts';
 import { scrubUrl } from '../detection/observations.ts';
-import { createRedactor } from '../report/redact.ts';
 import { decodeQr } from '../detection/qr.ts';
 import { AUTH_PAGE } from '../detection/runEnv.ts';
-import { openStartPage } from '../detection/scan.ts';
+import { openStartPage } from '../detection/startPage.ts';
 import { Findings } from './findings.ts';
 
 export const START_PAGE_USAGE = 'usage: preflight probe start-page --to <授权发起页 URL> [--client-id <Key>] [--auth-domain <授权发起页域名>]\n'
@@ -43,11 +42,9 @@ export interface StartPageOptions {
 
 export async function probeStartPage(o: StartPageOptions): Promise<number> {
   loadDotenv({ quiet: true });
-  // Codes seen on the way (pre_auth_code, authorization_code) are printed only as fingerprints — also where a page
-  // shows one in its text — and so is anything shaped like a Baidu token or ticket.
-  const seen: string[] = [];
-  const out = (line: string) => void process.stdout.write(`${createRedactor(seen)(scrubUrl(line)) as string}\n`);
-  const findings = new Findings(out);
+  // Codes met on the way (pre_auth_code, authorization_code) are never printed whole, also where a page shows one.
+  const findings = new Findings();
+  const out = (line: string) => findings.line(line);
   const baidu = new URL(o.baidu ?? BAIDU).origin;
   const authPage = new URL(AUTH_PAGE, baidu).toString();
   const clientId = o.clientId ?? process.env.TP_CLIENT_ID;
@@ -71,6 +68,7 @@ export async function probeStartPage(o: StartPageOptions): Promise<number> {
   let stopped: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     stopped = signal;
+    findings.mute();
     void browser.close().catch(() => {});
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -104,7 +102,7 @@ export async function probeStartPage(o: StartPageOptions): Promise<number> {
     }
     const at = new URL(asked?.url ?? tab.url());
     const preAuthCode = at.searchParams.get('pre_auth_code');
-    if (preAuthCode) seen.push(preAuthCode);
+    findings.secret(preAuthCode);
     out(`  → ${at.toString()}${visit.newTab ? ' (in a new tab)' : ''}`);
     if (at.origin !== baidu) {
       findings.say('problem', `that is the authorization page of ${at.origin}, not Baidu's (${baidu}): `
@@ -116,7 +114,7 @@ export async function probeStartPage(o: StartPageOptions): Promise<number> {
     const q = at.searchParams;
     const sent = q.get('client_id');
     if (!sent) findings.say('problem', 'no client_id in the URL: Baidu cannot tell whose authorization this is');
-    else if (!clientId) findings.note(`client_id ${sent}, not compared with your Key: pass --client-id or set TP_CLIENT_ID`);
+    else if (!clientId) findings.say('note', `client_id ${sent}, not compared with your Key: pass --client-id or set TP_CLIENT_ID`);
     else if (sent !== clientId) findings.say('problem', `client_id is ${sent}, not the TP's Key ${clientId} (--client-id / TP_CLIENT_ID)`);
     else findings.say('ok', 'client_id is the TP\'s Key');
     findings.say(preAuthCode ? 'ok' : 'problem', preAuthCode
@@ -130,7 +128,7 @@ export async function probeStartPage(o: StartPageOptions): Promise<number> {
     if (!referer) findings.say('problem', 'the browser sent Baidu\'s page no Referer: Baidu requires one from the 授权发起页域名 (a referrerpolicy of no-referrer on the page or its link?)');
     else if (onDomain(referer)) findings.say('ok', `Referer ${referer} is on ${domainWords}`);
     else findings.say(domain ? 'problem' : 'warning', `Referer ${referer} is not on ${domainWords}`);
-    if (!domain) findings.note('redirect_uri and Referer judged against the start page\'s host; pass --auth-domain <授权发起页域名> to judge them against the domain registered with Baidu');
+    if (!domain) findings.say('note', 'redirect_uri and Referer judged against the start page\'s host; pass --auth-domain <授权发起页域名> to judge them against the domain registered with Baidu');
 
     // What Baidu's page shows. The emulator marks a refusal with #error; Baidu's own page is not documented
     // (reference §8.11), so a page without a QR code is reported with its text — and any QR code on it counts.
@@ -144,7 +142,7 @@ export async function probeStartPage(o: StartPageOptions): Promise<number> {
       out('ready: an admin can scan from here — add --scan to scan it now with the Baidu App and follow it to your callback');
       return 0;
     }
-    return await scan(tab, qr.target, redirect!, o.waitS, findings, out, seen, () => !!stopped);
+    return await scan(tab, qr.target, redirect!, o.waitS, findings);
   };
   let code: number;
   try {
@@ -184,7 +182,8 @@ async function pageQr(tab: Page): Promise<{ png: Buffer; target?: string; error?
 }
 
 /** --scan: the QR in the terminal for the admin's Baidu App; then Baidu sends this browser to the TP's callback. */
-async function scan(tab: Page, target: string, redirect: string, waitS: number, findings: Findings, out: (line: string) => void, seen: string[], stopped: () => boolean): Promise<number> {
+async function scan(tab: Page, target: string, redirect: string, waitS: number, findings: Findings): Promise<number> {
+  const out = (line: string) => findings.line(line);
   const callback = new URL(redirect);
   const isCallback = (u: URL) => u.origin === callback.origin && u.pathname === callback.pathname;
   const answered = tab.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === tab.mainFrame() && isCallback(new URL(r.url())), { timeout: waitS * 1000 });
@@ -192,7 +191,6 @@ async function scan(tab: Page, target: string, redirect: string, waitS: number, 
   out(await QRCode.toString(target, { type: 'terminal', small: true }));
   out(`等待扫码 / WAITING: scan this with the Baidu App as an admin of a mini program on the 授权测试名单, and confirm (up to ${waitS} s)`);
   const res = await answered.catch(() => null);
-  if (stopped()) return 1;
   if (!res) {
     findings.say('problem', `nobody confirmed within ${waitS} s, or Baidu did not send the browser to ${scrubUrl(redirect)}`);
     return finish(findings, 'the authorization did not reach the TP');
@@ -201,7 +199,7 @@ async function scan(tab: Page, target: string, redirect: string, waitS: number, 
   // The 代注册/代创建 flow (type=1, reference §1.4) sends create_authorization_code, maybe alone.
   const code = u.searchParams.get('authorization_code');
   const createCode = u.searchParams.get('create_authorization_code');
-  seen.push(...[code, createCode].filter((c): c is string => !!c));
+  findings.secret(code, createCode);
   out(`回调 / callback → ${u.toString()}: HTTP ${res.status()}`);
   if (code) findings.say('ok', `Baidu sent the authorization code (expires_in ${u.searchParams.get('expires_in') ?? 'not given'})`);
   if (createCode) findings.say('ok', 'Baidu sent a 代创建 authorization code (create_authorization_code: the type=1 flow)');

@@ -5,9 +5,10 @@
 // (a re-authorization that pushes nothing), through the 授权发起页 as a real admin would, so a TP that puts a
 // one-time state in its redirect_uri is judged on a callback it issued.
 // TP faults are recorded in `obs`, not thrown: the checks judge them, so the run goes on.
-import { devices, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import { devices, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { scrubUrl, type AuthorizationObservations } from './observations.ts';
 import { decodeQr } from './qr.ts';
+import { openStartPage } from './startPage.ts';
 import { AUTH_PAGE } from './runEnv.ts';
 
 /** What one scan saw, step by step (filled in as it goes, so a scan that throws still leaves what it got to). */
@@ -85,115 +86,6 @@ export function screenshotsTo(into: { name: string; path: string }[], info: Test
   };
 }
 
-/** The first of `tabs`, or of the tabs `context` opens meanwhile, to be at a URL `at` accepts within `ms`; undefined if none. */
-function firstTabAt(context: BrowserContext, tabs: Page[], at: (u: URL) => boolean, ms: number): Promise<Page | undefined> {
-  return new Promise((resolve) => {
-    const deadline = Date.now() + ms;
-    const watched = new Set<Page>();
-    const finish = (tab?: Page) => {
-      clearTimeout(timer);
-      context.off('page', watch);
-      resolve(tab); // only the first call counts
-    };
-    const watch = (tab: Page) => {
-      if (watched.has(tab)) return;
-      watched.add(tab);
-      tab.waitForURL(at, { timeout: Math.max(1, deadline - Date.now()) }).then(() => finish(tab), () => {});
-    };
-    const timer = setTimeout(() => finish(), ms);
-    context.on('page', watch);
-    tabs.forEach(watch);
-  });
-}
-
-/** Where the 授权发起页 took the admin: the tab that reached Baidu's authorization page, or why none did. */
-export interface StartPageVisit {
-  /** The admin's tab from here on: the one that reached the authorization page, else the one the visit began in. */
-  tab: Page;
-  /** The HTTP status of the page the visit ended on (null: no answer). */
-  status: number | null;
-  /** The 授权发起页's own status, a redirect's included (null: no answer). */
-  firstStatus: number | null;
-  /** The page opened Baidu's page in a tab of its own. */
-  newTab: boolean;
-  reached: boolean;
-  /** Why the admin is not on Baidu's page, with what the page said. */
-  error?: string;
-}
-
-/**
- * Opens the TP's 授权发起页 as an admin does — coming from a page of the TP's own site, so the Referer stays on its
- * domain through redirects — and follows it to `authPage` (Baidu's authorization page, or the emulator's): by itself
- * (a redirect, a script, a meta refresh, maybe in a new tab) or with a click on its link or button. Shared by the
- * scan and by `preflight probe start-page`, so that both judge a start page alike.
- */
-export async function openStartPage(page: Page, authStart: string, authPage: string, opts: { anyHost?: boolean } = {}): Promise<StartPageVisit> {
-  // anyHost: an authorization page on another host counts as reached (the probe then says whose it is: a TP still
-  // pointed at the emulator, say), rather than as a page that went nowhere.
-  const authPath = new URL(authPage).pathname;
-  const isAuthPage = (u: URL | string) => (opts.anyHost ? new URL(u).pathname === authPath : u.toString().startsWith(authPage));
-  const visit: StartPageVisit = { tab: page, status: null, firstStatus: null, newTab: false, reached: false };
-  const onAuthPage = () => isAuthPage(visit.tab.url());
-  // Tabs the 授权发起页 opens (a target=_blank link, window.open — maybe a help page too): the admin goes on in
-  // whichever reaches Baidu's page. Listened for from the start, since a script may open one while the page loads.
-  const context = page.context();
-  const tabs: Page[] = [];
-  const onTab = (p: Page) => void tabs.push(p);
-  context.on('page', onTab);
-  // Up to 5 s for the admin to be on Baidu's authorization page, in this tab or any opened before or meanwhile;
-  // that tab is the admin's from then on.
-  const reached = async () => {
-    const tab = await firstTabAt(context, [page, ...tabs], isAuthPage, 5000);
-    if (tab && tab !== page) {
-      visit.tab = tab;
-      visit.newTab = true;
-    }
-    return !!tab;
-  };
-  try {
-    const res = await page.goto(authStart, { referer: new URL(authStart).origin + '/', timeout: 10_000 });
-    visit.status = res?.status() ?? null;
-    let asked = res?.request();
-    while (asked?.redirectedFrom()) asked = asked.redirectedFrom()!;
-    visit.firstStatus = asked && res && asked !== res.request() ? ((await asked.response())?.status() ?? null) : visit.status;
-    if (onAuthPage()) return visit;
-    // An error page is said at once, not after a 5 s wait for a navigation that cannot come.
-    if (visit.status !== null && visit.status >= 400) throw new Error(`it answered HTTP ${visit.status}`);
-    const link = page.locator(`a[href*="${authPath}"]`).or(page.locator('button, input[type=submit]')).first();
-    // Whichever comes first: the page goes on by itself (a script or meta refresh, maybe after fetching a
-    // pre_auth_code), or it shows a link or button (maybe rendered late) — then the admin clicks it.
-    const first = await Promise.race([
-      reached().then((ok) => (ok ? 'reached' : 'nothing')),
-      link.waitFor({ timeout: 5000 }).then(() => 'link', () => 'nothing'),
-    ]);
-    if (first === 'link' && !onAuthPage()) {
-      const tabsBefore = tabs.length;
-      await link.click({ timeout: 5000 }).catch((e: Error) => {
-        if (!onAuthPage()) throw e; // the page's own script got there first: fine
-      });
-      if (!(await reached())) {
-        const tab = tabs.length > tabsBefore ? tabs.at(-1)! : undefined;
-        throw new Error(tab
-          ? `after a click on its link or button a new tab opened at ${scrubUrl(tab.url())}, which did not reach ${authPage} within 5 s`
-          : `after a click on its link or button the browser was still at ${scrubUrl(page.url())} 5 s later`);
-      }
-    } else if (!onAuthPage()) {
-      const at = page.url() !== authStart ? ` (the browser is at ${scrubUrl(page.url())})` : '';
-      throw new Error(`it neither redirected to ${authPage} within 5 s nor shows a link or button to it${at}`);
-    }
-  } catch (e) {
-    if (!onAuthPage()) { // it got there after all (a redirect racing the click): nothing went wrong
-      // A page still loading (a start page that hangs) would hold innerText for Playwright's 30 s default.
-      const text = (await visit.tab.locator('body').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
-      visit.error = `${(e as Error).message.split('\n')[0]}${text ? ` (page text: ${text})` : ''}`;
-    }
-  } finally {
-    context.off('page', onTab);
-    visit.reached = onAuthPage();
-  }
-  return visit;
-}
-
 export async function scanAuthorization(s: Scan): Promise<void> {
   const { obs } = s;
   // The admin's tab: the one the 授权发起页 opened, when it opened Baidu's page in a new one.
@@ -207,8 +99,7 @@ export async function scanAuthorization(s: Scan): Promise<void> {
     }
   };
   const authPage = new URL(AUTH_PAGE, s.emulatorUrl).toString();
-  const isAuthPage = (u: URL | string) => u.toString().startsWith(authPage);
-  const onAuthPage = () => isAuthPage(page.url());
+  let reached = false;
   // The Pixel 7's mobile user agent, viewport and touch, at one device pixel per CSS pixel: the phone talks only to
   // Baidu's page, and rendering it at 2.6× cost a third of a second of the run's CPU for nothing anyone checks.
   // Opened while the desktop follows the 授权发起页: a context and its renderer take a tenth of a second to start.
@@ -221,6 +112,7 @@ export async function scanAuthorization(s: Scan): Promise<void> {
     await s.step('open the 授权发起页', () => timed('startPage', async () => {
       const visit = await openStartPage(page, s.authStart, authPage);
       page = visit.tab;
+      reached = visit.reached;
       obs.startPage.status = visit.status;
       if (visit.newTab) obs.startPage.newTab = true;
       // Thrown, so that the step shows where the scan stopped in every report.
@@ -229,7 +121,7 @@ export async function scanAuthorization(s: Scan): Promise<void> {
       obs.startPage.error = e.message.split('\n')[0];
     });
     await s.shot(page, 'start-or-authorization-page');
-    if (!onAuthPage()) return;
+    if (!reached) return;
 
     obs.authorizationPage = { reached: true, url: scrubUrl(page.url()) };
     const error = page.locator('#error');

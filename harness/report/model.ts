@@ -221,8 +221,8 @@ export const NOT_CHECKED = {
  * itself can be asked about the same things once the TP points back at it (the live probes, harness/cli/probe*.ts).
  */
 export const AGAINST_BAIDU = {
-  zh: '下一步：把第三方平台指回百度并部署后，用 npx preflight probe echostr、probe start-page 和 probe history 向百度本身确认（README：Before you click 全网发布）',
-  en: 'Next: with your TP pointed back at Baidu and deployed, ask Baidu itself with npx preflight probe echostr, probe start-page and probe history (README: Before you click 全网发布)',
+  zh: '下一步：把第三方平台指回百度并部署后，对照百度本身再确认：npx preflight probe echostr（百度发送的握手）、probe start-page（授权页）和 probe history（百度的记录）（README：Before you click 全网发布）',
+  en: 'Next: with your TP pointed back at Baidu and deployed, check it against Baidu itself: npx preflight probe echostr (the handshake Baidu sends), probe start-page (the authorization page) and probe history (Baidu\'s records) (README: Before you click 全网发布)',
 } as const;
 
 /** Whether a report gets that line: ready, and the TP under test was the team's own. */

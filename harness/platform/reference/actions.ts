@@ -13,7 +13,7 @@ export class ActionError extends Error {
   }
 }
 
-interface Pkg { package_id: number; version: string; status: number; upload_status: number; upload_err_code?: number; upload_err_msg?: string }
+interface Pkg { package_id?: number; version: string; status: number; upload_status: number; upload_err_code?: number; upload_err_msg?: string }
 
 // A 1×1 PNG: the smallest real image for upload/image (ID card scans, icons).
 const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -64,7 +64,7 @@ export function createActions(client: BaiduClient, keeper: TokenKeeper, b: Behav
       if (!b.followPackageState) {
         // The mutant's guess: take whatever the list says right now.
         const dev = (await packages(appId)).find((p) => p.status === 3);
-        if (dev) guessed.set(appId, dev.package_id);
+        if (dev?.package_id !== undefined) guessed.set(appId, dev.package_id);
         await sleep(1000);
         return { packageId: dev?.package_id, version };
       }
