@@ -16,10 +16,9 @@ import { chromium, type Page } from 'playwright';
 import QRCode from 'qrcode';
 import { underAuthStartDomain } from '../baidu/authStartDomain.ts';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../detection/chromium.ts';
-import { scrubUrl } from '../detection/observations.ts';
 import { decodeQr } from '../detection/qr.ts';
 import { AUTH_PAGE } from '../detection/runEnv.ts';
-import { openStartPage } from '../detection/startPage.ts';
+import { openStartPage, pageError, pageText } from '../detection/startPage.ts';
 import { Findings } from './findings.ts';
 
 export const START_PAGE_USAGE = 'usage: preflight probe start-page --to <授权发起页 URL> [--client-id <Key>] [--auth-domain <授权发起页域名>]\n'
@@ -165,17 +164,14 @@ export async function probeStartPage(o: StartPageOptions): Promise<number> {
 async function pageQr(tab: Page): Promise<{ png: Buffer; target?: string; error?: string; text: string }> {
   const deadline = Date.now() + QR_WAIT_MS;
   for (;;) {
-    const error = tab.locator('#error');
-    if (await error.count().catch(() => 0)) {
-      const errno = await error.getAttribute('data-errno', { timeout: 1000 }).catch(() => null);
-      const text = (await error.innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
-      return { png: await tab.screenshot({ fullPage: true, timeout: 5000 }), error: `${errno ? `errno ${errno}: ` : ''}${text}`, text };
+    const refusal = await pageError(tab);
+    if (refusal) {
+      return { png: await tab.screenshot({ fullPage: true, timeout: 5000 }), error: `${refusal.errno ? `errno ${refusal.errno}: ` : ''}${refusal.message}`, text: refusal.message };
     }
     const png = await tab.screenshot({ fullPage: true, timeout: 5000 });
     const target = decodeQr(png) ?? undefined;
     if (target || Date.now() > deadline) {
-      const text = (await tab.locator('body').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 300);
-      return { png, target, text };
+      return { png, target, text: await pageText(tab.locator('body'), 300) };
     }
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -192,7 +188,7 @@ async function scan(tab: Page, target: string, redirect: string, waitS: number, 
   out(`等待扫码 / WAITING: scan this with the Baidu App as an admin of a mini program on the 授权测试名单, and confirm (up to ${waitS} s)`);
   const res = await answered.catch(() => null);
   if (!res) {
-    findings.say('problem', `nobody confirmed within ${waitS} s, or Baidu did not send the browser to ${scrubUrl(redirect)}`);
+    findings.say('problem', `nobody confirmed within ${waitS} s, or Baidu did not send the browser to ${redirect}`);
     return finish(findings, 'the authorization did not reach the TP');
   }
   const u = new URL(res.url());
@@ -204,7 +200,7 @@ async function scan(tab: Page, target: string, redirect: string, waitS: number, 
   if (code) findings.say('ok', `Baidu sent the authorization code (expires_in ${u.searchParams.get('expires_in') ?? 'not given'})`);
   if (createCode) findings.say('ok', 'Baidu sent a 代创建 authorization code (create_authorization_code: the type=1 flow)');
   if (!code && !createCode) findings.say('problem', 'the callback carries no authorization_code');
-  const text = (await tab.locator('body').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
+  const text = await pageText(tab.locator('body'));
   findings.say(res.status() < 400 ? 'ok' : 'problem', `the TP answered its callback with HTTP ${res.status()}${text ? ` (page text: ${text})` : ''}`
     + (res.status() < 400 ? '; whether it exchanged the code shows in its own logs and in app/info' : ': it refused the authorization code'));
   return finish(findings, 'the TP did not take the authorization');

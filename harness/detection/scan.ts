@@ -8,7 +8,7 @@
 import { devices, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { scrubUrl, type AuthorizationObservations } from './observations.ts';
 import { decodeQr } from './qr.ts';
-import { openStartPage } from './startPage.ts';
+import { openStartPage, pageError } from './startPage.ts';
 import { AUTH_PAGE } from './runEnv.ts';
 
 /** What one scan saw, step by step (filled in as it goes, so a scan that throws still leaves what it got to). */
@@ -124,10 +124,10 @@ export async function scanAuthorization(s: Scan): Promise<void> {
     if (!reached) return;
 
     obs.authorizationPage = { reached: true, url: scrubUrl(page.url()) };
-    const error = page.locator('#error');
-    if (await error.count()) {
-      obs.authorizationPage.errno = Number(await error.getAttribute('data-errno'));
-      obs.authorizationPage.error = (await error.innerText()).replace(/\s+/g, ' ');
+    const refusal = await pageError(page);
+    if (refusal) {
+      obs.authorizationPage.errno = refusal.errno;
+      obs.authorizationPage.error = refusal.message;
       return;
     }
 
@@ -160,9 +160,9 @@ export async function scanAuthorization(s: Scan): Promise<void> {
         await mobile.locator('#confirm').click();
         await mobile.waitForLoadState();
       }));
-      const mErr = mobile.locator('#error');
-      if (await mErr.count()) {
-        obs.mobile = { confirmed: false, errno: Number(await mErr.getAttribute('data-errno')), error: (await mErr.innerText()).replace(/\s+/g, ' ') };
+      const refused = await pageError(mobile);
+      if (refused) {
+        obs.mobile = { confirmed: false, errno: refused.errno, error: refused.message };
         return;
       }
       obs.mobile.confirmed = true;

@@ -1,7 +1,7 @@
 // How an admin gets from a TP's 授权发起页 to Baidu's authorization page, in a browser: shared by the detection's scan
 // (scan.ts) and by `preflight probe start-page` (harness/cli/probeStartPage.ts), so that both judge a start page
 // alike. Browser-level only (Playwright's library types, no test runner), so that the CLI can use it.
-import type { BrowserContext, Page } from 'playwright';
+import type { BrowserContext, Locator, Page } from 'playwright';
 import { scrubUrl } from './observations.ts';
 
 /** The first of `tabs`, or of the tabs `context` opens meanwhile, to be at a URL `at` accepts within `ms`; undefined if none. */
@@ -102,8 +102,7 @@ export async function openStartPage(page: Page, authStart: string, authPage: str
     }
   } catch (e) {
     if (!onAuthPage()) { // it got there after all (a redirect racing the click): nothing went wrong
-      // A page still loading (a start page that hangs) would hold innerText for Playwright's 30 s default.
-      const text = (await visit.tab.locator('body').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
+      const text = await pageText(visit.tab.locator('body'));
       visit.error = `${(e as Error).message.split('\n')[0]}${text ? ` (page text: ${text})` : ''}`;
     }
   } finally {
@@ -111,4 +110,22 @@ export async function openStartPage(page: Page, authStart: string, authPage: str
     visit.reached = onAuthPage();
   }
   return visit;
+}
+
+/**
+ * What an element says, on one line and cut at `max` characters ('' when it cannot be read). Read with a 1 s limit:
+ * a page still loading (a start page that hangs) would hold innerText for Playwright's 30 s default.
+ */
+export async function pageText(at: Locator, max = 200): Promise<string> {
+  return (await at.innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+/**
+ * The refusal an authorization page shows, if any: the emulator's pages (authorization and confirmation) mark Baidu's
+ * error as #error with its errno in data-errno. Baidu's own page is not documented (reference §8.11).
+ */
+export async function pageError(page: Page): Promise<{ errno: number; message: string } | undefined> {
+  const error = page.locator('#error');
+  if (!(await error.count().catch(() => 0))) return undefined;
+  return { errno: Number(await error.getAttribute('data-errno', { timeout: 1000 }).catch(() => null)), message: await pageText(error, Number.POSITIVE_INFINITY) };
 }
