@@ -16,11 +16,14 @@ function bench(env: Record<string, string>, timeoutMs: number) {
   return { stdout: r.stdout, json };
 }
 
-test('a one-pair bench of the throughput and the Chromium floor runs clean and reports its figures', () => {
+test('a one-pair bench of the throughput, the Chromium floor and Playwright\'s least run runs clean and reports its figures', () => {
   test.setTimeout(90_000);
-  const { stdout, json } = bench({ BENCH_ONLY: 'throughput,floor', BENCH_ROUNDS: '1', BENCH_ROUND_S: '1', BENCH_WARMUP_S: '1' }, 80_000);
+  const { stdout, json } = bench({ BENCH_ONLY: 'throughput,floor,minimum', BENCH_ROUNDS: '1', BENCH_ROUND_S: '1', BENCH_WARMUP_S: '1' }, 80_000);
   expect(json.fullRun, 'BENCH_ONLY leaves the full run out').toBeNull();
   expect(json.floor.samplesMs).toHaveLength(3);
+  expect(json.playwrightMinimum.samplesMs, 'an empty Playwright run, timed 3×').toHaveLength(3);
+  expect(json.minimumVsFloor).toBeCloseTo(json.playwrightMinimum.medianMs / json.floor.medianMs, 1);
+  expect(stdout).toContain("Playwright's least run");
   for (const server of [json.throughput.emulator, json.throughput.bare]) {
     expect(server.rounds).toHaveLength(1);
     const [round] = server.rounds;

@@ -2,7 +2,8 @@
 //   1. the full default detection run's wall time (`node bin/preflight.js run`, reports to a temp dir; median of 3);
 //   2. the floor: Chromium's bare start + first page + close (median of 3); for context, the framework floor: an empty
 //      Playwright run of the same shape (a setup project that opens a page, then a project of as many trivial tests as
-//      the full run has, each attaching a result) — what any Playwright-based detection costs on this machine;
+//      the full run has, each attaching a result) — what any Playwright-based detection costs on this machine; and
+//      Playwright's least run (one empty test, no browser), which says whether the floor target is reachable at all;
 //   3. emulator throughput on GET /public/2.0/smartapp/auth/tp/token against a bare node:http server answering the
 //      same bytes, interleaved A/B rounds with autocannon, plus each server's CPU time per request (side channel).
 // Targets (2-core machine): emulator ≥ 0.5× bare req/s; full run ≤ 2× floor and ≤ 10 s wall. Each is marked MET /
@@ -83,28 +84,46 @@ async function measureFrameworkFloor(tmp: string, tests: number): Promise<FloorF
   const dir = path.join(tmp, 'framework-floor');
   mkdirSync(dir, { recursive: true });
   const executablePath = chromiumExecutable(process.env.CHROMIUM_PATH || undefined, { headless: true });
-  const pw = `import { test } from ${JSON.stringify(path.resolve('node_modules/@playwright/test/index.mjs'))};\n`;
-  writeFileSync(path.join(dir, 'a.setup.mjs'), `${pw}test('setup', async ({ page }) => { await page.goto('data:text/html,<p>floor</p>'); });\n`);
-  writeFileSync(path.join(dir, 'b.spec.mjs'), `${pw}for (let i = 0; i < ${tests}; i++) test('check ' + i, async ({}, info) => { await info.attach('check-result', { body: '{}', contentType: 'application/json' }); });\n`);
+  writeFileSync(path.join(dir, 'a.setup.mjs'), `${PW_IMPORT}test('setup', async ({ page }) => { await page.goto('data:text/html,<p>floor</p>'); });\n`);
+  writeFileSync(path.join(dir, 'b.spec.mjs'), `${PW_IMPORT}for (let i = 0; i < ${tests}; i++) test('check ' + i, async ({}, info) => { await info.attach('check-result', { body: '{}', contentType: 'application/json' }); });\n`);
   writeFileSync(path.join(dir, 'playwright.config.mjs'), `export default ${JSON.stringify({
     workers: 1, reporter: 'list', outputDir: path.join(dir, 'out'),
     use: { launchOptions: { executablePath, args: CHROMIUM_ARGS } },
     projects: [{ name: 'setup', testMatch: 'a.setup.mjs' }, { name: 'detection', testMatch: 'b.spec.mjs', dependencies: ['setup'] }],
   })};\n`);
+  return { ...(await timePlaywrightRuns(path.join(dir, 'playwright.config.mjs'))), executablePath };
+}
+
+/**
+ * The least any Playwright run costs: one empty test, one project, no browser. A detection whose checks are
+ * Playwright tests (the design) cannot finish sooner, so this says whether the floor target is reachable at all.
+ */
+async function measurePlaywrightMinimum(tmp: string): Promise<FloorFigures> {
+  const dir = path.join(tmp, 'playwright-minimum');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'empty.spec.mjs'), `${PW_IMPORT}test('nothing', () => {});\n`);
+  writeFileSync(path.join(dir, 'playwright.config.mjs'), `export default ${JSON.stringify({ workers: 1, reporter: 'dot', outputDir: path.join(dir, 'out') })};\n`);
+  return { ...(await timePlaywrightRuns(path.join(dir, 'playwright.config.mjs'))), executablePath: undefined };
+}
+
+const PW_IMPORT = `import { test } from ${JSON.stringify(path.resolve('node_modules/@playwright/test/index.mjs'))};\n`;
+
+/** `playwright test -c <config>`, CFG.floorSamples times: each run's wall time, from spawn to exit. */
+async function timePlaywrightRuns(config: string): Promise<{ samplesMs: number[]; medianMs: number }> {
   const cli = path.resolve('node_modules/@playwright/test/cli.js');
   const samplesMs: number[] = [];
   for (let i = 0; i < CFG.floorSamples; i++) {
     const t0 = performance.now();
-    const child = spawnTracked(process.execPath, [cli, 'test', '-c', path.join(dir, 'playwright.config.mjs')], { stdio: 'ignore', detached: true });
+    const child = spawnTracked(process.execPath, [cli, 'test', '-c', config], { stdio: 'ignore', detached: true });
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (c) => resolve(c));
     });
     killTracked(child);
-    if (code !== 0) throw new Error(`the empty Playwright run exited ${code}`);
+    if (code !== 0) throw new Error(`the empty Playwright run (${path.basename(path.dirname(config))}) exited ${code}`);
     samplesMs.push(performance.now() - t0);
   }
-  return { samplesMs: samplesMs.map((x) => round(x)), medianMs: round(median(samplesMs)), executablePath };
+  return { samplesMs: samplesMs.map((x) => round(x)), medianMs: round(median(samplesMs)) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -401,7 +420,7 @@ async function main(): Promise<number> {
   watchdog.unref();
 
   const tmp = mkdtempSync(path.join(tmpdir(), 'preflight-bench-'));
-  // BENCH_ONLY=throughput (or floor, full, framework; comma-separated) measures a part while working on it.
+  // BENCH_ONLY=throughput (or floor, full, framework, minimum; comma-separated) measures a part while working on it.
   const only = new Set((process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean));
   const wanted = (part: string) => only.size === 0 || only.has(part);
   const floor = wanted('floor') ? await stage('floor (Chromium start + first page, 3×)', measureFloor) : undefined;
@@ -411,11 +430,16 @@ async function main(): Promise<number> {
   const framework = wanted('framework')
     ? await stage('framework floor (empty Playwright run of the same shape, 3×)', () => measureFrameworkFloor(tmp, shapeTests))
     : undefined;
+  const minimum = wanted('minimum')
+    ? await stage('Playwright\'s least run (one empty test, no browser, 3×)', () => measurePlaywrightMinimum(tmp))
+    : undefined;
   const tput = wanted('throughput') ? await stage('throughput (emulator vs bare, interleaved)', measureThroughput) : undefined;
   const absent = (part: string) => (wanted(part) ? 'FAILED' : 'not measured (BENCH_ONLY)');
 
   const fullVsFloor = full && floor ? round(full.wallMs / floor.medianMs, 2) : undefined;
   const fullVsFramework = full && framework ? round(full.wallMs / framework.medianMs, 2) : undefined;
+  // Whether any Playwright-based detection could meet the floor target on this machine.
+  const minimumVsFloor = minimum && floor ? round(minimum.medianMs / floor.medianMs, 2) : undefined;
   const targets: Target[] = [
     { name: 'emulator req/s vs bare node:http', target: `≥ ${TARGETS.emulatorVsBare}×`, value: tput ? `${tput.ratio}×` : 'n/a',
       status: judge(tput && tput.ratio >= TARGETS.emulatorVsBare) },
@@ -436,6 +460,9 @@ async function main(): Promise<number> {
     ['floor: Chromium start + page (median)', fmtMs(floor?.medianMs), floor ? `samples ${floor.samplesMs.map((x) => fmtMs(x)).join(', ')}` : absent('floor')],
     ['framework floor: empty Playwright run (median)', fmtMs(framework?.medianMs),
       framework ? `samples ${framework.samplesMs.map((x) => fmtMs(x)).join(', ')}; a setup project opening a page, then ${shapeTests} empty tests` : absent('framework')],
+    ['Playwright\'s least run (median)', fmtMs(minimum?.medianMs),
+      minimum ? `samples ${minimum.samplesMs.map((x) => fmtMs(x)).join(', ')}; one empty test, one project, no browser`
+        + (minimumVsFloor !== undefined ? ` — ${minimumVsFloor}× the floor on its own` : '') : absent('minimum')],
     ['full run ÷ framework floor', fullVsFramework !== undefined ? `${fullVsFramework}×` : 'n/a',
       'the run against Playwright alone in the same shape (context for the floor target)'],
     ['emulator TP-token req/s (median)', fmtInt(tput?.emulator.rpsMedian),
@@ -454,6 +481,10 @@ async function main(): Promise<number> {
       'so the req/s ratio flatters the emulator; the CPU/request ratio is the stricter figure.');
   }
   out.push('', table([['target', 'goal', 'value', 'status'], ...targets.map((t) => [t.name, t.target, t.value, t.status])]));
+  if (minimumVsFloor !== undefined && minimumVsFloor > TARGETS.fullVsFloor) {
+    out.push(`note: no run whose checks are Playwright tests can meet "full run ≤ ${TARGETS.fullVsFloor}× floor" here — Playwright's least run `
+      + `(one empty test, no browser) already takes ${minimumVsFloor}× the floor.`);
+  }
   if (errors.length) out.push('', 'measurement failures:', ...errors.map((e) => `  - ${e}`));
   out.push('');
   process.stdout.write(out.join('\n') + '\n');
@@ -463,6 +494,8 @@ async function main(): Promise<number> {
     fullRun: full ?? null,
     floor: floor ?? null,
     frameworkFloor: framework ?? null,
+    playwrightMinimum: minimum ?? null,
+    minimumVsFloor: minimumVsFloor ?? null,
     fullVsFloor: fullVsFloor ?? null,
     fullVsFrameworkFloor: fullVsFramework ?? null,
     throughput: tput ?? null,
