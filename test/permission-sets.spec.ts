@@ -46,13 +46,15 @@ interface MutantRow {
   others?: Record<string, CheckStatus>;
   /** What some of those others' reasons must say. */
   otherCauses?: Record<string, RegExp>;
+  /** A command the check's reproduce list must hold. */
+  reproduce?: RegExp;
   /** Set when the check does not catch the mutant because of a harness bug (the row is then expected to fail). */
   harnessBug?: string;
 }
 
 const MUTANTS: MutantRow[] = [
   {
-    mutant: 'upload-never-submits', sets: ['development'], check: 'dev.submit-audit', status: 'FAILED', cause: /submitaudit/,
+    mutant: 'upload-never-submits', sets: ['development'], check: 'dev.submit-audit', status: 'FAILED', cause: /submitaudit.*; the TP's hook answered HTTP 200 to "submit-audit".*, yet Baidu received no such call/,
     // Without a submission there is no quota read to order, no upload/submit pair, no audit push, nothing to release,
     // withdraw or roll back: each is SKIPPED naming the check that holds the one cause, not a warning of its own.
     others: {
@@ -80,16 +82,17 @@ const MUTANTS: MutantRow[] = [
       'dev.submit-audit': 'SKIPPED', 'dev.audit-quota-read': 'SKIPPED', 'dev.package-state-followed': 'SKIPPED',
       'dev.audit-push-ack': 'SKIPPED', 'dev.release-after-audit': 'SKIPPED', 'dev.withdraw-audit': 'SKIPPED', 'dev.rollback': 'SKIPPED',
       // The payment exercise and the probes do not ask a hook that hung again (one timeout a run): payment's Baidu
-      // checks fail saying why, the probe that can only judge through the hook is SKIPPED saying so (the
-      // re-authorization probes judge what the TP does by itself after UPDATE_AUTHORIZED and the callback).
-      'pay.account-create': 'FAILED', 'pay.develop-config': 'FAILED', 'pay.payment-service': 'FAILED', 'pay.pushes-ack': 'SKIPPED',
+      // checks could not run (nothing about payment was measured) and say why, the probe that can only judge through
+      // the hook is SKIPPED saying so (the re-authorization probes judge what the TP does by itself after
+      // UPDATE_AUTHORIZED and the callback).
+      'pay.account-create': 'SKIPPED', 'pay.develop-config': 'SKIPPED', 'pay.payment-service': 'SKIPPED', 'pay.pushes-ack': 'SKIPPED',
       'probe.refresh-single-flight': 'SKIPPED', 'probe.transient-error-retried': 'SKIPPED', 'probe.restart-keeps-credentials': 'SKIPPED',
     },
     otherCauses: {
       'probe.restart-keeps-credentials': /^needs the hook's read-app-info action, which was not attempted: .*did not answer "upload-package"/,
       // A check that needs the upload says why there was none (a rerun of it alone would show nothing else).
       'dev.submit-audit': /^needs an uploaded package \(package\/upload or the developer tool\) \(see dev\.package-upload: the TP's hook .* did not answer "upload-package"/,
-      'pay.account-create': /not attempted: .*did not answer "upload-package"/,
+      'pay.account-create': /^could not run: the TP was not asked to "payment-onboard" because the TP's hook .* did not answer "upload-package"/,
       // Optional actions never asked (the hook hung earlier) are skipped as such, not blamed on the TP.
       'dev.withdraw-audit': /^the TP was not asked to withdraw-audit: not attempted: .*did not answer "upload-package".*\(optional\)$/,
       'probe.refresh-single-flight': /not attempted: .*did not answer "upload-package"/,
@@ -118,9 +121,12 @@ const MUTANTS: MutantRow[] = [
       'probe.silent-reauthorization': /its callback \(HTTP 200\) brought the new authorization code, and the TP never exchanged it/,
     },
   },
-  { mutant: 'echo-json', sets: ['customer-service'], check: 'cs.echostr-handshake', status: 'FAILED', cause: /echoStr/ },
+  // Reproduced from the run folder (the run's TP and its port are gone once it ends, so no curl to them).
+  { mutant: 'echo-json', sets: ['customer-service'], check: 'cs.echostr-handshake', status: 'FAILED', cause: /echoStr/, reproduce: /^npx preflight push replay \d+ --run \S+$/ },
   { mutant: 'echo-no-verify', sets: ['customer-service'], check: 'cs.echostr-bad-signature', status: 'WARNING', cause: /signature/ },
-  { mutant: 'skip-develop-config', sets: ['payment'], check: 'pay.develop-config', status: 'FAILED', cause: /developconfig/ },
+  // The hook says it onboarded the app; the reason puts that beside the call Baidu never received.
+  { mutant: 'skip-develop-config', sets: ['payment'], check: 'pay.develop-config', status: 'FAILED',
+    cause: /never called POST \/rest\/2\.0\/smartapp\/pay\/developconfig\/submit.*; the TP's hook answered HTTP 200 to "payment-onboard" \(.*\), yet Baidu received no such call/ },
   { mutant: 'release-before-audit', sets: ['development'], check: 'dev.release-after-audit', status: 'WARNING', cause: /audit passed/ },
   { mutant: 'no-quota-read', sets: ['development'], check: 'dev.audit-quota-read', status: 'WARNING', cause: /auditquota/ },
   { mutant: 'guess-package-state', sets: ['development'], check: 'dev.package-state-followed', status: 'WARNING', cause: /upload_status/ },
@@ -167,6 +173,7 @@ for (const m of MUTANTS) {
     expect.soft(target.status, `${m.check}: ${target.reason}\n${tail(run, 1500)}`).toBe(m.status);
     expect.soft(target.reason.trim(), `${m.check} has a reason`).not.toBe('');
     expect.soft(target.reason, `${m.check}'s reason names the cause`).toMatch(m.cause);
+    if (m.reproduce) expect.soft(target.reproduce, `${m.check}'s reproduce commands`).toContainEqual(expect.stringMatching(m.reproduce));
 
     const others = checksOf(report, m.sets).filter((c) => c.id !== m.check);
     const notPassedOthers = { ...m.others };
