@@ -160,6 +160,17 @@ export interface CheckAttachment {
 }
 
 /**
+ * A check's reason as the error that fails its test: without a stack, because Playwright prints the source lines a
+ * stack points at — the harness's, not the TP's — under every failed check, burying the reasons and the verdict. An
+ * error that is a bug of the harness itself keeps its stack (a plain Error).
+ */
+export function reasonError(reason: string): Error {
+  const e = new Error(reason);
+  e.stack = `Error: ${reason}`;
+  return e;
+}
+
+/**
  * A check that waits on a Baidu rule fails its Playwright test with this prefix, so CI dashboards agree with the
  * verdict; the report model reads the status from the attachment and drops this error from the reason.
  */

@@ -1,5 +1,6 @@
 // The checks' view of the emulator: its side door over HTTP (the emulator may live in another process). Everything
 // it returns is already redacted by the emulator's ledger.
+import { reasonError } from './checks.ts';
 import type { LedgerEntry, CallEntry, PushEntry, PageEntry, ToolEntry } from '../emulator/ledger.ts';
 import { AUTH_PAGE } from './runEnv.ts';
 import { tokenRefused } from '../baidu/errors.ts';
@@ -54,7 +55,7 @@ export class EmulatorHandle {
     });
     const json = (await res.json()) as T & { error?: string };
     // 503 is the side door saying the TP under test never started: that is the cause, whichever call met it.
-    if (res.status === 503 && json.error) throw new Error(json.error);
+    if (res.status === 503 && json.error) throw reasonError(json.error);
     if (!res.ok) throw new Error(`emulator ${method} ${path}: ${json.error ?? res.status}`);
     return json;
   }
