@@ -208,8 +208,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('PREFLIGHT_TARGET', 'live is not available yet (the checks read the emulator\'s ledger); use emulator, and against Baidu itself npx preflight probe echostr / start-page / history');
   }
   if (platform === 'external') {
-    for (const k of ['TP_CLIENT_ID', 'TP_APP_ID', 'TP_MESSAGE_TOKEN', 'TP_ENCODING_AES_KEY', 'TP_AUTH_EVENT_URL', 'TP_MESSAGE_EVENT_URL', 'TP_AUTH_START_URL']) {
-      if (!v[k]) throw new ConfigError(k, 'is required when PREFLIGHT_PLATFORM=external');
+    // Every missing one at once: a team setting up external mode should not rerun once per variable.
+    const missing = ['TP_CLIENT_ID', 'TP_APP_ID', 'TP_MESSAGE_TOKEN', 'TP_ENCODING_AES_KEY', 'TP_AUTH_EVENT_URL', 'TP_MESSAGE_EVENT_URL', 'TP_AUTH_START_URL'].filter((k) => !v[k]);
+    if (missing.length) {
+      throw new ConfigError(missing[0]!, `is required when PREFLIGHT_PLATFORM=external${missing.length > 1 ? `, and so are ${missing.slice(1).join(', ')}` : ''}`);
     }
   }
 

@@ -19,6 +19,9 @@ test('the 消息与事件接收URL answers the echoStr handshake', asCheck('cs.e
 test('an echoStr with a bad signature is not echoed', asCheck('cs.echostr-bad-signature'), async ({ run, check }) => {
   const probe = await run.emulator.probeEcho(run.config.tp.clientId, true);
   check.evidence('echoStr handshake with a forged signature', pushView([probe]));
+  // No answer at all (the URL refuses connections, times out) shows nothing about signature checking: that is
+  // cs.echostr-handshake's failure, not a pass here.
+  test.skip(probe.status === null, `needs an answer from the 消息与事件接收URL (see cs.echostr-handshake): ${probe.url} ${probe.cause ?? 'did not answer'}`);
   if (probe.replyBody === (probe.message as Record<string, string>).echoStr) {
     check.fail('the TP echoed an echoStr whose signature is wrong: it does not verify SHA-1(sort(token, timestamp, nonce)), so anyone can pass its URL check');
   }

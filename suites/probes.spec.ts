@@ -57,7 +57,8 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
   if (tokens.some(succeeded)) return;
   if (tokens.length) return check.fail(`after Baidu invalidated its TP token (gateway error 110) the TP asked for a new one but did not get it: ${explainCall(tokens.at(-1)!)}`);
   const opened = obs.forgedTrigger;
-  const trigger = !opened ? '(not opened)' : opened.status !== null ? `HTTP ${opened.status}` : `no answer (${opened.error ?? 'no response'})`;
+  // What the 授权发起页 did, as a verb phrase: "answered HTTP 410", "gave no answer (…)".
+  const trigger = !opened ? 'was not opened' : opened.status !== null ? `answered HTTP ${opened.status}` : `gave no answer (${opened.error ?? 'no response'})`;
   // The TP met the revocation only if a call of its was refused for its TP token (gateway 110/111).
   const refused = (await run.emulator.ledger()).filter((e): e is CallEntry => e.dir === 'in' && e.seq > marks.forged! && e.seq <= marks.forgedDone! && refusedForToken(e));
   check.evidence('calls refused for their TP token meanwhile', callView(refused));
@@ -68,7 +69,7 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
     const broken = !!opened && (opened.status === null || opened.status >= 500);
     const brokeAfterPush = broken && !!scanStart && scanStart.status !== null && !scanStart.error;
     if (brokeAfterPush) {
-      return check.fail(`after a push with a forged MsgSignature the 授权发起页 answered ${trigger} without calling Baidu, though it worked for the scan: `
+      return check.fail(`after a push with a forged MsgSignature the 授权发起页 ${trigger} without calling Baidu, though it worked for the scan: `
         + 'a push that does not verify must be refused, and must not break the TP');
     }
     // No use of a ticket to observe; the TP's own answer is the evidence left: a 4xx to the forged push while it
@@ -76,14 +77,14 @@ test('a push with a forged MsgSignature is not adopted', asCheck('probe.forged-p
     const refusal = forged.find((p) => p.status !== null && p.status >= 400 && p.status < 500);
     const genuineAcked = refusal && (await run.emulator.pushes((p) => p.seq > marks.forgedDone! && p.event === 'ticket' && p.url === refusal.url && p.facts.probe === undefined && p.outcome === 'ok')).length > 0;
     if (genuineAcked) {
-      return check.evidence('judged by', `no ticket use could be observed (the 授权发起页 answered ${trigger} without calling Baidu); `
+      return check.evidence('judged by', `no ticket use could be observed (the 授权发起页 ${trigger} without calling Baidu); `
         + `the TP refused the forged push itself (HTTP ${refusal!.status}) and acknowledged the genuine ticket after it`);
     }
-    test.skip(true, `cannot tell whether the TP would adopt a forged ticket: the 授权发起页 answered ${trigger} without calling Baidu, so nothing made the TP need a new TP token`);
+    test.skip(true, `cannot tell whether the TP would adopt a forged ticket: the 授权发起页 ${trigger} without calling Baidu, so nothing made the TP need a new TP token`);
   }
   // Nothing to judge: say so, and why, rather than blame signature checking the TP may well do.
   check.fail(`cannot tell whether the TP would adopt a forged ticket: after Baidu invalidated its TP token (gateway error 110) and the `
-    + `授权发起页 was opened (${trigger}), the TP asked for no new TP token — a TP should get a new one when Baidu answers 110`);
+    + `授权发起页 was opened (it ${trigger}), the TP asked for no new TP token — a TP should get a new one when Baidu answers 110`);
 });
 
 test('a ticket sealed with the TP\'s other identity after the message is adopted', asCheck('probe.push-identifier-tolerant'), async ({ run, check }) => {

@@ -68,3 +68,15 @@ test('a port the OS cannot bind, a set nobody knows and a grant outside the sele
   // A set named twice is granted once (the report's granted list is a set).
   expect(parseConfig({ PREFLIGHT_PERMISSION_SETS: 'development', PREFLIGHT_GRANT: 'development,开发管理权限' }).grant).toEqual(['development']);
 });
+
+test('external mode names every missing TP variable in one line, not one per rerun', () => {
+  expect(() => parseConfig({ PREFLIGHT_PLATFORM: 'external' })).toThrow(
+    /^TP_CLIENT_ID: is required when PREFLIGHT_PLATFORM=external, and so are TP_APP_ID, TP_MESSAGE_TOKEN, TP_ENCODING_AES_KEY, TP_AUTH_EVENT_URL, TP_MESSAGE_EVENT_URL, TP_AUTH_START_URL$/);
+  expect(() => parseConfig({ PREFLIGHT_PLATFORM: 'external', TP_CLIENT_ID: 'x'.repeat(32), TP_APP_ID: '1', TP_MESSAGE_TOKEN: 'token1', TP_ENCODING_AES_KEY: 'k'.repeat(43),
+    TP_AUTH_EVENT_URL: 'http://tp/a', TP_MESSAGE_EVENT_URL: 'http://tp/m' })).toThrow(/^TP_AUTH_START_URL: is required when PREFLIGHT_PLATFORM=external$/);
+});
+
+test('a set may be named as Baidu\'s documents name it: its slug, its scope_name, or another of Baidu\'s names (客服权限)', () => {
+  expect(parseConfig({ PREFLIGHT_PERMISSION_SETS: '客服权限,客服能力权限,customer-service' }).permissionSets).toEqual(['customer-service']);
+  expect(parseConfig({ PREFLIGHT_PERMISSION_SETS: '开发管理权限, Payment' }).permissionSets).toEqual(['development', 'payment']);
+});

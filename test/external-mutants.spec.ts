@@ -108,6 +108,13 @@ const MISTAKES: Mistake[] = [
     check: 'auth.ticket-ack', reason: /ECONNREFUSED.* — is the TP running and listening at that URL\?/,
     stdout: /^注意 \/ note: nothing answers at 127\.0\.0\.1:9 \(TP_AUTH_EVENT_URL\): ECONNREFUSED — is your TP running there\?$/m,
   },
+  {
+    // No answer says nothing of signature checking: the bad-signature check stands aside rather than pass.
+    name: 'a 消息与事件接收URL nobody listens on',
+    urls: (u) => ({ ...u, TP_MESSAGE_EVENT_URL: 'http://127.0.0.1:9/baidu/msg' }),
+    check: 'cs.echostr-handshake', reason: /did not return the echoStr: .*ECONNREFUSED/,
+    also: { check: 'cs.echostr-bad-signature', status: 'SKIPPED', reason: /^needs an answer from the 消息与事件接收URL \(see cs\.echostr-handshake\): http:\/\/127\.0\.0\.1:9\/baidu\/msg .*ECONNREFUSED/ },
+  },
 ];
 
 for (const m of MISTAKES) {

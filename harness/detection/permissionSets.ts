@@ -6,6 +6,8 @@ export interface PermissionSet {
   en: string;
   /** Baidu's 全网发布 detection checks this set (reference §7.1.3–4). */
   baiduDetected: boolean;
+  /** Other names Baidu's own documents use for the set (reference §7.3): accepted wherever a set is named. */
+  aliases?: readonly string[];
   /** 0 = mini-program dimension, 1 = account dimension (auth_info.type). */
   dimension: 0 | 1;
   /**
@@ -22,7 +24,7 @@ export interface PermissionSet {
 
 export const PERMISSION_SETS: readonly PermissionSet[] = [
   { slug: 'development', zh: '开发管理权限', en: 'Development management', baiduDetected: true, dimension: 0, suite: { spec: 'development.spec.ts', setup: 'development.setup.ts' } },
-  { slug: 'customer-service', zh: '客服能力权限', en: 'Customer-service capability', baiduDetected: true, dimension: 0, suite: { spec: 'customer-service.spec.ts', withoutApp: true } },
+  { slug: 'customer-service', zh: '客服能力权限', en: 'Customer-service capability', aliases: ['客服权限'], baiduDetected: true, dimension: 0, suite: { spec: 'customer-service.spec.ts', withoutApp: true } },
   { slug: 'payment', zh: '支付服务权限', en: 'Payment service', baiduDetected: true, dimension: 0, suite: { spec: 'payment.spec.ts', setup: 'payment.setup.ts' } },
   { slug: 'basic-info', zh: '基本信息设置权限', en: 'Basic-information settings', baiduDetected: false, dimension: 0, suite: { spec: 'operations.spec.ts', setup: 'operations.setup.ts' } },
   { slug: 'data', zh: '数据权限', en: 'Data analysis', baiduDetected: false, dimension: 0, suite: { spec: 'data-analysis.spec.ts', setup: 'data-analysis.setup.ts' } },
@@ -38,7 +40,7 @@ export const AUTHORIZATION_STAGE = { slug: 'authorization', zh: '授权流程', 
 
 export function permissionSet(slugOrName: string): PermissionSet | undefined {
   const key = slugOrName.trim();
-  return PERMISSION_SETS.find((s) => s.slug === key.toLowerCase() || s.zh === key);
+  return PERMISSION_SETS.find((s) => s.slug === key.toLowerCase() || s.zh === key || !!s.aliases?.includes(key));
 }
 
 export function bySlug(slug: string): PermissionSet {
