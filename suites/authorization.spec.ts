@@ -3,6 +3,7 @@
 // and the others still report.
 import { test, asCheck } from '../fixtures/index.ts';
 import { reasonError } from '../harness/detection/checks.ts';
+import { shellWord } from '../harness/detection/evidence.ts';
 import { isOrdinaryTicket, judgePushesAcked } from '../fixtures/judge.ts';
 import { errorOf, grantType, succeeded } from '../harness/detection/emulatorHandle.ts';
 import { becauseOf, loadObservations, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';
@@ -52,7 +53,9 @@ test('the authorization page is reached from the 授权发起页 with its Refere
   const pages = (await run.beforeProbes.pages(AUTH_PAGE)).filter((p) => p.seq > obs.ledgerStart);
   check.evidence('browser', { startPage: obs.startPage, authorizationPage: obs.authorizationPage });
   check.evidence('authorization page requests', pages);
-  check.reproduce(`curl -si '${run.tpUrls.authStart}'`);
+  // A team's own TP keeps its URL after the run: ask its 授权发起页 again. The reference TP's port is gone with the run
+  // (the rerun command the report adds reproduces it).
+  if (run.config.platform === 'external') check.reproduce(`curl -si ${shellWord(run.tpUrls.authStart)}`);
   // Sentences, not expect(): the matcher's "Received:" would bury what happened under its own text (and so everywhere here).
   if (obs.startPage.error) throw reasonError(`the 授权发起页 ${obs.startPage.url} did not lead to Baidu's authorization page: ${obs.startPage.error}`);
   if (!obs.authorizationPage.reached) throw reasonError('the browser never reached the authorization page');

@@ -29,19 +29,38 @@ const placeholder = (v: string) => {
 };
 
 /**
- * A curl command equivalent to a recorded call. The run's emulator is gone when a reviewer reads the report, so the
- * base is a shell default — `npm run emulator`'s port, or BAIDU (e.g. https://openapi.baidu.com) — and secrets are
- * shell variables the reviewer sets to live values; the trailing comment says so.
+ * One shell word that is exactly `s`: single-quoted, or $'…' (bash, zsh) when `s` holds a newline or another control
+ * character — a PEM key, say — so that the command stays on one line and sends what was recorded.
  */
-export function curlFor(e: CallEntry): string {
-  const q = new URLSearchParams(Object.entries(e.query).map(([k, v]) => [k, placeholder(v)]));
-  const url = `\${BAIDU:-http://127.0.0.1:${DEFAULT_EMULATOR_PORT}}${e.path}${q.size ? `?${decodeURIComponent(q.toString())}` : ''}`;
+export function shellWord(s: string): string {
+  if (!/[\x00-\x1f\x7f]/.test(s)) return `'${s.replace(/'/g, `'\\''`)}'`;
+  const escapes: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return `$'${s.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => escapes[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
+}
+
+/**
+ * A curl command equivalent to a recorded call. The run's emulator is gone when a reviewer reads the report, so the
+ * base is a shell default — `npm run emulator`'s port (started with the run's seed, the same templates and apps
+ * exist), or BAIDU (e.g. https://openapi.baidu.com) — and secrets are shell variables the reviewer sets to live values;
+ * the trailing comment says so. Values are encoded and quoted so the shell passes them on exactly.
+ */
+export function curlFor(e: CallEntry, seed?: string): string {
+  const query = Object.entries(e.query).map(([k, v]) => {
+    const p = placeholder(v);
+    return `${encodeURIComponent(k)}=${p !== v ? p : encodeURIComponent(v)}`;
+  }).join('&');
+  const url = `"\${BAIDU:-http://127.0.0.1:${DEFAULT_EMULATOR_PORT}}${e.path}${query ? `?${query}` : ''}"`;
   const vars = [...new Set([...Object.values(e.query), ...Object.values(e.form)].map(placeholder).filter((v) => /^\$[A-Z_]+$/.test(v)))];
-  const note = `  # against npm run emulator (or BAIDU=<base URL>)${vars.length ? `, with ${vars.map((v) => v.slice(1)).join(', ')} set to ${vars.length > 1 ? 'live values' : 'a live value'}` : ''}`;
-  if (e.method === 'GET') return `curl -s "${url}"${note}`;
+  const emulator = seed ? `PREFLIGHT_SEED=${/^[\w.-]+$/.test(seed) ? seed : shellWord(seed)} npm run emulator` : 'npm run emulator';
+  const note = `  # against ${emulator} (or BAIDU=<base URL>)${vars.length ? `, with ${vars.map((v) => v.slice(1)).join(', ')} set to ${vars.length > 1 ? 'live values' : 'a live value'}` : ''}`;
+  if (e.method === 'GET') return `curl -s ${url}${note}`;
   const def = e.endpointId ? safeEndpoint(e.endpointId) : undefined;
-  const form = Object.entries(e.form).map(([k, v]) => `--data-urlencode ${JSON.stringify(`${k}=${placeholder(v)}`)}`).join(' ');
-  return `${def?.body === 'multipart' ? `curl -s -X POST "${url}" -F multipartFile=@image.png` : `curl -s -X POST "${url}" ${form}`.trim()}${note}`;
+  const form = Object.entries(e.form).map(([k, v]) => {
+    const p = placeholder(v);
+    // A placeholder is a shell variable: double quotes, so that it expands.
+    return `--data-urlencode ${p !== v ? `"${k}=${p}"` : shellWord(`${k}=${v}`)}`;
+  }).join(' ');
+  return `${def?.body === 'multipart' ? `curl -s -X POST ${url} -F multipartFile=@image.png` : `curl -s -X POST ${url} ${form}`.trim()}${note}`;
 }
 
 function safeEndpoint(id: string) {
