@@ -184,7 +184,21 @@ test.describe('buildReport', () => {
     const heldUp = allPass();
     heldUp[0] = rec('auth.a', 'unexpected', { errors: ['Error: x'] });
     heldUp[1] = rec('auth.b', 'skipped', { annotations: [{ type: 'check', description: 'auth.b' }, { type: 'skip', description: 'needs auth.a (see auth.a)' }] });
-    expect(buildReport(input(heldUp)).verdict.headline).toEqual({ zh: '可以全网发布：否 — 1 项检测未通过，1 项检测无法运行', en: 'Ready for 全网发布: no — 1 check failed, 1 check could not run' });
+    const held = buildReport(input(heldUp));
+    expect(held.verdict.headline).toEqual({ zh: '可以全网发布：否 — 1 项检测未通过，1 项检测无法运行', en: 'Ready for 全网发布: no — 1 check failed, 1 check could not run' });
+    // Which ones: marked in the JSON (valid against the schema), and named as such by the stage.
+    expectValid(held);
+    expect(check(held, 'auth.b').couldNotRun).toBe(true);
+    expect(check(held, 'auth.a').couldNotRun).toBeUndefined();
+    expect(check(r, 'auth.b').couldNotRun, 'left out of the run is not held up').toBeUndefined();
+    expect(stage(held, 'authorization').reason).toBe('FAILED: auth.a; could not run / 无法运行: auth.b');
+    // A set whose Baidu check was held up and whose own checks stood aside: not "no check ran", which reads as not applicable.
+    const setHeld = allPass();
+    setHeld[0] = rec('auth.a', 'unexpected', { errors: ['Error: x'] });
+    for (const i of [2, 3, 4]) setHeld[i] = rec(setHeld[i]!.title.replace(/^check /, ''), 'skipped', { annotations: [{ type: 'check', description: setHeld[i]!.title.replace(/^check /, '') }, { type: 'skip', description: 'needs an authorizer token (see auth.a)' }] });
+    const devHeld = buildReport(input(setHeld));
+    expect(stage(devHeld, 'development')).toMatchObject({ status: 'SKIPPED', reason: 'could not run / 无法运行: dev.baidu' });
+    expect(check(devHeld, 'dev.ext').couldNotRun, 'ours skip for reasons of their own').toBeUndefined();
     // Only Baidu's checks ran (--grep @baidu): the extended and probe checks left out hold the verdict too.
     const baiduOnly = buildReport(input(allPass().filter((t) => !['dev.ext', 'dev.probe'].includes(t.title.replace(/^check /, '')))));
     expect(check(baiduOnly, 'dev.ext')).toMatchObject({ status: 'SKIPPED', reason: NOT_RUN_REASON });

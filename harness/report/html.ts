@@ -15,6 +15,11 @@ function badge(status: CheckStatus): string {
   return `<span class="badge s-${status}">${esc(l.zh)} / ${esc(status)}</span>`;
 }
 
+/** A Baidu check held up by an earlier failure: said beside its SKIPPED, which alone reads as "not applicable". */
+function heldUp(c: CheckReport): string {
+  return c.couldNotRun ? ' <span class="badge s-SKIPPED">无法运行 / could not run</span>' : '';
+}
+
 function pretty(data: unknown): string {
   if (typeof data === 'string') return data;
   try {
@@ -84,9 +89,9 @@ function renderCheck(c: CheckReport, images: Map<string, string>, seqs: readonly
   // What needs a reader opens by itself: a failure, a warning, a check waiting for someone (a warning-only report's
   // evidence is otherwise one click away per check).
   return `<details class="check" id="check-${esc(c.id)}" data-status="${esc(c.status)}"${OPEN.has(c.status) ? ' open' : ''}>
-<summary>${badge(c.status)} <span class="ctitle">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></span> <code class="cid">${esc(c.id)}</code></summary>
+<summary>${badge(c.status)}${heldUp(c)} <span class="ctitle">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></span> <code class="cid">${esc(c.id)}</code></summary>
 <dl>
-<dt>状态 / Status</dt><dd>${badge(c.status)}</dd>
+<dt>状态 / Status</dt><dd>${badge(c.status)}${heldUp(c)}</dd>
 <dt>原因 / Reason</dt><dd>${c.reason ? `<pre class="reason">${esc(c.reason)}</pre>` : '<span class="muted">—</span>'}</dd>
 ${c.expects ? `<dt>要求 / Expected</dt><dd>${esc(c.expects.zh)}<br><span class="en">${esc(c.expects.en)}</span></dd>` : ''}
 <dt>依据 / Requirement</dt><dd>${esc(c.requirement)}${renderSections(`${c.requirement} ${c.reason}`)}</dd>

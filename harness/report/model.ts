@@ -46,6 +46,11 @@ export interface CheckReport {
   evidence: EvidenceItem[];
   reproduce: string[];
   attachments: AttachmentRef[];
+  /**
+   * One of Baidu's checks in a selected set that did not run because an earlier failure held it up (its reason names
+   * which): not "skipped" in the sense of not applicable. The headline counts these as "could not run".
+   */
+  couldNotRun?: true;
 }
 
 export interface StageReport {
@@ -198,6 +203,8 @@ export function onlyWarns(c: Pick<CheckReport, 'kind' | 'status' | 'reason'>, st
   return c.status !== 'PASSED' && c.status !== 'WARNING' && !isLeftOut(c) && !holdsVerdict(c.kind, c.status, strict);
 }
 export const NO_CHECK_RAN_REASON = 'no check ran / 没有检测运行';
+/** A check held up by an earlier failure (CheckReport.couldNotRun), as stages and the console say it. */
+export const COULD_NOT_RUN = 'could not run / 无法运行';
 /**
  * A selected set outside Baidu's detection (reference §7.1.4) for which this tool has no check either (账号管理权限,
  * 推广权限): Baidu lets a TP publish with it unchecked, so it does not hold the verdict — the headline says it.
@@ -500,7 +507,9 @@ export function buildReport(input: BuildInput): Report {
       const r: Partial_ = got
         ? merge(got)
         : { status: 'SKIPPED', reason: sd.selected ? NOT_RUN_REASON : NOT_SELECTED_REASON, durationMs: 0, evidence: [], reproduce: [], attachments: [] };
-      return { id: def.id, permissionSet: def.permissionSet, kind: def.kind, title: { ...def.title }, requirement: def.requirement, ...(def.expects ? { expects: { ...def.expects } } : {}), ...r };
+      const heldUp = sd.selected && def.kind === 'baidu' && r.status === 'SKIPPED' && r.reason !== NOT_RUN_REASON;
+      return { id: def.id, permissionSet: def.permissionSet, kind: def.kind, title: { ...def.title }, requirement: def.requirement, ...(def.expects ? { expects: { ...def.expects } } : {}), ...r,
+        ...(heldUp ? { couldNotRun: true as const } : {}) };
     });
     checks.push(...stageChecks);
 
@@ -527,7 +536,9 @@ export function buildReport(input: BuildInput): Report {
     const status: CheckStatus = allSkipped ? 'SKIPPED' : worst(effective);
 
     let reason = '';
-    if (allSkipped) reason = NO_CHECK_RAN_REASON;
+    // Held up by an earlier failure is not "nothing ran here": a reader would take the set for not applicable.
+    if (allSkipped && stageChecks.some((c) => c.couldNotRun)) reason = `${COULD_NOT_RUN}: ${stageChecks.filter((c) => c.couldNotRun).map((c) => c.id).join(', ')}`;
+    else if (allSkipped) reason = NO_CHECK_RAN_REASON;
     else if (stageChecks.some((c) => c.status !== 'PASSED')) {
       const groups = new Map<string, string[]>();
       for (const c of stageChecks) {
@@ -535,6 +546,7 @@ export function buildReport(input: BuildInput): Report {
         const ours = c.kind === 'probe' ? 'probe' : 'extended check';
         // A check left out of a rerun is said as such: 'SKIPPED' beside passed ones read as if it had been skipped.
         const key = isLeftOut(c) ? 'not run / 未运行'
+          : c.couldNotRun ? COULD_NOT_RUN
           : demoted(c) ? (c.status === 'SKIPPED' ? `SKIPPED (${ours}; --strict holds the verdict on it)` : `${c.status}, only a warning (${ours}; --strict fails it)`)
           : c.status;
         groups.set(key, [...(groups.get(key) ?? []), c.id]);
@@ -550,7 +562,7 @@ export function buildReport(input: BuildInput): Report {
       else if (c.status === 'WAITING') waiting++;
       // Three kinds of checks that did not run: left out (a -g rerun, a stopped run); a Baidu check held up by an
       // earlier failure; and ours, skipped for a reason of their own (probes off, an optional action unsupported).
-      else if (c.status === 'SKIPPED') isLeftOut(c) ? leftOut++ : c.kind === 'baidu' ? heldUp++ : skipped++;
+      else if (c.status === 'SKIPPED') isLeftOut(c) ? leftOut++ : c.couldNotRun ? heldUp++ : skipped++;
       else if (c.status === 'WARNING') warnings++;
     }
   }

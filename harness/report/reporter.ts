@@ -291,7 +291,7 @@ export default class DetectionReporter implements Reporter {
     const shown = listPassed ? [...notPassed, ...passed] : notPassed;
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
       // An extended check's or probe's failure only warns without --strict: its line says so (the set shows WARNING).
-      `      ${MARK[c.status]} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}`,
+      `      ${MARK[c.status]} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}${c.couldNotRun ? '  (无法运行 / could not run)' : ''}`,
       // Whole enough to carry the fix, which our reasons give last: a CI log is often all a team reads.
       ...(c.reason ? [`        ${oneLine(plainReason(c.reason), 600)}`] : []),
       // The reason is what happened (in English); what passes, in Chinese too, for a check that ran and did not.
