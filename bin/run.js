@@ -3,8 +3,10 @@
 // (a few hundred ms of every run). The configuration is validated where it is read, in playwright.config.ts: a bad
 // .env exits 2 with one line naming the variable, before anything starts.
 import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { constants } from 'node:os';
+import { constants, tmpdir } from 'node:os';
+import path from 'node:path';
 
 const USAGE = 'usage: preflight run [--strict] [playwright test options, e.g. --grep @payment, --headed]\n';
 
@@ -23,7 +25,8 @@ options:
   --headed               watch the scan in a visible browser
   any other option of 'playwright test'
 
-exit codes: 0 ready for 全网发布 · 1 not ready (the report says why) · 2 usage error or bad .env value ·
+exit codes: 0 ready for 全网发布 · 1 not ready (the report says why) · 2 usage error, bad .env value, or a filter
+            that matches no check ·
             130 / 143 / 129 stopped by SIGINT / SIGTERM / SIGHUP (the report of what ran is still written)
 
 report: reports/preflight-report.html (verdict first), preflight-report.json, junit.xml, allure-results/,
@@ -41,7 +44,11 @@ export async function runCommand(argv) {
     argv = argv.filter((a) => a !== '--strict');
   }
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const child = spawn(process.execPath, [cli, 'test', ...argv], { stdio: ['inherit', 'inherit', 'pipe'], env: process.env });
+  // Where the reporter leaves word that the filter matched no check (Playwright exits 1 for that, which here means
+  // "not ready": a typo in -g must not read as a verdict in CI).
+  const nothingMatched = path.join(tmpdir(), `preflight-nothing-matched-${process.pid}-${Date.now()}`);
+  const env = { ...process.env, PREFLIGHT_NOTHING_MATCHED_FILE: nothingMatched };
+  const child = spawn(process.execPath, [cli, 'test', ...argv], { stdio: ['inherit', 'inherit', 'pipe'], env });
   // Playwright's own usage errors ("error: unknown option '--bogus'") exit 1, which here means "not ready": they are
   // told apart by what its option parser writes first, and exit 2 like every other usage error of preflight.
   let head = '';
@@ -61,7 +68,10 @@ export async function runCommand(argv) {
     });
   }
   return new Promise((resolve) => child.on('close', (code, signal) => {
+    const matchedNothing = existsSync(nothingMatched);
+    rmSync(nothingMatched, { force: true });
     if (stoppedBy) return resolve(128 + constants.signals[stoppedBy]);
+    if (code === 1 && matchedNothing) return resolve(2);
     if (code === 1 && /^error: (unknown option|option .* argument missing|missing required argument|too many arguments)/.test(head)) {
       process.stderr.write(USAGE);
       return resolve(2);

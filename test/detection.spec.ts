@@ -468,12 +468,13 @@ test('--list lists the checks, exits 0 and leaves the last report and Allure res
   expect.soft(run.stdout.match(/^ {2}[a-z]+\.[a-z-]+ {2,}/gm)?.length, 'one line per listed check').toBe(DEFAULT_RUN_TESTS - 4);
   for (const f of earlier) expect.soft(existsSync(join(reports, f)) && readFileSync(join(reports, f), 'utf8'), f).toBe(`earlier ${f}`);
   expect.soft(run.exitCode, tail(run)).toBe(0);
-  // Nor does a filter that matches nothing (a typo in -g; --last-failed after a clean run), which exits 1: our report
+  // Nor does a filter that matches nothing (a typo in -g), a usage error that exits 2 (not 1, "not ready"): our report
   // files stay (Playwright's own HTML report and the Allure results start empty, as for any run).
   const none = await runDetection({ outDir, args: ['-g', 'no check has this title'] });
   expect.soft(none.stdout).toContain('No test matched: the last report is left as it was');
   for (const f of earlier.slice(0, 3)) expect.soft(readFileSync(join(reports, f), 'utf8'), f).toBe(`earlier ${f}`);
-  expect.soft(none.exitCode, tail(none)).toBe(1);
+  expect.soft(none.stdout).toContain('--list shows the checks and their ids');
+  expect.soft(none.exitCode, tail(none)).toBe(2);
   // --last-failed after a run in which nothing failed (Playwright's record says so): said plainly, exit 0, nothing run.
   writeFileSync(join(outDir, 'last-run.json'), JSON.stringify({ status: 'passed', failedTests: [] }));
   const clean = await runDetection({ outDir, args: ['--last-failed'] });

@@ -119,7 +119,10 @@ export default class DetectionReporter implements Reporter {
     // signal while its global setup ran hands over no tests either, and is reported as stopped.
     const stoppedEarly = result.status === 'interrupted' || result.status === 'timedout';
     if (this.suite && this.suite.allTests().length === 0 && !stoppedEarly && this.errors.every((e) => /No tests found/.test(e))) {
-      process.stdout.write('没有匹配的测试，上次的报告保持不变 / No test matched: the last report is left as it was.\n');
+      process.stdout.write('没有匹配的测试，上次的报告保持不变 / No test matched: the last report is left as it was. '
+        + '--list 列出检测项及其id / --list shows the checks and their ids.\n');
+      // bin/run.js then exits 2 (a usage error), not Playwright's 1 ("not ready").
+      if (process.env.PREFLIGHT_NOTHING_MATCHED_FILE) writeFileSync(process.env.PREFLIGHT_NOTHING_MATCHED_FILE, '');
       return {};
     }
     const config = this.config ?? parseConfig(process.env);
