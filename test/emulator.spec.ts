@@ -1050,6 +1050,18 @@ test.describe('side door', () => {
     expect(reauthorize).toBeLessThan(update);
   });
 
+  test('POST /__emulator/push/replay takes {"seq": N}: a body without it says so, another entry is refused by its id', async ({ env, flow }) => {
+    await flow.ticket();
+    const pushSeq = (await new EmulatorHandle(env.url).ledger()).filter((e) => e.dir === 'push').at(-1)!.seq;
+    const send = (body: unknown) => env.http.send('POST', '/__emulator/push/replay', { body: JSON.stringify(body), contentType: 'application/json' });
+    const noSeq = await send({ id: pushSeq });
+    expect([noSeq.status, noSeq.json]).toEqual([400, { error: 'give the ledger id of a recorded push: {"seq": N}' }]);
+    const notPush = await send({ seq: 'x' });
+    expect([notPush.status, notPush.json]).toEqual([400, { error: 'ledger entry "x" is not a push' }]);
+    const again = await send({ seq: pushSeq });
+    expect([again.status, again.json.event, again.json.outcome]).toEqual([200, 'ticket', 'ok']);
+  });
+
   test('GET /__emulator/ledger shows fingerprints, never a secret verbatim', async ({ env, flow }) => {
     const tp = flow.tp;
     const tickets = [await flow.ticket(), await flow.ticket()];

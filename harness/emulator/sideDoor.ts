@@ -138,8 +138,9 @@ async function act(emu: Emulator, route: string, input: Record<string, unknown>,
     }
     case 'POST /__emulator/push/replay': {
       // Re-sends a recorded push byte for byte (a reviewer's `npx preflight push replay <ledger-id>`).
+      if (input.seq === undefined) return bad('give the ledger id of a recorded push: {"seq": N}');
       const entry = emu.ledger.raw().find((e) => e.seq === Number(input.seq));
-      if (!entry || entry.dir !== 'push') return bad(`ledger entry ${input.seq} is not a push`);
+      if (!entry || entry.dir !== 'push') return bad(`ledger entry ${JSON.stringify(input.seq)} is not a push`);
       return reply.raw(emu.ledger.redact(await emu.replay(entry)));
     }
     // Probes (issue 4): faults Baidu can produce, injected on demand.
