@@ -126,7 +126,7 @@ function stageReason(s: StageReport, checks: CheckReport[]): string {
     : [];
   if (!s.reason || notPassed.length === 0 || (s.status === 'SKIPPED' && notPassed.every((c) => c.status === 'SKIPPED'))) return esc(s.reason);
   return `<ul class="not-passed">${notPassed
-    .map((c) => `<li>${badge(c.status)} <a href="#check-${esc(c.id)}">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></a> <code class="cid">${esc(c.id)}</code></li>`)
+    .map((c) => `<li>${badge(c.status)}${heldUp(c)} <a href="#check-${esc(c.id)}">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></a> <code class="cid">${esc(c.id)}</code></li>`)
     .join('')}</ul>`;
 }
 
