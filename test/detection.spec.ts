@@ -76,6 +76,8 @@ test.describe('default run (reference TP)', () => {
     expect(auth.map((c) => c.id).sort(), 'every registered authorization check is in the report').toEqual([...AUTH_CHECK_IDS].sort());
     for (const c of auth) expect.soft(c.status, `${c.id}: ${c.reason}\n${tail(run, 1500)}`).toBe('PASSED');
     expect(report.stages.find((s) => s.slug === AUTHORIZATION_STAGE.slug)?.status, 'authorization stage').toBe('PASSED');
+    // Every setup step got its job done: none carries a note of what it did not.
+    expect(report.steps.map((s) => [s.title, s.status, s.reason])).toEqual(report.steps.map((s) => [s.title, 'PASSED', undefined]));
   });
 
   test('the report JSON validates against reports/schema/preflight-report.schema.json', async () => {

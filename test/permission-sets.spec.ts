@@ -46,6 +46,8 @@ interface MutantRow {
   others?: Record<string, CheckStatus>;
   /** What some of those others' reasons must say. */
   otherCauses?: Record<string, RegExp>;
+  /** Setup steps (by the start of their title) and what their reason must say: a step that ran without getting its job done. */
+  steps?: Record<string, RegExp>;
   /** A command the check's reproduce list must hold. */
   reproduce?: RegExp;
   /** Set when the check does not catch the mutant because of a harness bug (the row is then expected to fail). */
@@ -78,6 +80,11 @@ const MUTANTS: MutantRow[] = [
   {
     // A hook that hangs: one timeout, the measured cause, the rest not attempted (the run goes on).
     mutant: 'hook-hangs', sets: ['development', 'payment'], check: 'dev.package-upload', status: 'FAILED', cause: /did not answer "upload-package" within 15000 ms/,
+    // The exercises pass as harness steps (the harness worked) and say what they did not get done.
+    steps: {
+      'the TP develops code': /did not answer "upload-package" within 15000 ms; not asked: submit-audit, release, upload-package#2/,
+      'the TP onboards': /^not asked: payment-onboard$/,
+    },
     others: {
       'dev.submit-audit': 'SKIPPED', 'dev.audit-quota-read': 'SKIPPED', 'dev.package-state-followed': 'SKIPPED',
       'dev.audit-push-ack': 'SKIPPED', 'dev.release-after-audit': 'SKIPPED', 'dev.withdraw-audit': 'SKIPPED', 'dev.rollback': 'SKIPPED',
@@ -174,6 +181,11 @@ for (const m of MUTANTS) {
     expect.soft(target.reason.trim(), `${m.check} has a reason`).not.toBe('');
     expect.soft(target.reason, `${m.check}'s reason names the cause`).toMatch(m.cause);
     if (m.reproduce) expect.soft(target.reproduce, `${m.check}'s reproduce commands`).toContainEqual(expect.stringMatching(m.reproduce));
+    for (const [title, reason] of Object.entries(m.steps ?? {})) {
+      const step = report.steps.find((s) => s.title.startsWith(title));
+      expect.soft(step?.status, title).toBe('PASSED');
+      expect.soft(step?.reason, title).toMatch(reason);
+    }
 
     const others = checksOf(report, m.sets).filter((c) => c.id !== m.check);
     const notPassedOthers = { ...m.others };

@@ -159,6 +159,9 @@ export interface CheckAttachment {
   reproduce: string[];
 }
 
+/** The annotation a setup step leaves when it passed without getting done what it was for (the report's step reason). */
+export const STEP_NOTE_ANNOTATION = 'step-note';
+
 /**
  * A check's reason as the error that fails its test: without a stack, because Playwright prints the source lines a
  * stack points at — the harness's, not the TP's — under every failed check, burying the reasons and the verdict. An

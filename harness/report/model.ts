@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import { CHECKS, holdsVerdict, WAITING_PREFIX, type CheckAttachment, type CheckDef, type CheckKind, type CheckStatus } from '../detection/checks.ts';
+import { CHECKS, holdsVerdict, STEP_NOTE_ANNOTATION, WAITING_PREFIX, type CheckAttachment, type CheckDef, type CheckKind, type CheckStatus } from '../detection/checks.ts';
 import { AUTHORIZATION_STAGE, PERMISSION_SETS, type PermissionSet } from '../detection/permissionSets.ts';
 import { displayPath, reproduceEnv, type Config, type ReproducibleConfig } from '../config.ts';
 import type { TimelineRow } from '../detection/timeline.ts';
@@ -71,7 +71,10 @@ export interface StepReport {
   status: CheckStatus;
   durationMs: number;
   error: string;
-  /** Why a SKIPPED step did not run (e.g. no selected check stands on it). */
+  /**
+   * Why a SKIPPED step did not run (e.g. no selected check stands on it); for a step that ran, what it did not get
+   * done (the TP's hook hung, an action not asked), so that PASSED does not read as "the TP did it".
+   */
   reason?: string;
 }
 
@@ -372,6 +375,11 @@ function skipReason(rec: TestRecord): string {
 }
 
 /** The mapping agreed with the suites: test outcome first, the attachment may only refine a pass. */
+/** A step's own note on what it did not get done (harness/detection/exercise.ts). */
+function note(rec: TestRecord): string {
+  return rec.annotations.filter((a) => a.type === STEP_NOTE_ANNOTATION && a.description).map((a) => a.description!).join('; ');
+}
+
 function statusOf(rec: TestRecord, att: CheckAttachment | undefined): { status: CheckStatus; reason: string } {
   switch (rec.outcome) {
     case 'expected':
@@ -442,7 +450,7 @@ export function buildReport(input: BuildInput): Report {
         status,
         durationMs: rec.durationMs,
         error: errorSummary(rec.errors),
-        ...(status === 'SKIPPED' ? { reason } : {}),
+        ...(status === 'SKIPPED' ? { reason } : note(rec) ? { reason: note(rec) } : {}),
       });
       continue;
     }
