@@ -48,6 +48,8 @@ interface MutantRow {
   otherCauses?: Record<string, RegExp>;
   /** Setup steps (by the start of their title) and what their reason must say: a step that ran without getting its job done. */
   steps?: Record<string, RegExp>;
+  /** What the verdict's English headline must say. */
+  headline?: RegExp;
   /** A command the check's reproduce list must hold. */
   reproduce?: RegExp;
   /** Set when the check does not catch the mutant because of a harness bug (the row is then expected to fail). */
@@ -109,6 +111,7 @@ const MUTANTS: MutantRow[] = [
   {
     // A TP that never exchanges the code: one cause, named by every check it holds up, judged by auth.code-exchanged.
     mutant: 'no-exchange', sets: ['development'], check: 'auth.code-exchanged', status: 'FAILED', cause: /oauth\/token/,
+    headline: /— 2 checks failed \(1 of them because auth\.code-exchanged failed\), 2 checks could not run/,
     others: {
       'auth.app-info-read': 'SKIPPED',
       // Baidu's own detection would fail the upload too: FAILED, naming the cause.
@@ -181,6 +184,7 @@ for (const m of MUTANTS) {
     expect.soft(target.reason.trim(), `${m.check} has a reason`).not.toBe('');
     expect.soft(target.reason, `${m.check}'s reason names the cause`).toMatch(m.cause);
     if (m.reproduce) expect.soft(target.reproduce, `${m.check}'s reproduce commands`).toContainEqual(expect.stringMatching(m.reproduce));
+    if (m.headline) expect.soft(report.verdict.headline.en).toMatch(m.headline);
     for (const [title, reason] of Object.entries(m.steps ?? {})) {
       const step = report.steps.find((s) => s.title.startsWith(title));
       expect.soft(step?.status, title).toBe('PASSED');

@@ -192,6 +192,16 @@ test.describe('buildReport', () => {
     expect(check(held, 'auth.a').couldNotRun).toBeUndefined();
     expect(check(r, 'auth.b').couldNotRun, 'left out of the run is not held up').toBeUndefined();
     expect(stage(held, 'authorization').reason).toBe('FAILED: auth.a; could not run / 无法运行: auth.b');
+    // A check that failed only because of another failed one it names ("see …"): one cause does not read as two.
+    const chained = allPass();
+    chained[0] = rec('auth.a', 'unexpected', { errors: ['Error: the TP never exchanged the code'] });
+    chained[2] = rec('dev.baidu', 'unexpected', { errors: ['Error: the TP never uploaded: it holds no token (see auth.a)'] });
+    expect(buildReport(input(chained)).verdict.headline).toEqual({
+      zh: '可以全网发布：否 — 2 项检测未通过（其中 1 项因 auth.a 未通过）', en: 'Ready for 全网发布: no — 2 checks failed (1 of them because auth.a failed)' });
+    // Naming a check that did not fail (or itself) is no such chain.
+    chained[0] = rec('auth.a');
+    chained[1] = rec('auth.b', 'unexpected', { errors: ['Error: x (see auth.b)'] });
+    expect(buildReport(input(chained)).verdict.headline.en).toBe('Ready for 全网发布: no — 2 checks failed');
     // A set whose Baidu check was held up and whose own checks stood aside: not "no check ran", which reads as not applicable.
     const setHeld = allPass();
     setHeld[0] = rec('auth.a', 'unexpected', { errors: ['Error: x'] });

@@ -506,6 +506,7 @@ export function buildReport(input: BuildInput): Report {
 
   const checks: CheckReport[] = [];
   const stages: StageReport[] = [];
+  const failedChecks: CheckReport[] = [];
   let failed = 0, waiting = 0, heldUp = 0, leftOut = 0, skipped = 0, warnings = 0, emptyStages = 0, uncheckedStages = 0, counted = 0;
 
   for (const sd of stageDefs) {
@@ -566,7 +567,7 @@ export function buildReport(input: BuildInput): Report {
     counted += stageChecks.length;
     if (defs.length === 0) emptyStages++;
     for (const c of stageChecks) {
-      if (c.status === 'FAILED') demoted(c) ? warnings++ : failed++;
+      if (c.status === 'FAILED') demoted(c) ? warnings++ : (failed++, failedChecks.push(c));
       else if (c.status === 'WAITING') waiting++;
       // Three kinds of checks that did not run: left out (a -g rerun, a stopped run); a Baidu check held up by an
       // earlier failure; and ours, skipped for a reason of their own (probes off, an optional action unsupported).
@@ -587,7 +588,20 @@ export function buildReport(input: BuildInput): Report {
   const en: string[] = [];
   if (input.stopped === 'interrupted') { zh.push('运行被中断'); en.push('the run was interrupted'); }
   if (input.stopped === 'timedout') { zh.push('运行超时'); en.push('the run timed out'); }
-  if (failed) { zh.push(`${failed} 项检测未通过`); en.push(`${plural(failed, 'check')} failed`); }
+  if (failed) {
+    // One broken link fails what stands on it too (no token, no upload): say how many failed only because of another
+    // failed check their reason names, so one cause does not read as five.
+    const failedIds = new Set(failedChecks.map((c) => c.id));
+    const causes = new Set<string>();
+    const derived = failedChecks.filter((c) => {
+      const named = [...c.reason.matchAll(/\(see ([a-z]+\.[a-z-]+)/g)].map((m) => m[1]!).filter((id) => id !== c.id && failedIds.has(id));
+      for (const id of named) causes.add(id);
+      return named.length > 0;
+    }).length;
+    const because = derived && derived < failed ? [...causes].join(', ') : '';
+    zh.push(`${failed} 项检测未通过${because ? `（其中 ${derived} 项因 ${because} 未通过）` : ''}`);
+    en.push(`${plural(failed, 'check')} failed${because ? ` (${derived} of them because ${because} failed)` : ''}`);
+  }
   if (waiting) { zh.push(`${waiting} 项检测等待操作`); en.push(`${plural(waiting, 'check')} waiting for action`); }
   if (heldUp) { zh.push(`${heldUp} 项检测无法运行`); en.push(`${plural(heldUp, 'check')} could not run`); }
   if (leftOut) { zh.push(`${leftOut} 项检测未运行`); en.push(`${plural(leftOut, 'check')} not run`); }
