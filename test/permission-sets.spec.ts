@@ -134,9 +134,11 @@ const MUTANTS: MutantRow[] = [
   // Reproduced from the run folder (the run's TP and its port are gone once it ends, so no curl to them).
   { mutant: 'echo-json', sets: ['customer-service'], check: 'cs.echostr-handshake', status: 'FAILED', cause: /echoStr/, reproduce: /^npx preflight push replay \d+ --run \S+$/ },
   { mutant: 'echo-no-verify', sets: ['customer-service'], check: 'cs.echostr-bad-signature', status: 'WARNING', cause: /signature/ },
-  // The hook says it onboarded the app; the reason puts that beside the call Baidu never received.
+  // Baidu then refuses the payment service too (60014: the developer configuration comes first).
   { mutant: 'skip-develop-config', sets: ['payment'], check: 'pay.develop-config', status: 'FAILED',
-    cause: /never called POST \/rest\/2\.0\/smartapp\/pay\/developconfig\/submit.*; the TP's hook answered HTTP 200 to "payment-onboard" \(.*\), yet Baidu received no such call/ },
+    cause: /never called POST \/rest\/2\.0\/smartapp\/pay\/developconfig\/submit/,
+    others: { 'pay.payment-service': 'FAILED' },
+    otherCauses: { 'pay.payment-service': /errno 60014 开发者设置未提交，请先提交开发者设置/ } },
   { mutant: 'release-before-audit', sets: ['development'], check: 'dev.release-after-audit', status: 'WARNING', cause: /audit passed/ },
   { mutant: 'no-quota-read', sets: ['development'], check: 'dev.audit-quota-read', status: 'WARNING', cause: /auditquota/ },
   { mutant: 'guess-package-state', sets: ['development'], check: 'dev.package-state-followed', status: 'WARNING', cause: /upload_status/ },
@@ -144,7 +146,7 @@ const MUTANTS: MutantRow[] = [
   { mutant: 'payment-ack-empty', sets: ['payment'], check: 'pay.pushes-ack', status: 'WARNING', cause: /"success"/ },
   {
     // The TP's onboarding stops at the refused call: the two calls after it were never made, which Baidu's rule fails.
-    mutant: 'legacy-legal-id', sets: ['payment'], check: 'pay.account-create', status: 'FAILED', cause: /60001.*legal_id must be an 18-character ID card number/,
+    mutant: 'legacy-legal-id', sets: ['payment'], check: 'pay.account-create', status: 'FAILED', cause: /60005.*legal_id must be an 18-character ID card number/,
     others: { 'pay.develop-config': 'FAILED', 'pay.payment-service': 'FAILED', 'pay.pushes-ack': 'SKIPPED' },
     otherCauses: {
       'pay.develop-config': /never called .*pay\/developconfig\/submit.*legal_id/,

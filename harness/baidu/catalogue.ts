@@ -105,7 +105,9 @@ export const CATALOGUE: readonly EndpointDef[] = [
   row({ id: 'pkg.getPackageSubmitAuditQuota', zh: '提审额度', method: 'GET', path: '/rest/2.0/smartapp/package/auditquota', token: 'app', envelope: 'W', permissionSet: 'development',
     data: obj({ quota_type: int, quota_times: int, remain_times: int }), doc: '3.7' }),
   row({ id: 'pkg.withdrawPackageAudit', zh: '撤回审核', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/package/withdraw', token: 'app', envelope: 'W', permissionSet: 'development',
-    params: { package_id: req() }, doc: '3.8' }),
+    // package_id: required in the reference and the Go SDK; the Java SDK's withdrawAudit sends none, so without it
+    // the package under review is withdrawn.
+    params: { package_id: opt() }, doc: '3.8' }),
   row({ id: 'pkg.releasePackage', zh: '发布', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/package/release', token: 'app', envelope: 'W', permissionSet: 'development',
     params: { package_id: req() }, doc: '3.9' }),
   row({ id: 'pkg.rollbackPackage', zh: '回滚', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/package/rollback', token: 'app', envelope: 'W', permissionSet: 'development',
@@ -120,7 +122,8 @@ export const CATALOGUE: readonly EndpointDef[] = [
 
   // §4 operations (代运营) — 基本信息设置权限 and 客服能力权限
   row({ id: 'domain.modifyServerDomain', zh: '设置第三方平台服务器域名', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/tp/modifydomain', token: 'tp', envelope: 'W',
-    params: { action: req('string', { enum: ['add', 'delete', 'set', 'get'] }), download_domain: opt(), request_domain: opt(), socket_domain: opt(), upload_domain: opt() },
+    // action: required in the Go SDK, optional in the doc (reference §8): optional here, the emulator tolerant.
+    params: { action: opt('string', { enum: ['add', 'delete', 'set', 'get'] }), download_domain: opt(), request_domain: opt(), socket_domain: opt(), upload_domain: opt() },
     data: domainArrays, doc: '4.1.1' }),
   row({ id: 'domain.modifyBusinessDomain', zh: '设置第三方平台业务域名', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/tp/modifywebviewdomain', token: 'tp', envelope: 'W',
     params: { action: opt('string', { enum: ['add', 'delete', 'set', 'get'] }), web_view_domain: opt() }, data: arr(str), doc: '4.1.2' }),
@@ -133,7 +136,8 @@ export const CATALOGUE: readonly EndpointDef[] = [
   // §4.2: "token: TP per GO comment (… INFERRED either works)"; the file part is `multipartFile` (Go names it after the
   // file: the emulator takes a lone file part under any name).
   row({ id: 'image.uploadImage', zh: '图片上传', method: 'POST', body: 'multipart', path: '/file/2.0/smartapp/upload/image', token: 'tp', alsoAppToken: true, envelope: 'W',
-    params: { multipartFile: req('file'), type: opt('int', { enum: ['1', '2', '3'] }) }, data: str, doc: '4.2' }),
+    // type: "1 or empty"; the Go SDK sends an unset one as "<nil>", so the emulator reads it (providers/operations.ts).
+    params: { multipartFile: req('file'), type: opt() }, data: str, doc: '4.2' }),
   row({ id: 'app.setAppSignature', zh: '修改功能介绍', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/app/modifysignature', token: 'app', envelope: 'W', permissionSet: 'basic-info',
     params: { signature: req() }, doc: '4.4.4' }),
   row({ id: 'app.setAppImage', zh: '修改小程序头像', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/app/modifyheadimage', token: 'app', envelope: 'W', permissionSet: 'basic-info',
@@ -170,8 +174,10 @@ export const CATALOGUE: readonly EndpointDef[] = [
   // §5.4 payment — 支付服务权限 (the three calls Baidu's detection looks at, plus their status reads)
   row({ id: 'pay.createAccount', zh: '开通支付账号', method: 'POST', body: 'form', path: '/rest/2.0/smartapp/pay/account/create', token: 'app', envelope: 'W', permissionSet: 'payment',
     params: Object.fromEntries(['business_scope', 'business_province', 'business_city', 'business_detail_address', 'legal_person', 'legal_id', 'id_card_front_url',
-      'id_card_back_url', 'legal_card_start_time', 'legal_card_end_time', 'license_start_time', 'license_end_time', 'manage_permit_url', 'auth_capital']
-      .map((k) => [k, req()]).concat([['industry_id', req('int')], ['manager_same', req('int', { enum: ['0', '1'] })], ['benefit_same', req('int', { enum: ['0', '1'] })]])),
+      'id_card_back_url', 'legal_card_start_time', 'legal_card_end_time', 'license_start_time', 'license_end_time', 'auth_capital']
+      .map((k) => [k, req()]).concat([['industry_id', req('int')], ['manager_same', req('int', { enum: ['0', '1'] })], ['benefit_same', req('int', { enum: ['0', '1'] })],
+        // Reference §5.4.2 lists it as required; the Go SDK says only an industry that needs a permit sends it.
+        ['manage_permit_url', opt()]])),
     doc: '5.4.2' }),
   row({ id: 'pay.getAccountAuditStatus', zh: '查询支付账号审核状态', method: 'GET', path: '/rest/2.0/smartapp/pay/account/auditstatus', token: 'app', envelope: 'W', permissionSet: 'payment',
     data: obj({ status: int, verify_message: str }, ['status']), doc: '5.4.3' }),

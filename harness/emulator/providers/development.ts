@@ -25,9 +25,9 @@ function packagesOf(ctx: HandlerCtx): PackageRecord[] {
   return list;
 }
 
-function findPackage(ctx: HandlerCtx): PackageRecord {
-  const pkg = packagesOf(ctx).find((p) => String(p.packageId) === ctx.params.package_id);
-  if (!pkg) throw BaiduError.errno(69005, `package_id ${ctx.params.package_id}`);
+function findPackage(ctx: HandlerCtx, id = ctx.params.package_id): PackageRecord {
+  const pkg = packagesOf(ctx).find((p) => String(p.packageId) === id);
+  if (!pkg) throw BaiduError.errno(69005, `package_id ${id}`);
   ctx.facts.packageId = pkg.packageId;
   ctx.facts.packageStatus = pkg.status;
   return pkg;
@@ -133,7 +133,10 @@ export const handlers: Handlers = {
   },
 
   'pkg.withdrawPackageAudit': (ctx) => {
-    const pkg = findPackage(ctx);
+    // Without package_id (the Java SDK's withdrawAudit sends none): the app's package under review.
+    const inReview = ctx.params.package_id === undefined ? packagesOf(ctx).find((p) => p.status === 4) : undefined;
+    if (ctx.params.package_id === undefined && !inReview) throw BaiduError.errno(69005, 'no package of this app is under review');
+    const pkg = findPackage(ctx, inReview ? String(inReview.packageId) : undefined);
     if (pkg.status !== 4) throw BaiduError.errno(40001, `package ${pkg.packageId} is not under review`);
     pkg.status = 3;
     return reply.ok();

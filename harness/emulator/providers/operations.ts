@@ -25,11 +25,20 @@ function pushLater(ctx: HandlerCtx, event: string): void {
   }, emu.options.paymentDelayMs ?? 100)));
 }
 
-function requireUploadedImages(emu: Emulator, params: Record<string, string>, fields: string[]): void {
+/** Image URLs that must come from upload/image: 47008 "图片来源非法" in general, 60011 in the payment APIs (Baidu's enum). */
+function requireUploadedImages(emu: Emulator, params: Record<string, string>, fields: string[], errno = 47008): void {
   for (const f of fields) {
     const v = params[f];
-    if (v && !emu.store.images.has(v)) throw BaiduError.errno(47008, `${f} must be a URL returned by upload/image`);
+    if (v && !emu.store.images.has(v)) throw BaiduError.errno(errno, `${f} must be a URL returned by upload/image`);
   }
+}
+
+/** The image formats upload/image takes (bmp/jpeg/jpg/png), told by their first bytes — not by a part's name or type. */
+function imageFormat(bytes: Buffer): string | undefined {
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes[0] === 0x42 && bytes[1] === 0x4d) return 'bmp';
+  return undefined;
 }
 
 const DOMAIN_RE = /^(https?|wss):\/\/[A-Za-z0-9.-]+(:\d+)?$/;
@@ -67,8 +76,8 @@ const inPool = (d: string, pool: string[]) => pool.some((p) => hostOf(d) === hos
 
 export const handlers: Handlers = {
   'pay.createAccount': (ctx) => {
-    requireUploadedImages(ctx.emu, ctx.params, ['id_card_front_url', 'id_card_back_url', 'manage_permit_url']);
-    if (!/^\d{17}[\dXx]$/.test(ctx.params.legal_id!)) throw BaiduError.errno(60001, 'legal_id must be an 18-character ID card number');
+    requireUploadedImages(ctx.emu, ctx.params, ['id_card_front_url', 'id_card_back_url', 'manage_permit_url'], 60011);
+    if (!/^\d{17}[\dXx]$/.test(ctx.params.legal_id!)) throw BaiduError.errno(60005, 'legal_id must be an 18-character ID card number');
     payment(ctx).accountCreated = true;
     pushLater(ctx, 'APP_PAYMENT_CREATE_ACCOUNT_PASS');
     return reply.ok();
@@ -76,18 +85,20 @@ export const handlers: Handlers = {
   'pay.getAccountAuditStatus': (ctx) => reply.ok({ status: payment(ctx).accountCreated ? 4 : 0, verify_message: '' }),
   'pay.submitDevelopConfig': (ctx) => {
     for (const k of ['pay_notify_url', 'refund_audit_url', 'refund_succ_url']) {
-      if (!/^https?:\/\//.test(ctx.params[k]!)) throw BaiduError.errno(60001, `${k} must be an http(s) URL`);
+      if (!/^https?:\/\//.test(ctx.params[k]!)) throw BaiduError.errno(60000, `${k} must be an http(s) URL`);
     }
-    if (!/BEGIN PUBLIC KEY|^[A-Za-z0-9+/=\s]{64,}$/.test(ctx.params.tp_public_key!)) throw BaiduError.errno(60001, 'tp_public_key must be an RSA public key');
+    if (!/BEGIN PUBLIC KEY|^[A-Za-z0-9+/=\s]{64,}$/.test(ctx.params.tp_public_key!)) throw BaiduError.errno(60000, 'tp_public_key must be an RSA public key');
     payment(ctx).developConfigSubmitted = true;
     pushLater(ctx, 'APP_PAYMENT_UPDATE_DEVELOP_CONFIG_PASS');
     return reply.ok();
   },
   'pay.createPaymentService': (ctx) => {
     const p = payment(ctx);
-    if (!p.accountCreated) throw BaiduError.errno(60001, 'create the payment account (pay/account/create) first');
-    if (Number(ctx.params.commission_rate) !== 6) throw BaiduError.errno(60001, 'commission_rate must be 6');
-    if (Number(ctx.params.day_max_frozen_amount) > 10000) throw BaiduError.errno(60001, 'day_max_frozen_amount must be ≤ 10000');
+    // The account and the developer configuration come first (Baidu's 60013 and 60014 say so).
+    if (!p.accountCreated) throw BaiduError.errno(60013);
+    if (!p.developConfigSubmitted) throw BaiduError.errno(60014);
+    if (Number(ctx.params.commission_rate) !== 6) throw BaiduError.errno(60000, 'commission_rate must be 6');
+    if (Number(ctx.params.day_max_frozen_amount) > 10000) throw BaiduError.errno(60000, 'day_max_frozen_amount must be ≤ 10000');
     p.paymentServiceCreated = true;
     pushLater(ctx, 'APP_PAYMENT_CREATE_PAYMENT_PASS');
     return reply.ok();
@@ -96,8 +107,12 @@ export const handlers: Handlers = {
 
   'image.uploadImage': ({ emu, files, params }) => {
     const f = files.multipartFile!;
-    const type = Number(params.type ?? 1);
-    if (!/\.(bmp|jpe?g|png)$/i.test(f.filename) && !/image\/(bmp|jpeg|png)/.test(f.contentType)) throw BaiduError.errno(47000);
+    // "1 or empty = avatar" (§4.2). The Go SDK sends an unset type as the text "<nil>": taken as empty.
+    const rawType = params.type === undefined || params.type === '' || params.type === '<nil>' ? '1' : params.type;
+    if (!/^[123]$/.test(rawType)) throw BaiduError.errno(40001, `type must be 1, 2 or 3, not ${JSON.stringify(params.type)}`);
+    const type = Number(rawType);
+    // The bytes decide: the Go SDK names the part and the file after the caller's name and types it octet-stream.
+    if (!imageFormat(f.bytes)) throw BaiduError.errno(47000, `${f.filename || 'the file'} is not a bmp, jpeg or png image`);
     if (f.bytes.length > (type === 1 ? 2 : 5) * 1024 * 1024) throw BaiduError.errno(47003);
     // A UUID-shaped name: a bare 32-hex name reads as a secret (the ticket's shape) and is redacted from reports,
     // which would leave reproduce commands that cannot run.
@@ -115,11 +130,14 @@ export const handlers: Handlers = {
 
   'domain.modifyServerDomain': ({ emu, tp, params }) => {
     const current = emu.store.tpDomains.get(tp!.clientId) ?? empty();
-    if (params.action === 'get') return reply.ok({ request_domain: current.request, socket_domain: current.socket, download_domain: current.download, upload_domain: current.upload });
+    // `action` is required in the Go SDK, optional in the doc, whose own example sends none (reference §8): without
+    // it, domains given are added (UNKNOWN; chosen as app/modifydomain's default), and none given is 470013.
+    const action = params.action ?? 'add';
+    if (action === 'get') return reply.ok({ request_domain: current.request, socket_domain: current.socket, download_domain: current.download, upload_domain: current.upload });
     const change = domainsFrom(params);
     if (KINDS.every((k) => params[`${k}_domain`] === undefined)) throw BaiduError.errno(470013);
-    if (params.action === 'delete' && KINDS.some((k) => change[k].some((d) => !current[k].includes(d)))) throw BaiduError.errno(50042);
-    emu.store.tpDomains.set(tp!.clientId, apply(current, change, params.action!));
+    if (action === 'delete' && KINDS.some((k) => change[k].some((d) => !current[k].includes(d)))) throw BaiduError.errno(50042);
+    emu.store.tpDomains.set(tp!.clientId, apply(current, change, action));
     return reply.ok();
   },
   'domain.modifyBusinessDomain': ({ emu, tp, params }) => {
@@ -151,9 +169,23 @@ export const handlers: Handlers = {
     const pool = emu.store.tpWebviewDomains.get(tp!.clientId) ?? [];
     const current = emu.store.appWebviewDomains.get(app!.appId) ?? [];
     if (params.action === 'get') return reply.ok(current.join(','));
-    const list = params.action ? (params.web_view_domain ?? '').split(',').map((s) => s.trim()).filter(Boolean) : pool;
+    // No action: every TP-registered webview domain is added (§4.1.5). Otherwise as app/modifydomain: set replaces.
+    const action = params.action ?? 'add';
+    let list = pool;
+    if (params.action) {
+      const raw = (params.web_view_domain ?? '').split(',').map((s) => s.trim());
+      if (params.web_view_domain === undefined) throw BaiduError.errno(470013);
+      if (raw.some((d) => d === '')) throw BaiduError.errno(470015);
+      if (raw.some((d) => !DOMAIN_RE.test(d))) throw BaiduError.errno(470014);
+      list = raw;
+    }
+    if (action === 'delete') {
+      if (list.some((d) => !current.includes(d))) throw BaiduError.errno(470017);
+      emu.store.appWebviewDomains.set(app!.appId, current.filter((d) => !list.includes(d)));
+      return reply.ok();
+    }
     if (list.some((d) => !inPool(d, pool))) throw BaiduError.errno(470016);
-    emu.store.appWebviewDomains.set(app!.appId, params.action === 'delete' ? current.filter((d) => !list.includes(d)) : [...new Set([...current, ...list])]);
+    emu.store.appWebviewDomains.set(app!.appId, action === 'set' ? list : [...new Set([...current, ...list])]);
     return reply.ok();
   },
   'app.setAppImage': ({ emu, params }) => {
