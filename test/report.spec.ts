@@ -498,6 +498,15 @@ test.describe('renderHtml', () => {
       const copy = failed.locator('button.copy').first();
       await copy.click();
       await expect(copy).toHaveText('已复制 / Copied');
+      // On a phone the page is no wider than the screen, a long unbroken word in a reason included: wide tables
+      // scroll inside it.
+      const long = allPass();
+      long[1] = rec('auth.b', 'unexpected', { errors: [`Error: ${'PREFLIGHT_EXCHANGE_BUDGET_MS_'.repeat(8)} https://smartprogram.baidu.com/docs/third/publication/`] });
+      await page.setViewportSize({ width: 390, height: 800 });
+      await page.setContent(renderHtml(buildReport(input(long)), new Map()));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      // The whole run's command has its copy button too.
+      await expect(page.locator('footer').getByRole('button', { name: '复制 / Copy' })).toHaveCount(1);
     } finally {
       await browser.close();
     }
@@ -505,7 +514,7 @@ test.describe('renderHtml', () => {
 
   test('in a browser: a check links to the timeline rows its evidence cites; the link opens the closed timeline there', async () => {
     const tests = allPass();
-    tests[1] = rec('auth.b', 'unexpected', { errors: ['Error: ticket push answered "ok"'], att: { evidence: [{ label: 'ticket pushes', data: [{ seq: 2, event: 'ticket' }] }] } });
+    tests[1] = rec('auth.b', 'unexpected', { errors: ['Error: ticket push answered "ok" after tp/token call #1'], att: { evidence: [{ label: 'ticket pushes', data: [{ seq: 2, event: 'ticket' }] }] } });
     const timeline = [
       { seq: 1, atMs: 0, kind: 'call' as const, what: 'GET /public/2.0/smartapp/auth/tp/token', ok: true, result: 'HTTP 200, errno 0' },
       { seq: 2, atMs: 12, kind: 'push' as const, what: 'ticket → 授权事件接收URL', ok: false, result: 'bad-body: HTTP 200 in 1 ms, body "<ok>"' },
@@ -524,13 +533,22 @@ test.describe('renderHtml', () => {
       await page.locator('#check-auth\\.b').getByRole('link', { name: '#2' }).click();
       await expect(row).toBeVisible();
       await expect(row).toContainText('bad-body');
-      // And back: the row links to the check that cites it; the uncited row links to none.
+      // And back: the row links to the check that cites it, and so does the row its reason names (#1).
       await expect(row.getByRole('link', { name: 'auth.b' })).toHaveAttribute('href', '#check-auth.b');
-      await expect(page.locator('#seq-1 div.cited')).toHaveCount(0);
+      await expect(page.locator('#seq-1').getByRole('link', { name: 'auth.b' })).toHaveCount(1);
       // Only what did not succeed: the acknowledged call goes, the refused push stays.
       await page.getByLabel('只看未成功的 / only what did not succeed').check();
       await expect(page.locator('#seq-1')).toBeHidden();
       await expect(row).toBeVisible();
+      // A link to what a filter hides switches the filter off rather than do nothing. The reason's "#1" is a link too.
+      await page.locator('#check-auth\\.b').getByRole('link', { name: '#1', exact: true }).click();
+      await expect(page.locator('#seq-1')).toBeVisible();
+      await expect(page.getByLabel('只看未成功的 / only what did not succeed')).not.toBeChecked();
+      await page.getByLabel('只看未通过的检测 / only checks that did not pass').check();
+      await expect(page.locator('#check-auth\\.a')).toBeHidden();
+      await page.evaluate(() => { location.hash = '#check-auth.a'; });
+      await expect(page.locator('#check-auth\\.a')).toBeVisible();
+      await expect(page.getByLabel('只看未通过的检测 / only checks that did not pass')).not.toBeChecked();
     } finally {
       await browser.close();
     }

@@ -1,7 +1,7 @@
 // The report for people: one self-contained HTML file (inline CSS/JS, screenshots as data URIs) that opens from
 // disk or a CI artifact without a server. Verdict first, then stages, then each check's evidence and reproduce
 // commands; run metadata last. Every dynamic string goes through esc(): evidence is untrusted TP output.
-import { AGAINST_BAIDU, isFiltered, nextAgainstBaidu, NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
+import { AGAINST_BAIDU, isFiltered, isLeftOut, nextAgainstBaidu, NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
 import type { CheckStatus } from '../detection/checks.ts';
 import { citedPains, citedSections, FIELD_NOTE_PAINS, REFERENCE_SECTIONS } from '../detection/citations.ts';
 import { duration, esc } from './htmlText.ts';
@@ -15,9 +15,20 @@ function badge(status: CheckStatus): string {
   return `<span class="badge s-${status}">${esc(l.zh)} / ${esc(status)}</span>`;
 }
 
-/** A Baidu check held up by an earlier failure: said beside its SKIPPED, which alone reads as "not applicable". */
+/**
+ * Why a SKIPPED check did not run, beside the badge, which alone reads as "not applicable": a Baidu check held up by
+ * an earlier failure, or a check a rerun (-g) left out.
+ */
 function heldUp(c: CheckReport): string {
-  return c.couldNotRun ? ' <span class="badge s-SKIPPED">无法运行 / could not run</span>' : '';
+  if (c.couldNotRun) return ' <span class="badge s-SKIPPED">无法运行 / could not run</span>';
+  return isLeftOut(c) ? ' <span class="badge s-SKIPPED">未运行 / not run</span>' : '';
+}
+
+const REPRODUCE_RUN = '复现整个运行 / Reproduce the run';
+
+/** A command with its copy button. */
+function cmd(text: string): string {
+  return `<div class="cmd"><code>${esc(text)}</code><button type="button" class="copy" title="复制 / Copy">复制 / Copy</button></div>`;
 }
 
 function pretty(data: unknown): string {
@@ -63,7 +74,9 @@ type Cites = ReadonlyMap<string, readonly number[]>;
 
 function citesOf(report: Report): Cites {
   const rows = new Set((report.timeline ?? []).map((r) => r.seq));
-  return new Map(report.checks.map((c) => [c.id, [...citedSeqs(c.evidence.map((e) => e.data))].filter((s) => rows.has(s)).sort((a, b) => a - b)]));
+  // A reason names ledger entries as "#18" ("package/submitaudit (#18) was called…"): cited as well as the evidence's.
+  const inReason = (c: CheckReport) => [...c.reason.matchAll(/#(\d+)\b/g)].map((m) => Number(m[1]));
+  return new Map(report.checks.map((c) => [c.id, [...new Set([...citedSeqs(c.evidence.map((e) => e.data)), ...inReason(c)])].filter((s) => rows.has(s)).sort((a, b) => a - b)]));
 }
 
 /** Each timeline row's citing checks, in the report's order. */
@@ -75,16 +88,16 @@ function citedBy(cites: Cites): Map<number, string[]> {
 
 function renderCheck(c: CheckReport, images: Map<string, string>, seqs: readonly number[]): string {
   const links = seqs.length ? `<p class="seqs">时间线 / In the timeline: ${seqs.map((s) => `<a href="#seq-${s}">#${s}</a>`).join(' ')}</p>` : '';
-  const evidence = c.evidence.length
-    ? links + c.evidence.map((e) => `<div class="ev"><div class="ev-label">${esc(e.label)}</div><pre>${esc(pretty(e.data))}</pre></div>`).join('')
-    : '<p class="muted">无 / none</p>';
+  const evidence = links + (c.evidence.length
+    ? c.evidence.map((e) => `<div class="ev"><div class="ev-label">${esc(e.label)}</div><pre>${esc(pretty(e.data))}</pre></div>`).join('')
+    : links ? '' : '<p class="muted">无 / none</p>');
   const shots = c.attachments
     .filter((a) => a.path && images.has(a.path))
     .map((a) => `<figure><img alt="${esc(a.name)}" src="${esc(images.get(a.path!)!)}"><figcaption>${esc(a.name)}</figcaption></figure>`)
     .join('');
   const otherAttachments = c.attachments.filter((a) => !(a.path && images.has(a.path)));
   const reproduce = c.reproduce.length
-    ? c.reproduce.map((r) => `<div class="cmd"><code>${esc(r)}</code><button type="button" class="copy" title="复制 / Copy">复制 / Copy</button></div>`).join('')
+    ? c.reproduce.map(cmd).join('')
     : '<p class="muted">无 / none</p>';
   // What needs a reader opens by itself: a failure, a warning, a check waiting for someone (a warning-only report's
   // evidence is otherwise one click away per check).
@@ -109,7 +122,7 @@ ${otherAttachments.length ? `<h4>附件 / Attachments</h4><ul>${otherAttachments
 const KIND_HEADING: Record<CheckReport['kind'], string> = {
   baidu: '百度发布检测项 / Baidu\'s detection rules (decide the verdict)',
   extended: '扩展检测（警告，--strict 时为失败） / Extended checks (warn; fail with --strict)',
-  probe: '探测（百度不检测） / Probes beyond Baidu\'s detection (warn; fail with --strict)',
+  probe: '探测（百度不检测；警告，--strict 时为失败） / Probes beyond Baidu\'s detection (warn; fail with --strict)',
 };
 
 function groupByKind(checks: CheckReport[]): [CheckReport['kind'], CheckReport[]][] {
@@ -153,7 +166,7 @@ table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:16px}
 th,td{border:1px solid #d0d7de;padding:6px 8px;text-align:left;vertical-align:top}th{background:#eaeef2}
 tr.unselected td{color:#6e7781}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap;color:#fff}
-.s-PASSED{background:#1a7f37}.s-FAILED{background:#cf222e}.s-WARNING{background:#bf8700}.s-SKIPPED{background:#6e7781}.s-WAITING{background:#0969da}
+.s-PASSED{background:#1a7f37}.s-FAILED{background:#cf222e}.s-WARNING{background:#8a6100}.s-SKIPPED{background:#6e7781}.s-WAITING{background:#0969da}
 .stage{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;margin-bottom:16px}
 .stage h2{font-size:18px;margin:4px 0}
 .en{color:#57606a;font-weight:normal}
@@ -166,9 +179,9 @@ body.only-open details.check[data-status="PASSED"],body.only-open section.stage.
 details.check summary{cursor:pointer;padding:4px 0}
 details.check[open] summary{font-weight:600}
 .cid{font-size:12px;color:#57606a}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:8px 0}
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:4px 12px;margin:8px 0}
 ul.refs{margin:4px 0 0;padding-left:18px;font-size:.9em}
-dt{color:#57606a}dd{margin:0}
+dt{color:#57606a}dd{margin:0;overflow-wrap:anywhere}
 h4{margin:12px 0 4px;font-size:13px}
 pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px;overflow:auto;max-height:420px;margin:4px 0;white-space:pre-wrap;word-break:break-word}
 pre.reason{background:#fff8f8;border-color:#ffcecb}
@@ -178,10 +191,12 @@ pre.reason{background:#fff8f8;border-color:#ffcecb}
 .copy{font-size:12px;cursor:pointer}
 ul.not-passed{margin:0;padding:0;list-style:none}ul.not-passed li{margin:2px 0}
 .shots{display:flex;flex-wrap:wrap;gap:8px}
-figure{margin:0}figure img{max-width:480px;border:1px solid #d0d7de}figcaption{font-size:12px;color:#57606a}
+figure{margin:0}figure img{max-width:min(480px,100%);border:1px solid #d0d7de}figcaption{font-size:12px;color:#57606a}
 footer{margin-top:24px}
 p.seqs{margin:4px 0;font-size:12px}
 ul.changes{margin:0;padding:0;list-style:none}ul.changes li{margin:2px 0}li.worse{color:#cf222e}li.better{color:#1a7f37}
+/* A phone: wide tables scroll sideways inside the page instead of widening it. */
+@media (max-width:720px){table{display:block;overflow-x:auto}main{padding:8px}dl{grid-template-columns:minmax(0,1fr)}}
 ${TIMELINE_CSS}
 `;
 
@@ -192,6 +207,12 @@ function openTarget() {
   var e = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
   // A timeline row sits in a closed details element too: open every one around the target.
   for (var p = e; p; p = p.parentElement) if (p.tagName === 'DETAILS') p.open = true;
+  // A filter that still hides the target would make the link do nothing: it is switched off.
+  if (e && e.getClientRects().length === 0) {
+    document.querySelectorAll('#only-open, #timeline-bad-only').forEach(function (box) {
+      if (box.checked) { box.checked = false; box.dispatchEvent(new Event('change')); }
+    });
+  }
   if (e && e.scrollIntoView) e.scrollIntoView({ block: 'center' });
 }
 window.addEventListener('hashchange', openTarget);
@@ -250,7 +271,7 @@ ${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="m
     ['目标 / Target', report.target],
     ['平台 / Platform', report.referenceEntry ? `${report.platform} — ${report.referenceEntry} (PREFLIGHT_REFERENCE_ENTRY)` : report.platform],
     ['严格模式 / Strict', report.strict ? 'yes' : 'no'],
-    ...(report.reproduce ? [['复现整个运行 / Reproduce the run', report.reproduce] as [string, string]] : []),
+    ...(report.reproduce ? [[REPRODUCE_RUN, report.reproduce] as [string, string]] : []),
     ['权限集 / Permission sets', report.permissionSets.selected.join(', ')],
     ['开始 / Started', report.startedAt],
     ['结束 / Finished', report.finishedAt],
@@ -287,7 +308,7 @@ ${report.timeline ? renderTimeline(report.timeline, citedBy(cites)) : ''}
 ${steps}
 <footer class="stage">
 <h2>运行信息 <span class="en">/ Run</span></h2>
-<dl>${meta.map(([k, val]) => `<dt>${esc(k)}</dt><dd><code>${esc(val)}</code></dd>`).join('')}</dl>
+<dl>${meta.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${k === REPRODUCE_RUN ? cmd(val) : `<code>${esc(val)}</code>`}</dd>`).join('')}</dl>
 </footer>
 </main>
 <script>${SCRIPT}</script>

@@ -4,11 +4,11 @@ import type { TimelineRow } from '../detection/timeline.ts';
 import { duration, esc } from './htmlText.ts';
 
 const DIRECTION: Record<TimelineRow['kind'], string> = {
-  call: 'TP → 百度',
-  push: '百度 → TP',
-  page: '浏览器 → 百度',
-  tool: '开发者工具 → 百度',
-  sidedoor: '预检 → 模拟器',
+  call: 'TP → 百度 / Baidu',
+  push: '百度 / Baidu → TP',
+  page: '浏览器 / browser → 百度 / Baidu',
+  tool: '开发者工具 / developer tool → 百度 / Baidu',
+  sidedoor: '预检 / preflight → 模拟器 / emulator',
 };
 
 function offset(ms: number): string {
