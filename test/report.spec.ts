@@ -558,6 +558,14 @@ test.describe('renderHtml', () => {
     expect(without).not.toContain('href="#seq-');
   });
 
+  test('a rerun of some checks (-g) is headed as a partial run, not FAILED beside "the check that ran passed"; what it left out says "not run"', () => {
+    const html = renderHtml(buildReport(input([rec('auth.a')])), new Map());
+    const banner = html.slice(html.indexOf('<header class="banner'), html.indexOf('</header>'));
+    expect(banner).toContain('<span class="status">部分运行 / PARTIAL RUN</span>');
+    expect(banner).toContain('the 1 check that ran passed');
+    expect(html.slice(html.indexOf('id="check-auth.b"'))).toMatch(/^[^\n]*\n<summary><span class="badge s-SKIPPED">跳过 \/ SKIPPED<\/span> <span class="badge s-SKIPPED">未运行 \/ not run<\/span>/);
+  });
+
   test('verdict first, escaped evidence, images inline, bilingual labels', () => {
     const tests = allPass();
     tests[2] = rec('dev.baidu', 'unexpected', {

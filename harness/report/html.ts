@@ -289,7 +289,7 @@ ${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="m
 <body>
 <main>
 <header class="banner ${v.ready ? 'ready' : 'not-ready'}" data-status="${esc(v.status)}">
-<span class="status">${esc(STATUS_LABEL[v.status].zh)} / ${esc(v.status)}</span>
+<span class="status">${isFiltered(report) ? '部分运行 / PARTIAL RUN' : `${esc(STATUS_LABEL[v.status].zh)} / ${esc(v.status)}`}</span>
 <h1>${esc(v.headline.zh)}</h1>
 <p>${esc(v.headline.en)}</p>
 </header>
