@@ -743,6 +743,9 @@ test.describe('robustness: Baidu envelopes, never a 500', () => {
     expect(badMultipart.json).toEqual({ errno: 40001, msg: expect.stringMatching(/^参数错误/) });
     const badInt = await flow.http.send('POST', P.retrieve, { query: { access_token: tok }, body: Buffer.from([0x61, 0x70, 0x70, 0x5f, 0x69, 0x64, 0x3d, 0xff]), contentType: 'application/x-www-form-urlencoded' });
     expect(badInt.json).toEqual({ errno: 40001, msg: expect.stringContaining('app_id') });
+    // oauth/token answers in its own (OAuth) envelope, also for a body it cannot read.
+    const badOauth = await flow.http.send('POST', P.oauth, { query: { access_token: tok }, body: '{bad', contentType: 'application/json' });
+    expect(badOauth.json).toEqual({ error: 'invalid_request', error_description: 'request body could not be parsed' });
     await flow.expectNoInternalErrors();
     await flow.expectHealthy();
   });

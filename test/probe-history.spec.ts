@@ -175,7 +175,7 @@ base('what Baidu may answer: an upload without package_id yet, no list at all, o
     { answers: { '/rest/2.0/smartapp/app/info': appInfo(['开发管理权限']), '/rest/2.0/smartapp/package/get': ok([{ package_id: 1, version: '1.0.0', status: 3, upload_status: 3, upload_err_msg: 'bad ext.json' }]) },
       code: 1, says: ['warning: only failed uploads on record (1.0.0: bad ext.json)', 'problem: no version on record was ever submitted'] },
     { answers: { '/rest/2.0/smartapp/app/info': appInfo(['开发者权限']), ...PAID,
-      '/rest/2.0/smartapp/package/get': { body: { errno: 40007, msg: '第三方平台没有该权限', data: null } } },
+      '/rest/2.0/smartapp/package/get': { body: { errno: 40007, msg: '无此TP操作权限', data: null } } },
       code: 0, says: ['warning: scope names this tool does not know: 开发者权限 — every read is tried', 'note: not granted by this mini program: pkg.getPackage: W 40007', 'ok: a payment account exists'] },
     { answers: { '/rest/2.0/smartapp/app/info': { body: { errno: 44003, msg: 'token expired' } } },
       code: 1, says: ['problem: Baidu refused the token'] },

@@ -221,13 +221,14 @@ async function serve(emu: Emulator, handlers: Handlers, req: IncomingMessage, re
     parsed = { query: parseQuery(search), form: NO_FORM, files: NO_FILES };
   } else {
     const body = await readBody(req);
-    if (body === null) {
-      return send(res, BaiduError.errno(40006, 'request body larger than 10 MB').toReply());
-    }
+    // Refused before the route is served, but in the route's own envelope: oauth/token answers {error, …} (R).
+    const refuse = (errno: number, detail: string) => send(res, (routeFor(method, pathname).def?.envelope === 'R'
+      ? BaiduError.oauth('invalid_request', detail) : BaiduError.errno(errno, detail)).toReply());
+    if (body === null) return refuse(40006, 'request body larger than 10 MB');
     try {
       parsed = await parse(req, search, body);
     } catch {
-      return send(res, BaiduError.errno(40001, 'request body could not be parsed').toReply());
+      return refuse(40001, 'request body could not be parsed');
     }
   }
   const referer = req.headers.referer;
