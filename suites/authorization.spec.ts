@@ -3,7 +3,7 @@
 // and the others still report.
 import { test, asCheck } from '../fixtures/index.ts';
 import { reasonError } from '../harness/detection/checks.ts';
-import { shellWord } from '../harness/detection/evidence.ts';
+import { shellWord } from '../harness/report/shell.ts';
 import { isOrdinaryTicket, judgePushesAcked } from '../fixtures/judge.ts';
 import { errorOf, grantType, succeeded } from '../harness/detection/emulatorHandle.ts';
 import { becauseOf, loadObservations, scrubUrl, type AuthorizationObservations } from '../harness/detection/observations.ts';

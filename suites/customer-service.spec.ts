@@ -3,6 +3,7 @@
 import { test, asCheck } from '../fixtures/index.ts';
 import { reasonError } from '../harness/detection/checks.ts';
 import { displayPath } from '../harness/config.ts';
+import { shellWord } from '../harness/report/shell.ts';
 import { pushView } from '../harness/detection/evidence.ts';
 
 test('the 消息与事件接收URL answers the echoStr handshake', asCheck('cs.echostr-handshake'), async ({ run, check }) => {
@@ -11,7 +12,7 @@ test('the 消息与事件接收URL answers the echoStr handshake', asCheck('cs.e
   // The same handshake again, from the run folder (a reference TP is started anew; its run's port is gone). A team's
   // own TP keeps its URL: then the live probe asks it exactly as Baidu will, with TP_MESSAGE_TOKEN from .env.
   check.reproduce(`npx preflight push replay ${probe.seq} --run ${displayPath(run.runDir)}`);
-  if (run.config.platform === 'external') check.reproduce(`npx preflight probe echostr --to ${run.tpUrls.messageEvent}`);
+  if (run.config.platform === 'external') check.reproduce(`npx preflight probe echostr --to ${shellWord(run.tpUrls.messageEvent)}`);
   if (probe.outcome !== 'ok') throw reasonError(`the 消息与事件接收URL ${probe.url} did not return the echoStr: ${probe.cause}`);
   if (probe.latencyMs > run.config.pushBudgetMs) throw reasonError(`the handshake took ${probe.latencyMs} ms, over the ${run.config.pushBudgetMs} ms budget`);
 });

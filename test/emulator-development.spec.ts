@@ -5,7 +5,7 @@ import { BaiduApiError, BaiduClient } from '../harness/baidu/client.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import { authorize } from '../harness/emulator/providers/auth.ts';
-import { refusalCode } from './support/emulatorKit.ts';
+import { PNG_1X1, refusalCode } from './support/emulatorKit.ts';
 import { holdAudits } from '../harness/emulator/providers/development.ts';
 import { createRedactor } from '../harness/report/redact.ts';
 
@@ -202,7 +202,7 @@ test('side door ide/upload, the developer tool (定制开发): a development pac
 });
 
 test('upload/image takes the TP token or an authorizer token, and its file under any part name (§4.2: either token; Go names the part after the file)', async ({ ctx }) => {
-  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  const png = PNG_1X1;
   const token = await ctx.app();
   const viaApp = await ctx.client.call<string>('image.uploadImage', { multipartFile: { filename: 'icon.png', content: png, contentType: 'image/png' }, type: 1 }, token);
   expect(viaApp).toMatch(/^https:\/\/b\.bdstatic\.com\/searchbox\/mappconsole\/image\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.png$/);

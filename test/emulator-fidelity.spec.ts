@@ -8,14 +8,13 @@ import { ERRNO } from '../harness/baidu/errors.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import { authorize } from '../harness/emulator/providers/auth.ts';
 import { holdAudits } from '../harness/emulator/providers/development.ts';
-import { refusalCode as code } from './support/emulatorKit.ts';
+import { PNG_1X1 as PNG, refusalCode as code } from './support/emulatorKit.ts';
 
 const TP = {
   clientId: 'FidelityClientId0000000000000000', tpAppId: 78, name: 'fidelity', messageToken: 'fidtoken', encodingAesKey: 'c'.repeat(43),
   authEventUrl: 'http://127.0.0.1:9/auth', messageEventUrl: 'http://127.0.0.1:9/msg', authStartDomain: '127.0.0.1',
   testAppIds: [5570001], permissionSets: ['development', 'payment', 'basic-info'],
 };
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 interface Ctx { em: StartedEmulator; client: BaiduClient; tpToken: string; appToken: string }
 
@@ -57,6 +56,9 @@ test('tp/modifydomain without action (the doc\'s own example) adds the domains; 
   await ctx.client.call('domain.modifyServerDomain', { request_domain: 'https://api.fidelity.test' }, ctx.tpToken);
   const got = await ctx.client.call<{ request_domain: string[] }>('domain.modifyServerDomain', { action: 'get' }, ctx.tpToken);
   expect(got.request_domain).toEqual(['https://api.fidelity.test']);
+  // An empty action reads as none (the emulator takes an empty parameter as not given).
+  await ctx.client.call('domain.modifyServerDomain', { action: '', request_domain: 'https://two.fidelity.test' }, ctx.tpToken);
+  expect((await ctx.client.call<{ request_domain: string[] }>('domain.modifyServerDomain', { action: 'get' }, ctx.tpToken)).request_domain).toEqual(['https://api.fidelity.test', 'https://two.fidelity.test']);
   expect(await code(ctx.client.call('domain.modifyServerDomain', {}, ctx.tpToken))).toBe(470013);
 });
 
@@ -83,7 +85,7 @@ test('package/withdraw without package_id (the Java SDK\'s call) withdraws the p
   const [pkg] = await ctx.client.call<Pkg[]>('pkg.getPackage', {}, ctx.appToken);
   holdAudits(ctx.em.emu, TP.testAppIds[0]!, true); // the 50 ms audit must not decide first
   await ctx.client.call('pkg.submitPackageAudit', { package_id: pkg!.package_id, content: 'c', remark: 'r' }, ctx.appToken);
-  await ctx.client.call('pkg.withdrawPackageAudit', {}, ctx.appToken);
+  await ctx.client.call('pkg.withdrawPackageAudit', { package_id: '' }, ctx.appToken);
   expect((await ctx.client.call<Pkg[]>('pkg.getPackage', {}, ctx.appToken)).map((p) => p.status)).toEqual([3]);
 });
 

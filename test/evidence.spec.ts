@@ -3,7 +3,8 @@
 // A stand-in `curl` shell function prints the arguments bash parsed, so no network and no real curl are needed.
 import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { curlFor, shellWord } from '../harness/detection/evidence.ts';
+import { curlFor } from '../harness/detection/evidence.ts';
+import { shellWord } from '../harness/report/shell.ts';
 import type { CallEntry } from '../harness/detection/emulatorHandle.ts';
 
 /** The argv bash gives `curl` for `command`, with BAIDU and the placeholders' variables set. */
@@ -30,11 +31,13 @@ test('form values reach curl byte for byte: newlines, quotes, $, backticks and b
   expect(cmd).toMatch(/  # against PREFLIGHT_SEED=3520659406 npm run emulator \(or BAIDU=<base URL>\), with ACCESS_TOKEN set to a live value$/);
 });
 
-test('query values are percent-encoded, so an & or a space in a value stays in it; placeholders stay variables', () => {
-  const cmd = curlFor(call({ method: 'GET', endpointId: 'pkg.getPackage', path: '/rest/2.0/smartapp/package/get', query: { access_token: '«accessToken:ff»', q: 'a&b c=d' } }));
+test('query values are percent-encoded (! too), so an & or a space in a value stays in it; placeholders stay variables', () => {
+  const cmd = curlFor(call({ method: 'GET', endpointId: 'pkg.getPackage', path: '/rest/2.0/smartapp/package/get', query: { access_token: '«accessToken:ff»', q: "a&b c=d!e'(f)*" } }));
   const [, url] = argvOf(cmd.replace(/  # .*$/, ''), { ACCESS_TOKEN: 'T' });
   const u = new URL(url!);
-  expect([...u.searchParams]).toEqual([['access_token', 'T'], ['q', 'a&b c=d']]);
+  expect([...u.searchParams]).toEqual([['access_token', 'T'], ['q', "a&b c=d!e'(f)*"]]);
+  // Nothing in the double-quoted URL that an interactive bash expands (history: !).
+  expect(cmd.split('  #')[0]).not.toMatch(/!/);
   expect(cmd).toMatch(/# against npm run emulator/);
 });
 

@@ -7,6 +7,7 @@ import { BaiduClient } from '../harness/baidu/client.ts';
 import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
 import { authorize } from '../harness/emulator/providers/auth.ts';
 import { runCli, type CliResult } from './helpers/cli.ts';
+import { PNG_1X1 } from './support/emulatorKit.ts';
 
 const TP = {
   clientId: 'HistoryProbeClientId000000000000', tpAppId: 78, name: 'history', messageToken: 'historytoken', encodingAesKey: 'c'.repeat(43),
@@ -67,11 +68,14 @@ test('after an upload, a submission and the payment onboarding, Baidu\'s records
   const pkg = (await ctx.client.call<{ package_id: number }[]>('pkg.getPackage', {}, token))[0]!;
   await ctx.client.call('pkg.submitPackageAudit', { package_id: pkg.package_id, content: 'c', remark: 'r' }, token);
   const images = [];
-  for (let i = 0; i < 3; i++) images.push((await ctx.client.call<string>('image.uploadImage', { type: 1, multipartFile: { filename: `i${i}.png`, content: Buffer.from('png'), contentType: 'image/png' } }, token)));
+  for (let i = 0; i < 3; i++) images.push((await ctx.client.call<string>('image.uploadImage', { type: 1, multipartFile: { filename: `i${i}.png`, content: PNG_1X1, contentType: 'image/png' } }, token)));
   await ctx.client.call('pay.createAccount', {
     business_scope: '零售', business_province: '北京', business_city: '北京', business_detail_address: '某路1号', legal_person: '张三', legal_id: '11010519491231002X',
     id_card_front_url: images[0], id_card_back_url: images[1], legal_card_start_time: '2020-01-01', legal_card_end_time: '9999-12-31',
     license_start_time: '2020-01-01', license_end_time: '9999-12-31', industry_id: 1, manage_permit_url: images[2], auth_capital: '100', manager_same: 1, benefit_same: 1,
+  }, token);
+  await ctx.client.call('pay.submitDevelopConfig', {
+    tp_public_key: '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----', pay_notify_url: 'https://tp.example/n', refund_audit_url: 'https://tp.example/a', refund_succ_url: 'https://tp.example/s',
   }, token);
   await ctx.client.call('pay.createPaymentService', {
     app_name: 'a', service_phone: '4000000000', bank_account: '张三', bank_card: '6222000000000000', bank_name: '工商银行', bank_branch: '北京分行', open_province: '北京', open_city: '北京',

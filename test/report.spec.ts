@@ -290,6 +290,14 @@ test.describe('buildReport', () => {
     expect(interrupted.verdict.headline.zh).toBe('可以全网发布：否 — 运行被中断');
     const timedOut = buildReport({ ...input(allPass().slice(0, 2)), stopped: 'timedout' });
     expect(timedOut.verdict.headline.en).toBe('Ready for 全网发布: no — the run timed out, 3 checks not run');
+    // A Baidu check the stop cut short was not held up by a failure: not run, not "could not run".
+    const cut = allPass().slice(0, 2);
+    cut[1] = { ...rec('auth.b', 'skipped'), resultStatus: 'interrupted' };
+    const stopped = buildReport({ ...input(cut), stopped: 'interrupted' });
+    expectValid(stopped);
+    expect(check(stopped, 'auth.b')).toMatchObject({ status: 'SKIPPED', reason: 'interrupted before it finished / 运行被中断' });
+    expect(check(stopped, 'auth.b').couldNotRun).toBeUndefined();
+    expect(stopped.verdict.headline.en).toBe('Ready for 全网发布: no — the run was interrupted, 4 checks not run');
   });
 
   test('an unreadable check-result cannot back a pass', () => {
@@ -518,6 +526,7 @@ test.describe('renderHtml', () => {
     const timeline = [
       { seq: 1, atMs: 0, kind: 'call' as const, what: 'GET /public/2.0/smartapp/auth/tp/token', ok: true, result: 'HTTP 200, errno 0' },
       { seq: 2, atMs: 12, kind: 'push' as const, what: 'ticket → 授权事件接收URL', ok: false, result: 'bad-body: HTTP 200 in 1 ms, body "<ok>"' },
+      { seq: 3, atMs: 20, kind: 'call' as const, what: 'GET /rest/2.0/smartapp/app/info', ok: true, result: 'HTTP 200, errno 0' },
     ];
     const report = buildReport({ ...input(tests), timeline });
     expectValid(report);
@@ -536,6 +545,7 @@ test.describe('renderHtml', () => {
       // And back: the row links to the check that cites it, and so does the row its reason names (#1).
       await expect(row.getByRole('link', { name: 'auth.b' })).toHaveAttribute('href', '#check-auth.b');
       await expect(page.locator('#seq-1').getByRole('link', { name: 'auth.b' })).toHaveCount(1);
+      await expect(page.locator('#seq-3 div.cited'), 'a row nothing cites links to no check').toHaveCount(0);
       // Only what did not succeed: the acknowledged call goes, the refused push stays.
       await page.getByLabel('只看未成功的 / only what did not succeed').check();
       await expect(page.locator('#seq-1')).toBeHidden();
@@ -563,6 +573,9 @@ test.describe('renderHtml', () => {
     const banner = html.slice(html.indexOf('<header class="banner'), html.indexOf('</header>'));
     expect(banner).toContain('<span class="status">部分运行 / PARTIAL RUN</span>');
     expect(banner).toContain('the 1 check that ran passed');
+    // A rerun of a check that still fails is headed FAILED.
+    const stillFailing = renderHtml(buildReport(input([rec('auth.a', 'unexpected', { errors: ['Error: x'] })])), new Map());
+    expect(stillFailing.slice(stillFailing.indexOf('<header class="banner'), stillFailing.indexOf('</header>'))).toContain('<span class="status">未通过 / FAILED</span>');
     expect(html.slice(html.indexOf('id="check-auth.b"'))).toMatch(/^[^\n]*\n<summary><span class="badge s-SKIPPED">跳过 \/ SKIPPED<\/span> <span class="badge s-SKIPPED">未运行 \/ not run<\/span>/);
   });
 

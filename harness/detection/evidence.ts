@@ -4,6 +4,7 @@ import { DEFAULT_EMULATOR_PORT } from '../config.ts';
 import { endpoint } from '../baidu/catalogue.ts';
 import { ERRNO } from '../baidu/errors.ts';
 import { permissionSet } from './permissionSets.ts';
+import { shellWord } from '../report/shell.ts';
 import type { CallEntry, PushEntry } from './emulatorHandle.ts';
 import { errorOf } from './emulatorHandle.ts';
 
@@ -23,20 +24,13 @@ export function explainCall(e: CallEntry): string {
   return `${e.endpointId}: ${errorOf(e)}`;
 }
 
+/** Percent-encoded, `!'()*` too: inside the command's double quotes an interactive bash expands `!`. */
+const uriEncode = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 const placeholder = (v: string) => {
   const m = /^«(\w+):[0-9a-f]+»$/.exec(v);
   return m ? `$${m[1]!.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}` : v;
 };
-
-/**
- * One shell word that is exactly `s`: single-quoted, or $'…' (bash, zsh) when `s` holds a newline or another control
- * character — a PEM key, say — so that the command stays on one line and sends what was recorded.
- */
-export function shellWord(s: string): string {
-  if (!/[\x00-\x1f\x7f]/.test(s)) return `'${s.replace(/'/g, `'\\''`)}'`;
-  const escapes: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  return `$'${s.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => escapes[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
-}
 
 /**
  * A curl command equivalent to a recorded call. The run's emulator is gone when a reviewer reads the report, so the
@@ -47,11 +41,12 @@ export function shellWord(s: string): string {
 export function curlFor(e: CallEntry, seed?: string): string {
   const query = Object.entries(e.query).map(([k, v]) => {
     const p = placeholder(v);
-    return `${encodeURIComponent(k)}=${p !== v ? p : encodeURIComponent(v)}`;
+    return `${encodeURIComponent(k)}=${p !== v ? p : uriEncode(v)}`;
   }).join('&');
   const url = `"\${BAIDU:-http://127.0.0.1:${DEFAULT_EMULATOR_PORT}}${e.path}${query ? `?${query}` : ''}"`;
   const vars = [...new Set([...Object.values(e.query), ...Object.values(e.form)].map(placeholder).filter((v) => /^\$[A-Z_]+$/.test(v)))];
-  const emulator = seed ? `PREFLIGHT_SEED=${/^[\w.-]+$/.test(seed) ? seed : shellWord(seed)} npm run emulator` : 'npm run emulator';
+  // A seed is letters, digits, - and _ (the report's schema): safe bare.
+  const emulator = seed ? `PREFLIGHT_SEED=${seed} npm run emulator` : 'npm run emulator';
   const note = `  # against ${emulator} (or BAIDU=<base URL>)${vars.length ? `, with ${vars.map((v) => v.slice(1)).join(', ')} set to ${vars.length > 1 ? 'live values' : 'a live value'}` : ''}`;
   if (e.method === 'GET') return `curl -s ${url}${note}`;
   const def = e.endpointId ? safeEndpoint(e.endpointId) : undefined;

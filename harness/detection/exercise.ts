@@ -1,7 +1,5 @@
 // Shared by the permission-set setup steps: find the app the authorization step authorized, ask the TP to act
 // through its hook (or wait for a person), and hand what happened to the checks through an observations file.
-import { test } from '@playwright/test';
-import { STEP_NOTE_ANNOTATION } from './checks.ts';
 import type { Run } from './run.ts';
 import { grantType, succeeded, type CallEntry, type EmulatorHandle } from './emulatorHandle.ts';
 import { notAttempted, performAction, type ActionRequest, type ActionResult } from './hook.ts';
@@ -100,16 +98,15 @@ export async function exercise(run: Run, set: string, steps: ExerciseStep[]): Pr
     return obs;
   } finally {
     saveObservations(run.runDir, exerciseStep(set), obs, configSecrets(run.config));
-    const note = stepNote(obs);
-    if (note) test.info().annotations.push({ type: STEP_NOTE_ANNOTATION, description: note });
   }
 }
 
 /**
  * What a passed exercise did not get done, in a line: a step "passes" when the harness worked, whatever the TP did, so
- * without this a hook that hung reads as a step that did its job. The checks judge what it means.
+ * without this a hook that hung reads as a step that did its job (the fixtures put it on the step). The checks judge
+ * what it means.
  */
-function stepNote(obs: ExerciseObservations): string {
+export function stepNote(obs: ExerciseObservations): string {
   if (!obs.appId) return `nothing exercised: ${obs.skipped ?? 'no authorized app'}`;
   const actions = Object.entries(obs.actions);
   const hung = actions.find(([, a]) => a.hung);

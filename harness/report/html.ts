@@ -19,7 +19,7 @@ function badge(status: CheckStatus): string {
  * Why a SKIPPED check did not run, beside the badge, which alone reads as "not applicable": a Baidu check held up by
  * an earlier failure, or a check a rerun (-g) left out.
  */
-function heldUp(c: CheckReport): string {
+function whyNotRun(c: CheckReport): string {
   if (c.couldNotRun) return ' <span class="badge s-SKIPPED">无法运行 / could not run</span>';
   return isLeftOut(c) ? ' <span class="badge s-SKIPPED">未运行 / not run</span>' : '';
 }
@@ -75,7 +75,7 @@ type Cites = ReadonlyMap<string, readonly number[]>;
 function citesOf(report: Report): Cites {
   const rows = new Set((report.timeline ?? []).map((r) => r.seq));
   // A reason names ledger entries as "#18" ("package/submitaudit (#18) was called…"): cited as well as the evidence's.
-  const inReason = (c: CheckReport) => [...c.reason.matchAll(/#(\d+)\b/g)].map((m) => Number(m[1]));
+  const inReason = (c: CheckReport) => [...c.reason.matchAll(/(?<![\w-])#(\d+)\b/g)].map((m) => Number(m[1]));
   return new Map(report.checks.map((c) => [c.id, [...new Set([...citedSeqs(c.evidence.map((e) => e.data)), ...inReason(c)])].filter((s) => rows.has(s)).sort((a, b) => a - b)]));
 }
 
@@ -102,9 +102,9 @@ function renderCheck(c: CheckReport, images: Map<string, string>, seqs: readonly
   // What needs a reader opens by itself: a failure, a warning, a check waiting for someone (a warning-only report's
   // evidence is otherwise one click away per check).
   return `<details class="check" id="check-${esc(c.id)}" data-status="${esc(c.status)}"${OPEN.has(c.status) ? ' open' : ''}>
-<summary>${badge(c.status)}${heldUp(c)} <span class="ctitle">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></span> <code class="cid">${esc(c.id)}</code></summary>
+<summary>${badge(c.status)}${whyNotRun(c)} <span class="ctitle">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></span> <code class="cid">${esc(c.id)}</code></summary>
 <dl>
-<dt>状态 / Status</dt><dd>${badge(c.status)}${heldUp(c)}</dd>
+<dt>状态 / Status</dt><dd>${badge(c.status)}${whyNotRun(c)}</dd>
 <dt>原因 / Reason</dt><dd>${c.reason ? `<pre class="reason">${esc(c.reason)}</pre>` : '<span class="muted">—</span>'}</dd>
 ${c.expects ? `<dt>要求 / Expected</dt><dd>${esc(c.expects.zh)}<br><span class="en">${esc(c.expects.en)}</span></dd>` : ''}
 <dt>依据 / Requirement</dt><dd>${esc(c.requirement)}${renderSections(`${c.requirement} ${c.reason}`)}</dd>
@@ -139,7 +139,7 @@ function stageReason(s: StageReport, checks: CheckReport[]): string {
     : [];
   if (!s.reason || notPassed.length === 0 || (s.status === 'SKIPPED' && notPassed.every((c) => c.status === 'SKIPPED'))) return esc(s.reason);
   return `<ul class="not-passed">${notPassed
-    .map((c) => `<li>${badge(c.status)}${heldUp(c)} <a href="#check-${esc(c.id)}">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></a> <code class="cid">${esc(c.id)}</code></li>`)
+    .map((c) => `<li>${badge(c.status)}${whyNotRun(c)} <a href="#check-${esc(c.id)}">${esc(c.title.zh)}<span class="en"> / ${esc(c.title.en)}</span></a> <code class="cid">${esc(c.id)}</code></li>`)
     .join('')}</ul>`;
 }
 
@@ -289,7 +289,7 @@ ${report.steps.map((s) => `<tr><td>${esc(s.title)}${s.file ? `<br><span class="m
 <body>
 <main>
 <header class="banner ${v.ready ? 'ready' : 'not-ready'}" data-status="${esc(v.status)}">
-<span class="status">${isFiltered(report) ? '部分运行 / PARTIAL RUN' : `${esc(STATUS_LABEL[v.status].zh)} / ${esc(v.status)}`}</span>
+<span class="status">${v.partial ? '部分运行 / PARTIAL RUN' : `${esc(STATUS_LABEL[v.status].zh)} / ${esc(v.status)}`}</span>
 <h1>${esc(v.headline.zh)}</h1>
 <p>${esc(v.headline.en)}</p>
 </header>

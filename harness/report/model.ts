@@ -9,6 +9,7 @@ import { AUTHORIZATION_STAGE, PERMISSION_SETS, type PermissionSet } from '../det
 import { displayPath, reproduceEnv, type Config, type ReproducibleConfig } from '../config.ts';
 import type { TimelineRow } from '../detection/timeline.ts';
 import { TP_DID_NOT_START } from '../detection/runEnv.ts';
+import { shellDoubleQuote } from './shell.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Report shape
@@ -106,7 +107,11 @@ export interface Report {
   probes?: false;
   /** granted: the sets the admin ticked (PREFLIGHT_GRANT), when not every selected one. */
   permissionSets: { selected: string[]; granted?: string[] };
-  verdict: { status: VerdictStatus; ready: boolean; headline: Bilingual };
+  /**
+   * `partial`: a run that left checks out (-g) and in which nothing that ran failed — not ready for want of the rest,
+   * which the HTML heads as a partial run rather than FAILED.
+   */
+  verdict: { status: VerdictStatus; ready: boolean; headline: Bilingual; partial?: true };
   stages: StageReport[];
   checks: CheckReport[];
   steps: StepReport[];
@@ -303,10 +308,6 @@ export function errorSummary(messages: string[], maxLines = 4, maxChars = 1000):
   return '';
 }
 
-/** Double-quoted for sh: `$ \` "` get a backslash, and a backslash only where sh would otherwise eat it. */
-function shellDoubleQuote(s: string): string {
-  return `"${s.replace(/\\(?=[$`"\\\n]|$)|[$`"]/g, (m) => `\\${m}`)}"`;
-}
 
 /** `VAR=value`, the value double-quoted when the shell would otherwise split or expand it. */
 function shellAssignment(a: string): string {
@@ -368,18 +369,21 @@ function joinReasons(...parts: (string | undefined)[]): string {
   return parts.filter((p): p is string => !!p && p.trim() !== '').join('\n');
 }
 
+/** The reason of a test a stop cut short (Ctrl-C, a CI timeout): not run to its end, not held up by a failure. */
+export const INTERRUPTED_REASON = 'interrupted before it finished / 运行被中断';
+
 function skipReason(rec: TestRecord): string {
-  if (rec.resultStatus === 'interrupted') return 'interrupted before it finished / 运行被中断';
+  if (rec.resultStatus === 'interrupted') return INTERRUPTED_REASON;
   const a = rec.annotations.find((x) => x.type === 'skip' && x.description) ?? rec.annotations.find((x) => x.type === 'fixme' && x.description);
   return a?.description ?? 'skipped';
 }
 
-/** The mapping agreed with the suites: test outcome first, the attachment may only refine a pass. */
 /** A step's own note on what it did not get done (harness/detection/exercise.ts). */
 function note(rec: TestRecord): string {
   return rec.annotations.filter((a) => a.type === STEP_NOTE_ANNOTATION && a.description).map((a) => a.description!).join('; ');
 }
 
+/** The mapping agreed with the suites: test outcome first, the attachment may only refine a pass. */
 function statusOf(rec: TestRecord, att: CheckAttachment | undefined): { status: CheckStatus; reason: string } {
   switch (rec.outcome) {
     case 'expected':
@@ -516,9 +520,9 @@ export function buildReport(input: BuildInput): Report {
       const r: Partial_ = got
         ? merge(got)
         : { status: 'SKIPPED', reason: sd.selected ? NOT_RUN_REASON : NOT_SELECTED_REASON, durationMs: 0, evidence: [], reproduce: [], attachments: [] };
-      const heldUp = sd.selected && def.kind === 'baidu' && r.status === 'SKIPPED' && r.reason !== NOT_RUN_REASON;
+      const couldNotRun = sd.selected && def.kind === 'baidu' && r.status === 'SKIPPED' && r.reason !== NOT_RUN_REASON && r.reason !== INTERRUPTED_REASON;
       return { id: def.id, permissionSet: def.permissionSet, kind: def.kind, title: { ...def.title }, requirement: def.requirement, ...(def.expects ? { expects: { ...def.expects } } : {}), ...r,
-        ...(heldUp ? { couldNotRun: true as const } : {}) };
+        ...(couldNotRun ? { couldNotRun: true as const } : {}) };
     });
     checks.push(...stageChecks);
 
@@ -571,7 +575,8 @@ export function buildReport(input: BuildInput): Report {
       else if (c.status === 'WAITING') waiting++;
       // Three kinds of checks that did not run: left out (a -g rerun, a stopped run); a Baidu check held up by an
       // earlier failure; and ours, skipped for a reason of their own (probes off, an optional action unsupported).
-      else if (c.status === 'SKIPPED') isLeftOut(c) ? leftOut++ : c.couldNotRun ? heldUp++ : skipped++;
+      // A check a stop cut short did not run to its end either: counted with those left out.
+      else if (c.status === 'SKIPPED') isLeftOut(c) || c.reason === INTERRUPTED_REASON ? leftOut++ : c.couldNotRun ? heldUp++ : skipped++;
       else if (c.status === 'WARNING') warnings++;
     }
   }
@@ -608,7 +613,8 @@ export function buildReport(input: BuildInput): Report {
   // A run filtered with -g/--grep cannot be ready (the verdict needs every check), but whether what it ran passed is
   // what its user wants to know.
   const ran = counted - leftOut - heldUp - skipped;
-  if (!ready && leftOut && ran > 0 && !failed && !waiting && !stepFailures && !input.stopped) {
+  const partial = !ready && leftOut > 0 && ran > 0 && !failed && !waiting && !stepFailures && !input.stopped;
+  if (partial) {
     zh.push(`运行的 ${ran} 项${warnings ? '无失败' : '全部通过'}`);
     en.push(`the ${plural(ran, 'check')} that ran ${warnings ? 'had no failure' : 'passed'}`);
   }
@@ -646,7 +652,7 @@ export function buildReport(input: BuildInput): Report {
       selected: [...config.permissionSets],
       ...(config.grant && [...config.grant].sort().join(',') !== [...config.permissionSets].sort().join(',') ? { granted: [...config.grant] } : {}),
     },
-    verdict: { status, ready, headline },
+    verdict: { status, ready, headline, ...(partial ? { partial: true as const } : {}) },
     stages,
     checks,
     steps,

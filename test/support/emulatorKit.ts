@@ -233,3 +233,6 @@ export async function refusalCode(p: Promise<unknown>): Promise<number | string>
     return (e as BaiduApiError).code;
   }
 }
+
+/** The smallest real PNG (1×1): the emulator's upload/image tells an image by its bytes. */
+export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');

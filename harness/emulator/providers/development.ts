@@ -134,8 +134,8 @@ export const handlers: Handlers = {
 
   'pkg.withdrawPackageAudit': (ctx) => {
     // Without package_id (the Java SDK's withdrawAudit sends none): the app's package under review.
-    const inReview = ctx.params.package_id === undefined ? packagesOf(ctx).find((p) => p.status === 4) : undefined;
-    if (ctx.params.package_id === undefined && !inReview) throw BaiduError.errno(69005, 'no package of this app is under review');
+    const inReview = !ctx.params.package_id ? packagesOf(ctx).find((p) => p.status === 4) : undefined;
+    if (!ctx.params.package_id && !inReview) throw BaiduError.errno(69005, 'no package of this app is under review');
     const pkg = findPackage(ctx, inReview ? String(inReview.packageId) : undefined);
     if (pkg.status !== 4) throw BaiduError.errno(40001, `package ${pkg.packageId} is not under review`);
     pkg.status = 3;

@@ -1,9 +1,10 @@
 // Operations providers (代运营): payment onboarding (reference §5.4), image upload (§4.2), customer-service
 // messages (§4.9) and domains (§4.1).
 // Choices where Baidu is silent: payment onboarding results are pushed `paymentDelayMs` after each call and always
-// pass; pay/paymentservice/create needs the account created first (60001 otherwise); image-URL fields must come from
-// upload/image (47008, as the reference says for every TP API); domains are checked for format and TP pool
-// membership, and the webview verification file is not fetched (the emulator cannot reach a team's real domains).
+// pass; pay/paymentservice/create needs the account and the developer configuration first (60013, 60014 otherwise,
+// Baidu's codes); image-URL fields must come from upload/image (47008, as the reference says for every TP API; 60011
+// in the payment APIs, Baidu's payment code for it); domains are checked for format and TP pool membership, and the
+// webview verification file is not fetched (the emulator cannot reach a team's real domains).
 import { BaiduError, reply } from '../../baidu/envelopes.ts';
 import type { Emulator } from '../emulator.ts';
 import type { Handlers, HandlerCtx } from '../handler.ts';
@@ -132,7 +133,7 @@ export const handlers: Handlers = {
     const current = emu.store.tpDomains.get(tp!.clientId) ?? empty();
     // `action` is required in the Go SDK, optional in the doc, whose own example sends none (reference §8): without
     // it, domains given are added (UNKNOWN; chosen as app/modifydomain's default), and none given is 470013.
-    const action = params.action ?? 'add';
+    const action = params.action || 'add';
     if (action === 'get') return reply.ok({ request_domain: current.request, socket_domain: current.socket, download_domain: current.download, upload_domain: current.upload });
     const change = domainsFrom(params);
     if (KINDS.every((k) => params[`${k}_domain`] === undefined)) throw BaiduError.errno(470013);
@@ -142,7 +143,7 @@ export const handlers: Handlers = {
   },
   'domain.modifyBusinessDomain': ({ emu, tp, params }) => {
     const current = emu.store.tpWebviewDomains.get(tp!.clientId) ?? [];
-    const action = params.action ?? 'add';
+    const action = params.action || 'add';
     if (action === 'get') return reply.ok(current);
     const list = (params.web_view_domain ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (!list.length) throw BaiduError.errno(470015);
@@ -162,7 +163,7 @@ export const handlers: Handlers = {
     // No action: every TP-registered server domain is added to the app (§4.1.4).
     const change = params.action ? domainsFrom(params) : pool;
     for (const k of KINDS) if (change[k].some((d) => !inPool(d, pool[k]))) throw BaiduError.errno(470016);
-    emu.store.appDomains.set(app!.appId, apply(current, change, params.action ?? 'add'));
+    emu.store.appDomains.set(app!.appId, apply(current, change, params.action || 'add'));
     return reply.ok();
   },
   'app.setAppWebViewDomain': ({ emu, tp, app, params }) => {
@@ -170,7 +171,7 @@ export const handlers: Handlers = {
     const current = emu.store.appWebviewDomains.get(app!.appId) ?? [];
     if (params.action === 'get') return reply.ok(current.join(','));
     // No action: every TP-registered webview domain is added (§4.1.5). Otherwise as app/modifydomain: set replaces.
-    const action = params.action ?? 'add';
+    const action = params.action || 'add';
     let list = pool;
     if (params.action) {
       const raw = (params.web_view_domain ?? '').split(',').map((s) => s.trim());
