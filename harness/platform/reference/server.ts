@@ -97,6 +97,9 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
     }
   }
 
+  /** Authorization codes AUTHORIZED / UPDATE_AUTHORIZED pushes brought (what a push without dedupe acts on again). */
+  const pushedCodes = new Set<string>();
+
   async function authEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const msg = open(await body(req));
     if (!msg) return b.ackRefusedPushes ? text(res, 200, 'success') : text(res, 400, 'invalid signature or message');
@@ -112,7 +115,11 @@ export async function startReferenceTp(cfg: ReferenceTpConfig, overrides: Partia
       // Acknowledge at once; the exchange runs after the reply so a slow Baidu call never delays the ack. The new
       // pair replaces the old one, whose tokens stopped working with the re-authorization.
       const code = String(msg.authorizationCode);
-      if (!b.dedupePushes) setImmediate(() => void keeper.exchangeAgain(code, appId).catch(() => {}));
+      // Without dedupe (a mutant), a push seen before exchanges its code again. Its first delivery goes the usual way,
+      // joining the callback's exchange of the same code: otherwise the two would race and the callback could lose.
+      const seenBefore = pushedCodes.has(code);
+      pushedCodes.add(code);
+      if (!b.dedupePushes && seenBefore) setImmediate(() => void keeper.exchangeAgain(code, appId).catch(() => {}));
       else setImmediate(() => void onAuthorized(appId, code).catch(() => {}));
     } else if (event === 'UNAUTHORIZED') {
       keeper.forgetApp(appId);
