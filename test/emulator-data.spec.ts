@@ -5,9 +5,9 @@ import { test as base, expect } from '@playwright/test';
 import { BaiduApiError, BaiduClient } from '../harness/baidu/client.ts';
 import { CATALOGUE } from '../harness/baidu/catalogue.ts';
 import { beijingYmd } from '../harness/baidu/dates.ts';
-import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
-import { authorize } from '../harness/emulator/providers/auth.ts';
+import type { StartedEmulator } from '../harness/emulator/index.ts';
 import { refusalCode } from './support/emulatorKit.ts';
+import { emulatorWithTp } from './support/emulatorWithTp.ts';
 
 const TP = {
   clientId: 'DataProviderClientId000000000000', tpAppId: 78, name: 'data', messageToken: 'datatoken', encodingAesKey: 'd'.repeat(43),
@@ -20,19 +20,9 @@ interface Ctx { em: StartedEmulator; client: BaiduClient; tpToken: string; app: 
 
 const test = base.extend<{ ctx: Ctx }>({
   ctx: async ({}, use) => {
-    const em = await startEmulator({ seed: 'data' });
-    em.emu.advance((NOON - em.emu.now()) / 1000);
-    em.emu.registerTp(TP, { scheduleTickets: false });
-    await em.emu.pushTicket(TP.clientId);
-    const client = new BaiduClient({ openapiBaseUrl: em.url, retries: 0 });
-    const tpToken = (await client.call('authprocess.getTpToken', { client_id: TP.clientId, ticket: em.emu.store.newestTicket(TP.clientId)!.value })).access_token as string;
-    const app = async (granted: string[], appId = TP.testAppIds[0]!) => {
-      const { code } = authorize(em.emu, em.emu.requireTp(TP.clientId), appId, granted);
-      return (await client.call('authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tpToken)).access_token as string;
-    };
-    await use({ em, client, tpToken, app });
-    client.close();
-    await em.stop();
+    const e = await emulatorWithTp(TP, { seed: 'data' }, (em) => em.emu.advance((NOON - em.emu.now()) / 1000));
+    await use({ ...e, app: (granted, appId = TP.testAppIds[0]!) => e.authorizeApp(appId, granted) });
+    await e.stop();
   },
 });
 

@@ -3,11 +3,11 @@
 import { test as base, expect } from '@playwright/test';
 import { BaiduApiError, BaiduClient } from '../harness/baidu/client.ts';
 import { decodeQr } from '../harness/detection/qr.ts';
-import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
-import { authorize } from '../harness/emulator/providers/auth.ts';
+import type { StartedEmulator } from '../harness/emulator/index.ts';
 import { PNG_1X1, refusalCode } from './support/emulatorKit.ts';
 import { holdAudits } from '../harness/emulator/providers/development.ts';
 import { createRedactor } from '../harness/report/redact.ts';
+import { emulatorWithTp } from './support/emulatorWithTp.ts';
 
 const TP = {
   clientId: 'DevProviderClientId0000000000000', tpAppId: 77, name: 'dev', messageToken: 'devtoken', encodingAesKey: 'b'.repeat(43),
@@ -20,18 +20,9 @@ interface Ctx { em: StartedEmulator; client: BaiduClient; app: (granted?: string
 
 const test = base.extend<{ ctx: Ctx }>({
   ctx: async ({}, use) => {
-    const em = await startEmulator({ seed: 'dev', uploadDelayMs: 300, auditDelayMs: 50, weeklyAuditQuota: 5, pushTimeoutMs: 500 });
-    em.emu.registerTp(TP, { scheduleTickets: false });
-    await em.emu.pushTicket(TP.clientId);
-    const client = new BaiduClient({ openapiBaseUrl: em.url, retries: 0 });
-    const tpToken = (await client.call('authprocess.getTpToken', { client_id: TP.clientId, ticket: em.emu.store.newestTicket(TP.clientId)!.value })).access_token;
-    const app = async (granted = ['development', 'payment'], appId = TP.testAppIds[0]!) => {
-      const { code } = authorize(em.emu, em.emu.requireTp(TP.clientId), appId, granted);
-      return (await client.call('authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tpToken)).access_token as string;
-    };
-    await use({ em, client, app });
-    client.close();
-    await em.stop();
+    const e = await emulatorWithTp(TP, { seed: 'dev', uploadDelayMs: 300, auditDelayMs: 50, weeklyAuditQuota: 5, pushTimeoutMs: 500 });
+    await use({ ...e, app: (granted = ['development', 'payment'], appId = TP.testAppIds[0]!) => e.authorizeApp(appId, granted) });
+    await e.stop();
   },
 });
 

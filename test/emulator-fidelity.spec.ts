@@ -5,10 +5,10 @@
 import { test as base, expect } from '@playwright/test';
 import { BaiduClient } from '../harness/baidu/client.ts';
 import { ERRNO } from '../harness/baidu/errors.ts';
-import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
-import { authorize } from '../harness/emulator/providers/auth.ts';
+import type { StartedEmulator } from '../harness/emulator/index.ts';
 import { holdAudits } from '../harness/emulator/providers/development.ts';
 import { PNG_1X1 as PNG, refusalCode as code } from './support/emulatorKit.ts';
+import { emulatorWithTp } from './support/emulatorWithTp.ts';
 
 const TP = {
   clientId: 'FidelityClientId0000000000000000', tpAppId: 78, name: 'fidelity', messageToken: 'fidtoken', encodingAesKey: 'c'.repeat(43),
@@ -20,16 +20,9 @@ interface Ctx { em: StartedEmulator; client: BaiduClient; tpToken: string; appTo
 
 const test = base.extend<{ ctx: Ctx }>({
   ctx: async ({}, use) => {
-    const em = await startEmulator({ seed: 'fidelity', uploadDelayMs: 0, auditDelayMs: 50, pushTimeoutMs: 500, paymentDelayMs: 0 });
-    em.emu.registerTp(TP, { scheduleTickets: false });
-    await em.emu.pushTicket(TP.clientId);
-    const client = new BaiduClient({ openapiBaseUrl: em.url, retries: 0 });
-    const tpToken = (await client.call('authprocess.getTpToken', { client_id: TP.clientId, ticket: em.emu.store.newestTicket(TP.clientId)!.value })).access_token as string;
-    const { code: authCode } = authorize(em.emu, em.emu.requireTp(TP.clientId), TP.testAppIds[0]!, TP.permissionSets);
-    const appToken = (await client.call('authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code: authCode }, tpToken)).access_token as string;
-    await use({ em, client, tpToken, appToken });
-    client.close();
-    await em.stop();
+    const e = await emulatorWithTp(TP, { seed: 'fidelity', uploadDelayMs: 0, auditDelayMs: 50, pushTimeoutMs: 500, paymentDelayMs: 0 });
+    await use({ ...e, appToken: await e.authorizeApp(TP.testAppIds[0]!, TP.permissionSets) });
+    await e.stop();
   },
 });
 

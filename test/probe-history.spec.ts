@@ -4,10 +4,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { test as base, expect } from '@playwright/test';
 import { BaiduClient } from '../harness/baidu/client.ts';
-import { startEmulator, type StartedEmulator } from '../harness/emulator/index.ts';
-import { authorize } from '../harness/emulator/providers/auth.ts';
+import type { StartedEmulator } from '../harness/emulator/index.ts';
 import { runCli, type CliResult } from './helpers/cli.ts';
 import { PNG_1X1 } from './support/emulatorKit.ts';
+import { emulatorWithTp } from './support/emulatorWithTp.ts';
 
 const TP = {
   clientId: 'HistoryProbeClientId000000000000', tpAppId: 78, name: 'history', messageToken: 'historytoken', encodingAesKey: 'c'.repeat(43),
@@ -25,18 +25,9 @@ interface Ctx { em: StartedEmulator; client: BaiduClient; token: (granted?: stri
 
 const test = base.extend<{ ctx: Ctx }>({
   ctx: async ({}, use) => {
-    const em = await startEmulator({ seed: 'history', uploadDelayMs: 50, auditDelayMs: 50, pushTimeoutMs: 300 });
-    em.emu.registerTp(TP, { scheduleTickets: false });
-    await em.emu.pushTicket(TP.clientId);
-    const client = new BaiduClient({ openapiBaseUrl: em.url, retries: 0 });
-    const tpToken = (await client.call('authprocess.getTpToken', { client_id: TP.clientId, ticket: em.emu.store.newestTicket(TP.clientId)!.value })).access_token;
-    const token = async (granted = ['development', 'payment', 'customer-service']) => {
-      const { code } = authorize(em.emu, em.emu.requireTp(TP.clientId), APP, granted);
-      return (await client.call('authprocess.getOAuthToken', { grant_type: 'app_to_tp_authorization_code', code }, tpToken)).access_token as string;
-    };
-    await use({ em, client, token });
-    await client.close();
-    await em.stop();
+    const e = await emulatorWithTp(TP, { seed: 'history', uploadDelayMs: 50, auditDelayMs: 50, pushTimeoutMs: 300 });
+    await use({ ...e, token: (granted = ['development', 'payment', 'customer-service']) => e.authorizeApp(APP, granted) });
+    await e.stop();
   },
 });
 
