@@ -45,29 +45,35 @@ function imageFormat(bytes: Buffer): string | undefined {
 const DOMAIN_RE = /^(https?|wss):\/\/[A-Za-z0-9.-]+(:\d+)?$/;
 const KINDS = ['request', 'socket', 'download', 'upload'] as const;
 
+/** A comma-separated domain list as Baidu checks it: no empty entry (470015), http(s):// or wss:// hosts (470014). */
+function domainList(raw: string): string[] {
+  const list = raw.split(',').map((s) => s.trim());
+  if (list.some((d) => d === '')) throw BaiduError.errno(470015);
+  if (list.some((d) => !DOMAIN_RE.test(d))) throw BaiduError.errno(470014);
+  return list;
+}
+
 function domainsFrom(params: Record<string, string>): DomainSet {
   const set: DomainSet = { request: [], socket: [], download: [], upload: [] };
   for (const k of KINDS) {
     const raw = params[`${k}_domain`];
-    if (raw === undefined) continue;
-    const list = raw.split(',').map((s) => s.trim());
-    if (list.some((d) => d === '')) throw BaiduError.errno(470015);
-    if (list.some((d) => !DOMAIN_RE.test(d))) throw BaiduError.errno(470014);
-    set[k] = list;
+    if (raw !== undefined) set[k] = domainList(raw);
   }
   return set;
 }
 
+/** An app's list after an action: set replaces it, add joins, delete removes (a domain not set is 470017). */
+function applyList(current: string[], change: string[], action: string): string[] {
+  if (action === 'set') return change;
+  if (action === 'add') return [...new Set([...current, ...change])];
+  if (action !== 'delete') return current;
+  if (change.some((d) => !current.includes(d))) throw BaiduError.errno(470017);
+  return current.filter((d) => !change.includes(d));
+}
+
 function apply(current: DomainSet, change: DomainSet, action: string): DomainSet {
   const out = { ...current };
-  for (const k of KINDS) {
-    if (action === 'set') out[k] = change[k];
-    else if (action === 'add') out[k] = [...new Set([...current[k], ...change[k]])];
-    else if (action === 'delete') {
-      if (change[k].some((d) => !current[k].includes(d))) throw BaiduError.errno(470017);
-      out[k] = current[k].filter((d) => !change[k].includes(d));
-    }
-  }
+  for (const k of KINDS) out[k] = applyList(current[k], change[k], action);
   return out;
 }
 
@@ -171,22 +177,11 @@ export const handlers: Handlers = {
     const current = emu.store.appWebviewDomains.get(app!.appId) ?? [];
     if (params.action === 'get') return reply.ok(current.join(','));
     // No action: every TP-registered webview domain is added (§4.1.5). Otherwise as app/modifydomain: set replaces.
-    const action = params.action || 'add';
-    let list = pool;
-    if (params.action) {
-      const raw = (params.web_view_domain ?? '').split(',').map((s) => s.trim());
-      if (params.web_view_domain === undefined) throw BaiduError.errno(470013);
-      if (raw.some((d) => d === '')) throw BaiduError.errno(470015);
-      if (raw.some((d) => !DOMAIN_RE.test(d))) throw BaiduError.errno(470014);
-      list = raw;
-    }
-    if (action === 'delete') {
-      if (list.some((d) => !current.includes(d))) throw BaiduError.errno(470017);
-      emu.store.appWebviewDomains.set(app!.appId, current.filter((d) => !list.includes(d)));
-      return reply.ok();
-    }
-    if (list.some((d) => !inPool(d, pool))) throw BaiduError.errno(470016);
-    emu.store.appWebviewDomains.set(app!.appId, action === 'set' ? list : [...new Set([...current, ...list])]);
+    if (params.action && params.web_view_domain === undefined) throw BaiduError.errno(470013);
+    const list = params.action ? domainList(params.web_view_domain!) : pool;
+    // A domain to delete need not be in the pool any more (the TP may have dropped it first).
+    if (params.action !== 'delete' && list.some((d) => !inPool(d, pool))) throw BaiduError.errno(470016);
+    emu.store.appWebviewDomains.set(app!.appId, applyList(current, list, params.action || 'add'));
     return reply.ok();
   },
   'app.setAppImage': ({ emu, params }) => {
