@@ -1038,6 +1038,9 @@ test.describe('side door', () => {
       'POST /__emulator/app/transient-error 400',
       'push',
     ]);
+    // The call the revocation refused says a probe caused it (the timeline notes it), as the transient fault does.
+    const refusedCall = entries.find((e) => e.dir === 'in');
+    expect(refusedCall?.dir === 'in' && refusedCall.facts.injected).toBe('revoked token');
     // Reading changes nothing and is not recorded.
     await env.http.get('/__emulator/state');
     expect((await new EmulatorHandle(env.url).ledger()).at(-1)?.dir).toBe('push');
@@ -1045,6 +1048,12 @@ test.describe('side door', () => {
     // it comes before the UPDATE_AUTHORIZED push it caused.
     const appId = flow.tp.testAppIds[0]!;
     await flow.authorizerTokens(appId);
+    // An authorizer token a probe expired early: 111, and said as the probe's doing. A token that merely lapsed is not.
+    const early = await flow.authorizerTokens(flow.tp.testAppIds[1]!);
+    expect((await side('/__emulator/app/expire-token', { appId: flow.tp.testAppIds[1] })).status).toBe(200);
+    expect((await flow.http.get(P.appInfo, { access_token: early.access })).json).toMatchObject({ error_code: 111 });
+    const expiredCall = (await new EmulatorHandle(env.url).ledger()).filter((e) => e.dir === 'in').at(-1);
+    expect(expiredCall?.dir === 'in' && expiredCall.facts.injected).toBe('expired token');
     expect((await side('/__emulator/app/reauthorize', { appId })).status).toBe(200);
     const rows = timelineRows(await new EmulatorHandle(env.url).ledger());
     const reauthorize = rows.findIndex((r) => r.what === 'POST /__emulator/app/reauthorize');

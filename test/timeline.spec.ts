@@ -55,24 +55,6 @@ test('each kind of entry: what it was, whether it went through and why not', () 
   expect(rows[11]).toMatchObject({ appId: 42, zh: expect.stringContaining('提前过期'), result: 'done {"slowRefreshMs":300}' });
 });
 
-test('a call refused for a token the harness revoked or expired says so: the fault is the probe\'s, the TP\'s next move is what counts', () => {
-  const refused = { error_code: 110, error_msg: 'Access token invalid or no longer valid' };
-  const info = { endpointId: 'authprocess.getAppInfo', path: '/rest/2.0/smartapp/app/info' };
-  const rows = timelineRows([
-    call(1, { response: refused }),
-    { seq: 2, at: T0 + 2, dir: 'sidedoor', route: 'POST /__emulator/tp/revoke-tokens', clientId: 'c', input: { clientId: 'c' }, status: 200 } satisfies SideDoorEntry,
-    call(3, { endpointId: 'authprocess.getPreAuthCode', path: '/rest/2.0/smartapp/tp/createpreauthcode', response: refused }),
-    { seq: 4, at: T0 + 4, dir: 'sidedoor', route: 'POST /__emulator/app/expire-token', clientId: 'c', appId: 42, input: { clientId: 'c', appId: 42 }, status: 200 } satisfies SideDoorEntry,
-    call(5, { ...info, appId: 42, response: refused }),
-    call(6, { ...info, appId: 42, response: { errno: 0, msg: 'success', data: {} } }),
-  ]);
-  const notes = Object.fromEntries(rows.map((r) => [r.seq, r.notes ?? []]));
-  expect(notes[1], 'a refusal before any probe is the TP\'s own').toEqual([]);
-  expect(notes[3]).toEqual(['refused because the harness revoked or expired the token at #2 (probe) / 探测吊销凭据所致']);
-  expect(notes[5]).toEqual(['refused because the harness revoked or expired the token at #4 (probe) / 探测吊销凭据所致']);
-  expect(notes[6]).toEqual([]);
-});
-
 test('in the order things started: a push the TP answered only after calling Baidu comes before that call', () => {
   // The ledger records each when it is answered: the code exchange (seq 1, 2 ms) inside the TP's AUTHORIZED handler,
   // then the AUTHORIZED push (seq 2), sent 30 ms before its answer. A side-door action is stamped when it started.

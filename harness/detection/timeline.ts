@@ -9,7 +9,7 @@ import { CATALOGUE } from '../baidu/catalogue.ts';
 import { ERRNO } from '../baidu/errors.ts';
 import type { CallEntry, LedgerEntry, PageEntry, PushEntry, SideDoorEntry, ToolEntry } from '../emulator/ledger.ts';
 import { describeAnswer } from '../emulator/pusher.ts';
-import { errorOf, refusedForToken, succeeded } from './emulatorHandle.ts';
+import { errorOf, succeeded } from './emulatorHandle.ts';
 
 export interface TimelineRow {
   /** The ledger's sequence number: what checks' evidence cites as `seq`. */
@@ -145,34 +145,10 @@ function startedAt(e: LedgerEntry): number {
 export function timelineRows(entries: readonly LedgerEntry[], start?: number): TimelineRow[] {
   const timed = entries.map((e) => ({ e, t: startedAt(e) })).sort((a, b) => a.t - b.t || a.e.seq - b.e.seq);
   const t0 = start ?? timed[0]?.t ?? 0;
-  const caused = causedByTheHarness(entries);
   return timed.map(({ e, t }) => {
     const row = e.dir === 'in' ? callRow(e) : e.dir === 'push' ? pushRow(e) : e.dir === 'page' ? pageRow(e) : e.dir === 'tool' ? toolRow(e) : sideDoorRow(e);
-    const note = caused.get(e.seq);
-    if (note) row.notes = [...(row.notes ?? []), note];
     return { seq: e.seq, atMs: Math.max(0, Math.round((t - t0) * 10) / 10), ...row };
   });
-}
-
-/**
- * Calls refused for their token because a probe revoked the TP's tokens or expired the app's (a side-door entry
- * before them): a refusal the harness caused on purpose, which a reader of "only what did not succeed" should not
- * take for the TP's fault. What the probe judges is what the TP did next.
- */
-function causedByTheHarness(entries: readonly LedgerEntry[]): Map<number, string> {
-  const notes = new Map<number, string>();
-  let revoked: number | undefined;
-  const expired = new Map<number, number>();
-  for (const e of [...entries].sort((a, b) => a.seq - b.seq)) {
-    if (e.dir === 'sidedoor' && e.status < 300) {
-      if (e.route === 'POST /__emulator/tp/revoke-tokens') revoked = e.seq;
-      if (e.route === 'POST /__emulator/app/expire-token' && e.appId !== undefined) expired.set(e.appId, e.seq);
-    }
-    if (e.dir !== 'in' || !refusedForToken(e)) continue;
-    const cause = (e.appId !== undefined ? expired.get(e.appId) : undefined) ?? revoked;
-    if (cause !== undefined) notes.set(e.seq, `refused because the harness revoked or expired the token at #${cause} (probe) / 探测吊销凭据所致`);
-  }
-  return notes;
 }
 
 export function saveTimeline(runDir: string, rows: TimelineRow[]): void {

@@ -311,6 +311,10 @@ function resolveToken(emu: Emulator, def: EndpointDef, params: Record<string, st
     const tok = emu.store.tpTokens.get(t);
     if (!tok && def.alsoAppToken && emu.store.authorizerTokens.has(t)) return resolveAppToken(emu, def, t, ctx);
     if (!tok) throw BaiduError.gateway(110);
+    if (tok.revoked) {
+      ctx.facts.injected = 'revoked token';
+      throw BaiduError.gateway(110);
+    }
     if (emu.now() > tok.expiresAt) throw BaiduError.gateway(111);
     ctx.tp = emu.tp(tok.clientId);
     return;
@@ -321,7 +325,10 @@ function resolveToken(emu: Emulator, def: EndpointDef, params: Record<string, st
 function resolveAppToken(emu: Emulator, def: EndpointDef, t: string, ctx: HandlerCtx): void {
   const tok = emu.store.authorizerTokens.get(t);
   if (!tok) throw BaiduError.gateway(110);
-  if (emu.now() > tok.expiresAt) throw BaiduError.gateway(111);
+  if (emu.now() > tok.expiresAt) {
+    if (tok.expiredByProbe) ctx.facts.injected = 'expired token';
+    throw BaiduError.gateway(111);
+  }
   const a = emu.store.authorization(tok.clientId, tok.appId);
   // A token from before a re-authorization or after UNAUTHORIZED no longer works (field notes pain 5).
   if (!a?.active || a.generation !== tok.generation) {

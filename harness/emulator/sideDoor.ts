@@ -148,7 +148,8 @@ async function act(emu: Emulator, route: string, input: Record<string, unknown>,
       return withTp(emu, input, async (clientId) => reply.raw(emu.ledger.redact(await emu.pushForgedTicket(clientId))));
     case 'POST /__emulator/tp/revoke-tokens':
       return withTp(emu, input, (clientId) => {
-        for (const [k, t] of emu.store.tpTokens) if (t.clientId === clientId) emu.store.tpTokens.delete(k);
+        // Kept, marked: a call with one is refused as Baidu refuses an invalid token, and the ledger says a probe did it.
+        for (const t of emu.store.tpTokens.values()) if (t.clientId === clientId) t.revoked = true;
         return reply.raw({ revoked: true });
       });
     case 'POST /__emulator/app/expire-token':
@@ -157,6 +158,7 @@ async function act(emu: Emulator, route: string, input: Record<string, unknown>,
         for (const t of emu.store.authorizerTokens.values()) {
           if (t.clientId === clientId && t.appId === Number(input.appId) && t.expiresAt > emu.now()) {
             t.expiresAt = emu.now() - 1;
+            t.expiredByProbe = true;
             n++;
           }
         }

@@ -33,11 +33,13 @@ export interface AppRecord {
 
 /** `deliveredAt`: when its push reached the TP — before that (or when it never did), the TP cannot know it. */
 export interface Ticket { value: string; seq: number; issuedAt: number; deliveredAt?: number }
-export interface TpToken { clientId: string; expiresAt: number; ticketSeq: number }
+/** `revoked`: a probe revoked it (side door tp/revoke-tokens): refused like an unknown token, recorded as injected. */
+export interface TpToken { clientId: string; expiresAt: number; ticketSeq: number; revoked?: true }
 export interface PreAuthCode { clientId: string; expiresAt: number; used: boolean }
 /** `generation`: the app's authorization the code was issued under; a later re-authorization voids it. */
 export interface AuthCode { clientId: string; appId: number; expiresAt: number; used: boolean; issuedAt: number; generation: number }
-export interface AuthorizerToken { clientId: string; appId: number; expiresAt: number; generation: number }
+/** `expiredByProbe`: a probe expired it early (side door app/expire-token). */
+export interface AuthorizerToken { clientId: string; appId: number; expiresAt: number; generation: number; expiredByProbe?: true }
 export interface RefreshToken { clientId: string; appId: number; used: boolean; generation: number }
 export interface Authorization {
   clientId: string; appId: number; granted: string[]; generation: number; active: boolean;
