@@ -1,7 +1,7 @@
 // The report for people: one self-contained HTML file (inline CSS/JS, screenshots as data URIs) that opens from
 // disk or a CI artifact without a server. Verdict first, then stages, then each check's evidence and reproduce
 // commands; run metadata last. Every dynamic string goes through esc(): evidence is untrusted TP output.
-import { AGAINST_BAIDU, isFiltered, isLeftOut, nextAgainstBaidu, NOT_CHECKED, STATUS_LABEL, type CheckReport, type Report, type StageReport } from './model.ts';
+import { AGAINST_BAIDU, isFiltered, isLeftOut, nextAgainstBaidu, NOT_CHECKED, STATUS_LABEL, WHY_NOT_RUN, type CheckReport, type Report, type StageReport } from './model.ts';
 import type { CheckStatus } from '../detection/checks.ts';
 import { citedPains, citedSections, FIELD_NOTE_PAINS, REFERENCE_SECTIONS } from '../detection/citations.ts';
 import { duration, esc } from './htmlText.ts';
@@ -20,8 +20,8 @@ function badge(status: CheckStatus): string {
  * an earlier failure, or a check a rerun (-g) left out.
  */
 function whyNotRun(c: CheckReport): string {
-  if (c.couldNotRun) return ' <span class="badge s-SKIPPED">无法运行 / could not run</span>';
-  return isLeftOut(c) ? ' <span class="badge s-SKIPPED">未运行 / not run</span>' : '';
+  const why = c.couldNotRun ? WHY_NOT_RUN.heldUp : isLeftOut(c) ? WHY_NOT_RUN.leftOut : undefined;
+  return why ? ` <span class="badge s-SKIPPED">${why.zh} / ${why.en}</span>` : '';
 }
 
 const REPRODUCE_RUN = '复现整个运行 / Reproduce the run';

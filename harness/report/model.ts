@@ -211,8 +211,13 @@ export function onlyWarns(c: Pick<CheckReport, 'kind' | 'status' | 'reason'>, st
   return c.status !== 'PASSED' && c.status !== 'WARNING' && !isLeftOut(c) && !holdsVerdict(c.kind, c.status, strict);
 }
 export const NO_CHECK_RAN_REASON = 'no check ran / 没有检测运行';
-/** A check held up by an earlier failure (CheckReport.couldNotRun), as stages and the console say it. */
-export const COULD_NOT_RUN = 'could not run / 无法运行';
+/**
+ * Why a SKIPPED check did not run, where that is not "not applicable": held up by an earlier failure
+ * (CheckReport.couldNotRun), or left out of the run (isLeftOut). One wording for the stages, the console and the HTML.
+ */
+export const WHY_NOT_RUN = { heldUp: { zh: '无法运行', en: 'could not run' }, leftOut: { zh: '未运行', en: 'not run' } } as const;
+/** A stage's reason groups checks under English-first keys ("FAILED: …", "not run / 未运行: …"). */
+const stageKey = (l: { zh: string; en: string }) => `${l.en} / ${l.zh}`;
 /**
  * A selected set outside Baidu's detection (reference §7.1.4) for which this tool has no check either (账号管理权限,
  * 推广权限): Baidu lets a TP publish with it unchecked, so it does not hold the verdict — the headline says it.
@@ -550,7 +555,7 @@ export function buildReport(input: BuildInput): Report {
 
     let reason = '';
     // Held up by an earlier failure is not "nothing ran here": a reader would take the set for not applicable.
-    if (allSkipped && stageChecks.some((c) => c.couldNotRun)) reason = `${COULD_NOT_RUN}: ${stageChecks.filter((c) => c.couldNotRun).map((c) => c.id).join(', ')}`;
+    if (allSkipped && stageChecks.some((c) => c.couldNotRun)) reason = `${stageKey(WHY_NOT_RUN.heldUp)}: ${stageChecks.filter((c) => c.couldNotRun).map((c) => c.id).join(', ')}`;
     else if (allSkipped) reason = NO_CHECK_RAN_REASON;
     else if (stageChecks.some((c) => c.status !== 'PASSED')) {
       const groups = new Map<string, string[]>();
@@ -558,8 +563,8 @@ export function buildReport(input: BuildInput): Report {
         if (c.status === 'PASSED') continue;
         const ours = c.kind === 'probe' ? 'probe' : 'extended check';
         // A check left out of a rerun is said as such: 'SKIPPED' beside passed ones read as if it had been skipped.
-        const key = isLeftOut(c) ? 'not run / 未运行'
-          : c.couldNotRun ? COULD_NOT_RUN
+        const key = isLeftOut(c) ? stageKey(WHY_NOT_RUN.leftOut)
+          : c.couldNotRun ? stageKey(WHY_NOT_RUN.heldUp)
           : demoted(c) ? (c.status === 'SKIPPED' ? `SKIPPED (${ours}; --strict holds the verdict on it)` : `${c.status}, only a warning (${ours}; --strict fails it)`)
           : c.status;
         groups.set(key, [...(groups.get(key) ?? []), c.id]);

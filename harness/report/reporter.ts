@@ -10,7 +10,7 @@ import { freshSeed } from '../seed.ts';
 import { CHECKS, type CheckDef, type CheckStatus } from '../detection/checks.ts';
 import { BROWSER_ANNOTATION, listing, RUN_ENV } from '../detection/runEnv.ts';
 import { fileDigest, harnessCommit } from './provenance.ts';
-import { AGAINST_BAIDU, buildReport, CHECK_RESULT_ATTACHMENT, isFiltered, isLeftOut, isTimeline, nextAgainstBaidu, NOT_CHECKED, oneLine, onlyWarns, plainReason, STATUS_LABEL, validateReport, type CheckReport, type Report, type TestRecord } from './model.ts';
+import { AGAINST_BAIDU, buildReport, CHECK_RESULT_ATTACHMENT, isFiltered, isLeftOut, isTimeline, nextAgainstBaidu, NOT_CHECKED, oneLine, onlyWarns, plainReason, STATUS_LABEL, validateReport, WHY_NOT_RUN, type CheckReport, type Report, type TestRecord } from './model.ts';
 import { createRedactor } from './redact.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
@@ -294,7 +294,7 @@ export default class DetectionReporter implements Reporter {
     const shown = listPassed ? [...notPassed, ...passed] : notPassed;
     const lines = shown.slice(0, MAX_CHECK_LINES).flatMap((c) => [
       // An extended check's or probe's failure only warns without --strict: its line says so (the set shows WARNING).
-      `      ${MARK[c.status]} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}${c.couldNotRun ? '  (无法运行 / could not run)' : ''}`,
+      `      ${MARK[c.status]} ${c.id}  ${c.title.zh} / ${c.title.en}${c.status !== 'SKIPPED' && onlyWarns(c, report.strict) ? '  (警告 / a warning unless --strict)' : ''}${c.couldNotRun ? `  (${WHY_NOT_RUN.heldUp.zh} / ${WHY_NOT_RUN.heldUp.en})` : ''}`,
       // Whole enough to carry the fix, which our reasons give last: a CI log is often all a team reads.
       ...(c.reason ? [`        ${oneLine(plainReason(c.reason), 600)}`] : []),
       // The reason is what happened (in English); what passes, in Chinese too, for a check that ran and did not.
