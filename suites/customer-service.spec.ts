@@ -1,7 +1,6 @@
 // 客服能力权限 (customer-service capability). Baidu's detection is a live request, not history: it sends
 // signature/timestamp/nonce/echoStr to the 消息与事件接收URL and expects echoStr back verbatim (reference §7.1.3, §2.7).
 import { test, asCheck } from '../fixtures/index.ts';
-import { reasonError } from '../harness/detection/checks.ts';
 import { displayPath } from '../harness/config.ts';
 import { shellWord } from '../harness/report/shell.ts';
 import { pushView } from '../harness/detection/evidence.ts';
@@ -13,8 +12,8 @@ test('the 消息与事件接收URL answers the echoStr handshake', asCheck('cs.e
   // own TP keeps its URL: then the live probe asks it exactly as Baidu will, with TP_MESSAGE_TOKEN from .env.
   check.reproduce(`npx preflight push replay ${probe.seq} --run ${displayPath(run.runDir)}`);
   if (run.config.platform === 'external') check.reproduce(`npx preflight probe echostr --to ${shellWord(run.tpUrls.messageEvent)}`);
-  if (probe.outcome !== 'ok') throw reasonError(`the 消息与事件接收URL ${probe.url} did not return the echoStr: ${probe.cause}`);
-  if (probe.latencyMs > run.config.pushBudgetMs) throw reasonError(`the handshake took ${probe.latencyMs} ms, over the ${run.config.pushBudgetMs} ms budget`);
+  if (probe.outcome !== 'ok') return check.fail(`the 消息与事件接收URL ${probe.url} did not return the echoStr: ${probe.cause}`);
+  if (probe.latencyMs > run.config.pushBudgetMs) return check.fail(`the handshake took ${probe.latencyMs} ms, over the ${run.config.pushBudgetMs} ms budget`);
 });
 
 test('an echoStr with a bad signature is not echoed', asCheck('cs.echostr-bad-signature'), async ({ run, check }) => {

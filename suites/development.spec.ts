@@ -2,7 +2,7 @@
 // package/upload, or the developer tool (定制开发) — and package/submitaudit has ever succeeded (reference §7.1.3).
 // Extended checks (WARNING unless --strict) cover the rest of the lifecycle a TP gets wrong in production.
 import { test, asCheck } from '../fixtures/index.ts';
-import { reasonError } from '../harness/detection/checks.ts';
+import { CheckFailure } from '../harness/detection/checks.ts';
 import { judgeEverSucceeded, judgePushesAcked, needsApp, needsEarlier, optionalActionSkipped } from '../fixtures/judge.ts';
 import { succeeded } from '../harness/detection/emulatorHandle.ts';
 import { callView, explainCall } from '../harness/detection/evidence.ts';
@@ -20,8 +20,10 @@ test('a code package is uploaded for an authorized test app', asCheck('dev.packa
   try {
     await judgeEverSucceeded(run, check, obs, 'pkg.uploadPackage', 'upload-package');
   } catch (e) {
+    // Only the check's verdict gets the developer tool's part; a skip (could not run) goes on as it is.
+    if (!(e instanceof CheckFailure)) throw e;
     const refused = tool.at(-1);
-    throw reasonError(`${(e as Error).message}; ${refused
+    return check.fail(`${e.message}; ${refused
       ? `the developer tool's upload was refused too (errno ${refused.errno}: ${refused.facts.why})`
       : 'nor was a package uploaded with the developer tool (定制开发), which Baidu counts as well'}`);
   }
@@ -37,9 +39,9 @@ test('package/submitaudit succeeds', asCheck('dev.submit-audit'), async ({ run, 
   try {
     await judgeEverSucceeded(run, check, obs, 'pkg.submitPackageAudit', 'submit-audit');
   } catch (e) {
-    if (!direct) throw e;
+    if (!direct || !(e instanceof CheckFailure)) throw e;
     const tried = (await run.beforeProbes.calls('pkg.submitPackageAudit')).some((c) => c.appId === appId);
-    throw reasonError(`${(e as Error).message}; the TP submitted with package/upload's ext_json.directCommit (call #${direct.seq})${tried ? '' : ' instead'} — `
+    return check.fail(`${e.message}; the TP submitted with package/upload's ext_json.directCommit (call #${direct.seq})${tried ? '' : ' instead'} — `
       + "Baidu's documented rule names package/submitaudit, and whether a directCommit counts is not documented: "
       + 'upload once without directCommit and submit that package with package/submitaudit');
   }

@@ -167,10 +167,16 @@ export const STEP_NOTE_ANNOTATION = 'step-note';
  * stack points at — the harness's, not the TP's — under every failed check, burying the reasons and the verdict. An
  * error that is a bug of the harness itself keeps its stack (a plain Error).
  */
-export function reasonError(reason: string): Error {
-  const e = new Error(reason);
-  e.stack = `Error: ${reason}`;
-  return e;
+export function reasonError(reason: string): CheckFailure {
+  return new CheckFailure(reason);
+}
+
+/** What reasonError throws: a check's verdict on the TP, told apart from a skip or a harness error by who catches it. */
+export class CheckFailure extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.stack = `Error: ${reason}`;
+  }
 }
 
 /**
