@@ -19,6 +19,11 @@ export function exerciseStep(slug: string): SetupStep {
   return `exercise-${slug}`;
 }
 
+/** Whether a step is a set's exercise (whose observations are ExerciseObservations). */
+export function isExerciseStep(step: SetupStep): boolean {
+  return step.startsWith('exercise-');
+}
+
 /**
  * The steps before the probes, in the order they run: the scan, then the selected sets' exercises in the order of
  * their files' names — Playwright's order for one worker (playwright.config.ts), whatever order the sets were named in.
